@@ -1,0 +1,77 @@
+/**
+ * The resolved configuration: what the rest of mcp-contract sees after the
+ * config file was found, validated and `${VAR}`-interpolated.
+ */
+
+/** How to reach an HTTP server. `auto` tries Streamable HTTP, then legacy SSE. */
+export type HttpTransport = "auto" | "streamable-http" | "sse" | "json";
+
+export interface BearerAuth {
+  type: "bearer";
+  /** Name of the environment variable that holds the token. */
+  tokenEnv: string;
+}
+
+export interface OAuthClientCredentialsAuth {
+  type: "oauth-client-credentials";
+  clientId: string;
+  /** `client_secret_basic` (default) or `private_key_jwt`. */
+  method?: "client_secret_basic" | "private_key_jwt";
+  clientSecretEnv?: string;
+  clientSecretFile?: string;
+  privateKeyEnv?: string;
+  privateKeyFile?: string;
+  /** JWS algorithm for private_key_jwt (default RS256). */
+  algorithm?: string;
+  scope?: string;
+}
+
+export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth;
+
+export interface HttpServerConfig {
+  kind: "http";
+  url: string;
+  transport: HttpTransport;
+  headers: Record<string, string>;
+  auth?: AuthConfig;
+}
+
+export interface StdioServerConfig {
+  kind: "stdio";
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Absolute working directory for the child (resolved against the config file's directory). */
+  cwd: string;
+  /** Pass the whole parent environment to the child (default: a minimal one). */
+  inheritEnv: boolean;
+}
+
+export interface FileServerConfig {
+  kind: "file";
+  /** Absolute path of a JSON file holding a tools/list result. */
+  file: string;
+}
+
+export type ServerConfig = HttpServerConfig | StdioServerConfig | FileServerConfig;
+
+export interface ResolvedConfig {
+  /** Absolute path of the config file. */
+  path: string;
+  /** Absolute directory of the config file: relative paths are resolved against it. */
+  dir: string;
+  servers: Record<string, ServerConfig>;
+  /** Absolute lockfile path. */
+  lockfile: string;
+  /** Template globs, relative to `dir`. */
+  templates: string[];
+  /** Partial directories, relative to `dir`. */
+  partials: string[];
+  /** Per-rule severity overrides (`off` drops the rule's findings). */
+  rules: Record<string, "breaking" | "warning" | "info" | "off">;
+  /**
+   * Every secret value that came from the environment or config (header values,
+   * interpolated variables, tokens). Redact these from anything printed or written.
+   */
+  secrets: string[];
+}

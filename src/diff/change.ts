@@ -1,0 +1,70 @@
+/**
+ * The change model: every finding mcp-contract reports is one of these plain
+ * objects. Rules produce them, policy may reclassify them, reporters only
+ * format them.
+ */
+
+export const SEVERITIES = ["breaking", "warning", "info"] as const;
+/** `breaking` fails CI by default; `warning` is shown; `info` is for the record. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Where a finding points in a file (1-based line and column), e.g. a template reference. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One finding. */
+export interface Change {
+  /** Stable kebab-case rule id, documented at docs/rules/<rule>.md. */
+  rule: string;
+  severity: Severity;
+  /** Server name as configured (the lockfile key). Empty for findings about no server. */
+  server: string;
+  /** Tool name; absent for server-level findings. */
+  tool?: string;
+  /** JSON Pointer into the tool definition (e.g. `/inputSchema/properties/customer_email`); "" for the tool itself. */
+  pointer: string;
+  /** One human sentence saying what changed. */
+  message: string;
+  /** The value before the change, when there was one. */
+  before?: unknown;
+  /** The value after the change, when there is one. */
+  after?: unknown;
+  /** What to do or what it probably became, e.g. "renamed to `email_address`". */
+  hint?: string;
+  /** For template findings: where in which template. */
+  location?: SourceLocation;
+  /** For breaking input changes: an argument object the old schema accepts and the new one rejects. */
+  witness?: unknown;
+}
+
+/** Counts per severity. */
+export type Summary = Record<Severity, number>;
+
+export function summarize(changes: readonly Change[]): Summary {
+  const summary: Summary = { breaking: 0, warning: 0, info: 0 };
+  for (const change of changes) summary[change.severity]++;
+  return summary;
+}
+
+const severityRank: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
+
+/** Stable order for reports: server, tool, severity, pointer, rule. */
+export function compareChanges(a: Change, b: Change): number {
+  return (
+    cmp(a.server, b.server) ||
+    cmp(a.location?.file ?? "", b.location?.file ?? "") ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    cmp(a.tool ?? "", b.tool ?? "") ||
+    severityRank[a.severity] - severityRank[b.severity] ||
+    cmp(a.pointer, b.pointer) ||
+    cmp(a.rule, b.rule)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * Typed errors. Commands throw these; only the CLI entry turns them into a
+ * message and an exit code (see `exitCodeFor`). Messages are one line, name the
+ * file, server or tool at fault, and say what to do.
+ */
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  /** Nothing the policy fails on. */
+  Ok: 0,
+  /** The policy failed: breaking changes, stale template references. */
+  PolicyFailed: 1,
+  /** Usage, config, lockfile or template error: the user must fix an input. */
+  Usage: 2,
+  /** A server could not be fetched. */
+  FetchFailed: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class: every error mcp-contract raises on purpose. */
+export abstract class ContractError extends Error {
+  abstract readonly exitCode: ExitCode;
+}
+
+/** Bad command-line usage (unknown option value, missing argument, unknown --server). */
+export class UsageError extends ContractError {
+  override readonly name = "UsageError";
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** The config file is missing, unreadable, malformed or invalid. */
+export class ConfigError extends ContractError {
+  override readonly name = "ConfigError";
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** The lockfile (or a snapshot file given to `diff`) is unreadable, malformed or of an unknown version. */
+export class LockfileError extends ContractError {
+  override readonly name = "LockfileError";
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** A template could not be read or parsed. */
+export class TemplateError extends ContractError {
+  override readonly name = "TemplateError";
+  readonly exitCode = ExitCode.Usage;
+}
+
+/** One or more servers could not be fetched. `server` names the first one at fault. */
+export class FetchError extends ContractError {
+  override readonly name = "FetchError";
+  readonly exitCode = ExitCode.FetchFailed;
+  constructor(
+    readonly server: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A bug in mcp-contract itself. */
+export class InternalError extends ContractError {
+  override readonly name = "InternalError";
+  readonly exitCode = ExitCode.Usage;
+}

@@ -1,0 +1,11 @@
+import type { ToolDefinition } from "../lockfile/format.js";
+
+/** What one fetch of one server returns: its whole tool list, raw. */
+export interface ServerSnapshot {
+  /** Configured server name. */
+  server: string;
+  serverInfo?: { name: string; version: string };
+  protocolVersion?: string;
+  /** Tools in the order the server sent them, every key kept. */
+  tools: ToolDefinition[];
+}
