@@ -12,7 +12,9 @@ const MIN_SECRET_LENGTH = 4;
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   // Longest first, so a secret containing another is replaced whole.
-  const sorted = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  const sorted = [...new Set(secrets)]
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
   for (const secret of sorted) {
     out = out.split(secret).join(REDACTED);
     const encoded = encodeURIComponent(secret);

@@ -1,3 +1,4 @@
+import type { Change } from "../diff/change.js";
 import type { ToolDefinition } from "../lockfile/format.js";
 
 /** What one fetch of one server returns: its whole tool list, raw. */
@@ -8,4 +9,6 @@ export interface ServerSnapshot {
   protocolVersion?: string;
   /** Tools in the order the server sent them, every key kept. */
   tools: ToolDefinition[];
+  /** Fetch-time findings (invalid-tool-definition, duplicate-tool-name); absent when there are none. */
+  findings?: Change[];
 }

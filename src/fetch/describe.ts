@@ -1,0 +1,80 @@
+/**
+ * Turns whatever went wrong into one line for the user: the cause, without
+ * stack traces, SDK jargon or secrets (redaction happens in the caller).
+ */
+import { SdkError } from "@modelcontextprotocol/client";
+import { PaginationError } from "./pages.js";
+import { NonProtocolOutputError } from "./stdio.js";
+
+/** Network error codes worth naming as-is. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** Every error in a cause chain (and AggregateError members), outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const out: unknown[] = [];
+  const queue = [error];
+  while (queue.length > 0 && out.length < 20) {
+    const next = queue.shift();
+    if (next === undefined || next === null || out.includes(next)) continue;
+    out.push(next);
+    if (next instanceof AggregateError) queue.push(...next.errors);
+    if (next instanceof Error && next.cause !== undefined) queue.push(next.cause);
+  }
+  return out;
+}
+
+/** The first network error code in the chain, e.g. `ECONNREFUSED`. */
+export function networkCode(error: unknown): string | undefined {
+  for (const item of causeChain(error)) {
+    const code = (item as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
+/** An HTTP status named by an SDK error in the chain. */
+export function httpStatus(error: unknown): number | undefined {
+  for (const item of causeChain(error)) {
+    const status = (item as { status?: unknown; data?: { status?: unknown } }).status;
+    if (typeof status === "number") return status;
+    const match = item instanceof Error ? /\bHTTP (\d{3})\b/.exec(item.message) : null;
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/** A one-line description of an error that is not one of the cases the caller handles itself. */
+export function describeError(error: unknown): string {
+  for (const item of causeChain(error)) {
+    if (item instanceof PaginationError || item instanceof NonProtocolOutputError) return item.message;
+  }
+  if (error instanceof SdkError && /timed out/i.test(error.message)) return "request timed out";
+  const message = error instanceof Error ? error.message : String(error);
+  return firstLine(message) || (error instanceof Error ? error.name : "unknown error");
+}
+
+/** The first non-empty line, trimmed and shortened. */
+export function firstLine(text: string, max = 300): string {
+  const line =
+    text
+      .split("\n")
+      .map((part) => part.trim())
+      .find((part) => part !== "") ?? "";
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}

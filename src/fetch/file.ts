@@ -1,0 +1,50 @@
+/**
+ * The `file` source: a JSON file holding a tools/list result. Parsing is pure
+ * (`parseToolsDocument`) so `diff` can reuse it on snapshot files.
+ */
+import { readFile } from "node:fs/promises";
+import type { ToolDefinition } from "../lockfile/format.js";
+
+/**
+ * Extracts the tool list from a parsed tools/list document: either a result
+ * object `{"tools": [...]}` (other keys such as `nextCursor` are ignored) or a
+ * bare array of tools. Each tool is returned exactly as written, every key kept.
+ * Throws an `Error` naming `source` when the shape is wrong.
+ */
+export function parseToolsDocument(json: unknown, source: string): ToolDefinition[] {
+  let tools: unknown;
+  if (Array.isArray(json)) tools = json;
+  else if (isRecord(json) && "tools" in json) tools = json.tools;
+  else {
+    throw new Error(`${source}: expected a tools/list result {"tools": [...]} or a JSON array of tools`);
+  }
+  if (!Array.isArray(tools)) throw new Error(`${source}: "tools" must be an array`);
+  tools.forEach((tool, index) => {
+    if (!isRecord(tool)) throw new Error(`${source}: tools[${index}] is not an object`);
+    if (typeof tool.name !== "string") throw new Error(`${source}: tools[${index}] has no string "name"`);
+  });
+  return tools as ToolDefinition[];
+}
+
+/** Reads and parses a tools/list JSON file; errors name the file. */
+export async function readToolsFile(path: string): Promise<ToolDefinition[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read ${path} (${code ?? String(error)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
+  }
+  return parseToolsDocument(json, path);
+}
+
+/** A plain (non-array) object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

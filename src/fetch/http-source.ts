@@ -1,0 +1,153 @@
+/**
+ * The HTTP sources: Streamable HTTP, legacy HTTP+SSE, `auto` (Streamable HTTP,
+ * falling back to SSE on 400/404/405 as the spec describes), and `json` (a plain
+ * GET returning a tools/list result).
+ */
+import {
+  ClientCredentialsProvider,
+  type OAuthClientProvider,
+  PrivateKeyJwtProvider,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import type { HttpServerConfig } from "../config/types.js";
+import type { FetchContext } from "./context.js";
+import { causeChain, httpStatus, networkCode } from "./describe.js";
+import { parseToolsDocument } from "./file.js";
+import { type HttpTrace, type ResolvedHttpAuth, resolveHttpAuth, retryingFetch } from "./http.js";
+import { safeUrl } from "./index.js";
+import { listToolsRaw, type SessionResult } from "./session.js";
+
+/** Statuses on which `auto` falls back from Streamable HTTP to SSE. */
+const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);
+
+/** Lists the tools of an HTTP server over the configured transport. */
+export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Promise<SessionResult> {
+  const trace: HttpTrace = { retries: 0 };
+  ctx.explain = (error) => explainHttp(config, trace, error);
+  const auth = await resolveHttpAuth(config);
+  ctx.secrets.push(...auth.secrets);
+  const fetchImpl = retryingFetch(trace, ctx.signal);
+  const url = new URL(config.url);
+
+  if (config.transport === "json") {
+    const response = await fetchImpl(url, {
+      method: "GET",
+      headers: { Accept: "application/json", ...auth.headers },
+    });
+    if (!response.ok) throw new HttpStatusError(response.status);
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Error(`${safeUrl(config.url)} did not return JSON`);
+    }
+    const tools = parseToolsDocument(json, safeUrl(config.url));
+    return { rawTools: tools, pages: 1 };
+  }
+
+  const session = (kind: "streamable-http" | "sse"): Promise<SessionResult> => {
+    const transport = makeTransport(kind, url, auth, fetchImpl, ctx);
+    const close = (): Promise<void> => transport.close();
+    ctx.closers.add(close);
+    return listToolsRaw(transport, {
+      signal: ctx.signal,
+      requestTimeoutMs: ctx.options.timeoutMs,
+      maxPages: ctx.options.maxPages,
+      // The 2026-07-28 probe only makes sense on Streamable HTTP.
+      negotiation: kind === "sse" ? "legacy" : "auto",
+      onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),
+    }).finally(() => ctx.closers.delete(close));
+  };
+
+  if (config.transport === "sse") return session("sse");
+  if (config.transport === "streamable-http") return session("streamable-http");
+  try {
+    return await session("streamable-http");
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined || !SSE_FALLBACK_STATUSES.has(status) || ctx.signal.aborted) throw error;
+    return await session("sse");
+  }
+}
+
+function makeTransport(
+  kind: "streamable-http" | "sse",
+  url: URL,
+  auth: ResolvedHttpAuth,
+  fetchImpl: ReturnType<typeof retryingFetch>,
+  ctx: FetchContext,
+): Transport {
+  const authProvider = auth.oauth ? oauthProvider(auth, ctx) : undefined;
+  const common = {
+    requestInit: { headers: auth.headers },
+    fetch: fetchImpl,
+    ...(authProvider ? { authProvider } : {}),
+  };
+  return kind === "sse"
+    ? new SSEClientTransport(url, common)
+    : new StreamableHTTPClientTransport(url, common);
+}
+
+function oauthProvider(auth: ResolvedHttpAuth, ctx: FetchContext): OAuthClientProvider {
+  const oauth = auth.oauth!;
+  const scope = oauth.scope === undefined ? {} : { scope: oauth.scope };
+  const provider =
+    oauth.method === "private_key_jwt"
+      ? new PrivateKeyJwtProvider({
+          clientId: oauth.clientId,
+          privateKey: oauth.privateKey!,
+          algorithm: oauth.algorithm,
+          ...scope,
+        })
+      : new ClientCredentialsProvider({
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret!,
+          ...scope,
+        });
+  // Tokens the authorization server issues are secrets too.
+  const save = provider.saveTokens.bind(provider);
+  provider.saveTokens = (tokens) => {
+    ctx.secrets.push(tokens.access_token, ...(tokens.refresh_token ? [tokens.refresh_token] : []));
+    return save(tokens);
+  };
+  return provider;
+}
+
+/** A non-2xx answer to a plain GET. */
+class HttpStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function explainHttp(config: HttpServerConfig, trace: HttpTrace, error: unknown): string | undefined {
+  const where = safeUrl(config.url);
+  const code = networkCode(error) ?? networkCode(trace.lastError);
+  if (code) {
+    const retried =
+      trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
+    return `cannot connect to ${where} (${code})${retried}`;
+  }
+  if (
+    causeChain(error)
+      .concat(causeChain(trace.lastError))
+      .some((e) => e instanceof Error && e.message === "bad port")
+  ) {
+    return `cannot connect to ${where} (port ${new URL(config.url).port} is blocked by fetch; use another port)`;
+  }
+  const status =
+    httpStatus(error) ??
+    (trace.lastStatus !== undefined && trace.lastStatus >= 400 ? trace.lastStatus : undefined);
+  if (status === 401 || status === 403) {
+    return `${where} rejected the credentials (HTTP ${status}); check this server's headers/auth settings`;
+  }
+  if (status !== undefined && status >= 400) {
+    const retried =
+      trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
+    return `${where} answered HTTP ${status}${retried}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * HTTP plumbing shared by the Streamable HTTP, SSE and plain-JSON transports:
+ * a `fetch` that retries what is worth retrying and remembers the last HTTP
+ * status (for clear 401/403 messages), and auth.
+ */
+import { readFile } from "node:fs/promises";
+import type { AuthConfig, HttpServerConfig } from "../config/types.js";
+import { networkCode } from "./describe.js";
+
+/** Statuses worth retrying: rate limiting and gateway trouble. Never other 4xx. */
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+
+/** Retry policy; delays grow exponentially from `baseDelayMs`, capped by `maxDelayMs`. */
+export interface RetryPolicy {
+  /** Attempts after the first (0 = no retries). */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Default: 3 retries, 250 ms → 500 ms → 1 s, `Retry-After` honoured up to 10 s. */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 10_000 };
+
+/** What the retrying fetch saw, for error messages. */
+export interface HttpTrace {
+  /** Status of the last HTTP response received, if any. */
+  lastStatus?: number;
+  /** How many retries were made. */
+  retries: number;
+  /** The last connection-level failure (the SDK does not always keep it as a cause). */
+  lastError?: unknown;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds; undefined when absent or bad. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Wraps fetch: retries connection errors and 429/502/503/504 with exponential
+ * backoff, honouring `Retry-After` (capped at `maxDelayMs`); stops at once when
+ * `signal` aborts. Records the last status in `trace`.
+ */
+export function retryingFetch(
+  trace: HttpTrace,
+  signal: AbortSignal,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    for (let attempt = 0; ; attempt++) {
+      const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
+      let response: Response | undefined;
+      let failure: unknown;
+      try {
+        response = await fetch(input, { ...init, signal: requestSignal });
+        trace.lastStatus = response.status;
+      } catch (error) {
+        if (requestSignal.aborted) throw error;
+        failure = error;
+        trace.lastError = error;
+      }
+      // Connection errors with a network code are transient; others (bad port, bad URL) are not.
+      const retryable =
+        response === undefined ? networkCode(failure) !== undefined : RETRY_STATUSES.has(response.status);
+      if (!retryable || attempt >= policy.retries) {
+        if (response !== undefined) return response;
+        throw failure;
+      }
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+      const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+      const delay = retryAfter === undefined ? backoff : Math.min(policy.maxDelayMs, retryAfter);
+      await response?.body?.cancel().catch(() => {});
+      trace.retries++;
+      await sleep(delay, signal);
+    }
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Headers to send (configured headers plus a bearer token) and every secret value they carry. */
+export interface ResolvedHttpAuth {
+  headers: Record<string, string>;
+  secrets: string[];
+  /** OAuth client-credentials settings, resolved; the transport builds the SDK provider from them. */
+  oauth?: ResolvedOAuth;
+}
+
+/** OAuth client credentials with the secret material read. */
+export interface ResolvedOAuth {
+  clientId: string;
+  method: "client_secret_basic" | "private_key_jwt";
+  clientSecret?: string;
+  privateKey?: string;
+  algorithm: string;
+  scope?: string;
+}
+
+/**
+ * Resolves `headers` and `auth` into concrete values. Throws an `Error`
+ * (naming the variable or file, never its value) when a secret is missing.
+ */
+export async function resolveHttpAuth(
+  config: HttpServerConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedHttpAuth> {
+  const headers = { ...config.headers };
+  const secrets = Object.values(config.headers);
+  const auth: AuthConfig | undefined = config.auth;
+  if (auth === undefined) return { headers, secrets };
+  if (auth.type === "bearer") {
+    const token = env[auth.tokenEnv];
+    if (token === undefined || token === "") {
+      throw new Error(`environment variable ${auth.tokenEnv} (auth.tokenEnv) is not set`);
+    }
+    headers.Authorization = `Bearer ${token}`;
+    secrets.push(token);
+    return { headers, secrets };
+  }
+  const method =
+    auth.method ?? (auth.privateKeyEnv || auth.privateKeyFile ? "private_key_jwt" : "client_secret_basic");
+  const read = async (
+    envName: string | undefined,
+    file: string | undefined,
+    what: string,
+  ): Promise<string> => {
+    if (envName !== undefined) {
+      const value = env[envName];
+      if (value === undefined || value === "")
+        throw new Error(`environment variable ${envName} (${what}) is not set`);
+      return value;
+    }
+    if (file !== undefined) {
+      try {
+        return (await readFile(file, "utf8")).trim();
+      } catch (error) {
+        throw new Error(
+          `cannot read ${what} file ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
+        );
+      }
+    }
+    throw new Error(`auth.${what}Env or auth.${what}File is required for ${method}`);
+  };
+  const oauth: ResolvedOAuth = {
+    clientId: auth.clientId,
+    method,
+    algorithm: auth.algorithm ?? "RS256",
+    ...(auth.scope === undefined ? {} : { scope: auth.scope }),
+  };
+  if (method === "client_secret_basic") {
+    oauth.clientSecret = await read(auth.clientSecretEnv, auth.clientSecretFile, "clientSecret");
+    secrets.push(oauth.clientSecret);
+  } else {
+    oauth.privateKey = await read(auth.privateKeyEnv, auth.privateKeyFile, "privateKey");
+    secrets.push(oauth.privateKey);
+  }
+  return { headers, secrets, oauth };
+}

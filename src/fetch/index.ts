@@ -1,0 +1,211 @@
+/**
+ * The fetch layer: reach every configured server, get its complete raw tool
+ * list, and fail with one clear, redacted line naming the server when anything
+ * goes wrong, never hanging and never leaving a child process behind.
+ */
+import type { ServerConfig } from "../config/types.js";
+import { FetchError } from "../errors.js";
+import type { ToolDefinition } from "../lockfile/format.js";
+import { redact } from "../redact.js";
+import type { FetchContext } from "./context.js";
+import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
+import { readToolsFile } from "./file.js";
+import type { ServerSnapshot } from "./types.js";
+import { checkTools } from "./validate.js";
+
+export { parseToolsDocument } from "./file.js";
+export { fetchRules } from "./rules.js";
+export type { ServerSnapshot } from "./types.js";
+
+/** Settings for one `fetchServer` / `fetchServers` run. */
+export interface FetchOptions {
+  /** Per-server total timeout in milliseconds, connect included (the CLI default is 30 000). */
+  timeoutMs: number;
+  /** How many servers are fetched at once (the CLI default is 8). */
+  concurrency: number;
+  /** More tools/list pages than this is an error (the CLI default is 1000). */
+  maxPages: number;
+  /** Secret values to redact from every message. */
+  secrets: readonly string[];
+  /** Aborting it (SIGINT/SIGTERM at the CLI) stops every fetch and kills every child. */
+  signal?: AbortSignal;
+  /** Told about each server's progress; never required. */
+  onProgress?: (event: FetchProgressEvent) => void;
+}
+
+/** What `onProgress` hears, per server. */
+export type FetchProgressEvent =
+  | { type: "start"; server: string; transport: string }
+  | { type: "page"; server: string; page: number; tools: number }
+  | { type: "done"; server: string; tools: number; elapsedMs: number }
+  | { type: "failed"; server: string; message: string; elapsedMs: number };
+
+/** One server's result from `fetchServers`. */
+export type FetchOutcome =
+  | { server: string; ok: true; snapshot: ServerSnapshot }
+  | { server: string; ok: false; error: FetchError };
+
+/**
+ * Fetches one server's complete tool list. Throws `FetchError` with one
+ * redacted line naming the server and the cause.
+ */
+export async function fetchServer(
+  name: string,
+  config: ServerConfig,
+  options: FetchOptions,
+): Promise<ServerSnapshot> {
+  const started = Date.now();
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const ctx: FetchContext = { name, options, signal, deadline, secrets: [], closers: new Set() };
+  options.onProgress?.({ type: "start", server: name, transport: transportLabel(config) });
+  try {
+    const snapshot = await untilAborted(ctx, fetchBySource(ctx, config));
+    options.onProgress?.({
+      type: "done",
+      server: name,
+      tools: snapshot.tools.length,
+      elapsedMs: Date.now() - started,
+    });
+    return snapshot;
+  } catch (error) {
+    const fetchError = toFetchError(ctx, config, error);
+    options.onProgress?.({
+      type: "failed",
+      server: name,
+      message: fetchError.message,
+      elapsedMs: Date.now() - started,
+    });
+    throw fetchError;
+  } finally {
+    await Promise.all([...ctx.closers].map((close) => close().catch(() => {})));
+  }
+}
+
+/**
+ * Fetches every server, at most `options.concurrency` at a time. Never
+ * throws for a server's failure: each outcome says ok or carries its
+ * `FetchError`. Outcomes are in input order.
+ */
+export async function fetchServers(
+  servers: Record<string, ServerConfig>,
+  options: FetchOptions,
+): Promise<FetchOutcome[]> {
+  const entries = Object.entries(servers);
+  const outcomes: FetchOutcome[] = new Array(entries.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const index = next++;
+      const entry = entries[index];
+      if (entry === undefined) return;
+      const [name, config] = entry;
+      try {
+        outcomes[index] = { server: name, ok: true, snapshot: await fetchServer(name, config, options) };
+      } catch (error) {
+        const fetchError =
+          error instanceof FetchError
+            ? error
+            : new FetchError(name, redact(`server "${name}": ${describeError(error)}`, options.secrets));
+        outcomes[index] = { server: name, ok: false, error: fetchError };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency, entries.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return outcomes;
+}
+
+/** Rejects as soon as `ctx.signal` aborts, even if `work` ignores the signal; runs the closers then. */
+function untilAborted<T>(ctx: FetchContext, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      for (const close of ctx.closers) close().catch(() => {});
+      reject(ctx.signal.reason);
+    };
+    if (ctx.signal.aborted) onAbort();
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => ctx.signal.removeEventListener("abort", onAbort));
+  });
+}
+
+async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<ServerSnapshot> {
+  switch (config.kind) {
+    case "file": {
+      const raw = await readToolsFile(config.file);
+      return snapshotOf(ctx.name, raw, {});
+    }
+    case "stdio": {
+      const { fetchStdio } = await import("./stdio-source.js");
+      const result = await fetchStdio(ctx, config);
+      return snapshotOf(ctx.name, result.rawTools, result);
+    }
+    case "http": {
+      const { fetchHttp } = await import("./http-source.js");
+      const result = await fetchHttp(ctx, config);
+      return snapshotOf(ctx.name, result.rawTools, result);
+    }
+  }
+}
+
+function snapshotOf(
+  server: string,
+  raw: readonly unknown[],
+  meta: { serverInfo?: { name: string; version: string }; protocolVersion?: string },
+): ServerSnapshot {
+  const { tools, findings } = checkTools(server, raw);
+  return {
+    server,
+    ...(meta.serverInfo ? { serverInfo: meta.serverInfo } : {}),
+    ...(meta.protocolVersion ? { protocolVersion: meta.protocolVersion } : {}),
+    tools: tools as ToolDefinition[],
+    ...(findings.length > 0 ? { findings } : {}),
+  };
+}
+
+function toFetchError(ctx: FetchContext, config: ServerConfig, error: unknown): FetchError {
+  const secrets = [...ctx.options.secrets, ...ctx.secrets];
+  let cause: string;
+  if (ctx.options.signal?.aborted) cause = "cancelled";
+  else if (ctx.deadline.aborted) {
+    cause = `timed out after ${formatSeconds(ctx.options.timeoutMs)} (raise --timeout if the server is just slow)`;
+  } else cause = ctx.explain?.(error) ?? generalCause(config, error);
+  const detail = ctx.detail?.();
+  const message = `server "${ctx.name}": ${cause}${detail ? `; ${detail}` : ""}`;
+  return new FetchError(ctx.name, firstLine(redact(message, secrets), 1000), { cause: error });
+}
+
+function generalCause(config: ServerConfig, error: unknown): string {
+  if (config.kind === "http") {
+    const code = networkCode(error);
+    if (code) return `cannot connect to ${safeUrl(config.url)} (${code})`;
+    const status = httpStatus(error);
+    if (status === 401 || status === 403) {
+      return `${safeUrl(config.url)} rejected the credentials (HTTP ${status}); check the server's headers/auth settings`;
+    }
+  }
+  return describeError(error);
+}
+
+/** The URL without user info or query string, which may carry credentials. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    parsed.search = "";
+    parsed.hash = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function transportLabel(config: ServerConfig): string {
+  if (config.kind === "http") return config.transport;
+  return config.kind;
+}

@@ -1,0 +1,65 @@
+/**
+ * Pagination, independent of transport: follow `nextCursor` to the end, never
+ * loop. An empty-string cursor is a cursor (2026-07-28), not the end.
+ */
+import { isRecord } from "./file.js";
+
+/** One raw tools/list result page. */
+export type FetchPage = (cursor: string | undefined) => Promise<unknown>;
+
+/** A pagination fault: the message says what went wrong, without the server name. */
+export class PaginationError extends Error {
+  override readonly name = "PaginationError";
+}
+
+/** The raw tool entries of every page, in order, and how many pages it took. */
+export interface WalkedPages {
+  tools: unknown[];
+  pages: number;
+}
+
+/**
+ * Fetches pages until one has no `nextCursor`. Throws `PaginationError` on a
+ * cursor seen twice, on more than `maxPages` pages, or on a page that is not a
+ * tools/list result. `onPage` is told the running totals.
+ */
+export async function walkPages(
+  fetchPage: FetchPage,
+  maxPages: number,
+  onPage?: (page: number, tools: number) => void,
+): Promise<WalkedPages> {
+  const tools: unknown[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 1; ; page++) {
+    if (page > maxPages) {
+      throw new PaginationError(
+        `more than ${maxPages} pages of tools (the server keeps returning nextCursor; raise --max-pages if it really has that many)`,
+      );
+    }
+    const result = await fetchPage(cursor);
+    if (!isRecord(result) || !Array.isArray(result.tools)) {
+      throw new PaginationError(`tools/list page ${page} is not a tools/list result (no "tools" array)`);
+    }
+    tools.push(...result.tools);
+    onPage?.(page, tools.length);
+    const next = result.nextCursor;
+    if (next === undefined || next === null) return { tools, pages: page };
+    if (typeof next !== "string") {
+      throw new PaginationError(
+        `tools/list page ${page} has a non-string nextCursor (${JSON.stringify(next)})`,
+      );
+    }
+    if (seen.has(next)) {
+      throw new PaginationError(
+        `the server returned cursor ${JSON.stringify(truncate(next))} twice (pagination loop)`,
+      );
+    }
+    seen.add(next);
+    cursor = next;
+  }
+}
+
+function truncate(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
+}

@@ -1,0 +1,13 @@
+import { defineRules } from "../diff/rule.js";
+
+/** Findings raised while fetching, before any diff: the server's own list is malformed. */
+export const fetchRules = defineRules("fetch", {
+  "invalid-tool-definition": {
+    severity: "warning",
+    summary: "A tool the server sent does not satisfy the MCP Tool schema; it was kept as sent.",
+  },
+  "duplicate-tool-name": {
+    severity: "breaking",
+    summary: "Two or more tools the server sent share a name; agents cannot tell which one they call.",
+  },
+});

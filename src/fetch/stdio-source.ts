@@ -1,0 +1,103 @@
+/** The stdio source: spawn the server in its own process group and list its tools. */
+import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
+import type { StdioServerConfig } from "../config/types.js";
+import type { FetchContext } from "./context.js";
+import { causeChain, describeError } from "./describe.js";
+import { listToolsRaw, type SessionResult } from "./session.js";
+import { NonProtocolOutputError, ProcessGroupTransport } from "./stdio.js";
+
+/** How many stderr lines a failure message shows. */
+const STDERR_LINES_SHOWN = 3;
+
+/** Environment for the child: minimal unless `inheritEnv`, plus the configured `env`. */
+export function childEnv(
+  config: StdioServerConfig,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const base: Record<string, string> = {};
+  if (config.inheritEnv) {
+    for (const [key, value] of Object.entries(parent)) if (value !== undefined) base[key] = value;
+  } else Object.assign(base, getDefaultEnvironment());
+  return { ...base, ...config.env };
+}
+
+/** Lists the tools of a stdio server; the child is killed on every path. */
+export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): Promise<SessionResult> {
+  const env = childEnv(config);
+  let transport: ProcessGroupTransport | undefined;
+  let connected = false;
+  ctx.detail = () => (transport ? stderrDetail(transport) : undefined);
+  ctx.explain = (error) => explainStdio(config, transport, error, connected);
+  const attempt = async (negotiation: "auto" | "legacy"): Promise<SessionResult> => {
+    const current = new ProcessGroupTransport({
+      command: config.command,
+      args: config.args,
+      env,
+      cwd: config.cwd,
+    });
+    transport = current;
+    const close = (): Promise<void> => current.close();
+    ctx.closers.add(close);
+    try {
+      return await listToolsRaw(current, {
+        signal: ctx.signal,
+        requestTimeoutMs: ctx.options.timeoutMs,
+        maxPages: ctx.options.maxPages,
+        negotiation,
+        onPage: (page, tools) => {
+          connected = true;
+          ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools });
+        },
+      });
+    } finally {
+      await current.close();
+      ctx.closers.delete(close);
+    }
+  };
+  try {
+    return await attempt("auto");
+  } catch (error) {
+    // Some 2025-era servers exit on any request before `initialize`, including the
+    // `server/discover` probe: retry once with the plain handshake on a fresh child.
+    const exitedDuringProbe =
+      !connected &&
+      !ctx.signal.aborted &&
+      transport?.exitStatus !== undefined &&
+      transport.strayOutput === undefined &&
+      !causeChain(error).some((item) => (item as { code?: unknown }).code === "ENOENT");
+    if (!exitedDuringProbe) throw error;
+    return await attempt("legacy");
+  }
+}
+
+function explainStdio(
+  config: StdioServerConfig,
+  transport: ProcessGroupTransport | undefined,
+  error: unknown,
+  connected: boolean,
+): string {
+  for (const item of causeChain(error)) {
+    const code = (item as { code?: unknown }).code;
+    if (code === "ENOENT" || code === "EACCES") {
+      return `cannot start ${JSON.stringify(config.command)} (${code}${code === "ENOENT" ? ": command not found" : ""})`;
+    }
+    if (item instanceof NonProtocolOutputError) return item.message;
+  }
+  if (transport?.strayOutput !== undefined) return new NonProtocolOutputError(transport.strayOutput).message;
+  const exit = transport?.exitStatus;
+  if (exit) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    return `the server process ${how} ${connected ? "while listing tools" : "before completing the handshake"}`;
+  }
+  return describeError(error);
+}
+
+function stderrDetail(transport: ProcessGroupTransport): string | undefined {
+  const tail = transport.stderrTail();
+  if (tail === "") return undefined;
+  const lines = tail
+    .split("\n")
+    .slice(-STDERR_LINES_SHOWN)
+    .map((line) => line.trim());
+  return `stderr: ${lines.join(" ⏎ ")}`;
+}

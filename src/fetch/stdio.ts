@@ -1,0 +1,212 @@
+/**
+ * A stdio transport that owns its child's whole process group: the SDK's
+ * StdioClientTransport kills only the direct child, which leaves grandchildren
+ * (npx → node, sh → server) holding database connections. This one spawns the
+ * server detached (its own process group), kills the group on every path, keeps
+ * a redacted-on-output tail of stderr, and reports non-protocol stdout text.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+
+/** How to start a stdio server. */
+export interface ChildParams {
+  command: string;
+  args: readonly string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+const STDERR_TAIL_LINES = 20;
+const STDERR_TAIL_CHARS = 4000;
+/** Grace period between SIGTERM and SIGKILL of the process group. */
+const KILL_GRACE_MS = 1500;
+
+/** Every process group we started and have not yet reaped: killed if this process exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort when the CLI exits without closing (uncaught error, process.exit):
+  // synchronous SIGKILL of every group still alive.
+  process.on("exit", () => {
+    for (const pgid of liveGroups) killGroup(pgid, "SIGKILL");
+  });
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Why a line on stdout was not a JSON-RPC message, kept for the error message. */
+export class NonProtocolOutputError extends Error {
+  override readonly name = "NonProtocolOutputError";
+  constructor(readonly line: string) {
+    super(`wrote non-protocol text to stdout: ${JSON.stringify(truncate(line, 120))}`);
+  }
+}
+
+/** MCP client transport over a child process's stdin/stdout, owning its process group. */
+export class ProcessGroupTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T) => void;
+
+  private child?: ChildProcess;
+  private buffer = "";
+  private stderrText = "";
+  private closed = false;
+  /** Exit code or signal once the child has exited. */
+  exitStatus?: { code: number | null; signal: NodeJS.Signals | null };
+  /** The first non-JSON line the server printed to stdout, if any. */
+  strayOutput?: string;
+  private exited?: Promise<void>;
+
+  constructor(private readonly params: ChildParams) {}
+
+  /** Child pid once started (the SDK uses `pid` and `stderr` to recognise a stdio transport). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** The child's stderr stream (we keep our own tail of it). */
+  get stderr(): NodeJS.ReadableStream | null {
+    return this.child?.stderr ?? null;
+  }
+
+  /** Last lines the server wrote to stderr (unredacted: redact before showing). */
+  stderrTail(): string {
+    const lines = this.stderrText.split("\n").filter((line) => line.trim() !== "");
+    return lines.slice(-STDERR_TAIL_LINES).join("\n");
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error("ProcessGroupTransport already started");
+    installExitHook();
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.params.command, [...this.params.args], {
+        cwd: this.params.cwd,
+        env: this.params.env,
+        stdio: ["pipe", "pipe", "pipe"],
+        // Own process group, so one kill reaches every descendant.
+        detached: process.platform !== "win32",
+        windowsHide: true,
+      });
+      this.child = child;
+      this.exited = new Promise((resolveExit) => {
+        child.once("exit", (code, signal) => {
+          this.exitStatus = { code, signal };
+          resolveExit();
+        });
+        child.once("error", () => resolveExit());
+      });
+      child.once("error", (error) => {
+        reject(error);
+        this.onerror?.(error);
+      });
+      child.once("spawn", () => {
+        if (child.pid !== undefined) liveGroups.add(child.pid);
+        resolve();
+      });
+      child.once("close", () => {
+        if (child.pid !== undefined && this.closed) liveGroups.delete(child.pid);
+        this.finish();
+      });
+      child.stdin?.on("error", (error) => this.onerror?.(error));
+      child.stdout?.setEncoding("utf8");
+      child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
+      child.stderr?.setEncoding("utf8");
+      child.stderr?.on("data", (chunk: string) => {
+        this.stderrText = (this.stderrText + chunk).slice(-STDERR_TAIL_CHARS);
+      });
+    });
+  }
+
+  private onStdout(chunk: string): void {
+    this.buffer += chunk;
+    for (;;) {
+      const newline = this.buffer.indexOf("\n");
+      if (newline === -1) break;
+      const line = this.buffer.slice(0, newline).replace(/\r$/, "");
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.trim() === "") continue;
+      let message: unknown;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        this.stray(line);
+        continue;
+      }
+      if (
+        typeof message !== "object" ||
+        message === null ||
+        (message as { jsonrpc?: unknown }).jsonrpc !== "2.0"
+      ) {
+        this.stray(line);
+        continue;
+      }
+      // Raw parsed JSON, every key as sent; the SDK validates what it needs.
+      this.onmessage?.(message as JSONRPCMessage);
+    }
+  }
+
+  private stray(line: string): void {
+    if (this.strayOutput !== undefined) return;
+    this.strayOutput = line;
+    this.onerror?.(new NonProtocolOutputError(line));
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stdin = this.child?.stdin;
+      if (!stdin || this.closed || stdin.destroyed) {
+        reject(new Error("Not connected: the server process has exited"));
+        return;
+      }
+      if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
+      else stdin.once("drain", () => resolve());
+    });
+  }
+
+  /** Terminates the whole process group: SIGTERM, then SIGKILL after a grace period. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.pid === undefined) {
+      this.finish();
+      return;
+    }
+    const pgid = child.pid;
+    try {
+      child.stdin?.end();
+    } catch {
+      // already closed
+    }
+    if (this.exitStatus === undefined) {
+      killGroup(pgid, "SIGTERM");
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, KILL_GRACE_MS).unref());
+      await Promise.race([this.exited, timer]);
+    }
+    // Descendants may outlive the leader: always sweep the group.
+    killGroup(pgid, "SIGKILL");
+    await this.exited;
+    liveGroups.delete(pgid);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    this.finish();
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Fetch-time findings: tools the SDK's own validation would reject are kept as
+ * sent and reported, never dropped with the rest of the list.
+ */
+import { Ajv } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Change } from "../diff/change.js";
+import type { ToolDefinition } from "../lockfile/format.js";
+import { isRecord } from "./file.js";
+import { fetchRules } from "./rules.js";
+
+/** The tools that can be keyed by name, plus findings for everything wrong with the raw list. */
+export interface CheckedTools {
+  tools: ToolDefinition[];
+  findings: Change[];
+}
+
+/**
+ * Checks a raw tool list: each entry must be an object with a string `name`
+ * (entries without one cannot be locked and are dropped with a finding);
+ * `inputSchema` must be an object schema with `type: "object"`; `outputSchema`,
+ * when present, likewise; both must compile as JSON Schema. Duplicate names are
+ * reported once per name. Tools are returned in the server's order.
+ */
+export function checkTools(server: string, raw: readonly unknown[]): CheckedTools {
+  const tools: ToolDefinition[] = [];
+  const findings: Change[] = [];
+  const invalid = (tool: string | undefined, pointer: string, problem: string, after?: unknown): void => {
+    const rule = fetchRules["invalid-tool-definition"];
+    findings.push({
+      rule: rule.id,
+      severity: rule.severity,
+      server,
+      ...(tool === undefined ? {} : { tool }),
+      pointer,
+      message: tool === undefined ? problem : `Tool \`${tool}\`: ${problem}.`,
+      ...(after === undefined ? {} : { after }),
+      hint: "The tool was kept exactly as sent; ask the server's maintainers to fix its definition.",
+    });
+  };
+  const seen = new Map<string, number>();
+  raw.forEach((entry, index) => {
+    if (!isRecord(entry) || typeof entry.name !== "string") {
+      invalid(
+        undefined,
+        `/tools/${index}`,
+        `Entry ${index} of the tool list has no string \`name\` and was skipped.`,
+        entry,
+      );
+      return;
+    }
+    const tool = entry as ToolDefinition;
+    seen.set(tool.name, (seen.get(tool.name) ?? 0) + 1);
+    tools.push(tool);
+    for (const key of ["inputSchema", "outputSchema"] as const) {
+      if (!(key in tool)) {
+        if (key === "inputSchema") invalid(tool.name, "", "has no `inputSchema`");
+        continue;
+      }
+      const schema = tool[key];
+      if (!isRecord(schema)) {
+        invalid(tool.name, `/${key}`, `\`${key}\` is not an object`, schema);
+        continue;
+      }
+      if (schema.type !== "object") {
+        invalid(tool.name, `/${key}/type`, `\`${key}.type\` must be "object"`, schema.type);
+      }
+      const compileError = schemaCompileError(schema);
+      if (compileError !== undefined)
+        invalid(tool.name, `/${key}`, `\`${key}\` does not compile (${compileError})`);
+    }
+  });
+  for (const [name, count] of seen) {
+    if (count < 2) continue;
+    const rule = fetchRules["duplicate-tool-name"];
+    findings.push({
+      rule: rule.id,
+      severity: rule.severity,
+      server,
+      tool: name,
+      pointer: "",
+      message: `The server sent ${count} tools named \`${name}\`; only the last one is locked.`,
+      hint: "Tool names must be unique within a server; rename one of them.",
+    });
+  }
+  return { tools, findings };
+}
+
+let ajv2020: Ajv2020 | undefined;
+let ajv07: Ajv | undefined;
+
+/** Why `schema` does not compile as JSON Schema, or undefined when it does. */
+function schemaCompileError(schema: Record<string, unknown>): string | undefined {
+  const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
+  const legacy = /draft-0[4-7]/.test(dialect);
+  try {
+    if (legacy) {
+      ajv07 ??= new Ajv({ strict: false, validateFormats: false, logger: false, addUsedSchema: false });
+      ajv07.compile(schema);
+    } else {
+      ajv2020 ??= new Ajv2020({ strict: false, validateFormats: false, logger: false, addUsedSchema: false });
+      ajv2020.compile(schema);
+    }
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
+  }
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import type { FixtureOptions } from "../../fixtures/servers/fixture-server.mjs";
+import type { HttpServerConfig, StdioServerConfig } from "../../src/config/types.js";
+import type { FetchOptions } from "../../src/fetch/index.js";
+
+/** Absolute path of the fixture server script. */
+export const FIXTURE_SERVER = fileURLToPath(
+  new URL("../../fixtures/servers/fixture-server.mjs", import.meta.url),
+);
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Fetch options for tests: generous timeout (only to catch hangs). */
+export function fetchOptions(overrides: Partial<FetchOptions> = {}): FetchOptions {
+  return { timeoutMs: 30_000, concurrency: 4, maxPages: 1000, secrets: [], ...overrides };
+}
+
+/** A stdio config running the fixture server with `options`. */
+export function stdioFixture(
+  options: FixtureOptions = {},
+  extra: Partial<StdioServerConfig> = {},
+): StdioServerConfig {
+  return {
+    kind: "stdio",
+    command: process.execPath,
+    args: [FIXTURE_SERVER, JSON.stringify({ transport: "stdio", ...options })],
+    env: {},
+    cwd: REPO_ROOT,
+    inheritEnv: false,
+    ...extra,
+  };
+}
+
+/** An HTTP config for `url`. */
+export function httpConfig(url: string, extra: Partial<HttpServerConfig> = {}): HttpServerConfig {
+  return { kind: "http", url, transport: "auto", headers: {}, ...extra };
+}
