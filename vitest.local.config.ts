@@ -1,4 +1,0 @@
-import { defineConfig } from "vitest/config";
-export default defineConfig({
-  test: { root: "/work/wt-fetch", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
-});
