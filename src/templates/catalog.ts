@@ -1,0 +1,113 @@
+/**
+ * The tools a lockfile offers, looked up the way templates name them:
+ * `create_ticket` (unique across servers) or `crm/create_ticket`. Pure.
+ */
+import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
+
+/** One tool of one server. */
+export interface CatalogTool {
+  server: string;
+  name: string;
+  definition: ToolDefinition;
+}
+
+/** What a written tool name resolves to. */
+export type Resolution =
+  | { status: "found"; tool: CatalogTool }
+  | { status: "ambiguous"; tools: CatalogTool[] }
+  | { status: "unknown"; server?: string };
+
+/** Tools of a lockfile indexed by name. */
+export class ToolCatalog {
+  private readonly byName = new Map<string, CatalogTool[]>();
+  readonly servers: ReadonlySet<string>;
+
+  constructor(lock: Lockfile | undefined) {
+    this.servers = new Set(Object.keys(lock?.servers ?? {}));
+    for (const [server, locked] of Object.entries(lock?.servers ?? {})) {
+      for (const [name, tool] of Object.entries(locked.tools)) {
+        const list = this.byName.get(name) ?? [];
+        list.push({ server, name, definition: tool.definition });
+        this.byName.set(name, list);
+      }
+    }
+  }
+
+  /** Every tool, server-sorted. */
+  all(): CatalogTool[] {
+    return [...this.byName.values()].flat().sort((a, b) => cmp(a.server, b.server) || cmp(a.name, b.name));
+  }
+
+  /**
+   * Resolves a name as written. A name containing `/` is first a tool name
+   * (tool names may contain `/`), then `server/tool` split at each `/` whose
+   * prefix is a configured server.
+   */
+  resolve(written: string): Resolution {
+    const direct = this.byName.get(written);
+    if (direct && direct.length === 1) return { status: "found", tool: direct[0]! };
+    if (direct && direct.length > 1) return { status: "ambiguous", tools: direct };
+    let knownServer: string | undefined;
+    for (let i = written.indexOf("/"); i !== -1; i = written.indexOf("/", i + 1)) {
+      const server = written.slice(0, i);
+      if (!this.servers.has(server)) continue;
+      knownServer = server;
+      const tool = this.byName.get(written.slice(i + 1))?.find((t) => t.server === server);
+      if (tool) return { status: "found", tool };
+    }
+    return knownServer === undefined ? { status: "unknown" } : { status: "unknown", server: knownServer };
+  }
+
+  /** Tools (any server) that have a parameter called `param`. */
+  withParam(param: string): CatalogTool[] {
+    return this.all().filter((t) => paramNames(t.definition).includes(param));
+  }
+}
+
+/** Splits `crm/create_ticket` into server and tool when the prefix is plausible; for messages only. */
+export function splitQualified(
+  written: string,
+  servers: ReadonlySet<string>,
+): { server?: string; tool: string } {
+  for (let i = written.indexOf("/"); i !== -1; i = written.indexOf("/", i + 1)) {
+    const server = written.slice(0, i);
+    if (servers.has(server)) return { server, tool: written.slice(i + 1) };
+  }
+  return { tool: written };
+}
+
+/** Top-level parameter names of a tool's inputSchema, in the server's order. */
+export function paramNames(definition: ToolDefinition): string[] {
+  return Object.keys(properties(definition));
+}
+
+/** The tool's required top-level parameters. */
+export function requiredParams(definition: ToolDefinition): string[] {
+  const schema = definition.inputSchema as { required?: unknown } | undefined;
+  return Array.isArray(schema?.required)
+    ? schema.required.filter((r): r is string => typeof r === "string")
+    : [];
+}
+
+/** The JSON Schema of each top-level parameter. */
+export function properties(definition: ToolDefinition): Record<string, Record<string, unknown>> {
+  const schema = definition.inputSchema as { properties?: unknown } | undefined;
+  const props = schema?.properties;
+  return props && typeof props === "object" && !Array.isArray(props)
+    ? (props as Record<string, Record<string, unknown>>)
+    : {};
+}
+
+/** JSON Pointer of a top-level parameter, as the diff engine writes it. */
+export function paramPointer(param: string): string {
+  return `/inputSchema/properties/${param.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+
+/** `server/tool`. */
+export function qualified(tool: { server: string; name: string }): string {
+  return `${tool.server}/${tool.name}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

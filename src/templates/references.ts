@@ -1,0 +1,217 @@
+/**
+ * Reads a template's references to tools and parameters from its Handlebars
+ * AST (never by regex over the source, never by running it). Pure.
+ */
+
+import type { SourceLocation } from "../diff/change.js";
+import { TemplateError } from "../errors.js";
+import { splitFrontMatter } from "./front-matter.js";
+import { Handlebars } from "./handlebars.js";
+import { scanProse, type TextPiece } from "./prose.js";
+import type { TemplateReference, TemplateReferences } from "./types.js";
+
+type Node = hbs.AST.Node;
+type Expression = hbs.AST.Expression;
+
+/**
+ * Every tool and parameter `source` names, in source order, with 1-based line
+ * and column. Throws TemplateError (`file:line: message`) on a syntax error.
+ */
+export function extractReferences(source: string, file: string): TemplateReferences {
+  const { tools, body } = splitFrontMatter(source, file);
+  const ast = parseTemplate(body, file);
+  const lines = body.split("\n");
+  const references: TemplateReference[] = [...tools];
+  const pieces: TextPiece[] = [];
+  const at = (pos: hbs.AST.Position, offset = 0): SourceLocation => ({
+    file,
+    line: pos.line,
+    column: pos.column + 1 + offset,
+  });
+
+  const visitHelperCall = (
+    node: { path: Expression; params: Expression[] },
+    form: "helper" | "block",
+    scope: string | undefined,
+  ): void => {
+    const name = helperName(node.path);
+    const [first, second] = node.params;
+    if (name === "tool" && isString(first)) {
+      references.push({ kind: "tool", form, name: first.value, location: at(first.loc.start, 1) });
+    } else if (name === "param" && isString(first)) {
+      if (isString(second)) {
+        references.push({
+          kind: "tool",
+          form: "helper",
+          name: first.value,
+          location: at(first.loc.start, 1),
+        });
+        references.push({
+          kind: "param",
+          form: "helper",
+          tool: first.value,
+          param: second.value,
+          location: at(second.loc.start, 1),
+        });
+      } else if (second === undefined) {
+        references.push({
+          kind: "param",
+          form: scope === undefined ? "helper" : "block",
+          tool: scope,
+          param: first.value,
+          location: at(first.loc.start, 1),
+        });
+      }
+    }
+  };
+
+  const visitPath = (path: hbs.AST.PathExpression): void => {
+    const parts = path.data && path.parts[0] === "root" ? path.parts.slice(1) : path.parts;
+    if (parts[0] !== "tools" || parts.length < 2) return;
+    const offsets = segmentOffsets(lines, path);
+    // `parts` are the path's last segments (leading `this`, `../`, `@` are not parts).
+    const offsetOf = (i: number) => offsets[offsets.length - parts.length + i] ?? 0;
+    const tool = parts[1]!;
+    references.push({ kind: "tool", form: "path", name: tool, location: at(path.loc.start, offsetOf(1)) });
+    if (parts[2] === "params" && parts[3] !== undefined) {
+      references.push({
+        kind: "param",
+        form: "path",
+        tool,
+        param: parts[3],
+        location: at(path.loc.start, offsetOf(3)),
+      });
+    }
+  };
+
+  const visit = (node: Node | undefined | null, scope: string | undefined): void => {
+    if (!node) return;
+    switch (node.type) {
+      case "Program":
+        for (const statement of (node as hbs.AST.Program).body) visit(statement, scope);
+        return;
+      case "ContentStatement": {
+        // `original` is the text before whitespace control (the typings call it StripFlags; it is a string).
+        const content = node as unknown as { original: string; loc: hbs.AST.SourceLocation };
+        pieces.push({
+          text: content.original,
+          line: content.loc.start.line,
+          column: content.loc.start.column,
+        });
+        return;
+      }
+      case "MustacheStatement":
+      case "Decorator":
+      case "SubExpression": {
+        const call = node as hbs.AST.MustacheStatement | hbs.AST.SubExpression;
+        visitHelperCall(call, "helper", scope);
+        visitExpressions(call.path, call.params, call.hash, scope);
+        return;
+      }
+      case "BlockStatement":
+      case "DecoratorBlock": {
+        const block = node as hbs.AST.BlockStatement;
+        visitHelperCall(block, "block", scope);
+        visitExpressions(block.path, block.params, block.hash, scope);
+        const first = block.params[0];
+        const inner = helperName(block.path) === "tool" && isString(first) ? first.value : scope;
+        visit(block.program, inner);
+        visit(block.inverse, scope);
+        return;
+      }
+      case "PartialStatement":
+      case "PartialBlockStatement": {
+        const partial = node as hbs.AST.PartialBlockStatement;
+        visitExpressions(undefined, partial.params, partial.hash, scope);
+        if (partial.name.type === "SubExpression") visit(partial.name, scope);
+        visit(partial.program, scope);
+        return;
+      }
+      case "PathExpression":
+        visitPath(node as hbs.AST.PathExpression);
+        return;
+      default:
+        // Comments and literals name nothing.
+        return;
+    }
+  };
+
+  const visitExpressions = (
+    path: Expression | undefined,
+    params: Expression[],
+    hash: hbs.AST.Hash | undefined,
+    scope: string | undefined,
+  ): void => {
+    if (path) visit(path, scope);
+    for (const param of params) visit(param, scope);
+    for (const pair of hash?.pairs ?? []) visit(pair.value, scope);
+  };
+
+  visit(ast, undefined);
+  references.push(...scanProse(pieces, file));
+  references.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  return { file, references };
+}
+
+/** `Handlebars.parse`, its errors turned into `file:line: message`. */
+export function parseTemplate(body: string, file: string): hbs.AST.Program {
+  try {
+    return Handlebars.parse(body);
+  } catch (error) {
+    throw templateSyntaxError(error, file);
+  }
+}
+
+/** Converts a Handlebars parse or compile exception into a one-line TemplateError naming file and line. */
+export function templateSyntaxError(error: unknown, file: string): TemplateError {
+  const e = error as { message?: string; lineNumber?: number };
+  const message = String(e.message ?? error);
+  const lines = message.split("\n");
+  const parseLine = /^(?:Parse|Lexical) error on line (\d+):/.exec(lines[0] ?? "");
+  if (parseLine) {
+    // "Parse error on line N:", the source line, a caret, then what was expected.
+    const detail = lines.slice(3).join(" ").trim() || lines[0]!;
+    return new TemplateError(`${file}:${parseLine[1]}: syntax error: ${detail}`, { cause: error });
+  }
+  // Other exceptions ("if doesn't match each - 2:3") carry lineNumber and append " - line:column".
+  const text = (lines[0] ?? "").replace(/ - \d+:\d+$/, "");
+  const line = e.lineNumber ?? 1;
+  return new TemplateError(`${file}:${line}: syntax error: ${text}`, { cause: error });
+}
+
+function helperName(path: Expression): string | undefined {
+  if (path.type !== "PathExpression") return undefined;
+  const p = path as hbs.AST.PathExpression;
+  return !p.data && p.depth === 0 && p.parts.length === 1 && p.original === p.parts[0]
+    ? p.parts[0]
+    : undefined;
+}
+
+function isString(node: Expression | undefined): node is hbs.AST.StringLiteral {
+  return node?.type === "StringLiteral";
+}
+
+/**
+ * Start offset (from the path's first character) of every segment of a path
+ * expression as written, e.g. `@root.tools.[crm/x].params.y` → offsets of
+ * root, tools, crm/x (inside the brackets), params, y.
+ */
+function segmentOffsets(lines: readonly string[], path: hbs.AST.PathExpression): number[] {
+  const { start, end } = path.loc;
+  const line = lines[start.line - 1] ?? "";
+  const raw = start.line === end.line ? line.slice(start.column, end.column) : line.slice(start.column);
+  const offsets: number[] = [];
+  let i = raw.startsWith("@") ? 1 : 0;
+  while (i < raw.length) {
+    if (raw[i] === "[") {
+      offsets.push(i + 1);
+      const close = raw.indexOf("]", i);
+      i = close === -1 ? raw.length : close + 1;
+    } else {
+      offsets.push(i);
+      while (i < raw.length && raw[i] !== "." && raw[i] !== "/") i++;
+    }
+    if (raw[i] === "." || raw[i] === "/") i++;
+  }
+  return offsets;
+}

@@ -1,0 +1,78 @@
+/**
+ * What a template refers to, as read from its Handlebars AST. Pure data: the
+ * checker resolves it against a lockfile, the renderer never needs it.
+ */
+import type { SourceLocation } from "../diff/change.js";
+
+/** Which syntax a reference was written in (see docs/templates.md). */
+export type ReferenceForm = "helper" | "block" | "path" | "front-matter" | "prose";
+
+/** A tool named explicitly: `{{tool "x"}}`, `{{#tool "x"}}`, `{{tools.x...}}`, front matter. */
+export interface ToolReference {
+  kind: "tool";
+  form: Exclude<ReferenceForm, "prose">;
+  /** The name as written; may be server-qualified (`crm/create_ticket`). */
+  name: string;
+  /** Where the name starts. */
+  location: SourceLocation;
+}
+
+/** A parameter named explicitly: `{{param "t" "p"}}`, `{{param "p"}}` in a tool block, `{{tools.t.params.p}}`. */
+export interface ParamReference {
+  kind: "param";
+  form: Exclude<ReferenceForm, "prose" | "front-matter">;
+  /**
+   * The tool as written (may be server-qualified). Undefined for a one-argument
+   * `{{param "p"}}` outside any `{{#tool}}` block: no tool is in scope.
+   */
+  tool: string | undefined;
+  param: string;
+  /** Where the parameter name starts. */
+  location: SourceLocation;
+}
+
+/**
+ * A bare name in an inline code span of the template's prose (`` `customer_email` ``).
+ * It counts as a reference only if the current or previous lockfile knows the name.
+ */
+export interface MentionReference {
+  kind: "mention";
+  form: "prose";
+  name: string;
+  location: SourceLocation;
+}
+
+/** One named argument of a call shown in prose. */
+export interface CallArgument {
+  name: string;
+  location: SourceLocation;
+}
+
+/**
+ * A call shown in a code span of the prose: `` `create_ticket(customer_email=...)` ``.
+ * Counts as a reference only if the current or previous lockfile knows the tool.
+ */
+export interface CallReference {
+  kind: "call";
+  form: "prose";
+  /** The callee as written (may be server-qualified). */
+  tool: string;
+  /** Named arguments, in order. */
+  args: CallArgument[];
+  /**
+   * True when the call elides or hides arguments (`...`, `…`, `**kwargs`,
+   * positional values): then no required parameter can be said to be missing.
+   */
+  elided: boolean;
+  /** Where the callee's name starts. */
+  location: SourceLocation;
+}
+
+/** Any reference a template makes. */
+export type TemplateReference = ToolReference | ParamReference | MentionReference | CallReference;
+
+/** Everything one template refers to, in source order. */
+export interface TemplateReferences {
+  file: string;
+  references: TemplateReference[];
+}
