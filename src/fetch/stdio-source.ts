@@ -39,7 +39,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
     const close = (): Promise<void> => current.close();
     ctx.closers.add(close);
     try {
-      return await listToolsRaw(current, {
+      const result = await listToolsRaw(current, {
         signal: ctx.signal,
         requestTimeoutMs: ctx.options.timeoutMs,
         maxPages: ctx.options.maxPages,
@@ -49,6 +49,9 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
           ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools });
         },
       });
+      // stdout is the protocol channel: text there corrupts it, even if this session survived.
+      if (current.strayOutput !== undefined) throw new NonProtocolOutputError(current.strayOutput);
+      return result;
     } finally {
       await current.close();
       ctx.closers.delete(close);

@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_TOOLS, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
+import { FetchError } from "../../src/errors.js";
+import { fetchServer } from "../../src/fetch/index.js";
+import { fetchOptions, httpConfig, stdioFixture } from "./helpers.js";
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function http(options: Parameters<typeof startHttpFixture>[0] = {}) {
+  const fixture = await startHttpFixture(options);
+  closers.push(fixture.close);
+  return fixture;
+}
+
+async function failure(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FetchError);
+  const fetchError = error as FetchError;
+  expect(fetchError.message).not.toContain("\n");
+  return fetchError;
+}
+
+const SECRET = "s3cr3t-token-value-42";
+
+describe("HTTP faults", () => {
+  it("401: names the server, never the credentials, and does not retry", async () => {
+    const fixture = await http({ requireBearer: "right-token" });
+    const config = httpConfig(fixture.url, { headers: { Authorization: `Bearer ${SECRET}` } });
+    const error = await failure(fetchServer("crm", config, fetchOptions({ secrets: [SECRET] })));
+    expect(error.message).toMatch(/^server "crm": .* rejected the credentials \(HTTP 401\)/);
+    expect(error.message).not.toContain(SECRET);
+    expect(fixture.stats.requests).toBeLessThanOrEqual(2);
+  });
+
+  it("bearer auth from tokenEnv is sent and accepted", async () => {
+    process.env.MCP_CONTRACT_TEST_TOKEN = SECRET;
+    const fixture = await http({ requireBearer: SECRET });
+    const config = httpConfig(fixture.url, { auth: { type: "bearer", tokenEnv: "MCP_CONTRACT_TEST_TOKEN" } });
+    const snapshot = await fetchServer("crm", config, fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+    delete process.env.MCP_CONTRACT_TEST_TOKEN;
+  });
+
+  it("a missing tokenEnv names the variable", async () => {
+    const config = httpConfig("http://127.0.0.1:9/mcp", {
+      auth: { type: "bearer", tokenEnv: "MCP_CONTRACT_UNSET_VAR" },
+    });
+    const error = await failure(fetchServer("crm", config, fetchOptions()));
+    expect(error.message).toBe(
+      'server "crm": environment variable MCP_CONTRACT_UNSET_VAR (auth.tokenEnv) is not set',
+    );
+  });
+
+  it("500 then 200: the retry succeeds", async () => {
+    const fixture = await http({ failTimes: 1, failStatus: 503 });
+    const snapshot = await fetchServer("crm", httpConfig(fixture.url), fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+  });
+
+  it("429 with Retry-After is honoured and then succeeds", async () => {
+    const fixture = await http({ failTimes: 2, failStatus: 429, retryAfter: 0 });
+    const snapshot = await fetchServer("crm", httpConfig(fixture.url), fetchOptions());
+    expect(snapshot.tools).toHaveLength(DEFAULT_TOOLS.length);
+  });
+
+  it("a persistent 500 is not retried forever and says so", async () => {
+    const fixture = await http({ status: 500 });
+    const error = await failure(
+      fetchServer("crm", httpConfig(fixture.url, { transport: "streamable-http" }), fetchOptions()),
+    );
+    expect(error.message).toMatch(/^server "crm": /);
+    expect(error.message).toContain("500");
+  });
+
+  it("invalid JSON from the server fails with the server named", async () => {
+    const fixture = await http({ invalidJson: true });
+    const error = await failure(
+      fetchServer("crm", httpConfig(fixture.url, { transport: "streamable-http" }), fetchOptions()),
+    );
+    expect(error.message).toMatch(/^server "crm": /);
+  });
+
+  it("stream closed mid-response fails promptly with the server named", async () => {
+    const fixture = await http({ closeMidResponse: true });
+    const error = await failure(fetchServer("crm", httpConfig(fixture.url), fetchOptions()));
+    expect(error.message).toMatch(/^server "crm": /);
+  });
+
+  it("a server slower than the timeout fails with 'timed out'", async () => {
+    const fixture = await http({ delayMs: 20_000 });
+    const error = await failure(
+      fetchServer("slow", httpConfig(fixture.url), fetchOptions({ timeoutMs: 1500 })),
+    );
+    expect(error.message).toBe(
+      'server "slow": timed out after 1.5s (raise --timeout if the server is just slow)',
+    );
+  });
+
+  it("endless pagination stops at maxPages", async () => {
+    const fixture = await http({ cursors: "endless" });
+    const error = await failure(fetchServer("loop", httpConfig(fixture.url), fetchOptions({ maxPages: 20 })));
+    expect(error.message).toMatch(/^server "loop": more than 20 pages of tools/);
+  });
+
+  it("a repeated cursor is an error naming the server", async () => {
+    const fixture = await http({ cursors: "repeat" });
+    const error = await failure(fetchServer("rep", httpConfig(fixture.url), fetchOptions()));
+    expect(error.message).toBe('server "rep": the server returned cursor "again" twice (pagination loop)');
+  });
+
+  it("an empty-string cursor is followed, not treated as the end", async () => {
+    const fixture = await http({ generate: 6, pageSize: 2, cursors: "empty-first" });
+    const snapshot = await fetchServer("e", httpConfig(fixture.url), fetchOptions());
+    expect(snapshot.tools).toHaveLength(6);
+  });
+
+  it("5,000 tools over 50 pages arrive complete and in order", async () => {
+    const fixture = await http({ generate: 5000, pageSize: 100 });
+    const pages: number[] = [];
+    const snapshot = await fetchServer(
+      "big",
+      httpConfig(fixture.url),
+      fetchOptions({ onProgress: (event) => event.type === "page" && pages.push(event.page) }),
+    );
+    expect(snapshot.tools).toHaveLength(5000);
+    expect(snapshot.tools[4999]?.name).toBe("tool_04999");
+    expect(pages.at(-1)).toBe(50);
+  });
+
+  it("a tool without inputSchema.type is kept and reported", async () => {
+    const tools = [{ name: "bad", inputSchema: { properties: { a: { type: "string" } } } }, ...DEFAULT_TOOLS];
+    const fixture = await http({ tools });
+    const snapshot = await fetchServer("s", httpConfig(fixture.url), fetchOptions());
+    expect(snapshot.tools).toEqual(tools);
+    expect(snapshot.findings?.map((finding) => [finding.rule, finding.tool])).toEqual([
+      ["invalid-tool-definition", "bad"],
+    ]);
+  });
+
+  it("caching hints in list results never reach the snapshot", async () => {
+    const fixture = await http({ cacheHints: true });
+    const snapshot = await fetchServer("s", httpConfig(fixture.url), fetchOptions());
+    expect(JSON.stringify(snapshot)).not.toContain("ttlMs");
+  });
+});
+
+describe("transports", () => {
+  it("sse: lists tools over legacy HTTP+SSE", async () => {
+    const fixture = await http({ transport: "sse" });
+    const snapshot = await fetchServer("s", httpConfig(fixture.url, { transport: "sse" }), fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+    expect(snapshot.serverInfo?.name).toBe("fixture-server");
+  });
+
+  it("auto falls back to SSE when Streamable HTTP is refused", async () => {
+    const fixture = await http({ transport: "sse" });
+    const snapshot = await fetchServer("s", httpConfig(fixture.url, { transport: "auto" }), fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+  });
+
+  it("json: a plain GET returning a tools/list result", async () => {
+    const fixture = await http({ transport: "json" });
+    const snapshot = await fetchServer("j", httpConfig(fixture.url, { transport: "json" }), fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+    expect(snapshot.serverInfo).toBeUndefined();
+  });
+});
+
+describe("stdio faults", () => {
+  it("crash mid-list: names the server, the exit and the stderr tail", async () => {
+    const config = stdioFixture({ generate: 10, pageSize: 2, crashOnPage: 3, stderrLines: ["booting"] });
+    const error = await failure(fetchServer("crm", config, fetchOptions()));
+    expect(error.message).toMatch(/^server "crm": /);
+    expect(error.message).toContain("crashing mid-list on purpose");
+  });
+
+  it("stderr is redacted in the failure message", async () => {
+    const config = stdioFixture({ exitAtStart: 3, stderrLines: [`token=${SECRET}`, "fatal: cannot start"] });
+    const error = await failure(fetchServer("crm", config, fetchOptions({ secrets: [SECRET] })));
+    expect(error.message).toContain("exited with code 3");
+    expect(error.message).toContain("fatal: cannot start");
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it("non-protocol text on stdout is an error naming the server", async () => {
+    const error = await failure(
+      fetchServer("noisy", stdioFixture({ strayStdout: "Server ready!" }), fetchOptions()),
+    );
+    expect(error.message).toMatch(/^server "noisy": wrote non-protocol text to stdout: "Server ready!"/);
+  });
+
+  it("a missing command is named", async () => {
+    const config = { ...stdioFixture(), command: "mcp-contract-no-such-command" };
+    const error = await failure(fetchServer("x", config, fetchOptions()));
+    expect(error.message).toBe(
+      'server "x": cannot start "mcp-contract-no-such-command" (ENOENT: command not found)',
+    );
+  });
+
+  it("the child gets a minimal environment unless inheritEnv", async () => {
+    process.env.MCP_CONTRACT_LEAK_CHECK = SECRET;
+    const tools = [{ name: "env", inputSchema: { type: "object" } }];
+    // The fixture echoes nothing from env; check through a tiny inline server instead.
+    const { childEnv } = await import("../../src/fetch/stdio-source.js");
+    const minimal = childEnv({ ...stdioFixture({ tools }), env: { EXTRA: "1" } });
+    expect(minimal.MCP_CONTRACT_LEAK_CHECK).toBeUndefined();
+    expect(minimal.EXTRA).toBe("1");
+    expect(minimal.PATH).toBe(process.env.PATH);
+    const inherited = childEnv({ ...stdioFixture({ tools }), inheritEnv: true });
+    expect(inherited.MCP_CONTRACT_LEAK_CHECK).toBe(SECRET);
+    delete process.env.MCP_CONTRACT_LEAK_CHECK;
+  });
+});
