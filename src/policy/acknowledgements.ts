@@ -1,0 +1,185 @@
+/**
+ * Acknowledgements: breaking changes a person accepted, with a reason, who
+ * accepted them and an optional expiry. They live in their own reviewed file
+ * (`mcp-contract.acks.json` by default, next to the config), so accepting a
+ * change is a visible line in a pull request. Pure: parsing, matching and
+ * creating; reading and writing the file is in ./io.ts.
+ */
+import { Ajv } from "ajv";
+import type { Change } from "../diff/change.js";
+import type { ReportedChange } from "../report/report.js";
+import { fingerprint } from "./fingerprint.js";
+
+/** Version of the acknowledgements file. */
+export const ACKNOWLEDGEMENTS_VERSION = 1;
+
+/** One accepted change. Only `fingerprint` is matched; rule/server/tool/pointer/message are for reviewers. */
+export interface Acknowledgement {
+  /** `fingerprint(change)` of the accepted change. */
+  fingerprint: string;
+  rule: string;
+  server: string;
+  /** Absent for server-level changes. */
+  tool?: string;
+  pointer: string;
+  /** The change's message when it was accepted. */
+  message?: string;
+  /** Why it is fine (required: an acknowledgement without a reason is not a review). */
+  reason: string;
+  /** Who accepted it (a name, email or CI actor). */
+  acceptedBy: string;
+  /** Day it was accepted, YYYY-MM-DD. */
+  acceptedAt: string;
+  /**
+   * Optional end: a date (YYYY-MM-DD, valid through that day, UTC) or an RFC 3339
+   * date-time. After it, the change fails again. Absent: never expires.
+   */
+  expires?: string;
+}
+
+/** The acknowledgements file. */
+export interface AcknowledgementsFile {
+  version: typeof ACKNOWLEDGEMENTS_VERSION;
+  acknowledgements: Acknowledgement[];
+}
+
+const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
+const DATE_OR_DATE_TIME = "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$";
+
+/** JSON Schema of the acknowledgements file (checked in as schema/acknowledgements.schema.json; a test keeps them equal). */
+export const ACKNOWLEDGEMENTS_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://mcp-contract.dev/schema/acknowledgements.schema.json",
+  title: "mcp-contract acknowledgements",
+  description: "Breaking changes a person accepted, matched by fingerprint.",
+  type: "object",
+  additionalProperties: false,
+  required: ["version", "acknowledgements"],
+  properties: {
+    $schema: { type: "string" },
+    version: { const: ACKNOWLEDGEMENTS_VERSION },
+    acknowledgements: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["fingerprint", "rule", "server", "pointer", "reason", "acceptedBy", "acceptedAt"],
+        properties: {
+          fingerprint: { type: "string", pattern: "^[0-9a-f]{16}$" },
+          rule: { type: "string", minLength: 1 },
+          server: { type: "string" },
+          tool: { type: "string" },
+          pointer: { type: "string" },
+          message: { type: "string" },
+          reason: { type: "string", minLength: 1, pattern: "\\S" },
+          acceptedBy: { type: "string", minLength: 1 },
+          acceptedAt: { type: "string", pattern: DATE },
+          expires: { type: "string", pattern: DATE_OR_DATE_TIME },
+        },
+      },
+    },
+  },
+} as const;
+
+let validator: ReturnType<Ajv["compile"]> | undefined;
+
+/**
+ * Validates parsed JSON as an acknowledgements file. Returns the file or one
+ * line per problem (prefixed by `source`, the file name for messages).
+ */
+export function parseAcknowledgements(
+  data: unknown,
+  source: string,
+): { file: AcknowledgementsFile; errors: [] } | { file?: undefined; errors: string[] } {
+  validator ??= new Ajv({ allErrors: true, strict: true }).compile(ACKNOWLEDGEMENTS_SCHEMA);
+  if (!validator(data)) {
+    const errors = (validator.errors ?? []).map(
+      (e) => `${source}: ${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`,
+    );
+    return { errors };
+  }
+  const file = data as AcknowledgementsFile;
+  const errors: string[] = [];
+  file.acknowledgements.forEach((ack, i) => {
+    for (const key of ["acceptedAt", "expires"] as const) {
+      const value = ack[key];
+      if (value !== undefined && Number.isNaN(expiryInstant(value))) {
+        errors.push(`${source}: /acknowledgements/${i}/${key} is not a real date: ${value}`);
+      }
+    }
+  });
+  return errors.length > 0 ? { errors } : { file, errors: [] };
+}
+
+/**
+ * The instant after which an expiry no longer holds: the end of the day (UTC)
+ * for a date, the instant itself for a date-time. NaN when unparseable.
+ */
+export function expiryInstant(expires: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) {
+    const start = Date.parse(`${expires}T00:00:00Z`);
+    // Date.parse rolls 2026-02-30 over; reject dates that do not round-trip.
+    if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== expires) return Number.NaN;
+    return start + 24 * 60 * 60 * 1000;
+  }
+  return Date.parse(expires);
+}
+
+/** True when the acknowledgement has an expiry and `now` is past it. */
+export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boolean {
+  return ack.expires !== undefined && now.getTime() >= expiryInstant(ack.expires);
+}
+
+/** Builds the acknowledgement for a change, as `lock --accept-breaking` records it. */
+export function acknowledge(
+  change: Change,
+  accepted: { reason: string; acceptedBy: string; now: Date; expires?: string },
+): Acknowledgement {
+  const ack: Acknowledgement = {
+    fingerprint: fingerprint(change),
+    rule: change.rule,
+    server: change.server,
+    pointer: change.pointer,
+    message: change.message,
+    reason: accepted.reason,
+    acceptedBy: accepted.acceptedBy,
+    acceptedAt: accepted.now.toISOString().slice(0, 10),
+  };
+  if (change.tool !== undefined) ack.tool = change.tool;
+  if (accepted.expires !== undefined) ack.expires = accepted.expires;
+  return ack;
+}
+
+/**
+ * Adds acknowledgements to a file's list: one per fingerprint (a new one
+ * replaces an old one for the same change), sorted by server, tool, pointer,
+ * so the file diffs well in review.
+ */
+export function addAcknowledgements(
+  existing: readonly Acknowledgement[],
+  added: readonly Acknowledgement[],
+): Acknowledgement[] {
+  const byFingerprint = new Map<string, Acknowledgement>();
+  for (const ack of [...existing, ...added]) byFingerprint.set(ack.fingerprint, ack);
+  return [...byFingerprint.values()].sort(
+    (a, b) =>
+      cmp(a.server, b.server) ||
+      cmp(a.tool ?? "", b.tool ?? "") ||
+      cmp(a.pointer, b.pointer) ||
+      cmp(a.rule, b.rule) ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+/** Acknowledgements that matched none of the changes: candidates for removal. */
+export function unusedAcknowledgements(
+  acks: readonly Acknowledgement[],
+  changes: readonly ReportedChange[],
+): Acknowledgement[] {
+  const used = new Set(changes.map((c) => c.fingerprint));
+  return acks.filter((a) => !used.has(a.fingerprint));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * Policy: what counts, and whether the run fails. Pure: takes the diff's
+ * changes plus config and acknowledgements, returns reported changes; takes a
+ * report, returns an exit code.
+ */
+import type { Change, Severity } from "../diff/change.js";
+import { ExitCode } from "../errors.js";
+import { isAcknowledged, type Report, type ReportedChange } from "../report/report.js";
+import { type Acknowledgement, isExpired } from "./acknowledgements.js";
+import { fingerprint } from "./fingerprint.js";
+
+/** The lowest severity that fails the run; `never` reports without failing. */
+export const FAIL_ON_LEVELS = ["breaking", "warning", "info", "never"] as const;
+/** `--fail-on` value; default `breaking`. */
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+/** A per-rule override from the config: a new severity, or `off` to drop the rule's findings. */
+export type RuleSetting = Severity | "off";
+
+/** Inputs of `applyPolicy`. */
+export interface PolicyOptions {
+  /** Per-rule overrides keyed by rule id; rules not listed keep their own severity. */
+  rules?: Readonly<Record<string, RuleSetting>>;
+  /** Accepted changes; none when absent. */
+  acknowledgements?: readonly Acknowledgement[];
+  /** The clock used for expiry (passed in so the function stays pure). */
+  now: Date;
+}
+
+/**
+ * Applies severity overrides (dropping `off` rules), computes each change's
+ * fingerprint and attaches the acknowledgement that matches it, if any.
+ */
+export function applyPolicy(changes: readonly Change[], options: PolicyOptions): ReportedChange[] {
+  const acks = new Map<string, Acknowledgement>();
+  for (const ack of options.acknowledgements ?? []) acks.set(ack.fingerprint, ack);
+  const out: ReportedChange[] = [];
+  for (const change of changes) {
+    const setting = options.rules?.[change.rule];
+    if (setting === "off") continue;
+    const reported: ReportedChange = { ...change, fingerprint: fingerprint(change) };
+    if (setting !== undefined) reported.severity = setting;
+    const ack = acks.get(reported.fingerprint);
+    if (ack) {
+      reported.acknowledgement = {
+        reason: ack.reason,
+        acceptedBy: ack.acceptedBy,
+        ...(ack.expires !== undefined ? { expires: ack.expires } : {}),
+        expired: isExpired(ack, options.now),
+      };
+    }
+    out.push(reported);
+  }
+  return out;
+}
+
+const rank: Record<FailOn, number> = { breaking: 0, warning: 1, info: 2, never: -1 };
+
+/** True when this change alone fails a run with `--fail-on failOn`. Acknowledged changes never do. */
+export function failsPolicy(change: ReportedChange, failOn: FailOn): boolean {
+  if (isAcknowledged(change)) return false;
+  return rank[change.severity] <= rank[failOn];
+}
+
+/**
+ * The exit code for a report: 3 when any server failed to fetch (the result is
+ * incomplete, whatever else it says), 1 when a change fails the policy, else 0.
+ */
+export function getExitCode(report: Report, options: { failOn: FailOn }): ExitCode {
+  if (report.errors && report.errors.length > 0) return ExitCode.FetchFailed;
+  return report.changes.some((c) => failsPolicy(c, options.failOn)) ? ExitCode.PolicyFailed : ExitCode.Ok;
+}

@@ -1,0 +1,77 @@
+import type { Severity } from "../../diff/change.js";
+import type { ResolvedReporterOptions } from "../options.js";
+import { isAcknowledged, type Report } from "../report.js";
+
+const command: Record<Severity, "error" | "warning" | "notice"> = {
+  breaking: "error",
+  warning: "warning",
+  info: "notice",
+};
+
+/**
+ * GitHub Actions workflow commands, one line per finding:
+ * `::error file=F,line=L,col=C,title=T::message`. Template findings point at
+ * the template line; others at the tool's entry in the lockfile. Acknowledged
+ * changes become notices. (The markdown summary for `$GITHUB_STEP_SUMMARY` is
+ * the `markdown` format; the CLI writes it there.)
+ */
+export function formatGithub(report: Report, options: ResolvedReporterOptions): string {
+  const lines: string[] = [];
+  for (const error of report.errors ?? []) {
+    const line = options.locate?.(error.server);
+    lines.push(
+      workflowCommand(
+        "error",
+        { file: options.lockfile, line, title: `mcp-contract: ${error.server} could not be fetched` },
+        error.message,
+      ),
+    );
+  }
+  for (const change of report.changes) {
+    const acknowledged = isAcknowledged(change);
+    const level = acknowledged ? "notice" : command[change.severity];
+    const props: Props = change.location
+      ? { file: change.location.file, line: change.location.line, col: change.location.column }
+      : { file: options.lockfile, line: options.locate?.(change.server, change.tool) };
+    const subject = [change.server, change.tool].filter(Boolean).join("/");
+    props.title = `${acknowledged ? "acknowledged " : ""}${change.severity} ${change.rule}${subject ? ` (${subject})` : ""}`;
+    let message = change.message;
+    if (change.hint) message += `\nhint: ${change.hint}`;
+    if (change.acknowledgement) {
+      const ack = change.acknowledgement;
+      message += ack.expired
+        ? `\nacknowledgement expired ${ack.expires}: ${ack.reason}`
+        : `\nacknowledged by ${ack.acceptedBy}: ${ack.reason}`;
+    }
+    if (change.pointer) message += `\nat ${change.pointer}`;
+    lines.push(workflowCommand(level, props, message));
+  }
+  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+}
+
+interface Props {
+  file?: string;
+  line?: number | undefined;
+  col?: number | undefined;
+  title?: string;
+}
+
+/** One workflow command, escaped exactly as @actions/core's `issueCommand` does. */
+export function workflowCommand(name: string, props: Props, message: string): string {
+  const parts: string[] = [];
+  for (const key of ["file", "line", "col", "title"] as const) {
+    const value = props[key];
+    if (value !== undefined && value !== "") parts.push(`${key}=${escapeProperty(String(value))}`);
+  }
+  return `::${name}${parts.length > 0 ? ` ${parts.join(",")}` : ""}::${escapeData(message)}`;
+}
+
+/** Escapes a command's message: `%`, CR and LF. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** Escapes a property value: as data, plus `:` and `,`, which delimit properties. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

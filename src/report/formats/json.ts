@@ -1,0 +1,6 @@
+import type { Report } from "../report.js";
+
+/** The report object itself, pretty-printed (schema/report.schema.json documents it). */
+export function formatJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,37 @@
+import type { ReportedChange } from "../report.js";
+
+/** Groups changes by server, then by tool ("" for server-level findings), keeping report order. */
+export function groupByServerAndTool(
+  changes: readonly ReportedChange[],
+): Map<string, Map<string, ReportedChange[]>> {
+  const servers = new Map<string, Map<string, ReportedChange[]>>();
+  for (const change of changes) {
+    let tools = servers.get(change.server);
+    if (!tools) {
+      tools = new Map();
+      servers.set(change.server, tools);
+    }
+    const key = change.tool ?? "";
+    const list = tools.get(key);
+    if (list) list.push(change);
+    else tools.set(key, [change]);
+  }
+  return servers;
+}
+
+/** Short JSON for before/after values in human output; long values are cut with an ellipsis. */
+export function preview(value: unknown, max = 120): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `file:line:column` of a template finding. */
+export function formatLocation(change: ReportedChange): string | undefined {
+  const loc = change.location;
+  return loc ? `${loc.file}:${loc.line}:${loc.column}` : undefined;
+}
+
+/** Plural helper for counts in summaries. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

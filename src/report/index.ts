@@ -1,0 +1,49 @@
+/**
+ * Reporters: one pure function per `--format`, from a report to a string.
+ * The registry's keys are the format names commander offers, so the choices
+ * cannot drift from the implementations.
+ */
+import { formatGithub } from "./formats/github.js";
+import { formatJson } from "./formats/json.js";
+import { formatJunit } from "./formats/junit.js";
+import { formatMarkdown } from "./formats/markdown.js";
+import { formatSarif } from "./formats/sarif.js";
+import { formatText } from "./formats/text.js";
+import { type ReporterOptions, type ResolvedReporterOptions, resolveOptions } from "./options.js";
+import type { Report } from "./report.js";
+
+/** An output format name. */
+export type Format = "text" | "json" | "markdown" | "github" | "sarif" | "junit";
+
+/** A reporter: formats a report; never prints, never decides. */
+export type Reporter = (report: Report, options: ResolvedReporterOptions) => string;
+
+const reporters = {
+  text: formatText,
+  json: formatJson,
+  markdown: formatMarkdown,
+  github: formatGithub,
+  sarif: formatSarif,
+  junit: formatJunit,
+} satisfies Record<Format, Reporter>;
+
+/** Every format name, in the order `--help` lists them. */
+export const FORMATS = Object.keys(reporters) as Format[];
+
+/** Formats `report` as `format`. */
+export function formatReport(report: Report, format: Format, options: ReporterOptions = {}): string {
+  return reporters[format](report, resolveOptions(options));
+}
+
+export { DEFAULT_DOCS_BASE_URL, lockfileLocator, type ReporterOptions } from "./options.js";
+export {
+  type AppliedAcknowledgement,
+  createReport,
+  isAcknowledged,
+  mergeReports,
+  REPORT_VERSION,
+  type Report,
+  type ReportError,
+  type ReportedChange,
+  type ReportSummary,
+} from "./report.js";
