@@ -86,8 +86,21 @@ export function checkTools(server: string, raw: readonly unknown[]): CheckedTool
   return { tools, findings };
 }
 
+const AJV_OPTIONS = { strict: false, validateFormats: false, logger: false, addUsedSchema: false } as const;
 let ajv2020: Ajv2020 | undefined;
 let ajv07: Ajv | undefined;
+
+/** Draft 2020-12 (the MCP default dialect); created on first use. */
+function modernAjv(): Ajv2020 {
+  if (ajv2020 === undefined) ajv2020 = new Ajv2020(AJV_OPTIONS);
+  return ajv2020;
+}
+
+/** Drafts 04-07, for schemas that declare them. */
+function legacyAjv(): Ajv {
+  if (ajv07 === undefined) ajv07 = new Ajv(AJV_OPTIONS);
+  return ajv07;
+}
 
 /**
  * Why `schema` is not usable JSON Schema, or undefined when it is. Full
@@ -99,14 +112,7 @@ let ajv07: Ajv | undefined;
 function schemaCompileError(schema: Record<string, unknown>): string | undefined {
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
   const legacy = /draft-0[4-7]/.test(dialect);
-  const ajv = legacy
-    ? (ajv07 ??= new Ajv({ strict: false, validateFormats: false, logger: false, addUsedSchema: false }))
-    : (ajv2020 ??= new Ajv2020({
-        strict: false,
-        validateFormats: false,
-        logger: false,
-        addUsedSchema: false,
-      }));
+  const ajv = legacy ? legacyAjv() : modernAjv();
   try {
     if (dialect !== "" && ajv.getSchema(dialect) === undefined) return `unknown $schema dialect ${dialect}`;
     if (!ajv.validateSchema(schema)) return ajv.errorsText(ajv.errors, { dataVar: "schema" });
