@@ -1,0 +1,105 @@
+/**
+ * The template readers: the I/O edge of templates (globbing, reading files,
+ * asking git for the committed lockfile). Everything they return is plain data
+ * for the pure checker and renderer.
+ */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, extname, relative, resolve, sep } from "node:path";
+import { glob } from "tinyglobby";
+import type { ResolvedConfig } from "../config/types.js";
+import { TemplateError } from "../errors.js";
+import type { TemplateSource } from "./check.js";
+
+/** Extensions a partials directory's files may have. */
+const PARTIAL_GLOB = "**/*.{hbs,handlebars}";
+
+/** A config's templates and partials, read. */
+export interface TemplateFiles {
+  /** Templates and partials (with `partial: true`), path-sorted, paths relative to `relativeTo`. */
+  templates: TemplateSource[];
+  /** Partial sources by Handlebars name (path inside its directory, without extension: `shared/footer`). */
+  partials: Record<string, string>;
+}
+
+/**
+ * Finds and reads the config's `templates` globs and `partials` directories
+ * (both relative to `config.dir`). `relativeTo` (default: the config's
+ * directory) is what file names in findings are relative to.
+ */
+export async function readTemplateFiles(
+  config: Pick<ResolvedConfig, "dir" | "templates" | "partials">,
+  relativeTo: string = config.dir,
+): Promise<TemplateFiles> {
+  const partialFiles = new Map<string, string>(); // absolute path → partial name
+  for (const dir of config.partials) {
+    const root = resolve(config.dir, dir);
+    for (const file of await glob(PARTIAL_GLOB, { cwd: root, absolute: true, onlyFiles: true })) {
+      const name = relative(root, file).split(sep).join("/");
+      partialFiles.set(resolve(file), name.slice(0, -extname(name).length));
+    }
+  }
+  const templateFiles =
+    config.templates.length === 0
+      ? []
+      : await glob(config.templates, {
+          cwd: config.dir,
+          absolute: true,
+          onlyFiles: true,
+          expandDirectories: false,
+        });
+  const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
+  const templates: TemplateSource[] = [];
+  const partials: Record<string, string> = {};
+  for (const file of all) {
+    const shown = relative(relativeTo, file) || basename(file);
+    const source = await readTemplateFile(file, shown);
+    const partialName = partialFiles.get(file);
+    templates.push({ file: shown, source, ...(partialName !== undefined && { partial: true }) });
+    if (partialName !== undefined) partials[partialName] = source;
+  }
+  return { templates, partials };
+}
+
+/** Reads one template; a missing or unreadable file is a TemplateError naming it. */
+export async function readTemplateFile(path: string, shown: string = path): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new TemplateError(`${shown}: no such template file`);
+    throw new TemplateError(`${shown}: cannot read template (${code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * The lockfile's text as committed at git HEAD, when the lockfile is in a git
+ * work tree, is committed, and differs from `currentText`. Undefined otherwise
+ * (no git, not a repository, never committed, unchanged): there is no history.
+ */
+export async function readCommittedLockfile(
+  lockfilePath: string,
+  currentText?: string,
+): Promise<string | undefined> {
+  const dir = dirname(lockfilePath);
+  const committed = await git(dir, ["show", `HEAD:./${basename(lockfilePath)}`]);
+  if (committed === undefined || committed === currentText) return undefined;
+  return committed;
+}
+
+function git(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((done) => {
+    execFile(
+      "git",
+      args,
+      // Keep git from paging, prompting or reading a global config that changes output.
+      {
+        cwd,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0" },
+      },
+      (error, stdout) => done(error ? undefined : stdout),
+    );
+  });
+}
