@@ -46,4 +46,7 @@ export {
   type ReportError,
   type ReportedChange,
   type ReportSummary,
+  type ShardInfo,
+  ShardMismatchError,
 } from "./report.js";
+export { inShard, parseShard, selectShard } from "./shard.js";

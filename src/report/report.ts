@@ -40,12 +40,20 @@ export interface ReportSummary extends Record<Severity, number> {
   acknowledged: number;
 }
 
+/** Which part of a sharded run a report covers (`--shard index/total`, 1-based). */
+export interface ShardInfo {
+  index: number;
+  total: number;
+}
+
 /** One run's result. */
 export interface Report {
   version: typeof REPORT_VERSION;
   summary: ReportSummary;
   /** Servers this run covered (after `--server`/`--shard` selection), sorted. */
   servers: string[];
+  /** Present when the run was one shard of several; `merge` checks that every shard is there once. */
+  shard?: ShardInfo;
   /** Findings in stable order (`compareChanges`). */
   changes: ReportedChange[];
   /** Servers that failed to fetch; absent when none did. */
@@ -62,6 +70,7 @@ export function createReport(input: {
   changes: readonly ReportedChange[];
   servers: readonly string[];
   errors?: readonly ReportError[];
+  shard?: ShardInfo;
 }): Report {
   const changes = [...input.changes].sort(
     (a, b) => compareChanges(a, b) || cmp(a.fingerprint, b.fingerprint),
@@ -75,6 +84,7 @@ export function createReport(input: {
     version: REPORT_VERSION,
     summary,
     servers: [...new Set(input.servers)].sort(cmp),
+    ...(input.shard ? { shard: input.shard } : {}),
     changes,
   };
   if (input.errors && input.errors.length > 0) {
@@ -87,9 +97,12 @@ export function createReport(input: {
  * Merges reports from shards of one run (`--shard K/N`) into the report a
  * single run over all servers would have produced. Findings about no server
  * (e.g. template syntax) can appear in every shard, so identical changes are
- * kept once.
+ * kept once. Returns a problem instead when shards are missing, repeated or
+ * from runs with different shard counts: a lost CI job must not pass silently.
  */
 export function mergeReports(reports: readonly Report[]): Report {
+  const problem = checkShards(reports);
+  if (problem) throw new ShardMismatchError(problem);
   const seen = new Set<string>();
   const changes: ReportedChange[] = [];
   for (const report of reports) {
@@ -110,6 +123,31 @@ export function mergeReports(reports: readonly Report[]): Report {
     servers: reports.flatMap((r) => r.servers),
     errors: reports.flatMap((r) => r.errors ?? []),
   });
+}
+
+/** The shards given to `merge` do not make up one whole run. */
+export class ShardMismatchError extends Error {
+  override readonly name = "ShardMismatchError";
+}
+
+function checkShards(reports: readonly Report[]): string | undefined {
+  const sharded = reports.filter((r) => r.shard);
+  if (sharded.length === 0) return undefined;
+  if (sharded.length !== reports.length) return "some reports are shards (--shard) and some are not";
+  const totals = new Set(sharded.map((r) => r.shard!.total));
+  if (totals.size > 1)
+    return `the reports come from runs with different shard counts (${[...totals].join(", ")})`;
+  const total = sharded[0]!.shard!.total;
+  const seen = new Map<number, number>();
+  for (const r of sharded) seen.set(r.shard!.index, (seen.get(r.shard!.index) ?? 0) + 1);
+  const missing: number[] = [];
+  for (let i = 1; i <= total; i++) if (!seen.has(i)) missing.push(i);
+  const repeated = [...seen].filter(([, n]) => n > 1).map(([i]) => i);
+  if (missing.length > 0)
+    return `missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${total}`).join(", ")}`;
+  if (repeated.length > 0)
+    return `shard ${repeated.map((i) => `${i}/${total}`).join(", ")} given more than once`;
+  return undefined;
 }
 
 /** Severities from most to least severe, for grouping output. */

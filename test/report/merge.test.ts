@@ -1,6 +1,7 @@
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { applyPolicy } from "../../src/policy/policy.js";
-import { createReport, mergeReports } from "../../src/report/report.js";
+import { createReport, mergeReports, ShardMismatchError } from "../../src/report/report.js";
+import { inShard, parseShard, selectShard } from "../../src/report/shard.js";
 import { NOW, SAMPLE_ACKS, SAMPLE_CHANGES, sampleReport } from "./sample.js";
 
 test("merging per-server shards gives the single run's report, in any order", () => {
@@ -39,4 +40,38 @@ test("identical findings present in several shards are kept once", () => {
   expect(merged.changes).toHaveLength(1);
   expect(merged.servers).toEqual(["a", "b"]);
   expect(merged.summary.breaking).toBe(1);
+});
+
+describe("shards", () => {
+  const servers = ["e", "a", "d", "c", "b"];
+  test("selectShard splits sorted servers round-robin, covering each exactly once", () => {
+    const parts = [1, 2, 3].map((index) => selectShard(servers, { index, total: 3 }));
+    expect(parts).toEqual([["a", "d"], ["b", "e"], ["c"]]);
+    expect(selectShard(servers, { index: 1, total: 1 })).toEqual(["a", "b", "c", "d", "e"]);
+  });
+  test("parseShard", () => {
+    expect(parseShard("2/4")).toEqual({ index: 2, total: 4 });
+    expect(parseShard("0/4")).toMatch(/1 ≤ K ≤ N/);
+    expect(parseShard("5/4")).toMatch(/1 ≤ K ≤ N/);
+    expect(parseShard("x")).toMatch(/expected K\/N/);
+  });
+  test("findings about no server go to shard 1 only", () => {
+    expect(inShard("", new Set(), { index: 1, total: 2 })).toBe(true);
+    expect(inShard("", new Set(), { index: 2, total: 2 })).toBe(false);
+    expect(inShard("a", new Set(["a"]), { index: 2, total: 2 })).toBe(true);
+  });
+  test("merge refuses missing, repeated or mismatched shards", () => {
+    const shard = (index: number, total: number) =>
+      createReport({ changes: [], servers: [`s${index}`], shard: { index, total } });
+    expect(mergeReports([shard(1, 2), shard(2, 2)]).servers).toEqual(["s1", "s2"]);
+    expect(mergeReports([shard(1, 2), shard(2, 2)]).shard).toBeUndefined();
+    expect(() => mergeReports([shard(1, 3), shard(3, 3)])).toThrow("missing shard 2/3");
+    expect(() => mergeReports([shard(1, 2), shard(1, 2), shard(2, 2)])).toThrow(
+      "shard 1/2 given more than once",
+    );
+    expect(() => mergeReports([shard(1, 2), shard(2, 3)])).toThrow(/different shard counts/);
+    expect(() => mergeReports([shard(1, 2), createReport({ changes: [], servers: [] })])).toThrow(
+      ShardMismatchError,
+    );
+  });
 });
