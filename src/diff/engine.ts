@@ -1,0 +1,165 @@
+/**
+ * The recursive schema comparison. Walks two schemas side by side (following
+ * `$ref`s lazily, memoising each pair of sub-schemas so recursive schemas end),
+ * and lets each rule family look at every pair of nodes. Families report
+ * through `SchemaDiff.emit`; which rule id and severity a change gets depends
+ * on the direction: input (the agent sends it) or output (the agent reads it).
+ */
+import type { Change, Severity } from "./change.js";
+import type { RuleMeta } from "./rule.js";
+import { isObject, jsonKey, normalize, pointerToken, type SchemaNode } from "./schema.js";
+
+/** `input`: narrowing is breaking. `output`: widening is breaking. */
+export type Direction = "input" | "output";
+
+/** Where a node pair sits: pointers into the before and after tool definitions and a human path like `a.b[]`. */
+export interface Loc {
+  ptrA: string;
+  ptrB: string;
+  /** Parameter path in the corpus syntax: `a.b`, `a[]`, `a{*}`, `a<anyOf1>`; "" for the root. */
+  label: string;
+}
+
+/** Extra fields of an emitted change. */
+export interface EmitExtra {
+  before?: unknown;
+  after?: unknown;
+  hint?: string;
+  /** Overrides the rule's default severity (e.g. a removal of something already deprecated). */
+  severity?: Severity;
+  /** Point at the before definition (for removals). */
+  useBefore?: boolean;
+}
+
+/** A family's check of one node pair. */
+export type NodeCheck = (d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc) => void;
+
+/** State shared by every comparison within one `diffTools` call (probe results are reused across tools). */
+export interface SharedState {
+  ids: WeakMap<object, number>;
+  nextId: number;
+  /** Pair key → whether `after` accepts everything `before` does (for the direction of the key). */
+  probes: Map<string, boolean>;
+  /** Wall-clock budget for the json-schema-diff fallback, in ms, left for this call. */
+  fallbackBudgetMs: number;
+}
+
+/** Creates the shared state for one diff run. */
+export function newSharedState(fallbackBudgetMs = 2000): SharedState {
+  return { ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackBudgetMs };
+}
+
+/** The node checks, in reporting order; set once by ./compare.ts so families can recurse through `SchemaDiff.compare`. */
+let checks: readonly NodeCheck[] = [];
+
+/** Registers the family checks (called once by ./compare.ts). */
+export function registerChecks(list: readonly NodeCheck[]): void {
+  checks = list;
+}
+
+/** One comparison of a tool's input or output schema. */
+export class SchemaDiff {
+  readonly out: Change[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly server: string,
+    readonly tool: string,
+    readonly dir: Direction,
+    /** Roots for `$ref` resolution. */
+    readonly rootA: unknown,
+    readonly rootB: unknown,
+    readonly shared: SharedState,
+    /** A probe only collects changes to decide coverage; nothing it finds is reported. */
+    readonly probe = false,
+  ) {}
+
+  /** Chooses the rule for the direction. */
+  pick(input: RuleMeta, output: RuleMeta): RuleMeta {
+    return this.dir === "input" ? input : output;
+  }
+
+  /** Reports one change. */
+  emit(rule: RuleMeta, at: Loc, message: string, extra: EmitExtra = {}): void {
+    const change: Change = {
+      rule: rule.id,
+      severity: extra.severity ?? rule.severity,
+      server: this.server,
+      tool: this.tool,
+      pointer: extra.useBefore ? at.ptrA : at.ptrB,
+      message,
+    };
+    if (extra.before !== undefined) change.before = extra.before;
+    if (extra.after !== undefined) change.after = extra.after;
+    if (extra.hint !== undefined) change.hint = extra.hint;
+    this.out.push(change);
+  }
+
+  private id(o: object): number {
+    let id = this.shared.ids.get(o);
+    if (id === undefined) {
+      id = this.shared.nextId++;
+      this.shared.ids.set(o, id);
+    }
+    return id;
+  }
+
+  /** Compares two raw sub-schemas at `at`. Each pair of nodes is compared once (this is what makes recursion end). */
+  compare(rawA: unknown, rawB: unknown, at: Loc): void {
+    const a = normalize(rawA, this.rootA);
+    const b = normalize(rawB, this.rootB);
+    const key = `${this.id(a.identity)}:${this.id(b.identity)}:${isObject(rawA) ? this.id(rawA) : jsonKey(rawA)}:${isObject(rawB) ? this.id(rawB) : jsonKey(rawB)}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    // Same raw schema object on both sides (shared definitions): nothing can differ.
+    if (rawA === rawB && this.rootA === this.rootB) return;
+    this.compareNodes(a, b, at);
+  }
+
+  /** Runs every family check on an already normalised pair. */
+  compareNodes(a: SchemaNode, b: SchemaNode, at: Loc): void {
+    for (const check of checks) check(this, a, b, at);
+  }
+
+  /**
+   * Whether `rawB` accepts every value `rawA` accepts (with `reversed`, `rawA` comes from the after
+   * schema and `rawB` from the before one) — decided by the
+   * structural rules themselves, memoised per pair; a pair under evaluation is assumed covered,
+   * which is what keeps mutually recursive unions finite.
+   */
+  covers(rawA: unknown, rawB: unknown, reversed = false): boolean {
+    const rootA = reversed ? this.rootB : this.rootA;
+    const rootB = reversed ? this.rootA : this.rootB;
+    const a = normalize(rawA, rootA);
+    const b = normalize(rawB, rootB);
+    const key = `${reversed ? "r" : ""}${this.id(a.identity)}>${this.id(b.identity)}:${isObject(rawA) ? this.id(rawA) : jsonKey(rawA)}:${isObject(rawB) ? this.id(rawB) : jsonKey(rawB)}`;
+    const known = this.shared.probes.get(key);
+    if (known !== undefined) return known;
+    this.shared.probes.set(key, true);
+    const probe = new SchemaDiff(this.server, this.tool, "input", rootA, rootB, this.shared, true);
+    probe.compareNodes(a, b, { ptrA: "", ptrB: "", label: "" });
+    const covered = !probe.out.some((c) => c.severity === "breaking");
+    this.shared.probes.set(key, covered);
+    return covered;
+  }
+}
+
+/** A child location: `/properties/name` etc. on both sides, with the human path extended. */
+export function child(at: Loc, tokens: readonly (string | number)[], label: string, tokensB = tokens): Loc {
+  return {
+    ptrA: at.ptrA + tokens.map((t) => `/${pointerToken(t)}`).join(""),
+    ptrB: at.ptrB + tokensB.map((t) => `/${pointerToken(t)}`).join(""),
+    label,
+  };
+}
+
+/** Extends a human path with a property name. */
+export function propLabel(parent: string, name: string): string {
+  return parent ? `${parent}.${name}` : name;
+}
+
+/** How a location is named in messages: "parameter `a.b`", or "the input schema" at the root. */
+export function describeLoc(d: SchemaDiff, at: Loc): string {
+  if (at.label) return d.dir === "input" ? `parameter \`${at.label}\`` : `output field \`${at.label}\``;
+  return d.dir === "input" ? "the input schema" : "the output schema";
+}

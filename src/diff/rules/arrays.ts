@@ -1,0 +1,23 @@
+/**
+ * Arrays: item schemas (2020-12 `items`/`prefixItems`; draft-07 tuple
+ * spellings are normalised to these) are compared recursively at any depth.
+ * The changes inside are reported by the other families at `…/items`.
+ */
+import { child, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRules } from "../rule.js";
+import type { SchemaNode } from "../schema.js";
+
+/** Arrays have no rules of their own: item changes are reported by the families that own each keyword. */
+export const arrayRules = defineRules("arrays", {});
+
+/** Recurses into `items` and `prefixItems`. Emits nothing itself. */
+export function checkArrays(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const ia = a.keywords.items;
+  const ib = b.keywords.items;
+  if (ia !== undefined || ib !== undefined) d.compare(ia ?? true, ib ?? true, child(at, ["items"], `${at.label}[]`));
+  const ta = Array.isArray(a.keywords.prefixItems) ? (a.keywords.prefixItems as unknown[]) : [];
+  const tb = Array.isArray(b.keywords.prefixItems) ? (b.keywords.prefixItems as unknown[]) : [];
+  for (let i = 0; i < Math.max(ta.length, tb.length); i++) {
+    d.compare(ta[i] ?? ia ?? true, tb[i] ?? ib ?? true, child(at, ["prefixItems", i], `${at.label}[${i}]`));
+  }
+}

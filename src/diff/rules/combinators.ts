@@ -1,0 +1,290 @@
+/**
+ * Combinators: `anyOf`/`oneOf` branches matched structurally (equal first,
+ * then by discriminating constants, type and property names), `allOf`
+ * subschemas, and keywords no structural rule understands (`not`,
+ * `if`/`then`/`else`, …), for which json-schema-diff gives a set-inclusion
+ * verdict under a time budget.
+ */
+import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
+import { setVerdict } from "../jsd.js";
+import { defineRules } from "../rule.js";
+import { ANNOTATION_KEYWORDS, isObject, type JsonObject, jsonKey, normalize, type SchemaNode } from "../schema.js";
+import { capital, outputShapeRules } from "./params.js";
+
+/** Combinator rules. */
+export const combinatorRules = defineRules("combinators", {
+  "branch-removed": {
+    severity: "breaking",
+    summary: "An anyOf/oneOf alternative was removed and no remaining one accepts what it did.",
+  },
+  "branch-added": { severity: "info", summary: "An anyOf/oneOf alternative was added (the value accepts more)." },
+  "all-of-added": { severity: "breaking", summary: "An allOf subschema was added: values must satisfy one more schema." },
+  "all-of-removed": { severity: "info", summary: "An allOf subschema was removed." },
+  "combinator-changed": {
+    severity: "info",
+    summary: "anyOf became oneOf or back; the same alternatives are compared branch by branch.",
+  },
+  "schema-narrowed": {
+    severity: "breaking",
+    summary: "A change the structural rules cannot name (not, if/then/else, …) rejects values that were accepted.",
+  },
+  "schema-widened": { severity: "info", summary: "A change the structural rules cannot name accepts more values." },
+  "schema-changed": {
+    severity: "warning",
+    summary: "A keyword changed that neither the structural rules nor json-schema-diff could judge.",
+  },
+  "output-branch-added": {
+    severity: "breaking",
+    summary: "The tool's result may now take a shape it could not before (new alternative, allOf removed, …).",
+  },
+});
+
+/** Keywords handled by some family; anything else that changes goes to the fallback. */
+const HANDLED = new Set([
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "enum",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "minProperties",
+  "maxProperties",
+  "minContains",
+  "maxContains",
+  "multipleOf",
+  "pattern",
+  "format",
+  "uniqueItems",
+  "contentMediaType",
+  "contentEncoding",
+  "$ref",
+  "examples",
+  "x-order",
+  ...ANNOTATION_KEYWORDS,
+]);
+
+interface Union {
+  kind: "anyOf" | "oneOf";
+  branches: unknown[];
+}
+
+function unionOf(n: SchemaNode): Union | undefined {
+  if (Array.isArray(n.keywords.anyOf)) return { kind: "anyOf", branches: n.keywords.anyOf as unknown[] };
+  if (Array.isArray(n.keywords.oneOf)) return { kind: "oneOf", branches: n.keywords.oneOf as unknown[] };
+  return undefined;
+}
+
+/** Whether exactly one side is a union: then the other side is compared as a one-branch union and nothing else runs at this level. */
+export function oneSidedUnion(a: SchemaNode, b: SchemaNode): boolean {
+  return !unionOf(a) !== !unionOf(b);
+}
+
+/** A non-union node as a raw one-branch alternative (its annotations were already compared at the outer level). */
+function asBranch(n: SchemaNode): JsonObject {
+  const raw: JsonObject = {};
+  for (const [k, v] of Object.entries(n.keywords)) if (!ANNOTATION_KEYWORDS.has(k)) raw[k] = v;
+  if (n.types) raw.type = [...n.types];
+  if (n.nullable) raw.nullable = true;
+  return raw;
+}
+
+function discriminators(n: SchemaNode, root: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const props = isObject(n.keywords.properties) ? n.keywords.properties : {};
+  for (const [name, schema] of Object.entries(props)) {
+    const e = normalize(schema, root).keywords.enum;
+    if (Array.isArray(e) && e.length === 1) out.set(name, jsonKey(e[0]));
+  }
+  return out;
+}
+
+function matchScore(a: SchemaNode, b: SchemaNode, rootA: unknown, rootB: unknown): number {
+  if (a.types && b.types && ![...a.types].some((t) => b.types?.has(t))) {
+    const numeric = (s: Set<string>) => s.has("number") || s.has("integer");
+    if (!(numeric(a.types) && numeric(b.types))) return 0;
+  }
+  const da = discriminators(a, rootA);
+  const db = discriminators(b, rootB);
+  for (const [name, value] of da) {
+    const other = db.get(name);
+    if (other !== undefined) return other === value ? 1 : 0;
+  }
+  const pa = Object.keys(isObject(a.keywords.properties) ? a.keywords.properties : {});
+  const pb = new Set(Object.keys(isObject(b.keywords.properties) ? b.keywords.properties : {}));
+  if (pa.length === 0 && pb.size === 0) return 0.5;
+  const common = pa.filter((p) => pb.has(p)).length;
+  return 0.3 + (0.6 * common) / (pa.length + pb.size - common);
+}
+
+/** Compares anyOf/oneOf/allOf of a node pair, and sends unknown keyword changes to the fallback. */
+export function checkCombinators(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const ua = unionOf(a);
+  const ub = unionOf(b);
+  if (ua || ub) compareUnions(d, a, b, ua, ub, at);
+  if (!oneSidedUnion(a, b)) compareAllOf(d, a, b, at);
+  fallback(d, a, b, at);
+}
+
+function compareUnions(d: SchemaDiff, a: SchemaNode, b: SchemaNode, ua: Union | undefined, ub: Union | undefined, at: Loc): void {
+  const where = capital(describeLoc(d, at));
+  if (ua && ub && ua.kind !== ub.kind) {
+    d.emit(combinatorRules["combinator-changed"], at, `${where} changed from ${ua.kind} to ${ub.kind}.`, {
+      before: ua.kind,
+      after: ub.kind,
+    });
+  }
+  interface Branch {
+    raw: unknown;
+    node: SchemaNode;
+    loc: Loc;
+  }
+  const branchesOf = (side: "A" | "B", n: SchemaNode, u: Union | undefined): Branch[] => {
+    const root = side === "A" ? d.rootA : d.rootB;
+    if (!u) {
+      const raw = asBranch(n);
+      return [{ raw, node: normalize(raw, root), loc: at }];
+    }
+    return u.branches.map((raw, i) => {
+      const loc = child(at, [u.kind, i], `${at.label}<${u.kind}${i}>`);
+      return { raw, node: normalize(raw, root), loc };
+    });
+  };
+  const ba = branchesOf("A", a, ua);
+  const bb = branchesOf("B", b, ub);
+  const key = (x: Branch) => jsonKey({ k: x.node.keywords, t: x.node.types ? [...x.node.types].sort() : null, n: x.node.nullable });
+  const pairs: [Branch, Branch][] = [];
+  const usedA = new Set<number>();
+  const usedB = new Set<number>();
+  // 1. Identical alternatives.
+  ba.forEach((x, i) => {
+    const kx = key(x);
+    const j = bb.findIndex((y, jj) => !usedB.has(jj) && key(y) === kx);
+    if (j >= 0) {
+      usedA.add(i);
+      usedB.add(j);
+      pairs.push([x, bb[j]!]);
+    }
+  });
+  // 2. Best structural matches.
+  const scored: { i: number; j: number; s: number }[] = [];
+  ba.forEach((x, i) => {
+    if (usedA.has(i)) return;
+    bb.forEach((y, j) => {
+      if (usedB.has(j)) return;
+      const s = matchScore(x.node, y.node, d.rootA, d.rootB);
+      if (s > 0) scored.push({ i, j, s });
+    });
+  });
+  scored.sort((p, q) => q.s - p.s || p.i - q.i || p.j - q.j);
+  for (const { i, j } of scored) {
+    if (usedA.has(i) || usedB.has(j)) continue;
+    usedA.add(i);
+    usedB.add(j);
+    pairs.push([ba[i]!, bb[j]!]);
+  }
+  for (const [x, y] of pairs) {
+    d.compare(x.raw, y.raw, { ptrA: x.loc.ptrA, ptrB: y.loc.ptrB, label: y.loc.label });
+  }
+  ba.forEach((x, i) => {
+    if (usedA.has(i)) return;
+    const msg = `${capital(describeLoc(d, x.loc))} alternative ${i} was removed.`;
+    if (d.dir === "output") {
+      d.emit(outputShapeRules["output-narrowed"], x.loc, msg, { useBefore: true });
+      return;
+    }
+    if (bb.some((y) => d.covers(x.raw, y.raw))) return; // another alternative still accepts it
+    d.emit(combinatorRules["branch-removed"], x.loc, msg, { useBefore: true });
+  });
+  bb.forEach((y, j) => {
+    if (usedB.has(j)) return;
+    const msg = `${capital(describeLoc(d, y.loc))} gained alternative ${j}.`;
+    if (d.dir === "input") {
+      d.emit(combinatorRules["branch-added"], y.loc, msg);
+      return;
+    }
+    if (ba.some((x) => d.covers(y.raw, x.raw, true))) return;
+    d.emit(combinatorRules["output-branch-added"], y.loc, msg);
+  });
+}
+
+function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const la = Array.isArray(a.keywords.allOf) ? (a.keywords.allOf as unknown[]) : [];
+  const lb = Array.isArray(b.keywords.allOf) ? (b.keywords.allOf as unknown[]) : [];
+  if (la.length === 0 && lb.length === 0) return;
+  const keyA = la.map((s) => jsonKey(normalize(s, d.rootA).keywords));
+  const keyB = lb.map((s) => jsonKey(normalize(s, d.rootB).keywords));
+  const restA: number[] = [];
+  const usedB = new Set<number>();
+  keyA.forEach((k, i) => {
+    const j = keyB.findIndex((kb, jj) => kb === k && !usedB.has(jj));
+    if (j >= 0) usedB.add(j);
+    else restA.push(i);
+  });
+  const restB = lb.map((_, j) => j).filter((j) => !usedB.has(j));
+  const n = Math.min(restA.length, restB.length);
+  for (let k = 0; k < n; k++) {
+    const i = restA[k]!;
+    const j = restB[k]!;
+    d.compare(la[i], lb[j], {
+      ptrA: child(at, ["allOf", i], at.label).ptrA,
+      ptrB: child(at, ["allOf", j], at.label).ptrB,
+      label: at.label,
+    });
+  }
+  const where = capital(describeLoc(d, at));
+  for (const j of restB.slice(n)) {
+    const loc = child(at, ["allOf", j], at.label);
+    if (d.dir === "input") d.emit(combinatorRules["all-of-added"], loc, `${where} must now also satisfy allOf[${j}].`);
+    else d.emit(outputShapeRules["output-narrowed"], loc, `${where} gained allOf[${j}].`);
+  }
+  for (const i of restA.slice(n)) {
+    const loc = child(at, ["allOf", i], at.label);
+    if (d.dir === "input") {
+      d.emit(combinatorRules["all-of-removed"], loc, `${where} no longer has to satisfy allOf[${i}].`, { useBefore: true });
+    } else {
+      d.emit(combinatorRules["output-branch-added"], loc, `${where} lost allOf[${i}].`, { useBefore: true });
+    }
+  }
+}
+
+function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const changed: string[] = [];
+  for (const k of new Set([...Object.keys(a.keywords), ...Object.keys(b.keywords)])) {
+    if (HANDLED.has(k) || k.startsWith("x-")) continue;
+    if (jsonKey(a.keywords[k]) !== jsonKey(b.keywords[k])) changed.push(k);
+  }
+  if (changed.length === 0) return;
+  const where = capital(describeLoc(d, at));
+  const names = changed.sort().join(", ");
+  const verdict = setVerdict(pick(a, changed), d.rootA, pick(b, changed), d.rootB, d.shared);
+  if (!verdict) {
+    d.emit(combinatorRules["schema-changed"], at, `${where} changed ${names} in a way that could not be judged.`);
+    return;
+  }
+  const narrowing = d.dir === "input" ? verdict.removed : verdict.added;
+  const widening = d.dir === "input" ? verdict.added : verdict.removed;
+  if (narrowing) {
+    const rule = d.dir === "input" ? combinatorRules["schema-narrowed"] : combinatorRules["output-branch-added"];
+    d.emit(rule, at, `${where} changed ${names} and now ${d.dir === "input" ? "rejects values it accepted" : "may return values it did not"}.`);
+  } else if (widening) {
+    const rule = d.dir === "input" ? combinatorRules["schema-widened"] : outputShapeRules["output-narrowed"];
+    d.emit(rule, at, `${where} changed ${names} and now ${d.dir === "input" ? "accepts more values" : "returns fewer kinds of values"}.`);
+  }
+}
+
+function pick(n: SchemaNode, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const k of keys) if (k in n.keywords) out[k] = n.keywords[k];
+  return out;
+}

@@ -1,0 +1,249 @@
+/**
+ * Object shapes: parameters (properties) removed, renamed, added, made
+ * required or optional, and `additionalProperties` closed or opened. In an
+ * output schema the same edits are read the other way round.
+ */
+import { child, describeLoc, type Loc, propLabel, type SchemaDiff } from "../engine.js";
+import { findRenames } from "../rename.js";
+import { defineRules } from "../rule.js";
+import { isObject, type JsonObject, normalize, type SchemaNode, show } from "../schema.js";
+
+/** Parameter-level rules (input schemas). */
+export const paramRules = defineRules("params", {
+  "param-removed": { severity: "breaking", summary: "A parameter was removed: prompts that still pass it are ignored or rejected." },
+  "param-renamed": {
+    severity: "breaking",
+    summary: "A parameter was removed and a compatible one with a similar name or description was added.",
+  },
+  "required-param-added": {
+    severity: "breaking",
+    summary: "A new required parameter: every existing call that omits it is rejected.",
+  },
+  "param-added": { severity: "info", summary: "A new optional parameter." },
+  "param-became-required": { severity: "breaking", summary: "An optional parameter became required." },
+  "param-became-optional": { severity: "info", summary: "A required parameter became optional." },
+  "additional-properties-restricted": {
+    severity: "breaking",
+    summary: "An object stopped accepting properties it does not list (`additionalProperties: false` or a narrower schema).",
+  },
+  "additional-properties-allowed": {
+    severity: "info",
+    summary: "An object now accepts properties it does not list.",
+  },
+});
+
+/** Output-shape rules: fields the agent reads. */
+export const outputShapeRules = defineRules("output", {
+  "output-property-removed": { severity: "breaking", summary: "A field of the tool's result was removed." },
+  "output-property-became-optional": {
+    severity: "breaking",
+    summary: "A result field that was always present may now be missing.",
+  },
+  "output-property-added": { severity: "info", summary: "A new field in the tool's result." },
+  "output-narrowed": {
+    severity: "info",
+    summary: "The tool's result became more specific (safe for readers).",
+  },
+  "output-additional-properties-allowed": {
+    severity: "warning",
+    summary: "Result objects may now carry fields the schema does not list.",
+  },
+});
+
+function props(node: SchemaNode): JsonObject {
+  return isObject(node.keywords.properties) ? node.keywords.properties : {};
+}
+
+function required(node: SchemaNode): Set<string> {
+  return new Set(Array.isArray(node.keywords.required) ? (node.keywords.required as string[]) : []);
+}
+
+function isDeprecated(raw: unknown, root: unknown): boolean {
+  return normalize(raw, root).keywords.deprecated === true;
+}
+
+/** Compares the object keywords of a node pair and recurses into common properties. */
+export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const pa = props(a);
+  const pb = props(b);
+  const ra = required(a);
+  const rb = required(b);
+  const removed = Object.keys(pa).filter((n) => !(n in pb));
+  const added = Object.keys(pb).filter((n) => !(n in pa));
+  const renames = d.dir === "input" ? findRenames(removed, added, pa, pb, d.rootA, d.rootB) : new Map<string, string>();
+  const renamedTo = new Set(renames.values());
+
+  for (const name of removed) {
+    const loc = child(at, ["properties", name], propLabel(at.label, name));
+    const target = renames.get(name);
+    if (d.dir === "output") {
+      d.emit(outputShapeRules["output-property-removed"], loc, `Output field \`${loc.label}\` was removed.`, {
+        useBefore: true,
+        before: name,
+      });
+      continue;
+    }
+    const deprecated = isDeprecated(pa[name], d.rootA);
+    if (target !== undefined) {
+      const newLabel = propLabel(at.label, target);
+      const nowRequired = !ra.has(name) && rb.has(target) ? " (and it is required)" : "";
+      d.emit(
+        paramRules["param-renamed"],
+        loc,
+        `Parameter \`${loc.label}\` was removed and \`${newLabel}\` looks like its successor${nowRequired}.`,
+        {
+          useBefore: true,
+          before: name,
+          after: target,
+          hint: `renamed to \`${target}\``,
+          ...(deprecated ? { severity: "warning" as const } : {}),
+        },
+      );
+      d.compare(pa[name], pb[target], {
+        ptrA: loc.ptrA,
+        ptrB: child(at, ["properties", target], newLabel).ptrB,
+        label: newLabel,
+      });
+      continue;
+    }
+    const wasRequired = ra.has(name) ? "required" : "optional";
+    d.emit(
+      paramRules["param-removed"],
+      loc,
+      deprecated
+        ? `Deprecated parameter \`${loc.label}\` (${wasRequired}) was removed.`
+        : `Parameter \`${loc.label}\` (${wasRequired}) was removed.`,
+      { useBefore: true, before: name, ...(deprecated ? { severity: "warning" as const } : {}) },
+    );
+  }
+
+  for (const name of added) {
+    if (renamedTo.has(name)) continue;
+    const loc = child(at, ["properties", name], propLabel(at.label, name));
+    const req = rb.has(name);
+    if (d.dir === "output") {
+      d.emit(outputShapeRules["output-property-added"], loc, `Output field \`${loc.label}\` was added.`, {
+        after: name,
+      });
+      continue;
+    }
+    const dflt = isObject(pb[name]) && "default" in pb[name] ? ` (it has a default, ${show((pb[name] as JsonObject).default)}, but the schema still requires it)` : "";
+    if (req) {
+      d.emit(paramRules["required-param-added"], loc, `Required parameter \`${loc.label}\` was added${dflt}.`, {
+        after: name,
+      });
+    } else {
+      d.emit(paramRules["param-added"], loc, `Optional parameter \`${loc.label}\` was added.`, { after: name });
+    }
+  }
+
+  // Required names that are not (or no longer) declared properties.
+  for (const name of rb) {
+    if (ra.has(name) || name in pb || name in pa) continue;
+    const loc = child(at, ["required"], propLabel(at.label, name));
+    if (d.dir === "input") {
+      d.emit(paramRules["required-param-added"], loc, `Property \`${loc.label}\` is now required.`, { after: name });
+    } else {
+      d.emit(outputShapeRules["output-narrowed"], loc, `Output field \`${loc.label}\` is now always present.`);
+    }
+  }
+
+  for (const name of Object.keys(pa)) {
+    if (!(name in pb)) continue;
+    const loc = child(at, ["properties", name], propLabel(at.label, name));
+    const wasReq = ra.has(name);
+    const isReq = rb.has(name);
+    if (!wasReq && isReq) {
+      if (d.dir === "input") {
+        d.emit(paramRules["param-became-required"], loc, `Parameter \`${loc.label}\` became required.`);
+      } else {
+        d.emit(outputShapeRules["output-narrowed"], loc, `Output field \`${loc.label}\` is now always present.`);
+      }
+    } else if (wasReq && !isReq) {
+      if (d.dir === "input") {
+        d.emit(paramRules["param-became-optional"], loc, `Parameter \`${loc.label}\` became optional.`);
+      } else {
+        d.emit(
+          outputShapeRules["output-property-became-optional"],
+          loc,
+          `Output field \`${loc.label}\` may now be missing.`,
+        );
+      }
+    }
+    d.compare(pa[name], pb[name], loc);
+  }
+
+  checkAdditional(d, a, b, at);
+}
+
+function checkAdditional(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const xa = a.keywords.additionalProperties;
+  const xb = b.keywords.additionalProperties;
+  if (xa === undefined && xb === undefined) return;
+  const loc = child(at, ["additionalProperties"], `${at.label}{*}`);
+  const where = describeLoc(d, at);
+  if (xb === false && xa !== false) {
+    if (d.dir === "input") {
+      d.emit(
+        paramRules["additional-properties-restricted"],
+        loc,
+        `${capital(where)} no longer accepts properties it does not list (additionalProperties: false).`,
+        { before: xa, after: false },
+      );
+    } else {
+      d.emit(outputShapeRules["output-narrowed"], loc, `${capital(where)} no longer carries unlisted fields.`);
+    }
+    return;
+  }
+  if (xa === false && xb !== false) {
+    if (d.dir === "input") {
+      d.emit(
+        paramRules["additional-properties-allowed"],
+        loc,
+        `${capital(where)} now accepts properties it does not list.`,
+        { before: false, after: xb },
+      );
+    } else {
+      d.emit(
+        outputShapeRules["output-additional-properties-allowed"],
+        loc,
+        `${capital(where)} may now carry fields the schema does not list.`,
+      );
+    }
+    return;
+  }
+  if (xa === undefined) {
+    // Was open (anything), now a schema: a narrowing of unlisted values.
+    if (d.dir === "input") {
+      d.emit(
+        paramRules["additional-properties-restricted"],
+        loc,
+        `${capital(where)} now constrains properties it does not list.`,
+        { after: xb },
+      );
+    } else {
+      d.emit(outputShapeRules["output-narrowed"], loc, `${capital(where)} now constrains unlisted fields.`);
+    }
+    return;
+  }
+  if (xb === undefined) {
+    if (d.dir === "input") {
+      d.emit(paramRules["additional-properties-allowed"], loc, `${capital(where)} now accepts any unlisted property.`, {
+        before: xa,
+      });
+    } else {
+      d.emit(
+        outputShapeRules["output-additional-properties-allowed"],
+        loc,
+        `${capital(where)} may now carry unlisted fields of any shape.`,
+      );
+    }
+    return;
+  }
+  d.compare(xa, xb, loc);
+}
+
+/** Capitalises the first letter of a sentence fragment. */
+export function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

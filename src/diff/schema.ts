@@ -1,0 +1,266 @@
+/**
+ * Schema normalisation for the diff: one node at a time, lazily, so recursive
+ * schemas never need to be expanded. Reads draft-07, 2019-09 and 2020-12
+ * spellings alike and folds the three ways of saying "nullable" into one flag.
+ */
+import canonicalizeModule from "canonicalize";
+
+// canonicalize is CommonJS (`module.exports = fn`) but types itself as an ES default export.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
+
+/** A JSON object (a schema node that is not a boolean schema). */
+export type JsonObject = Record<string, unknown>;
+
+/** A schema node after normalisation. Sub-schemas inside it are still raw (normalised when visited). */
+export interface SchemaNode {
+  /** The normalised keywords: `$ref` merged in, canonical spellings, `type` without "null", `const` folded into `enum`. */
+  keywords: JsonObject;
+  /** Allowed JSON types (without "null"); undefined means any type. */
+  types: Set<string> | undefined;
+  /** Whether `null` is accepted (from `type: [X, "null"]`, `anyOf: [X, {type: "null"}]` or OpenAPI `nullable: true`). */
+  nullable: boolean;
+  /** `false` schema: accepts nothing. */
+  never: boolean;
+  /** The raw object the node came from after following `$ref`s (identity used for pair memoisation). */
+  identity: object;
+}
+
+/** Keywords that say what a node means to a reader but not what validates. */
+export const ANNOTATION_KEYWORDS = new Set([
+  "description",
+  "title",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+]);
+
+/** Keywords that carry no validation and are dropped from every node (dialect is compared once at the root). */
+const DROPPED = new Set(["$schema", "$id", "$anchor", "$defs", "definitions", "$comment", "$vocabulary", "id"]);
+
+/** Zod 4 emits ±MAX_SAFE_INTEGER for `.int()`; JSON numbers beyond it are not exact, so these bounds are no constraint in practice. */
+const SAFE_INT_BOUND = Number.MAX_SAFE_INTEGER;
+
+const MAX_REF_HOPS = 64;
+const FALSE_IDENTITY = Object.freeze({ __false: true });
+
+/** Stable text key of any JSON value (RFC 8785), used for equality and sets of values. */
+export function jsonKey(value: unknown): string {
+  return canonicalize(value) ?? "undefined";
+}
+
+/** Deep equality of JSON values, independent of key order. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return jsonKey(a) === jsonKey(b);
+}
+
+/** True for a plain JSON object. */
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Resolves a local JSON Pointer reference (`#/...`) against `root`; undefined when it does not resolve or is not local. */
+export function resolveLocalRef(root: unknown, ref: string): unknown {
+  if (ref === "#") return root;
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const token = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) node = node[Number(token)];
+    else if (isObject(node)) node = node[token];
+    else return undefined;
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** Follows `$ref` chains, merging sibling keywords over the target (siblings win, as 2019-09+ applies both). */
+function deref(schema: unknown, root: unknown): { schema: unknown; identity: object | undefined } {
+  let current = schema;
+  let identity: object | undefined = isObject(schema) ? schema : undefined;
+  const siblings: JsonObject[] = [];
+  for (let hop = 0; hop < MAX_REF_HOPS; hop++) {
+    if (!isObject(current) || typeof current.$ref !== "string") break;
+    const target = resolveLocalRef(root, current.$ref);
+    if (target === undefined) break; // remote or dangling: compared as an opaque keyword
+    const { $ref: _ref, ...rest } = current;
+    if (Object.keys(rest).length > 0) siblings.push(rest);
+    current = target;
+    if (isObject(target)) identity = target;
+  }
+  if (siblings.length === 0 || !isObject(current)) return { schema: current, identity };
+  let merged: JsonObject = { ...current };
+  for (const extra of siblings.reverse()) merged = { ...merged, ...extra };
+  // Identity stays the innermost target so cycles through `$ref` are still caught.
+  return { schema: merged, identity };
+}
+
+function isNullSchema(schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  const t = schema.type;
+  const onlyNull = t === "null" || (Array.isArray(t) && t.length === 1 && t[0] === "null");
+  if (onlyNull) return Object.keys(schema).every((k) => k === "type" || ANNOTATION_KEYWORDS.has(k));
+  return jsonEqual(schema.enum, [null]) || (schema.const === null && Object.keys(schema).length === 1);
+}
+
+/** Normalises one schema node (following `$ref`s against `root`). */
+export function normalize(schema: unknown, root: unknown): SchemaNode {
+  const { schema: target, identity } = deref(schema, root);
+  if (target === false) {
+    return { keywords: {}, types: new Set(), nullable: false, never: true, identity: FALSE_IDENTITY };
+  }
+  if (!isObject(target)) {
+    return { keywords: {}, types: undefined, nullable: false, never: false, identity: identity ?? {} };
+  }
+  const k: JsonObject = {};
+  for (const [key, value] of Object.entries(target)) if (!DROPPED.has(key)) k[key] = value;
+  let nullable = k.nullable === true;
+  delete k.nullable;
+
+  // anyOf/oneOf [X, {type: "null"}] is X made nullable; the outer annotations stay on the outer node.
+  for (const combinator of ["anyOf", "oneOf"] as const) {
+    const branches = k[combinator];
+    if (!Array.isArray(branches)) continue;
+    const nonNull = branches.filter((b) => !isNullSchema(derefOnly(b, root)));
+    if (nonNull.length === branches.length) continue;
+    nullable = true;
+    if (nonNull.length === 0) {
+      delete k[combinator];
+      k.type = "null";
+    } else if (nonNull.length === 1) {
+      delete k[combinator];
+      const inner = normalize(nonNull[0], root);
+      const merged: JsonObject = { ...inner.keywords };
+      for (const [key, value] of Object.entries(k)) merged[key] = value;
+      const result = finish(merged, nullable || inner.nullable, identity ?? target);
+      if (inner.types && !("type" in k)) result.types = inner.types;
+      return result;
+    } else {
+      k[combinator] = nonNull;
+    }
+  }
+  return finish(k, nullable, identity ?? target);
+}
+
+function derefOnly(schema: unknown, root: unknown): unknown {
+  return deref(schema, root).schema;
+}
+
+function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNode {
+  let nullable = nullableIn;
+  let types: Set<string> | undefined;
+  if (typeof k.type === "string") types = new Set([k.type]);
+  else if (Array.isArray(k.type)) types = new Set(k.type.filter((t): t is string => typeof t === "string"));
+  if (types?.has("null")) {
+    nullable = true;
+    types.delete("null");
+  }
+  delete k.type;
+
+  // const is a one-value enum; an enum containing null is a nullable enum.
+  if ("const" in k) {
+    k.enum = [k.const];
+    delete k.const;
+  }
+  if (Array.isArray(k.enum)) {
+    const values = k.enum as unknown[];
+    if (values.some((v) => v === null)) {
+      nullable = true;
+      k.enum = values.filter((v) => v !== null);
+    }
+    if (!types) types = inferTypes(k.enum as unknown[]);
+  }
+  if (types && types.size === 0 && nullable) types = new Set();
+
+  // Sets, not lists.
+  if (Array.isArray(k.required)) {
+    const required = [...new Set(k.required as string[])].sort();
+    if (required.length === 0) delete k.required;
+    else k.required = required;
+  }
+  if (isObject(k.properties) && Object.keys(k.properties).length === 0) delete k.properties;
+  // `additionalProperties: true` and `{}` say nothing.
+  if (k.additionalProperties === true || (isObject(k.additionalProperties) && Object.keys(k.additionalProperties).length === 0)) {
+    delete k.additionalProperties;
+  }
+  if (k.items === true || (isObject(k.items) && Object.keys(k.items).length === 0)) delete k.items;
+
+  // draft-07 tuple spelling → 2020-12.
+  if (Array.isArray(k.items)) {
+    k.prefixItems = k.items;
+    delete k.items;
+    if ("additionalItems" in k) {
+      if (k.additionalItems !== true) k.items = k.additionalItems;
+      delete k.additionalItems;
+    }
+  }
+  // draft-07 `dependencies` → dependentRequired / dependentSchemas.
+  if (isObject(k.dependencies)) {
+    const req: JsonObject = {};
+    const schemas: JsonObject = {};
+    for (const [name, dep] of Object.entries(k.dependencies)) {
+      if (Array.isArray(dep)) req[name] = dep;
+      else schemas[name] = dep;
+    }
+    if (Object.keys(req).length) k.dependentRequired = { ...req, ...(k.dependentRequired as JsonObject) };
+    if (Object.keys(schemas).length) k.dependentSchemas = { ...schemas, ...(k.dependentSchemas as JsonObject) };
+    delete k.dependencies;
+  }
+  // draft-04 boolean exclusive bounds → numbers.
+  if (k.exclusiveMinimum === true && typeof k.minimum === "number") {
+    k.exclusiveMinimum = k.minimum;
+    delete k.minimum;
+  } else if (typeof k.exclusiveMinimum === "boolean") delete k.exclusiveMinimum;
+  if (k.exclusiveMaximum === true && typeof k.maximum === "number") {
+    k.exclusiveMaximum = k.maximum;
+    delete k.maximum;
+  } else if (typeof k.exclusiveMaximum === "boolean") delete k.exclusiveMaximum;
+  if (k.minimum === -SAFE_INT_BOUND) delete k.minimum;
+  if (k.maximum === SAFE_INT_BOUND) delete k.maximum;
+  if (k.deprecated === false) delete k.deprecated;
+  return { keywords: k, types, nullable, never: false, identity };
+}
+
+function inferTypes(values: unknown[]): Set<string> | undefined {
+  const types = new Set<string>();
+  for (const v of values) {
+    if (v === null) continue;
+    if (Array.isArray(v)) types.add("array");
+    else if (typeof v === "number") types.add(Number.isInteger(v) ? "integer" : "number");
+    else types.add(typeof v === "object" ? "object" : typeof v);
+  }
+  if (types.has("integer") && types.has("number")) types.delete("integer");
+  return types.size > 0 ? types : undefined;
+}
+
+/** Whether type `t` is accepted by a node whose types are `set` (integer is a subtype of number). */
+export function typeCovered(t: string, set: Set<string> | undefined): boolean {
+  if (!set) return true;
+  return set.has(t) || (t === "integer" && set.has("number"));
+}
+
+/** The `$schema` dialect of a root schema, normalised so `http`/`https` and a trailing `#` do not count. */
+export function dialectOf(schema: unknown): string | undefined {
+  if (!isObject(schema) || typeof schema.$schema !== "string") return undefined;
+  return schema.$schema;
+}
+
+/** Escapes one JSON Pointer token. */
+export function pointerToken(token: string | number): string {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Short rendering of a JSON value for messages. */
+export function show(value: unknown, max = 60): string {
+  const text = value === undefined ? "(absent)" : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Human list of types, e.g. `string | number`. */
+export function showTypes(types: Set<string> | undefined, nullable = false): string {
+  const list = types ? [...types].sort() : ["any"];
+  if (nullable) list.push("null");
+  return list.length ? list.join(" | ") : "nothing";
+}

@@ -1,0 +1,65 @@
+/**
+ * Semver verdicts: the version bump a set of changes requires, and whether
+ * the server's reported version rose that much.
+ */
+import type { Change } from "./change.js";
+
+/** The bump a set of changes requires; `none` when nothing changed. */
+export type Bump = "major" | "minor" | "patch" | "none";
+
+const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
+
+/** Rules whose info-level changes add capability (a minor bump) rather than just restate something (a patch). */
+const ADDITIVE = new Set([
+  "tool-added",
+  "param-added",
+  "enum-value-added",
+  "enum-removed",
+  "branch-added",
+  "param-type-widened",
+  "nullable-added",
+  "bound-loosened",
+  "param-became-optional",
+  "additional-properties-allowed",
+  "output-schema-added",
+  "output-property-added",
+  "schema-widened",
+  "all-of-removed",
+  "pattern-removed",
+  "format-removed",
+  "unique-items-removed",
+]);
+
+/** Breaking → major; additions, widenings and warnings → minor; any other change → patch. */
+export function requiredBump(changes: readonly Change[]): Bump {
+  let bump: Bump = "none";
+  for (const c of changes) {
+    const b: Bump = c.severity === "breaking" ? "major" : c.severity === "warning" || ADDITIVE.has(c.rule) ? "minor" : "patch";
+    if (RANK[b] > RANK[bump]) bump = b;
+  }
+  return bump;
+}
+
+/** Parses `1.2.3` (leading `v`, pre-release and build suffixes allowed); undefined when it is not semver-like. */
+export function parseVersion(version: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) return undefined;
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** The bump from one version to another (`none` when equal or lower); undefined when either is not semver-like. */
+export function actualBump(before: string, after: string): Bump | undefined {
+  const a = parseVersion(before);
+  const b = parseVersion(after);
+  if (!a || !b) return undefined;
+  // Before 1.0.0 a minor bump may break (semver §4): treat 0.x minor as major, 0.0.x patch as major.
+  if (b[0] !== a[0]) return b[0] > a[0] ? "major" : "none";
+  if (b[1] !== a[1]) return b[1] > a[1] ? (a[0] === 0 ? "major" : "minor") : "none";
+  if (b[2] !== a[2]) return b[2] > a[2] ? (a[0] === 0 && a[1] === 0 ? "major" : a[0] === 0 ? "minor" : "patch") : "none";
+  return "none";
+}
+
+/** Whether `actual` is at least `required`. */
+export function bumpSatisfies(actual: Bump, required: Bump): boolean {
+  return RANK[actual] >= RANK[required];
+}

@@ -1,0 +1,247 @@
+/**
+ * Witnesses: for a breaking input change, an argument object that the old
+ * inputSchema accepts and the new one rejects, confirmed with ajv. A change
+ * gets a witness only when one is found and confirmed; changes about names
+ * (a removed parameter the new schema still tolerates) may have none.
+ */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Change } from "./change.js";
+import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
+
+type AddFormats = (ajv: Ajv) => unknown;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
+
+const MAX_DEPTH = 8;
+
+function compile(schema: unknown): ValidateFunction | undefined {
+  if (!isObject(schema)) return undefined;
+  const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
+  const options = { strict: false, allErrors: false, validateSchema: false, logger: false as const };
+  try {
+    const ajv = is2020 ? new Ajv2020(options) : new Ajv(options);
+    addFormats(ajv as unknown as Ajv);
+    const { $schema: _dialect, ...rest } = schema;
+    return ajv.compile(rest);
+  } catch {
+    return undefined;
+  }
+}
+
+function deref(schema: unknown, root: unknown): unknown {
+  let current = schema;
+  for (let i = 0; i < 32 && isObject(current) && typeof current.$ref === "string"; i++) {
+    const target = resolveLocalRef(root, current.$ref);
+    if (target === undefined) break;
+    const { $ref: _r, ...rest } = current;
+    current = isObject(target) ? { ...target, ...rest } : target;
+  }
+  return current;
+}
+
+const FORMAT_SAMPLES: Record<string, string> = {
+  email: "user@example.com",
+  uri: "https://example.com/",
+  url: "https://example.com/",
+  "uri-reference": "https://example.com/",
+  uuid: "00000000-0000-4000-8000-000000000000",
+  date: "2024-01-01",
+  "date-time": "2024-01-01T00:00:00Z",
+  time: "00:00:00Z",
+  ipv4: "127.0.0.1",
+  ipv6: "::1",
+  hostname: "example.com",
+};
+
+/** A small value the schema (probably) accepts; checked by the caller. */
+export function sample(schema: unknown, root: unknown, depth = 0): unknown {
+  const s = deref(schema, root);
+  if (s === false || depth > MAX_DEPTH) return null;
+  if (!isObject(s)) return "x";
+  if ("const" in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  if ("default" in s) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  for (const k of ["anyOf", "oneOf"] as const) {
+    const branches = s[k];
+    if (Array.isArray(branches) && branches.length) {
+      const nonNull = branches.find((b) => !(isObject(b) && b.type === "null")) ?? branches[0];
+      return sample(nonNull, root, depth + 1);
+    }
+  }
+  if (Array.isArray(s.allOf) && s.allOf.length) {
+    const merged = Object.assign({}, ...s.allOf.map((x) => deref(x, root)).filter(isObject), s) as JsonObject;
+    delete merged.allOf;
+    return sample(merged, root, depth + 1);
+  }
+  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
+  const t = types.find((x) => x !== "null") ?? (isObject(s.properties) ? "object" : types[0]);
+  switch (t) {
+    case "object": {
+      const out: JsonObject = {};
+      const props = isObject(s.properties) ? s.properties : {};
+      for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
+        out[name] = sample(props[name] ?? {}, root, depth + 1);
+      }
+      return out;
+    }
+    case "array": {
+      const n = typeof s.minItems === "number" ? s.minItems : 0;
+      return Array.from({ length: n }, (_, i) => sample(Array.isArray(s.prefixItems) ? (s.prefixItems[i] ?? s.items) : s.items, root, depth + 1));
+    }
+    case "string": {
+      if (typeof s.format === "string" && FORMAT_SAMPLES[s.format]) return FORMAT_SAMPLES[s.format];
+      const n = typeof s.minLength === "number" ? s.minLength : 1;
+      return "x".repeat(Math.max(n, 1));
+    }
+    case "integer":
+    case "number": {
+      if (typeof s.minimum === "number") return s.minimum;
+      if (typeof s.exclusiveMinimum === "number") return s.exclusiveMinimum + 1;
+      if (typeof s.maximum === "number") return Math.min(0, s.maximum);
+      return 1;
+    }
+    case "boolean":
+      return false;
+    case "null":
+      return null;
+    default:
+      return "x";
+  }
+}
+
+/** Walks a tool-relative pointer (`/inputSchema/…`) into the schema: the sub-schema and the argument path it stands for. */
+function locate(pointer: string, schema: unknown, root: unknown): { schema: unknown; path: (string | number)[] } | undefined {
+  const tokens = pointer
+    .split("/")
+    .slice(2)
+    .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node = deref(schema, root);
+  const path: (string | number)[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!isObject(node)) return undefined;
+    if (t === "properties" || t === "patternProperties") {
+      const name = tokens[++i];
+      if (name === undefined) return { schema: node, path };
+      path.push(name);
+      node = deref(isObject(node[t]) ? (node[t] as JsonObject)[name] : undefined, root);
+    } else if (t === "items") {
+      path.push(0);
+      node = deref(node.items, root);
+    } else if (t === "prefixItems") {
+      const idx = Number(tokens[++i]);
+      path.push(idx);
+      node = deref(Array.isArray(node.prefixItems) ? node.prefixItems[idx] : undefined, root);
+    } else if (t === "additionalProperties") {
+      path.push("extra_property");
+      node = deref(node.additionalProperties, root);
+    } else if (t === "anyOf" || t === "oneOf" || t === "allOf") {
+      const idx = Number(tokens[++i]);
+      node = deref(Array.isArray(node[t]) ? (node[t] as unknown[])[idx] : undefined, root);
+    } else {
+      // A keyword (enum, minimum, …): the value location is the node itself.
+      break;
+    }
+  }
+  return { schema: node, path };
+}
+
+function setAt(base: unknown, path: readonly (string | number)[], value: unknown, root: unknown, schema: unknown): unknown {
+  if (path.length === 0) return value;
+  const clone = structuredClone(base);
+  let node: unknown = clone;
+  let sch: unknown = deref(schema, root);
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i]!;
+    const container = node as Record<string | number, unknown>;
+    const nextSchema = isObject(sch)
+      ? typeof key === "number"
+        ? deref(sch.items, root)
+        : deref(isObject(sch.properties) ? sch.properties[key] : undefined, root)
+      : undefined;
+    if (container[key] === undefined || typeof container[key] !== "object" || container[key] === null) {
+      container[key] = typeof path[i + 1] === "number" ? [] : (sample(nextSchema ?? {}, root) ?? {});
+      if (typeof container[key] !== "object" || container[key] === null) container[key] = typeof path[i + 1] === "number" ? [] : {};
+    }
+    node = container[key];
+    sch = nextSchema;
+  }
+  (node as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+  return clone;
+}
+
+function without(base: unknown, path: readonly (string | number)[]): unknown {
+  const clone = structuredClone(base);
+  let node: unknown = clone;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (!isObject(node) && !Array.isArray(node)) return clone;
+    node = (node as Record<string | number, unknown>)[path[i]!];
+  }
+  if (isObject(node)) delete node[String(path[path.length - 1])];
+  return clone;
+}
+
+function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[] {
+  const at = locate(change.pointer, oldSchema, oldSchema);
+  if (!at) return [];
+  const { path } = at;
+  const probes: unknown[] = [sample(at.schema, oldSchema), "x", "", 0, -1, 1.5, 1e12, true, {}, [], null, "x".repeat(10_001)];
+  const values: unknown[] = [];
+  switch (change.rule) {
+    case "required-param-added":
+    case "param-became-required":
+      return [without(base, path), base];
+    case "enum-value-removed":
+      values.push(...(Array.isArray(change.before) ? change.before : []));
+      break;
+    case "const-changed":
+      values.push(change.before);
+      break;
+    case "nullable-removed":
+      values.push(null);
+      break;
+    case "bound-tightened": {
+      const kw = change.pointer.split("/").pop() ?? "";
+      const v = change.before;
+      const n = typeof v === "number" ? v : undefined;
+      if (/Length$/.test(kw)) values.push("x".repeat(n ?? 0), "x".repeat(Math.max((n ?? 1) - 1, 0)));
+      else if (/Items$/.test(kw)) values.push(Array.from({ length: n ?? 0 }, () => sample(isObject(at.schema) ? at.schema.items : {}, oldSchema)));
+      else if (/Properties$/.test(kw)) values.push({});
+      else if (n !== undefined) values.push(n, n + 1, n - 1, n + 0.5);
+      else values.push(0, -1, 1e12, 0.5);
+      break;
+    }
+    case "unique-items-added": {
+      const item = sample(isObject(at.schema) ? at.schema.items : {}, oldSchema);
+      values.push([item, item]);
+      break;
+    }
+    case "additional-properties-restricted":
+      return [setAt(base, [...path.slice(0, -1), "extra_property"], "x", oldSchema, oldSchema)];
+    default:
+      break;
+  }
+  values.push(...probes);
+  return values.map((v) => setAt(base, path, v, oldSchema, oldSchema));
+}
+
+/** Adds `witness` to breaking input changes where an argument object accepted before and rejected now is found. */
+export function attachWitnesses(changes: Change[], before: unknown, after: unknown): void {
+  const breaking = changes.filter((c) => c.severity === "breaking" && c.pointer.startsWith("/inputSchema"));
+  if (breaking.length === 0) return;
+  const validA = compile(before);
+  const validB = compile(after);
+  if (!validA || !validB) return;
+  const base = sample(before, before);
+  for (const change of breaking) {
+    for (const candidate of candidates(change, before, base)) {
+      if (validA(candidate) && !validB(candidate)) {
+        change.witness = candidate;
+        break;
+      }
+    }
+  }
+}

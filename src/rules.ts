@@ -1,0 +1,12 @@
+/**
+ * Every rule id mcp-contract can report, with its metadata. Each family
+ * declares its rules with `defineRules`; this record merges them so reports,
+ * SARIF and docs can look any id up.
+ */
+import { DIFF_RULES } from "./diff/rules/index.js";
+import type { RuleMeta } from "./diff/rule.js";
+
+/** All rules by id. */
+export const RULES: Record<string, RuleMeta> = {
+  ...DIFF_RULES,
+};
