@@ -3,8 +3,9 @@
  * declares its rules with `defineRules`; this record merges them so reports,
  * SARIF and docs can look any id up.
  */
-import { DIFF_RULES } from "./diff/rules/index.js";
+
 import type { RuleMeta } from "./diff/rule.js";
+import { DIFF_RULES } from "./diff/rules/index.js";
 
 /** All rules by id. */
 export const RULES: Record<string, RuleMeta> = {

@@ -104,11 +104,21 @@ export class SchemaDiff {
     return id;
   }
 
+  /**
+   * What distinguishes a use site beyond its resolved target: nothing for a bare `$ref` (so a
+   * definition reached twice is compared once), the object itself when `$ref` has siblings.
+   */
+  private site(raw: unknown): string {
+    if (!isObject(raw)) return jsonKey(raw);
+    if (typeof raw.$ref === "string" && Object.keys(raw).length === 1) return "";
+    return String(this.id(raw));
+  }
+
   /** Compares two raw sub-schemas at `at`. Each pair of nodes is compared once (this is what makes recursion end). */
   compare(rawA: unknown, rawB: unknown, at: Loc): void {
     const a = normalize(rawA, this.rootA);
     const b = normalize(rawB, this.rootB);
-    const key = `${this.id(a.identity)}:${this.id(b.identity)}:${isObject(rawA) ? this.id(rawA) : jsonKey(rawA)}:${isObject(rawB) ? this.id(rawB) : jsonKey(rawB)}`;
+    const key = `${this.id(a.identity)}:${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     // Same raw schema object on both sides (shared definitions): nothing can differ.
@@ -132,7 +142,7 @@ export class SchemaDiff {
     const rootB = reversed ? this.rootA : this.rootB;
     const a = normalize(rawA, rootA);
     const b = normalize(rawB, rootB);
-    const key = `${reversed ? "r" : ""}${this.id(a.identity)}>${this.id(b.identity)}:${isObject(rawA) ? this.id(rawA) : jsonKey(rawA)}:${isObject(rawB) ? this.id(rawB) : jsonKey(rawB)}`;
+    const key = `${reversed ? "r" : ""}${this.id(a.identity)}>${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
     const known = this.shared.probes.get(key);
     if (known !== undefined) return known;
     this.shared.probes.set(key, true);

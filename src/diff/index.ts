@@ -103,7 +103,12 @@ export function diffTools(
   const renames =
     options.detectRenames === false
       ? new Map<string, string>()
-      : findToolRenames(removed, added, before as Record<string, JsonObject>, after as Record<string, JsonObject>);
+      : findToolRenames(
+          removed,
+          added,
+          before as Record<string, JsonObject>,
+          after as Record<string, JsonObject>,
+        );
   const successors = new Set(renames.values());
 
   for (const name of removed) {
@@ -149,7 +154,16 @@ export function diffTools(
   }
   for (const name of Object.keys(before)) {
     if (!(name in after)) continue;
-    out.push(...diffTool(server, name, before[name] as ToolDefinition, after[name] as ToolDefinition, shared, options));
+    out.push(
+      ...diffTool(
+        server,
+        name,
+        before[name] as ToolDefinition,
+        after[name] as ToolDefinition,
+        shared,
+        options,
+      ),
+    );
   }
   return out.sort(compareChanges);
 }
@@ -190,7 +204,11 @@ function diffTool(
   } else if (a.outputSchema !== undefined && b.outputSchema !== undefined) {
     checkDialect(emit, "/outputSchema", "output", a.outputSchema, b.outputSchema);
     const output = new SchemaDiff(server, name, "output", a.outputSchema, b.outputSchema, shared);
-    output.compare(a.outputSchema, b.outputSchema, { ptrA: "/outputSchema", ptrB: "/outputSchema", label: "" });
+    output.compare(a.outputSchema, b.outputSchema, {
+      ptrA: "/outputSchema",
+      ptrB: "/outputSchema",
+      label: "",
+    });
     out.push(...output.out);
   }
   return out;
@@ -206,10 +224,15 @@ function checkDialect(
   const da = dialectOf(a);
   const db = dialectOf(b);
   if (da === db) return;
-  emit(metaRules["schema-dialect-changed"], `${pointer}/$schema`, `The ${which} schema dialect changed from ${show(da)} to ${show(db)}.`, {
-    before: da,
-    after: db,
-  });
+  emit(
+    metaRules["schema-dialect-changed"],
+    `${pointer}/$schema`,
+    `The ${which} schema dialect changed from ${show(da)} to ${show(db)}.`,
+    {
+      before: da,
+      after: db,
+    },
+  );
 }
 
 export type { Change, Severity, Summary } from "./change.js";

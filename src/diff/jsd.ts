@@ -47,7 +47,9 @@ export function inlineRefs(schema: unknown, root: unknown): unknown {
       if (target === undefined || stack.includes(target)) throw new Error("recursive or remote");
       const { $ref: _ref, ...rest } = node;
       const inlined = walk(target, [...stack, target]);
-      return Object.keys(rest).length && isObject(inlined) ? { allOf: [inlined, walk(rest, stack)] } : inlined;
+      return Object.keys(rest).length && isObject(inlined)
+        ? { allOf: [inlined, walk(rest, stack)] }
+        : inlined;
     }
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(node)) {

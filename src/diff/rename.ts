@@ -44,12 +44,18 @@ function words(text: unknown): string[] {
     .filter((w) => w.length > 2);
 }
 
-/** 0..1: word overlap of two descriptions (0 when either is missing). */
+/**
+ * 0..1: word overlap of two descriptions (0 when either is missing). A short description that is
+ * mostly contained in a longer one (a sentence dropped or added) counts too, a little less.
+ */
 export function descriptionSimilarity(a: unknown, b: unknown): number {
-  const wa = words(a);
-  const wb = words(b);
-  if (wa.length === 0 || wb.length === 0) return 0;
-  return jaccard(wa, wb);
+  const sa = new Set(words(a));
+  const sb = new Set(words(b));
+  if (sa.size === 0 || sb.size === 0) return 0;
+  let common = 0;
+  for (const w of sa) if (sb.has(w)) common++;
+  const containment = Math.min(sa.size, sb.size) >= 4 ? (0.8 * common) / Math.min(sa.size, sb.size) : 0;
+  return Math.max(common / (sa.size + sb.size - common), containment);
 }
 
 function typesCompatible(a: unknown, b: unknown, rootA: unknown, rootB: unknown): boolean {
@@ -58,12 +64,16 @@ function typesCompatible(a: unknown, b: unknown, rootA: unknown, rootB: unknown)
   if (!na.types || !nb.types) return true;
   for (const t of na.types) {
     if (nb.types.has(t)) return true;
-    if ((t === "integer" && nb.types.has("number")) || (t === "number" && nb.types.has("integer"))) return true;
+    if ((t === "integer" && nb.types.has("number")) || (t === "number" && nb.types.has("integer")))
+      return true;
   }
   return false;
 }
 
-function greedy(scores: { from: string; to: string; score: number }[], threshold: number): Map<string, string> {
+function greedy(
+  scores: { from: string; to: string; score: number }[],
+  threshold: number,
+): Map<string, string> {
   scores.sort((x, y) => y.score - x.score || (x.from < y.from ? -1 : 1) || (x.to < y.to ? -1 : 1));
   const out = new Map<string, string>();
   const used = new Set<string>();
@@ -117,11 +127,15 @@ export function findToolRenames(
     for (const to of added) {
       const a = before[from] as JsonObject;
       const b = after[to] as JsonObject;
-      const textSim = Math.max(nameSimilarity(from, to), descriptionSimilarity(a.description, b.description));
+      const nameSim = nameSimilarity(from, to);
+      const textSim = Math.max(nameSim, descriptionSimilarity(a.description, b.description));
       const pa = propertyNames(a);
       const pb = propertyNames(b);
+      // Parameters weigh most; a near-identical name alone may still carry a rename, a shared boilerplate description may not.
       const score =
-        pa.length + pb.length > 0 ? Math.max(0.6 * jaccard(pa, pb) + 0.4 * textSim, 0.9 * textSim) : 0.9 * textSim;
+        pa.length + pb.length > 0
+          ? Math.max(0.6 * jaccard(pa, pb) + 0.4 * textSim, 0.9 * nameSim)
+          : 0.9 * textSim;
       scores.push({ from, to, score });
     }
   }

@@ -38,7 +38,16 @@ export const ANNOTATION_KEYWORDS = new Set([
 ]);
 
 /** Keywords that carry no validation and are dropped from every node (dialect is compared once at the root). */
-const DROPPED = new Set(["$schema", "$id", "$anchor", "$defs", "definitions", "$comment", "$vocabulary", "id"]);
+const DROPPED = new Set([
+  "$schema",
+  "$id",
+  "$anchor",
+  "$defs",
+  "definitions",
+  "$comment",
+  "$vocabulary",
+  "id",
+]);
 
 /** Zod 4 emits ±MAX_SAFE_INTEGER for `.int()`; JSON numbers beyond it are not exact, so these bounds are no constraint in practice. */
 const SAFE_INT_BOUND = Number.MAX_SAFE_INTEGER;
@@ -182,7 +191,10 @@ function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNod
   }
   if (isObject(k.properties) && Object.keys(k.properties).length === 0) delete k.properties;
   // `additionalProperties: true` and `{}` say nothing.
-  if (k.additionalProperties === true || (isObject(k.additionalProperties) && Object.keys(k.additionalProperties).length === 0)) {
+  if (
+    k.additionalProperties === true ||
+    (isObject(k.additionalProperties) && Object.keys(k.additionalProperties).length === 0)
+  ) {
     delete k.additionalProperties;
   }
   if (k.items === true || (isObject(k.items) && Object.keys(k.items).length === 0)) delete k.items;
@@ -205,7 +217,8 @@ function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNod
       else schemas[name] = dep;
     }
     if (Object.keys(req).length) k.dependentRequired = { ...req, ...(k.dependentRequired as JsonObject) };
-    if (Object.keys(schemas).length) k.dependentSchemas = { ...schemas, ...(k.dependentSchemas as JsonObject) };
+    if (Object.keys(schemas).length)
+      k.dependentSchemas = { ...schemas, ...(k.dependentSchemas as JsonObject) };
     delete k.dependencies;
   }
   // draft-04 boolean exclusive bounds → numbers.

@@ -34,7 +34,12 @@ const ADDITIVE = new Set([
 export function requiredBump(changes: readonly Change[]): Bump {
   let bump: Bump = "none";
   for (const c of changes) {
-    const b: Bump = c.severity === "breaking" ? "major" : c.severity === "warning" || ADDITIVE.has(c.rule) ? "minor" : "patch";
+    const b: Bump =
+      c.severity === "breaking"
+        ? "major"
+        : c.severity === "warning" || ADDITIVE.has(c.rule)
+          ? "minor"
+          : "patch";
     if (RANK[b] > RANK[bump]) bump = b;
   }
   return bump;
@@ -55,7 +60,8 @@ export function actualBump(before: string, after: string): Bump | undefined {
   // Before 1.0.0 a minor bump may break (semver §4): treat 0.x minor as major, 0.0.x patch as major.
   if (b[0] !== a[0]) return b[0] > a[0] ? "major" : "none";
   if (b[1] !== a[1]) return b[1] > a[1] ? (a[0] === 0 ? "major" : "minor") : "none";
-  if (b[2] !== a[2]) return b[2] > a[2] ? (a[0] === 0 && a[1] === 0 ? "major" : a[0] === 0 ? "minor" : "patch") : "none";
+  if (b[2] !== a[2])
+    return b[2] > a[2] ? (a[0] === 0 && a[1] === 0 ? "major" : a[0] === 0 ? "minor" : "patch") : "none";
   return "none";
 }
 

@@ -4,8 +4,9 @@
  * gets a witness only when one is found and confirmed; changes about names
  * (a removed parameter the new schema still tolerates) may have none.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
+
 import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Change } from "./change.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
@@ -89,7 +90,9 @@ export function sample(schema: unknown, root: unknown, depth = 0): unknown {
     }
     case "array": {
       const n = typeof s.minItems === "number" ? s.minItems : 0;
-      return Array.from({ length: n }, (_, i) => sample(Array.isArray(s.prefixItems) ? (s.prefixItems[i] ?? s.items) : s.items, root, depth + 1));
+      return Array.from({ length: n }, (_, i) =>
+        sample(Array.isArray(s.prefixItems) ? (s.prefixItems[i] ?? s.items) : s.items, root, depth + 1),
+      );
     }
     case "string": {
       if (typeof s.format === "string" && FORMAT_SAMPLES[s.format]) return FORMAT_SAMPLES[s.format];
@@ -113,7 +116,11 @@ export function sample(schema: unknown, root: unknown, depth = 0): unknown {
 }
 
 /** Walks a tool-relative pointer (`/inputSchema/…`) into the schema: the sub-schema and the argument path it stands for. */
-function locate(pointer: string, schema: unknown, root: unknown): { schema: unknown; path: (string | number)[] } | undefined {
+function locate(
+  pointer: string,
+  schema: unknown,
+  root: unknown,
+): { schema: unknown; path: (string | number)[] } | undefined {
   const tokens = pointer
     .split("/")
     .slice(2)
@@ -149,7 +156,13 @@ function locate(pointer: string, schema: unknown, root: unknown): { schema: unkn
   return { schema: node, path };
 }
 
-function setAt(base: unknown, path: readonly (string | number)[], value: unknown, root: unknown, schema: unknown): unknown {
+function setAt(
+  base: unknown,
+  path: readonly (string | number)[],
+  value: unknown,
+  root: unknown,
+  schema: unknown,
+): unknown {
   if (path.length === 0) return value;
   const clone = structuredClone(base);
   let node: unknown = clone;
@@ -164,7 +177,8 @@ function setAt(base: unknown, path: readonly (string | number)[], value: unknown
       : undefined;
     if (container[key] === undefined || typeof container[key] !== "object" || container[key] === null) {
       container[key] = typeof path[i + 1] === "number" ? [] : (sample(nextSchema ?? {}, root) ?? {});
-      if (typeof container[key] !== "object" || container[key] === null) container[key] = typeof path[i + 1] === "number" ? [] : {};
+      if (typeof container[key] !== "object" || container[key] === null)
+        container[key] = typeof path[i + 1] === "number" ? [] : {};
     }
     node = container[key];
     sch = nextSchema;
@@ -188,7 +202,20 @@ function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[
   const at = locate(change.pointer, oldSchema, oldSchema);
   if (!at) return [];
   const { path } = at;
-  const probes: unknown[] = [sample(at.schema, oldSchema), "x", "", 0, -1, 1.5, 1e12, true, {}, [], null, "x".repeat(10_001)];
+  const probes: unknown[] = [
+    sample(at.schema, oldSchema),
+    "x",
+    "",
+    0,
+    -1,
+    1.5,
+    1e12,
+    true,
+    {},
+    [],
+    null,
+    "x".repeat(10_001),
+  ];
   const values: unknown[] = [];
   switch (change.rule) {
     case "required-param-added":
@@ -208,7 +235,10 @@ function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[
       const v = change.before;
       const n = typeof v === "number" ? v : undefined;
       if (/Length$/.test(kw)) values.push("x".repeat(n ?? 0), "x".repeat(Math.max((n ?? 1) - 1, 0)));
-      else if (/Items$/.test(kw)) values.push(Array.from({ length: n ?? 0 }, () => sample(isObject(at.schema) ? at.schema.items : {}, oldSchema)));
+      else if (/Items$/.test(kw))
+        values.push(
+          Array.from({ length: n ?? 0 }, () => sample(isObject(at.schema) ? at.schema.items : {}, oldSchema)),
+        );
       else if (/Properties$/.test(kw)) values.push({});
       else if (n !== undefined) values.push(n, n + 1, n - 1, n + 0.5);
       else values.push(0, -1, 1e12, 0.5);
@@ -228,6 +258,15 @@ function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[
   return values.map((v) => setAt(base, path, v, oldSchema, oldSchema));
 }
 
+/** Runs a validator; undefined when it cannot decide (a schema whose `$ref`s loop without consuming data overflows the stack). */
+function accepts(validate: ValidateFunction, value: unknown): boolean | undefined {
+  try {
+    return validate(value) === true;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Adds `witness` to breaking input changes where an argument object accepted before and rejected now is found. */
 export function attachWitnesses(changes: Change[], before: unknown, after: unknown): void {
   const breaking = changes.filter((c) => c.severity === "breaking" && c.pointer.startsWith("/inputSchema"));
@@ -238,7 +277,7 @@ export function attachWitnesses(changes: Change[], before: unknown, after: unkno
   const base = sample(before, before);
   for (const change of breaking) {
     for (const candidate of candidates(change, before, base)) {
-      if (validA(candidate) && !validB(candidate)) {
+      if (accepts(validA, candidate) === true && accepts(validB, candidate) === false) {
         change.witness = candidate;
         break;
       }

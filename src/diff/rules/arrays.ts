@@ -14,7 +14,8 @@ export const arrayRules = defineRules("arrays", {});
 export function checkArrays(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const ia = a.keywords.items;
   const ib = b.keywords.items;
-  if (ia !== undefined || ib !== undefined) d.compare(ia ?? true, ib ?? true, child(at, ["items"], `${at.label}[]`));
+  if (ia !== undefined || ib !== undefined)
+    d.compare(ia ?? true, ib ?? true, child(at, ["items"], `${at.label}[]`));
   const ta = Array.isArray(a.keywords.prefixItems) ? (a.keywords.prefixItems as unknown[]) : [];
   const tb = Array.isArray(b.keywords.prefixItems) ? (b.keywords.prefixItems as unknown[]) : [];
   for (let i = 0; i < Math.max(ta.length, tb.length); i++) {

@@ -8,7 +8,14 @@
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
 import { defineRules } from "../rule.js";
-import { ANNOTATION_KEYWORDS, isObject, type JsonObject, jsonKey, normalize, type SchemaNode } from "../schema.js";
+import {
+  ANNOTATION_KEYWORDS,
+  isObject,
+  type JsonObject,
+  jsonKey,
+  normalize,
+  type SchemaNode,
+} from "../schema.js";
 import { capital, outputShapeRules } from "./params.js";
 
 /** Combinator rules. */
@@ -17,8 +24,14 @@ export const combinatorRules = defineRules("combinators", {
     severity: "breaking",
     summary: "An anyOf/oneOf alternative was removed and no remaining one accepts what it did.",
   },
-  "branch-added": { severity: "info", summary: "An anyOf/oneOf alternative was added (the value accepts more)." },
-  "all-of-added": { severity: "breaking", summary: "An allOf subschema was added: values must satisfy one more schema." },
+  "branch-added": {
+    severity: "info",
+    summary: "An anyOf/oneOf alternative was added (the value accepts more).",
+  },
+  "all-of-added": {
+    severity: "breaking",
+    summary: "An allOf subschema was added: values must satisfy one more schema.",
+  },
   "all-of-removed": { severity: "info", summary: "An allOf subschema was removed." },
   "combinator-changed": {
     severity: "info",
@@ -26,16 +39,21 @@ export const combinatorRules = defineRules("combinators", {
   },
   "schema-narrowed": {
     severity: "breaking",
-    summary: "A change the structural rules cannot name (not, if/then/else, …) rejects values that were accepted.",
+    summary:
+      "A change the structural rules cannot name (not, if/then/else, …) rejects values that were accepted.",
   },
-  "schema-widened": { severity: "info", summary: "A change the structural rules cannot name accepts more values." },
+  "schema-widened": {
+    severity: "info",
+    summary: "A change the structural rules cannot name accepts more values.",
+  },
   "schema-changed": {
     severity: "warning",
     summary: "A keyword changed that neither the structural rules nor json-schema-diff could judge.",
   },
   "output-branch-added": {
     severity: "breaking",
-    summary: "The tool's result may now take a shape it could not before (new alternative, allOf removed, …).",
+    summary:
+      "The tool's result may now take a shape it could not before (new alternative, allOf removed, …).",
   },
 });
 
@@ -136,7 +154,14 @@ export function checkCombinators(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
   fallback(d, a, b, at);
 }
 
-function compareUnions(d: SchemaDiff, a: SchemaNode, b: SchemaNode, ua: Union | undefined, ub: Union | undefined, at: Loc): void {
+function compareUnions(
+  d: SchemaDiff,
+  a: SchemaNode,
+  b: SchemaNode,
+  ua: Union | undefined,
+  ub: Union | undefined,
+  at: Loc,
+): void {
   const where = capital(describeLoc(d, at));
   if (ua && ub && ua.kind !== ub.kind) {
     d.emit(combinatorRules["combinator-changed"], at, `${where} changed from ${ua.kind} to ${ub.kind}.`, {
@@ -162,7 +187,8 @@ function compareUnions(d: SchemaDiff, a: SchemaNode, b: SchemaNode, ua: Union | 
   };
   const ba = branchesOf("A", a, ua);
   const bb = branchesOf("B", b, ub);
-  const key = (x: Branch) => jsonKey({ k: x.node.keywords, t: x.node.types ? [...x.node.types].sort() : null, n: x.node.nullable });
+  const key = (x: Branch) =>
+    jsonKey({ k: x.node.keywords, t: x.node.types ? [...x.node.types].sort() : null, n: x.node.nullable });
   const pairs: [Branch, Branch][] = [];
   const usedA = new Set<number>();
   const usedB = new Set<number>();
@@ -245,13 +271,16 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
   const where = capital(describeLoc(d, at));
   for (const j of restB.slice(n)) {
     const loc = child(at, ["allOf", j], at.label);
-    if (d.dir === "input") d.emit(combinatorRules["all-of-added"], loc, `${where} must now also satisfy allOf[${j}].`);
+    if (d.dir === "input")
+      d.emit(combinatorRules["all-of-added"], loc, `${where} must now also satisfy allOf[${j}].`);
     else d.emit(outputShapeRules["output-narrowed"], loc, `${where} gained allOf[${j}].`);
   }
   for (const i of restA.slice(n)) {
     const loc = child(at, ["allOf", i], at.label);
     if (d.dir === "input") {
-      d.emit(combinatorRules["all-of-removed"], loc, `${where} no longer has to satisfy allOf[${i}].`, { useBefore: true });
+      d.emit(combinatorRules["all-of-removed"], loc, `${where} no longer has to satisfy allOf[${i}].`, {
+        useBefore: true,
+      });
     } else {
       d.emit(combinatorRules["output-branch-added"], loc, `${where} lost allOf[${i}].`, { useBefore: true });
     }
@@ -269,17 +298,30 @@ function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const names = changed.sort().join(", ");
   const verdict = setVerdict(pick(a, changed), d.rootA, pick(b, changed), d.rootB, d.shared);
   if (!verdict) {
-    d.emit(combinatorRules["schema-changed"], at, `${where} changed ${names} in a way that could not be judged.`);
+    d.emit(
+      combinatorRules["schema-changed"],
+      at,
+      `${where} changed ${names} in a way that could not be judged.`,
+    );
     return;
   }
   const narrowing = d.dir === "input" ? verdict.removed : verdict.added;
   const widening = d.dir === "input" ? verdict.added : verdict.removed;
   if (narrowing) {
-    const rule = d.dir === "input" ? combinatorRules["schema-narrowed"] : combinatorRules["output-branch-added"];
-    d.emit(rule, at, `${where} changed ${names} and now ${d.dir === "input" ? "rejects values it accepted" : "may return values it did not"}.`);
+    const rule =
+      d.dir === "input" ? combinatorRules["schema-narrowed"] : combinatorRules["output-branch-added"];
+    d.emit(
+      rule,
+      at,
+      `${where} changed ${names} and now ${d.dir === "input" ? "rejects values it accepted" : "may return values it did not"}.`,
+    );
   } else if (widening) {
     const rule = d.dir === "input" ? combinatorRules["schema-widened"] : outputShapeRules["output-narrowed"];
-    d.emit(rule, at, `${where} changed ${names} and now ${d.dir === "input" ? "accepts more values" : "returns fewer kinds of values"}.`);
+    d.emit(
+      rule,
+      at,
+      `${where} changed ${names} and now ${d.dir === "input" ? "accepts more values" : "returns fewer kinds of values"}.`,
+    );
   }
 }
 

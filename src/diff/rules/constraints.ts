@@ -17,7 +17,10 @@ export const constraintRules = defineRules("constraints", {
   "pattern-added": { severity: "breaking", summary: "A string must now match a regular expression." },
   "pattern-changed": { severity: "warning", summary: "A string's regular expression changed." },
   "pattern-removed": { severity: "info", summary: "A string's regular expression was removed." },
-  "format-added": { severity: "warning", summary: "A string gained a `format` (validators may now reject values)." },
+  "format-added": {
+    severity: "warning",
+    summary: "A string gained a `format` (validators may now reject values).",
+  },
   "format-changed": { severity: "warning", summary: "A string's `format` changed." },
   "format-removed": { severity: "info", summary: "A string's `format` was removed." },
   "unique-items-added": { severity: "breaking", summary: "An array must now hold unique items." },
@@ -81,7 +84,8 @@ export function checkConstraints(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
   if (ma !== mb) {
     const msg = `${where} multipleOf changed from ${ma ?? "(none)"} to ${mb ?? "(none)"}.`;
     // A new step the old one divides is looser (every old value is still a multiple); anything else rejects old values.
-    if (mb === undefined || (ma !== undefined && Number.isInteger(ma / mb))) loosened("multipleOf", msg, ma, mb);
+    if (mb === undefined || (ma !== undefined && Number.isInteger(ma / mb)))
+      loosened("multipleOf", msg, ma, mb);
     else tightened("multipleOf", msg, ma, mb);
   }
 

@@ -11,12 +11,16 @@ export const enumRules = defineRules("enums", {
   "enum-value-removed": { severity: "breaking", summary: "An allowed enum value was removed." },
   "enum-value-added": { severity: "info", summary: "An enum gained values." },
   "enum-added": { severity: "breaking", summary: "A free value is now restricted to a list of values." },
-  "enum-removed": { severity: "info", summary: "A value restricted to a list now accepts any value of its type." },
+  "enum-removed": {
+    severity: "info",
+    summary: "A value restricted to a list now accepts any value of its type.",
+  },
   "const-added": { severity: "breaking", summary: "A value is now pinned to one constant." },
   "const-changed": { severity: "breaking", summary: "A constant changed: the old value is rejected." },
   "output-enum-value-added": {
     severity: "warning",
-    summary: "A result value may now be one the agent has never seen (new enum value, or no longer restricted).",
+    summary:
+      "A result value may now be one the agent has never seen (new enum value, or no longer restricted).",
   },
 });
 
@@ -35,17 +39,26 @@ export function checkEnums(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc)
     if (d.dir === "output") {
       d.emit(outputShapeRules["output-narrowed"], loc, `${capital(where)} is now restricted to ${show(eb)}.`);
     } else if (eb.length === 1) {
-      d.emit(enumRules["const-added"], loc, `${capital(where)} is now pinned to ${show(eb[0])}.`, { after: eb[0] });
+      d.emit(enumRules["const-added"], loc, `${capital(where)} is now pinned to ${show(eb[0])}.`, {
+        after: eb[0],
+      });
     } else {
-      d.emit(enumRules["enum-added"], loc, `${capital(where)} is now restricted to ${show(eb)}.`, { after: eb });
+      d.emit(enumRules["enum-added"], loc, `${capital(where)} is now restricted to ${show(eb)}.`, {
+        after: eb,
+      });
     }
     return;
   }
   if (ea && !eb) {
     if (d.dir === "output") {
-      d.emit(enumRules["output-enum-value-added"], loc, `${capital(where)} is no longer restricted to ${show(ea)}.`, {
-        before: ea,
-      });
+      d.emit(
+        enumRules["output-enum-value-added"],
+        loc,
+        `${capital(where)} is no longer restricted to ${show(ea)}.`,
+        {
+          before: ea,
+        },
+      );
     } else {
       d.emit(enumRules["enum-removed"], loc, `${capital(where)} is no longer restricted to ${show(ea)}.`, {
         before: ea,
@@ -61,10 +74,15 @@ export function checkEnums(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc)
   if (removed.length === 0 && added.length === 0) return;
   if (ea.length === 1 && eb.length === 1) {
     if (d.dir === "input") {
-      d.emit(enumRules["const-changed"], loc, `${capital(where)} changed from constant ${show(ea[0])} to ${show(eb[0])}.`, {
-        before: ea[0],
-        after: eb[0],
-      });
+      d.emit(
+        enumRules["const-changed"],
+        loc,
+        `${capital(where)} changed from constant ${show(ea[0])} to ${show(eb[0])}.`,
+        {
+          before: ea[0],
+          after: eb[0],
+        },
+      );
     } else {
       d.emit(
         enumRules["output-enum-value-added"],

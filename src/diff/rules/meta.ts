@@ -12,7 +12,8 @@ import { capital } from "./params.js";
 export const metaRules = defineRules("meta", {
   "param-description-changed": {
     severity: "warning",
-    summary: "A parameter's description was added, changed or removed: the model reads it to decide what to send.",
+    summary:
+      "A parameter's description was added, changed or removed: the model reads it to decide what to send.",
   },
   "default-changed": {
     severity: "warning",
@@ -37,9 +38,15 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
   const da = a.keywords.description;
   const db = b.keywords.description;
   if (da !== db) {
-    const rule = d.dir === "input" ? metaRules["param-description-changed"] : metaRules["output-description-changed"];
+    const rule =
+      d.dir === "input" ? metaRules["param-description-changed"] : metaRules["output-description-changed"];
     const loc = child(at, ["description"], at.label);
-    const what = da === undefined ? "gained a description" : db === undefined ? "lost its description" : "changed its description";
+    const what =
+      da === undefined
+        ? "gained a description"
+        : db === undefined
+          ? "lost its description"
+          : "changed its description";
     d.emit(rule, loc, `${where} ${what}${wordDiff(da, db)}.`, { before: da, after: db });
   }
   const ha = "default" in a.keywords;
@@ -58,15 +65,25 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
   const ta = a.keywords.title;
   const tb = b.keywords.title;
   if (ta !== tb) {
-    d.emit(metaRules["param-title-changed"], child(at, ["title"], at.label), `${where} title changed from ${show(ta)} to ${show(tb)}.`, {
-      before: ta,
-      after: tb,
-    });
+    d.emit(
+      metaRules["param-title-changed"],
+      child(at, ["title"], at.label),
+      `${where} title changed from ${show(ta)} to ${show(tb)}.`,
+      {
+        before: ta,
+        after: tb,
+      },
+    );
   }
   const xa = a.keywords.deprecated === true;
   const xb = b.keywords.deprecated === true;
-  if (!xa && xb) d.emit(metaRules["deprecated-added"], child(at, ["deprecated"], at.label), `${where} is now deprecated.`);
+  if (!xa && xb)
+    d.emit(metaRules["deprecated-added"], child(at, ["deprecated"], at.label), `${where} is now deprecated.`);
   else if (xa && !xb) {
-    d.emit(metaRules["deprecated-removed"], child(at, ["deprecated"], at.label), `${where} is no longer deprecated.`);
+    d.emit(
+      metaRules["deprecated-removed"],
+      child(at, ["deprecated"], at.label),
+      `${where} is no longer deprecated.`,
+    );
   }
 }

@@ -10,7 +10,10 @@ import { isObject, type JsonObject, normalize, type SchemaNode, show } from "../
 
 /** Parameter-level rules (input schemas). */
 export const paramRules = defineRules("params", {
-  "param-removed": { severity: "breaking", summary: "A parameter was removed: prompts that still pass it are ignored or rejected." },
+  "param-removed": {
+    severity: "breaking",
+    summary: "A parameter was removed: prompts that still pass it are ignored or rejected.",
+  },
   "param-renamed": {
     severity: "breaking",
     summary: "A parameter was removed and a compatible one with a similar name or description was added.",
@@ -24,7 +27,8 @@ export const paramRules = defineRules("params", {
   "param-became-optional": { severity: "info", summary: "A required parameter became optional." },
   "additional-properties-restricted": {
     severity: "breaking",
-    summary: "An object stopped accepting properties it does not list (`additionalProperties: false` or a narrower schema).",
+    summary:
+      "An object stopped accepting properties it does not list (`additionalProperties: false` or a narrower schema).",
   },
   "additional-properties-allowed": {
     severity: "info",
@@ -70,7 +74,8 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
   const rb = required(b);
   const removed = Object.keys(pa).filter((n) => !(n in pb));
   const added = Object.keys(pb).filter((n) => !(n in pa));
-  const renames = d.dir === "input" ? findRenames(removed, added, pa, pb, d.rootA, d.rootB) : new Map<string, string>();
+  const renames =
+    d.dir === "input" ? findRenames(removed, added, pa, pb, d.rootA, d.rootB) : new Map<string, string>();
   const renamedTo = new Set(renames.values());
 
   for (const name of removed) {
@@ -107,13 +112,25 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       continue;
     }
     const wasRequired = ra.has(name) ? "required" : "optional";
+    // A closed nested shape turned into an open map: the name is still accepted, the schema just stopped listing it.
+    const opened =
+      at.label !== "" &&
+      a.keywords.additionalProperties === false &&
+      b.keywords.additionalProperties !== false;
+    const why = deprecated
+      ? " (it was deprecated)"
+      : opened
+        ? " (the object now accepts any property, so it is still accepted)"
+        : "";
     d.emit(
       paramRules["param-removed"],
       loc,
-      deprecated
-        ? `Deprecated parameter \`${loc.label}\` (${wasRequired}) was removed.`
-        : `Parameter \`${loc.label}\` (${wasRequired}) was removed.`,
-      { useBefore: true, before: name, ...(deprecated ? { severity: "warning" as const } : {}) },
+      `Parameter \`${loc.label}\` (${wasRequired}) was removed${why}.`,
+      {
+        useBefore: true,
+        before: name,
+        ...(deprecated || opened ? { severity: "warning" as const } : {}),
+      },
     );
   }
 
@@ -127,13 +144,23 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       });
       continue;
     }
-    const dflt = isObject(pb[name]) && "default" in pb[name] ? ` (it has a default, ${show((pb[name] as JsonObject).default)}, but the schema still requires it)` : "";
+    const dflt =
+      isObject(pb[name]) && "default" in pb[name]
+        ? ` (it has a default, ${show((pb[name] as JsonObject).default)}, but the schema still requires it)`
+        : "";
     if (req) {
-      d.emit(paramRules["required-param-added"], loc, `Required parameter \`${loc.label}\` was added${dflt}.`, {
+      d.emit(
+        paramRules["required-param-added"],
+        loc,
+        `Required parameter \`${loc.label}\` was added${dflt}.`,
+        {
+          after: name,
+        },
+      );
+    } else {
+      d.emit(paramRules["param-added"], loc, `Optional parameter \`${loc.label}\` was added.`, {
         after: name,
       });
-    } else {
-      d.emit(paramRules["param-added"], loc, `Optional parameter \`${loc.label}\` was added.`, { after: name });
     }
   }
 
@@ -142,9 +169,15 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
     if (ra.has(name) || name in pb || name in pa) continue;
     const loc = child(at, ["required"], propLabel(at.label, name));
     if (d.dir === "input") {
-      d.emit(paramRules["required-param-added"], loc, `Property \`${loc.label}\` is now required.`, { after: name });
+      d.emit(paramRules["required-param-added"], loc, `Property \`${loc.label}\` is now required.`, {
+        after: name,
+      });
     } else {
-      d.emit(outputShapeRules["output-narrowed"], loc, `Output field \`${loc.label}\` is now always present.`);
+      d.emit(
+        outputShapeRules["output-narrowed"],
+        loc,
+        `Output field \`${loc.label}\` is now always present.`,
+      );
     }
   }
 
@@ -157,7 +190,11 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       if (d.dir === "input") {
         d.emit(paramRules["param-became-required"], loc, `Parameter \`${loc.label}\` became required.`);
       } else {
-        d.emit(outputShapeRules["output-narrowed"], loc, `Output field \`${loc.label}\` is now always present.`);
+        d.emit(
+          outputShapeRules["output-narrowed"],
+          loc,
+          `Output field \`${loc.label}\` is now always present.`,
+        );
       }
     } else if (wasReq && !isReq) {
       if (d.dir === "input") {
@@ -191,7 +228,11 @@ function checkAdditional(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): 
         { before: xa, after: false },
       );
     } else {
-      d.emit(outputShapeRules["output-narrowed"], loc, `${capital(where)} no longer carries unlisted fields.`);
+      d.emit(
+        outputShapeRules["output-narrowed"],
+        loc,
+        `${capital(where)} no longer carries unlisted fields.`,
+      );
     }
     return;
   }
@@ -228,9 +269,14 @@ function checkAdditional(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): 
   }
   if (xb === undefined) {
     if (d.dir === "input") {
-      d.emit(paramRules["additional-properties-allowed"], loc, `${capital(where)} now accepts any unlisted property.`, {
-        before: xa,
-      });
+      d.emit(
+        paramRules["additional-properties-allowed"],
+        loc,
+        `${capital(where)} now accepts any unlisted property.`,
+        {
+          before: xa,
+        },
+      );
     } else {
       d.emit(
         outputShapeRules["output-additional-properties-allowed"],

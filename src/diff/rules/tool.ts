@@ -29,7 +29,8 @@ export const toolRules = defineRules("tool", {
   },
   "tool-annotation-metadata-changed": {
     severity: "info",
-    summary: "Annotations changed without changing any effective hint (title, non-standard keys, explicit defaults).",
+    summary:
+      "Annotations changed without changing any effective hint (title, non-standard keys, explicit defaults).",
   },
   "output-schema-added": { severity: "info", summary: "The tool now declares an outputSchema." },
   "output-schema-removed": {
@@ -43,7 +44,10 @@ export const toolRules = defineRules("tool", {
   "tool-execution-changed": { severity: "info", summary: "The tool's `execution` settings changed." },
   "tool-meta-changed": { severity: "info", summary: "The tool's `_meta` changed." },
   "tool-icons-changed": { severity: "info", summary: "The tool's icons changed." },
-  "tool-field-changed": { severity: "info", summary: "Another top-level field of the tool definition changed." },
+  "tool-field-changed": {
+    severity: "info",
+    summary: "Another top-level field of the tool definition changed.",
+  },
 });
 
 /** The spec's defaults for the behaviour hints (2025-03-26 onwards). */
@@ -108,17 +112,31 @@ export function checkToolLevel(
 ): void {
   if (a.description !== b.description) {
     const what =
-      a.description === undefined ? "gained a description" : b.description === undefined ? "lost its description" : "changed its description";
-    emit(toolRules["tool-description-changed"], "/description", `Tool \`${name}\` ${what}${wordDiff(a.description, b.description)}.`, {
-      before: a.description,
-      after: b.description,
-    });
+      a.description === undefined
+        ? "gained a description"
+        : b.description === undefined
+          ? "lost its description"
+          : "changed its description";
+    emit(
+      toolRules["tool-description-changed"],
+      "/description",
+      `Tool \`${name}\` ${what}${wordDiff(a.description, b.description)}.`,
+      {
+        before: a.description,
+        after: b.description,
+      },
+    );
   }
   if (a.title !== b.title) {
-    emit(toolRules["tool-title-changed"], "/title", `Tool \`${name}\` title changed from ${show(a.title)} to ${show(b.title)}.`, {
-      before: a.title,
-      after: b.title,
-    });
+    emit(
+      toolRules["tool-title-changed"],
+      "/title",
+      `Tool \`${name}\` title changed from ${show(a.title)} to ${show(b.title)}.`,
+      {
+        before: a.title,
+        after: b.title,
+      },
+    );
   }
   checkAnnotations(emit, name, a.annotations, b.annotations);
 
@@ -133,27 +151,45 @@ export function checkToolLevel(
         { before: ea.taskSupport, after: eb.taskSupport },
       );
     } else {
-      emit(toolRules["tool-execution-changed"], "/execution", `Tool \`${name}\` execution changed from ${show(a.execution)} to ${show(b.execution)}.`, {
-        before: a.execution,
-        after: b.execution,
-      });
+      emit(
+        toolRules["tool-execution-changed"],
+        "/execution",
+        `Tool \`${name}\` execution changed from ${show(a.execution)} to ${show(b.execution)}.`,
+        {
+          before: a.execution,
+          after: b.execution,
+        },
+      );
     }
   }
   if (!jsonEqual(a._meta, b._meta)) {
-    emit(toolRules["tool-meta-changed"], "/_meta", `Tool \`${name}\` _meta changed from ${show(a._meta)} to ${show(b._meta)}.`, {
-      before: a._meta,
-      after: b._meta,
-    });
+    emit(
+      toolRules["tool-meta-changed"],
+      "/_meta",
+      `Tool \`${name}\` _meta changed from ${show(a._meta)} to ${show(b._meta)}.`,
+      {
+        before: a._meta,
+        after: b._meta,
+      },
+    );
   }
   if (!jsonEqual(a.icons, b.icons)) {
-    emit(toolRules["tool-icons-changed"], "/icons", `Tool \`${name}\` icons changed.`, { before: a.icons, after: b.icons });
+    emit(toolRules["tool-icons-changed"], "/icons", `Tool \`${name}\` icons changed.`, {
+      before: a.icons,
+      after: b.icons,
+    });
   }
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (KNOWN_FIELDS.has(key) || jsonEqual(a[key], b[key])) continue;
-    emit(toolRules["tool-field-changed"], `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, `Tool \`${name}\` field \`${key}\` changed from ${show(a[key])} to ${show(b[key])}.`, {
-      before: a[key],
-      after: b[key],
-    });
+    emit(
+      toolRules["tool-field-changed"],
+      `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      `Tool \`${name}\` field \`${key}\` changed from ${show(a[key])} to ${show(b[key])}.`,
+      {
+        before: a[key],
+        after: b[key],
+      },
+    );
   }
 }
 
@@ -173,13 +209,23 @@ function checkAnnotations(
     if (va === vb) continue;
     effective = true;
     const r = RISKIER[hint];
-    const direction = vb === r.value ? `riskier: ${r.risk}` : `safer claim: ${r.claim}, so clients may skip the user's confirmation — verify it is true`;
-    emit(toolRules["tool-annotation-changed"], `/annotations/${hint}`, `Tool \`${name}\` ${hint} changed from ${va} to ${vb} (${direction}).`, {
-      before: va,
-      after: vb,
-    });
+    const direction =
+      vb === r.value
+        ? `riskier: ${r.risk}`
+        : `safer claim: ${r.claim}, so clients may skip the user's confirmation — verify it is true`;
+    emit(
+      toolRules["tool-annotation-changed"],
+      `/annotations/${hint}`,
+      `Tool \`${name}\` ${hint} changed from ${va} to ${vb} (${direction}).`,
+      {
+        before: va,
+        after: vb,
+      },
+    );
   }
-  const otherKeys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !jsonEqual(a[k], b[k]));
+  const otherKeys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => !jsonEqual(a[k], b[k]),
+  );
   const informational = otherKeys.filter((k) => !(k in HINT_DEFAULTS) || !effective);
   const nonHint = otherKeys.filter((k) => !(k in HINT_DEFAULTS));
   if (nonHint.length > 0 || (!effective && informational.length > 0)) {

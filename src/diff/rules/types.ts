@@ -13,7 +13,10 @@ export const typeRules = defineRules("types", {
     severity: "breaking",
     summary: "A parameter's type changed so that values of the old type are rejected (narrowed or replaced).",
   },
-  "param-type-widened": { severity: "info", summary: "A parameter now also accepts other types (e.g. integer → number)." },
+  "param-type-widened": {
+    severity: "info",
+    summary: "A parameter now also accepts other types (e.g. integer → number).",
+  },
   "nullable-removed": { severity: "breaking", summary: "A value that accepted null no longer does." },
   "nullable-added": { severity: "info", summary: "A value now also accepts null." },
   "output-type-changed": {
@@ -34,7 +37,8 @@ function lostTypes(from: Set<string> | undefined, to: Set<string> | undefined): 
 /** Whether two nodes' type sets share no value at all (then deeper keyword comparisons are noise). */
 export function typesDisjoint(a: SchemaNode, b: SchemaNode): boolean {
   if (!a.types || !b.types || a.types.size === 0 || b.types.size === 0) return false;
-  for (const t of a.types) if (typeCovered(t, b.types) || (t === "number" && b.types.has("integer"))) return false;
+  for (const t of a.types)
+    if (typeCovered(t, b.types) || (t === "number" && b.types.has("integer"))) return false;
   return true;
 }
 
@@ -63,7 +67,8 @@ export function checkTypes(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc)
     }
   }
   if (a.nullable && !b.nullable) {
-    if (d.dir === "input") d.emit(typeRules["nullable-removed"], at, `${capital(where)} no longer accepts null.`);
+    if (d.dir === "input")
+      d.emit(typeRules["nullable-removed"], at, `${capital(where)} no longer accepts null.`);
     else d.emit(outputShapeRules["output-narrowed"], at, `${capital(where)} is no longer null.`);
   } else if (!a.nullable && b.nullable) {
     if (d.dir === "input") d.emit(typeRules["nullable-added"], at, `${capital(where)} now accepts null.`);
@@ -73,5 +78,7 @@ export function checkTypes(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc)
 
 /** Whether a node is an anyOf/oneOf/allOf union (after nullable folding). */
 export function hasUnion(n: SchemaNode): boolean {
-  return Array.isArray(n.keywords.anyOf) || Array.isArray(n.keywords.oneOf) || Array.isArray(n.keywords.allOf);
+  return (
+    Array.isArray(n.keywords.anyOf) || Array.isArray(n.keywords.oneOf) || Array.isArray(n.keywords.allOf)
+  );
 }
