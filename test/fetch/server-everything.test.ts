@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import type { StdioServerConfig } from "../../src/config/types.js";
+import { fetchServer } from "../../src/fetch/index.js";
+import type { ServerSnapshot } from "../../src/fetch/types.js";
+import { fetchOptions, httpConfig, REPO_ROOT } from "./helpers.js";
+
+const require = createRequire(import.meta.url);
+// A CommonJS module whose typings claim an ES default export: load it as CommonJS.
+const canonicalizeModule = require("canonicalize") as
+  | ((input: unknown) => string | undefined)
+  | { default: (input: unknown) => string | undefined };
+const canonicalize =
+  typeof canonicalizeModule === "function" ? canonicalizeModule : canonicalizeModule.default;
+const EVERYTHING = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
+const PRELOAD = fileURLToPath(new URL("../../fixtures/servers/loopback-preload.cjs", import.meta.url));
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/** Starts server-everything in an HTTP mode on 127.0.0.1 with an ephemeral port. */
+async function startEverything(mode: "streamableHttp" | "sse"): Promise<number> {
+  const child = spawn(process.execPath, ["--require", PRELOAD, EVERYTHING, mode], {
+    env: { PATH: process.env.PATH ?? "", PORT: "0" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  children.push(child);
+  return await new Promise<number>((resolve, reject) => {
+    let text = "";
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      text += chunk;
+      const match = /LISTENING_PORT (\d+)/.exec(text);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`server-everything ${mode} exited (${code}): ${text}`)));
+  });
+}
+
+/** Tool hashes as the lockfile computes them: sha256 of RFC 8785 canonical JSON. */
+function toolHashes(snapshot: ServerSnapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tool of snapshot.tools) {
+    out[tool.name] = createHash("sha256")
+      .update(canonicalize(tool) ?? "")
+      .digest("hex");
+  }
+  return out;
+}
+
+describe("@modelcontextprotocol/server-everything", () => {
+  it("gives the same tool hashes over stdio, Streamable HTTP and SSE", async () => {
+    const stdio: StdioServerConfig = {
+      kind: "stdio",
+      command: process.execPath,
+      args: [EVERYTHING, "stdio"],
+      env: {},
+      cwd: REPO_ROOT,
+      inheritEnv: false,
+    };
+    const [httpPort, ssePort] = await Promise.all([
+      startEverything("streamableHttp"),
+      startEverything("sse"),
+    ]);
+    const options = fetchOptions({ timeoutMs: 45_000 });
+    const [viaStdio, viaHttp, viaSse] = await Promise.all([
+      fetchServer("everything", stdio, options),
+      fetchServer(
+        "everything",
+        httpConfig(`http://127.0.0.1:${httpPort}/mcp`, { transport: "streamable-http" }),
+        options,
+      ),
+      fetchServer("everything", httpConfig(`http://127.0.0.1:${ssePort}/sse`, { transport: "sse" }), options),
+    ]);
+    const hashes = toolHashes(viaStdio);
+    expect(Object.keys(hashes).length).toBeGreaterThan(5);
+    expect(toolHashes(viaHttp)).toEqual(hashes);
+    expect(toolHashes(viaSse)).toEqual(hashes);
+    expect(viaStdio.serverInfo?.name).toBeTruthy();
+    expect(viaHttp.serverInfo).toEqual(viaStdio.serverInfo);
+  });
+});
