@@ -1,0 +1,79 @@
+/**
+ * Shared by `lock` and `check`: load the config, pick the servers, fetch them
+ * with progress on stderr, and lock what came back.
+ */
+import { loadConfig } from "../config/load.js";
+import type { ResolvedConfig, ServerConfig } from "../config/types.js";
+import { UsageError } from "../errors.js";
+import { type FetchOutcome, fetchServers } from "../fetch/index.js";
+import { lockServer } from "../lockfile/build.js";
+import type { LockedServer } from "../lockfile/format.js";
+import { redact } from "../redact.js";
+import type { CommandIO } from "./io.js";
+import { registerSecrets } from "./secrets.js";
+
+/** Options every fetching command takes. */
+export interface FetchCommandOptions {
+  config?: string;
+  server?: string[];
+  timeout: number;
+  concurrency: number;
+  maxPages: number;
+  quiet?: boolean;
+}
+
+/** Loads the config and registers its secrets for redaction of any later error. */
+export async function loadCommandConfig(options: { config?: string }, io: CommandIO): Promise<ResolvedConfig> {
+  const config = await loadConfig({ configPath: options.config, cwd: io.cwd, env: io.env });
+  registerSecrets(config.secrets);
+  return config;
+}
+
+/** The configured servers `--server` selects (all when absent); unknown names are a usage error. */
+export function selectServers(config: ResolvedConfig, names: readonly string[] | undefined): Record<string, ServerConfig> {
+  if (!names || names.length === 0) return config.servers;
+  const selected: Record<string, ServerConfig> = Object.create(null);
+  for (const name of names) {
+    if (!Object.hasOwn(config.servers, name)) {
+      const known = Object.keys(config.servers).join(", ") || "none";
+      throw new UsageError(`unknown server "${name}" in --server; ${config.path} configures: ${known}`);
+    }
+    selected[name] = config.servers[name]!;
+  }
+  return selected;
+}
+
+export interface FetchedServers {
+  outcomes: FetchOutcome[];
+  /** Lockfile entries of the servers that fetched. */
+  locked: Map<string, LockedServer>;
+  /** One redacted line per server that failed. */
+  failures: { server: string; message: string }[];
+}
+
+/** Fetches the servers, printing one progress line per server on stderr unless quiet. */
+export async function fetchAndLock(
+  config: ResolvedConfig,
+  servers: Record<string, ServerConfig>,
+  options: FetchCommandOptions,
+  io: CommandIO,
+): Promise<FetchedServers> {
+  const outcomes = await fetchServers(servers, {
+    timeoutMs: options.timeout,
+    concurrency: options.concurrency,
+    maxPages: options.maxPages,
+    secrets: config.secrets,
+    signal: io.signal,
+  });
+  const locked = new Map<string, LockedServer>();
+  const failures: FetchedServers["failures"] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      locked.set(outcome.server, lockServer(outcome.snapshot));
+      if (!options.quiet) io.stderr(`fetched ${outcome.server}: ${outcome.snapshot.tools.length} tools\n`);
+    } else {
+      failures.push({ server: outcome.server, message: redact(outcome.error.message, config.secrets) });
+    }
+  }
+  return { outcomes, locked, failures };
+}

@@ -1,0 +1,72 @@
+/**
+ * Pure validation of a (normalised) config document against the checked-in
+ * JSON Schema, with errors that name the JSON path of the problem.
+ */
+import { createRequire } from "node:module";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+
+const require = createRequire(import.meta.url);
+/** The checked-in schema (schema/config.schema.json), shipped with the package. */
+export const configSchema: Record<string, unknown> = require("../../schema/config.schema.json");
+
+let validators: { whole: ValidateFunction; http: ValidateFunction; stdio: ValidateFunction; file: ValidateFunction } | undefined;
+
+function getValidators() {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    ajv.addSchema(configSchema, "config");
+    const get = (ref: string) => ajv.getSchema(`config${ref}`)!;
+    validators = {
+      whole: get(""),
+      http: get("#/definitions/httpServer"),
+      stdio: get("#/definitions/stdioServer"),
+      file: get("#/definitions/fileServer"),
+    };
+  }
+  return validators;
+}
+
+/** Validates a config document; returns the first problem as `$.json.path: message`, or undefined. */
+export function validateConfigDocument(data: unknown): string | undefined {
+  const v = getValidators();
+  if (v.whole(data)) return undefined;
+  // A server failing `oneOf` gives useless errors; re-check it against the kind it claims to be.
+  const servers = (data as { servers?: unknown }).servers;
+  if (servers && typeof servers === "object" && !Array.isArray(servers)) {
+    for (const [name, server] of Object.entries(servers)) {
+      const at = `$.servers${pathSegment(name)}`;
+      if (typeof server !== "object" || server === null || Array.isArray(server)) {
+        return `${at}: must be an object with url, command or file`;
+      }
+      const kind = "url" in server ? "http" : "command" in server ? "stdio" : "file" in server ? "file" : undefined;
+      if (!kind) return `${at}: must have one of url (HTTP), command (stdio) or file`;
+      const validate = v[kind];
+      if (!validate(server)) return formatError(at, validate.errors?.[0]);
+    }
+  }
+  return formatError("$", v.whole.errors?.[0]);
+}
+
+function formatError(base: string, error: ErrorObject | undefined): string {
+  if (!error) return `${base}: invalid`;
+  const path =
+    base +
+    error.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => pathSegment(s.replace(/~1/g, "/").replace(/~0/g, "~")))
+      .join("");
+  if (error.keyword === "additionalProperties") {
+    const key = (error.params as { additionalProperty: string }).additionalProperty;
+    return `${path}${pathSegment(key)}: unknown key`;
+  }
+  if (error.keyword === "enum") {
+    return `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+  }
+  if (error.keyword === "propertyNames") return `${path}: server names cannot contain "/" or spaces`;
+  return `${path}: ${error.message ?? "invalid"}`;
+}
+
+function pathSegment(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Pure construction of lockfile entries from fetched snapshots.
+ */
+import { hashServer, hashTool } from "../canonical/index.js";
+import type { ServerSnapshot } from "../fetch/types.js";
+import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile, type ToolDefinition } from "./format.js";
+
+/** Builds one server's lockfile entry. Later duplicates of a tool name are dropped (fetch reports them). */
+export function lockServer(snapshot: Omit<ServerSnapshot, "server">): LockedServer {
+  const tools: Record<string, LockedTool> = Object.create(null);
+  for (const definition of snapshot.tools) {
+    if (Object.hasOwn(tools, definition.name)) continue;
+    tools[definition.name] = { hash: hashTool(definition), definition };
+  }
+  const entry: LockedServer = { hash: hashServer(Object.values(tools).map((t) => t.hash)), tools: { ...tools } };
+  if (snapshot.serverInfo) entry.serverInfo = { name: snapshot.serverInfo.name, version: snapshot.serverInfo.version };
+  if (snapshot.protocolVersion) entry.protocolVersion = snapshot.protocolVersion;
+  return entry;
+}
+
+/** An empty lockfile. */
+export function emptyLockfile(): Lockfile {
+  return { lockfileVersion: LOCKFILE_VERSION, servers: {} };
+}
+
+/**
+ * The next lockfile: every fetched server's new entry, and for every server
+ * that failed to fetch its previous entry unchanged (nothing is lost). Servers
+ * no longer configured are dropped.
+ */
+export function nextLockfile(
+  previous: Lockfile | undefined,
+  configured: readonly string[],
+  fetched: ReadonlyMap<string, LockedServer>,
+): Lockfile {
+  const next = emptyLockfile();
+  for (const name of configured) {
+    const entry = fetched.get(name) ?? (previous && Object.hasOwn(previous.servers, name) ? previous.servers[name] : undefined);
+    if (entry) next.servers[name] = entry;
+  }
+  return next;
+}
+
+/** Lockfile entries for a bare list of tools (used by `diff` on tools/list files). */
+export function lockTools(server: string, tools: ToolDefinition[]): Lockfile {
+  const lock = emptyLockfile();
+  lock.servers[server] = lockServer({ tools });
+  return lock;
+}

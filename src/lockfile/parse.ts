@@ -1,0 +1,80 @@
+/**
+ * Pure parsing and structural validation of a lockfile's text. The JSON
+ * Schema in schema/lockfile.schema.json documents the same shape (a test keeps
+ * them in step); the check here is hand-written so the offline pre-commit path
+ * need not load ajv.
+ */
+import { type ParseError, parse as parseTolerant, printParseErrorCode } from "jsonc-parser";
+import { LockfileError } from "../errors.js";
+import { LOCKFILE_VERSION, type Lockfile } from "./format.js";
+
+/** Parses lockfile text; `source` names the file in errors. */
+export function parseLockfile(text: string, source: string): Lockfile {
+  const data = parseJson(text, source, LockfileError);
+  return validateLockfile(data, source);
+}
+
+/** Checks that parsed JSON has the lockfile's shape. */
+export function validateLockfile(data: unknown, source: string): Lockfile {
+  const fail = (path: string, what: string): never => {
+    throw new LockfileError(`${source}: ${path}: ${what}`);
+  };
+  if (!isRecord(data)) return fail("$", "expected an object with lockfileVersion and servers");
+  const version = data.lockfileVersion;
+  if (typeof version !== "number") return fail("$.lockfileVersion", "missing; this is not an mcp-contract lockfile");
+  if (version > LOCKFILE_VERSION) {
+    return fail(
+      "$.lockfileVersion",
+      `version ${version} is newer than this mcp-contract understands (${LOCKFILE_VERSION}); upgrade mcp-contract`,
+    );
+  }
+  if (version !== LOCKFILE_VERSION) return fail("$.lockfileVersion", `unsupported version ${version}`);
+  if (!isRecord(data.servers)) return fail("$.servers", "expected an object keyed by server name");
+  for (const [name, server] of Object.entries(data.servers)) {
+    const at = `$.servers[${JSON.stringify(name)}]`;
+    if (!isRecord(server)) return fail(at, "expected an object");
+    if (typeof server.hash !== "string") fail(`${at}.hash`, "expected a string");
+    if (!isRecord(server.tools)) return fail(`${at}.tools`, "expected an object keyed by tool name");
+    for (const [toolName, tool] of Object.entries(server.tools)) {
+      const toolAt = `${at}.tools[${JSON.stringify(toolName)}]`;
+      if (!isRecord(tool)) return fail(toolAt, "expected an object");
+      if (typeof tool.hash !== "string") fail(`${toolAt}.hash`, "expected a string");
+      if (!isRecord(tool.definition)) return fail(`${toolAt}.definition`, "expected the tool definition object");
+      if (tool.definition.name !== toolName) fail(`${toolAt}.definition.name`, `expected "${toolName}"`);
+    }
+  }
+  return data as unknown as Lockfile;
+}
+
+/** JSON.parse with a one-line error naming the source and the line:column of the problem. */
+export function parseJson(
+  text: string,
+  source: string,
+  ErrorClass: new (message: string) => Error = LockfileError,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // V8's messages carry a position only sometimes; jsonc-parser always reports one.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const offset = first?.offset ?? 0;
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    const reason = first ? describeParseError(first.error) : "not valid JSON";
+    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeParseError(code: ParseError["error"]): string {
+  // "PropertyNameExpected" -> "property name expected"
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+}
