@@ -64,7 +64,7 @@ export async function parseConfigText(text: string, path: string): Promise<unkno
   if (path.endsWith(".json")) return parseJson(text, path, ConfigError);
   // Loaded only for YAML configs, so JSON configs never pay for the parser.
   const { parseDocument } = await import("yaml");
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
