@@ -25,7 +25,7 @@ export async function runLock(options: FetchCommandOptions, io: CommandIO): Prom
     if (changes.length > 0) io.stdout(formatText(buildReport(changes), useColor(io)));
     io.stdout(
       changed
-        ? `wrote ${config.lockfile} (${Object.keys(next.servers).length} servers)\n`
+        ? `wrote ${config.lockfile} (${plural(Object.keys(next.servers).length, "server")})\n`
         : `${config.lockfile} is up to date\n`,
     );
   }
@@ -33,4 +33,8 @@ export async function runLock(options: FetchCommandOptions, io: CommandIO): Prom
     io.stderr(`mcp-contract: ${failure.message}; kept its previous lockfile entry\n`);
   }
   return failures.length > 0 ? ExitCode.FetchFailed : ExitCode.Ok;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
