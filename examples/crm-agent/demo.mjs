@@ -18,5 +18,7 @@ if (result.status === 1) {
   say("Fix the prompts (prompts/escalate.hbs), then accept the new contract with `mcp-contract lock`.");
   process.exit(0);
 }
-say(`unexpected: mcp-contract exited ${result.status ?? result.signal}; the demo expects exit 1 (breaking changes).`);
+say(
+  `unexpected: mcp-contract exited ${result.status ?? result.signal}; the demo expects exit 1 (breaking changes).`,
+);
 process.exit(1);

@@ -14,7 +14,10 @@ export interface CommandIO {
 }
 
 /** Whether to colour output: never with NO_COLOR, always with FORCE_COLOR, else only on a TTY. */
-export function useColor(io: Pick<CommandIO, "env" | "isTTY">, stream: "stdout" | "stderr" = "stdout"): boolean {
+export function useColor(
+  io: Pick<CommandIO, "env" | "isTTY">,
+  stream: "stdout" | "stderr" = "stdout",
+): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
   return stream === "stdout" ? Boolean(process.stdout.isTTY) : io.isTTY;

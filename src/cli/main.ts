@@ -12,15 +12,23 @@ import { knownSecrets } from "./secrets.js";
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 /** Output formats `check` and `diff` accept. */
-export const OUTPUT_FORMATS = Object.keys({ text: true, json: true } satisfies Record<"text" | "json", unknown>);
-
+export const OUTPUT_FORMATS = Object.keys({ text: true, json: true } satisfies Record<
+  "text" | "json",
+  unknown
+>);
 
 function fetchOptions(command: Command): Command {
   return command
     .option("--server <name...>", "only these servers (repeatable)")
-    .addOption(new Option("--timeout <ms>", "per-server timeout in milliseconds").default(30_000).argParser(positiveInt))
+    .addOption(
+      new Option("--timeout <ms>", "per-server timeout in milliseconds")
+        .default(30_000)
+        .argParser(positiveInt),
+    )
     .addOption(new Option("--concurrency <n>", "servers fetched at once").default(8).argParser(positiveInt))
-    .addOption(new Option("--max-pages <n>", "most tools/list pages per server").default(1000).argParser(positiveInt))
+    .addOption(
+      new Option("--max-pages <n>", "most tools/list pages per server").default(1000).argParser(positiveInt),
+    )
     .option("-q, --quiet", "no progress output");
 }
 
@@ -34,7 +42,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   fetchOptions(
-    program.command("lock").description("fetch every server and write the lockfile; print what changed since the previous one"),
+    program
+      .command("lock")
+      .description("fetch every server and write the lockfile; print what changed since the previous one"),
   ).action(async (options, command: Command) => {
     const { runLock } = await import("./commands/lock.js");
     setExit(await runLock({ ...command.optsWithGlobals(), ...options }, io));
@@ -43,7 +53,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
   fetchOptions(
     program
       .command("check")
-      .description("fetch every server, diff against the lockfile, check templates; exit 1 on breaking changes"),
+      .description(
+        "fetch every server, diff against the lockfile, check templates; exit 1 on breaking changes",
+      ),
   )
     .option("--offline", "no network: check templates against the lockfile only")
     .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
@@ -54,7 +66,7 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
 
   program
     .command("diff")
-    .description("diff two lockfiles or tool lists ({\"tools\": [...]} or a bare array); no server needed")
+    .description('diff two lockfiles or tool lists ({"tools": [...]} or a bare array); no server needed')
     .argument("<before>", "lockfile or tools/list JSON file")
     .argument("<after>", "lockfile or tools/list JSON file")
     .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
@@ -99,7 +111,11 @@ export async function main(argv: readonly string[], partialIO: Partial<CommandIO
 function handleError(error: unknown, io: CommandIO): number {
   if (error instanceof CommanderError) {
     // Help and version are not errors; commander has already printed its message otherwise.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+    ) {
       return ExitCode.Ok;
     }
     return ExitCode.Usage;

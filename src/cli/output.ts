@@ -14,7 +14,10 @@ export interface JsonReport {
   errors?: { server: string; message: string }[];
 }
 
-export function buildReport(changes: readonly Change[], errors: { server: string; message: string }[] = []): JsonReport {
+export function buildReport(
+  changes: readonly Change[],
+  errors: { server: string; message: string }[] = [],
+): JsonReport {
   const sorted = [...changes].sort(compareChanges);
   const report: JsonReport = { version: 1, summary: summarize(sorted), changes: sorted };
   if (errors.length > 0) report.errors = errors;
@@ -30,7 +33,11 @@ const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warnin
 /** Text grouped by server, then tool; one line per change with its rule id. */
 export function formatText(report: JsonReport, color: boolean): string {
   const c: ChalkInstance = new Chalk({ level: color ? 1 : 0 });
-  const paint: Record<Severity, (s: string) => string> = { breaking: c.red.bold, warning: c.yellow, info: c.dim };
+  const paint: Record<Severity, (s: string) => string> = {
+    breaking: c.red.bold,
+    warning: c.yellow,
+    info: c.dim,
+  };
   const lines: string[] = [];
   let server: string | undefined;
   let tool: string | undefined;
@@ -44,12 +51,17 @@ export function formatText(report: JsonReport, color: boolean): string {
       tool = change.tool;
       lines.push(`  tool ${tool}`);
     }
-    const where = change.location ? `${change.location.file}:${change.location.line}:${change.location.column} ` : "";
+    const where = change.location
+      ? `${change.location.file}:${change.location.line}:${change.location.column} `
+      : "";
     const hint = change.hint ? ` (${change.hint})` : "";
-    lines.push(`    ${paint[change.severity](LABEL[change.severity])} ${where}${change.message}${hint}  ${c.dim(change.rule)}`);
+    lines.push(
+      `    ${paint[change.severity](LABEL[change.severity])} ${where}${change.message}${hint}  ${c.dim(change.rule)}`,
+    );
   }
   const { breaking, warning, info } = report.summary;
-  if (report.changes.length === 0) lines.push(report.errors ? "no changes in the servers that were fetched" : "no changes");
+  if (report.changes.length === 0)
+    lines.push(report.errors ? "no changes in the servers that were fetched" : "no changes");
   else lines.push(`${breaking} breaking, ${warning} warning, ${info} info`);
   return `${lines.join("\n")}\n`;
 }

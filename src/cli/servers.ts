@@ -23,14 +23,20 @@ export interface FetchCommandOptions {
 }
 
 /** Loads the config and registers its secrets for redaction of any later error. */
-export async function loadCommandConfig(options: { config?: string }, io: CommandIO): Promise<ResolvedConfig> {
+export async function loadCommandConfig(
+  options: { config?: string },
+  io: CommandIO,
+): Promise<ResolvedConfig> {
   const config = await loadConfig({ configPath: options.config, cwd: io.cwd, env: io.env });
   registerSecrets(config.secrets);
   return config;
 }
 
 /** The configured servers `--server` selects (all when absent); unknown names are a usage error. */
-export function selectServers(config: ResolvedConfig, names: readonly string[] | undefined): Record<string, ServerConfig> {
+export function selectServers(
+  config: ResolvedConfig,
+  names: readonly string[] | undefined,
+): Record<string, ServerConfig> {
   if (!names || names.length === 0) return config.servers;
   const selected: Record<string, ServerConfig> = Object.create(null);
   for (const name of names) {

@@ -17,7 +17,9 @@ export function interpolate(
   return value.replace(VARIABLE, (_match, name: string) => {
     const replacement = Object.hasOwn(env, name) ? env[name] : undefined;
     if (replacement === undefined) {
-      throw new ConfigError(`${where}: environment variable ${name} is not set; export it or remove \${${name}}`);
+      throw new ConfigError(
+        `${where}: environment variable ${name} is not set; export it or remove \${${name}}`,
+      );
     }
     secrets.push(replacement);
     return replacement;

@@ -48,7 +48,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   }
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new ConfigError(`${path}: is a directory, expected a config file`);
+    if (statSync(path).isDirectory())
+      throw new ConfigError(`${path}: is a directory, expected a config file`);
     text = await readFile(path, "utf8");
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -81,7 +82,8 @@ export function resolveConfig(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
 ): ResolvedConfig {
-  if (data === null || data === undefined) throw new ConfigError(`${path}: the config file is empty; add a servers map`);
+  if (data === null || data === undefined)
+    throw new ConfigError(`${path}: the config file is empty; add a servers map`);
   const { data: normalized } = normalizeConfigShape(data);
   const problem = validateConfigDocument(normalized);
   if (problem) throw new ConfigError(`${path}: ${problem}`);
@@ -168,9 +170,15 @@ function resolveServer(
   return { kind: "file", file: resolve(dir, server.file!) };
 }
 
-function collectAuthSecrets(auth: AuthConfig, env: Readonly<Record<string, string | undefined>>, secrets: string[]) {
+function collectAuthSecrets(
+  auth: AuthConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  secrets: string[],
+) {
   const names =
-    auth.type === "bearer" ? [auth.tokenEnv] : [auth.clientSecretEnv, auth.privateKeyEnv].filter((n) => n !== undefined);
+    auth.type === "bearer"
+      ? [auth.tokenEnv]
+      : [auth.clientSecretEnv, auth.privateKeyEnv].filter((n) => n !== undefined);
   for (const name of names) {
     const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value) secrets.push(value);

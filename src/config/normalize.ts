@@ -49,7 +49,12 @@ function mapServers(servers: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, server] of Object.entries(servers)) {
     if (!isRecord(server)) {
-      Object.defineProperty(out, name, { value: server, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, {
+        value: server,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       continue;
     }
     const mapped: Record<string, unknown> = {};
@@ -59,7 +64,11 @@ function mapServers(servers: Record<string, unknown>): Record<string, unknown> {
     // `type: sse` pins the legacy transport; `http` / `streamable-http` pin Streamable HTTP.
     if (typeof server.url === "string" && mapped.transport === undefined) {
       if (server.type === "sse") mapped.transport = "sse";
-      else if (server.type === "http" || server.type === "streamable-http" || server.type === "streamableHttp")
+      else if (
+        server.type === "http" ||
+        server.type === "streamable-http" ||
+        server.type === "streamableHttp"
+      )
         mapped.transport = "streamable-http";
     }
     Object.defineProperty(out, name, { value: mapped, enumerable: true, writable: true, configurable: true });

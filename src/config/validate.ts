@@ -9,7 +9,9 @@ const require = createRequire(import.meta.url);
 /** The checked-in schema (schema/config.schema.json), shipped with the package. */
 export const configSchema: Record<string, unknown> = require("../../schema/config.schema.json");
 
-let validators: { whole: ValidateFunction; http: ValidateFunction; stdio: ValidateFunction; file: ValidateFunction } | undefined;
+let validators:
+  | { whole: ValidateFunction; http: ValidateFunction; stdio: ValidateFunction; file: ValidateFunction }
+  | undefined;
 
 function getValidators() {
   if (!validators) {
@@ -38,7 +40,8 @@ export function validateConfigDocument(data: unknown): string | undefined {
       if (typeof server !== "object" || server === null || Array.isArray(server)) {
         return `${at}: must be an object with url, command or file`;
       }
-      const kind = "url" in server ? "http" : "command" in server ? "stdio" : "file" in server ? "file" : undefined;
+      const kind =
+        "url" in server ? "http" : "command" in server ? "stdio" : "file" in server ? "file" : undefined;
       if (!kind) return `${at}: must have one of url (HTTP), command (stdio) or file`;
       const validate = v[kind];
       if (!validate(server)) return formatError(at, validate.errors?.[0]);

@@ -3,7 +3,13 @@
  */
 import { hashServer, hashTool } from "../canonical/index.js";
 import type { ServerSnapshot } from "../fetch/types.js";
-import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile, type ToolDefinition } from "./format.js";
+import {
+  LOCKFILE_VERSION,
+  type LockedServer,
+  type LockedTool,
+  type Lockfile,
+  type ToolDefinition,
+} from "./format.js";
 
 /** Builds one server's lockfile entry. Later duplicates of a tool name are dropped (fetch reports them). */
 export function lockServer(snapshot: Omit<ServerSnapshot, "server">): LockedServer {
@@ -12,8 +18,12 @@ export function lockServer(snapshot: Omit<ServerSnapshot, "server">): LockedServ
     if (Object.hasOwn(tools, definition.name)) continue;
     tools[definition.name] = { hash: hashTool(definition), definition };
   }
-  const entry: LockedServer = { hash: hashServer(Object.values(tools).map((t) => t.hash)), tools: { ...tools } };
-  if (snapshot.serverInfo) entry.serverInfo = { name: snapshot.serverInfo.name, version: snapshot.serverInfo.version };
+  const entry: LockedServer = {
+    hash: hashServer(Object.values(tools).map((t) => t.hash)),
+    tools: { ...tools },
+  };
+  if (snapshot.serverInfo)
+    entry.serverInfo = { name: snapshot.serverInfo.name, version: snapshot.serverInfo.version };
   if (snapshot.protocolVersion) entry.protocolVersion = snapshot.protocolVersion;
   return entry;
 }
@@ -35,7 +45,9 @@ export function nextLockfile(
 ): Lockfile {
   const next = emptyLockfile();
   for (const name of configured) {
-    const entry = fetched.get(name) ?? (previous && Object.hasOwn(previous.servers, name) ? previous.servers[name] : undefined);
+    const entry =
+      fetched.get(name) ??
+      (previous && Object.hasOwn(previous.servers, name) ? previous.servers[name] : undefined);
     if (entry) next.servers[name] = entry;
   }
   return next;

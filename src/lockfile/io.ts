@@ -44,7 +44,9 @@ export function writeFileAtomic(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new LockfileError(`${path}: cannot write lockfile (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new LockfileError(
+      `${path}: cannot write lockfile (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 

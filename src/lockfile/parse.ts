@@ -21,7 +21,8 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
   };
   if (!isRecord(data)) return fail("$", "expected an object with lockfileVersion and servers");
   const version = data.lockfileVersion;
-  if (typeof version !== "number") return fail("$.lockfileVersion", "missing; this is not an mcp-contract lockfile");
+  if (typeof version !== "number")
+    return fail("$.lockfileVersion", "missing; this is not an mcp-contract lockfile");
   if (version > LOCKFILE_VERSION) {
     return fail(
       "$.lockfileVersion",
@@ -39,7 +40,8 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
       const toolAt = `${at}.tools[${JSON.stringify(toolName)}]`;
       if (!isRecord(tool)) return fail(toolAt, "expected an object");
       if (typeof tool.hash !== "string") fail(`${toolAt}.hash`, "expected a string");
-      if (!isRecord(tool.definition)) return fail(`${toolAt}.definition`, "expected the tool definition object");
+      if (!isRecord(tool.definition))
+        return fail(`${toolAt}.definition`, "expected the tool definition object");
       if (tool.definition.name !== toolName) fail(`${toolAt}.definition.name`, `expected "${toolName}"`);
     }
   }

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
+import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 
 const corpus = join(repoRoot, "..", "shared", "corpus", "snapshots");
 
@@ -170,9 +170,17 @@ describe("diff", () => {
   it("diffs two corpus snapshots with no server and reports the removed tool as JSON", async () => {
     // server-everything 2025.7.29 -> 2025.9.12 removed startElicitation (see corpus expected.json)
     const dir = join(corpus, "@modelcontextprotocol__server-everything");
-    const result = await runCli(["diff", join(dir, "2025.7.29.json"), join(dir, "2025.9.12.json"), "--format", "json"]);
+    const result = await runCli([
+      "diff",
+      join(dir, "2025.7.29.json"),
+      join(dir, "2025.9.12.json"),
+      "--format",
+      "json",
+    ]);
     const report = JSON.parse(result.stdout);
-    expect(report.changes).toContainEqual(expect.objectContaining({ rule: "tool-removed", tool: "startElicitation", severity: "breaking" }));
+    expect(report.changes).toContainEqual(
+      expect.objectContaining({ rule: "tool-removed", tool: "startElicitation", severity: "breaking" }),
+    );
     expect(result.code).toBe(1);
   });
 

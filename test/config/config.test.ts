@@ -26,7 +26,9 @@ describe("finding the config", () => {
 
   it("says what to do when there is none", async () => {
     const dir = tempDir();
-    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/no mcp-contract\.yaml.*run `mcp-contract init` or pass --config FILE/);
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(
+      /no mcp-contract\.yaml.*run `mcp-contract init` or pass --config FILE/,
+    );
   });
 });
 
@@ -40,7 +42,12 @@ describe("server kinds", () => {
         "  snap: { file: tools.json }",
       ].join("\n"),
     );
-    expect(config.servers.web).toEqual({ kind: "http", url: "http://127.0.0.1:9/mcp", transport: "auto", headers: { "X-Team": "core" } });
+    expect(config.servers.web).toEqual({
+      kind: "http",
+      url: "http://127.0.0.1:9/mcp",
+      transport: "auto",
+      headers: { "X-Team": "core" },
+    });
     expect(config.servers.local).toEqual({
       kind: "stdio",
       command: "node",
@@ -55,7 +62,10 @@ describe("server kinds", () => {
   });
 
   it("reads JSON configs too", async () => {
-    const config = await load('{"servers": {"a": {"file": "t.json"}}, "lockfile": "locks/x.json"}', "mcp-contract.json");
+    const config = await load(
+      '{"servers": {"a": {"file": "t.json"}}, "lockfile": "locks/x.json"}',
+      "mcp-contract.json",
+    );
     expect(config.lockfile).toBe(join(config.dir, "locks", "x.json"));
   });
 });
@@ -79,7 +89,10 @@ describe("foreign shapes", () => {
     const config = await load(
       JSON.stringify({
         inputs: [{ id: "x", type: "promptString" }],
-        servers: { gh: { type: "http", url: "http://127.0.0.1:1/mcp" }, cli: { type: "stdio", command: "node" } },
+        servers: {
+          gh: { type: "http", url: "http://127.0.0.1:1/mcp" },
+          cli: { type: "stdio", command: "node" },
+        },
       }),
       "mcp.json",
     );
@@ -99,9 +112,17 @@ describe("interpolation", () => {
       "mcp-contract.yaml",
       { PORT: "8080", TOKEN: "tok-123456", KEY: "key-abcdef", DB_URL: "postgres://u:p@h/db" },
     );
-    expect(config.servers.web).toMatchObject({ url: "http://127.0.0.1:8080/mcp", headers: { Authorization: "Bearer tok-123456" } });
-    expect(config.servers.local).toMatchObject({ args: ["--key=key-abcdef"], env: { DB: "postgres://u:p@h/db" } });
-    expect(config.secrets).toEqual(expect.arrayContaining(["tok-123456", "Bearer tok-123456", "key-abcdef", "postgres://u:p@h/db"]));
+    expect(config.servers.web).toMatchObject({
+      url: "http://127.0.0.1:8080/mcp",
+      headers: { Authorization: "Bearer tok-123456" },
+    });
+    expect(config.servers.local).toMatchObject({
+      args: ["--key=key-abcdef"],
+      env: { DB: "postgres://u:p@h/db" },
+    });
+    expect(config.secrets).toEqual(
+      expect.arrayContaining(["tok-123456", "Bearer tok-123456", "key-abcdef", "postgres://u:p@h/db"]),
+    );
   });
 
   it("names a missing variable with the file and JSON path", async () => {
@@ -114,12 +135,28 @@ describe("interpolation", () => {
 describe("validation", () => {
   const cases: [string, string, RegExp][] = [
     ["unknown top-level key", "servers: {}\nlockfle: x\n", /\$\.lockfle: unknown key/],
-    ["unknown server key", "servers:\n  a: { url: 'http://h', hedaers: {} }\n", /\$\.servers\.a\.hedaers: unknown key/],
-    ["server of no kind", "servers:\n  a: { args: [] }\n", /\$\.servers\.a: must have one of url \(HTTP\), command \(stdio\) or file/],
+    [
+      "unknown server key",
+      "servers:\n  a: { url: 'http://h', hedaers: {} }\n",
+      /\$\.servers\.a\.hedaers: unknown key/,
+    ],
+    [
+      "server of no kind",
+      "servers:\n  a: { args: [] }\n",
+      /\$\.servers\.a: must have one of url \(HTTP\), command \(stdio\) or file/,
+    ],
     ["wrong type", "servers:\n  a: { command: node, args: 'x' }\n", /\$\.servers\.a\.args: must be array/],
-    ["bad transport", "servers:\n  a: { url: 'http://h', transport: ws }\n", /\$\.servers\.a\.transport: must be one of auto, streamable-http, sse, json/],
+    [
+      "bad transport",
+      "servers:\n  a: { url: 'http://h', transport: ws }\n",
+      /\$\.servers\.a\.transport: must be one of auto, streamable-http, sse, json/,
+    ],
     ["no servers", "lockfile: x\n", /\$: must have required property 'servers'/],
-    ["bad rule severity", "servers: {}\nrules: { tool-removed: fatal }\n", /\$\.rules\.tool-removed: must be one of breaking, warning, info, off/],
+    [
+      "bad rule severity",
+      "servers: {}\nrules: { tool-removed: fatal }\n",
+      /\$\.rules\.tool-removed: must be one of breaking, warning, info, off/,
+    ],
   ];
   for (const [name, text, expected] of cases) {
     it(`reports ${name} with the JSON path`, async () => {
@@ -131,14 +168,20 @@ describe("validation", () => {
   }
 
   it("reports YAML syntax errors with line and column", async () => {
-    await expect(parseConfigText("servers:\n  a: [unclosed\n", "c.yaml")).rejects.toThrow(/^c\.yaml:\d+:\d+: invalid YAML/);
+    await expect(parseConfigText("servers:\n  a: [unclosed\n", "c.yaml")).rejects.toThrow(
+      /^c\.yaml:\d+:\d+: invalid YAML/,
+    );
   });
 
   it("reports duplicate YAML keys", async () => {
-    await expect(parseConfigText("servers: {}\nservers: {}\n", "c.yaml")).rejects.toThrow(/c\.yaml:2:1: invalid YAML/);
+    await expect(parseConfigText("servers: {}\nservers: {}\n", "c.yaml")).rejects.toThrow(
+      /c\.yaml:2:1: invalid YAML/,
+    );
   });
 
   it("reports an empty file", () => {
-    expect(() => resolveConfig(null, "/x/c.yaml", {})).toThrow("/x/c.yaml: the config file is empty; add a servers map");
+    expect(() => resolveConfig(null, "/x/c.yaml", {})).toThrow(
+      "/x/c.yaml: the config file is empty; add a servers map",
+    );
   });
 });

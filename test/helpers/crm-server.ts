@@ -12,9 +12,13 @@ export interface RunningServer {
 
 export function startCrmHttp(version: "v1" | "v2", extraArgs: string[] = []): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [crmServerPath, "--tools", version, "--http", ...extraArgs], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [crmServerPath, "--tools", version, "--http", ...extraArgs],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout!.on("data", (d) => {
       out += d;

@@ -16,7 +16,13 @@ const tools: ToolDefinition[] = JSON.parse(
 function sampleLock(): Lockfile {
   return {
     lockfileVersion: 1,
-    servers: { memory: lockServer({ tools, serverInfo: { name: "memory-server", version: "0.6.3" }, protocolVersion: "2025-11-25" }) },
+    servers: {
+      memory: lockServer({
+        tools,
+        serverInfo: { name: "memory-server", version: "0.6.3" },
+        protocolVersion: "2025-11-25",
+      }),
+    },
   };
 }
 
@@ -66,9 +72,9 @@ describe("lockfile format", () => {
   });
 
   it("names the JSON path of a structural problem", () => {
-    expect(() => parseLockfile('{"lockfileVersion": 1, "servers": {"a": {"hash": "x", "tools": []}}}', "l.json")).toThrow(
-      new LockfileError('l.json: $.servers["a"].tools: expected an object keyed by tool name'),
-    );
+    expect(() =>
+      parseLockfile('{"lockfileVersion": 1, "servers": {"a": {"hash": "x", "tools": []}}}', "l.json"),
+    ).toThrow(new LockfileError('l.json: $.servers["a"].tools: expected an object keyed by tool name'));
   });
 });
 

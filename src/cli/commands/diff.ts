@@ -22,18 +22,28 @@ export interface DiffOptions {
 /** Server name given to bare tool lists, so both sides line up. */
 const TOOLS_ONLY_SERVER = "tools";
 
-export async function runDiff(beforePath: string, afterPath: string, options: DiffOptions, io: CommandIO): Promise<number> {
+export async function runDiff(
+  beforePath: string,
+  afterPath: string,
+  options: DiffOptions,
+  io: CommandIO,
+): Promise<number> {
   const [before, after] = await Promise.all([readSide(beforePath, io), readSide(afterPath, io)]);
   // A tool list diffed against a one-server lockfile takes that server's name.
   const name = [before, after].find((s) => s.lock && Object.keys(s.lock.servers).length === 1)?.lock;
   const serverName = name ? Object.keys(name.servers)[0]! : TOOLS_ONLY_SERVER;
-  const changes = diffLockfiles(before.lock ?? lockTools(serverName, before.tools!), after.lock ?? lockTools(serverName, after.tools!));
+  const changes = diffLockfiles(
+    before.lock ?? lockTools(serverName, before.tools!),
+    after.lock ?? lockTools(serverName, after.tools!),
+  );
   const report = buildReport(changes);
   io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));
   return report.summary.breaking > 0 ? ExitCode.PolicyFailed : ExitCode.Ok;
 }
 
-type Side = { lock: Lockfile; tools?: undefined } | { lock?: undefined; tools: ReturnType<typeof parseToolsDocument> };
+type Side =
+  | { lock: Lockfile; tools?: undefined }
+  | { lock?: undefined; tools: ReturnType<typeof parseToolsDocument> };
 
 async function readSide(path: string, io: CommandIO): Promise<Side> {
   const absolute = resolve(io.cwd, path);
@@ -43,7 +53,8 @@ async function readSide(path: string, io: CommandIO): Promise<Side> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new LockfileError(`${path}: file not found`);
-    if (code === "EISDIR") throw new LockfileError(`${path}: is a directory, expected a lockfile or tools/list JSON file`);
+    if (code === "EISDIR")
+      throw new LockfileError(`${path}: is a directory, expected a lockfile or tools/list JSON file`);
     throw new LockfileError(`${path}: cannot read (${code ?? (error as Error).message})`);
   }
   const data = parseJson(text, path);
