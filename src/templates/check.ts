@@ -227,6 +227,20 @@ class TemplateChecker {
         this.depend(tool, ref.location);
       return;
     }
+    // Inside `{{#tool "t"}}`, prose is about t: a name t had and lost is stale even if another tool has it.
+    const scoped = ref.scope === undefined ? undefined : this.current.resolve(ref.scope);
+    if (scoped?.status === "found") {
+      if (paramNames(scoped.tool.definition).includes(ref.name)) {
+        this.depend(scoped.tool, ref.location, ref.name);
+        return;
+      }
+      const before = this.previousVersion(scoped.tool);
+      if (before && paramNames(before.definition).includes(ref.name)) {
+        this.depend(scoped.tool, ref.location, ref.name);
+        this.staleParam(ref.name, [before], ref.location);
+        return;
+      }
+    }
     const owners = this.preferUsed(this.current.withParam(ref.name));
     if (owners.length > 0) {
       for (const tool of owners) this.depend(tool, ref.location, ref.name);

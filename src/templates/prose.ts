@@ -11,6 +11,8 @@ export interface TextPiece {
   text: string;
   line: number;
   column: number;
+  /** The tool of the enclosing `{{#tool}}` block, if any. */
+  scope?: string;
 }
 
 // Stands for a Handlebars statement between two pieces of text: a code span containing one is dynamic.
@@ -31,6 +33,11 @@ export function scanProse(pieces: readonly TextPiece[], file: string): (MentionR
     starts.push(joined.length);
     joined += piece.text;
   }
+  const pieceAt = (index: number): TextPiece => {
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > index) i--;
+    return pieces[i]!;
+  };
   const locate = (index: number): SourceLocation => {
     let i = starts.length - 1;
     while (i > 0 && starts[i]! > index) i--;
@@ -50,11 +57,14 @@ export function scanProse(pieces: readonly TextPiece[], file: string): (MentionR
     const contentStart = span.index + span[1]!.length;
     const trimmed = content.trim();
     if (BARE_NAME.test(trimmed)) {
+      const start = contentStart + content.indexOf(trimmed);
+      const scope = pieceAt(start).scope;
       out.push({
         kind: "mention",
         form: "prose",
         name: trimmed,
-        location: locate(contentStart + content.indexOf(trimmed)),
+        ...(scope !== undefined && { scope }),
+        location: locate(start),
       });
       continue;
     }

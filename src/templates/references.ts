@@ -97,6 +97,7 @@ export function extractReferences(source: string, file: string): TemplateReferen
           text: content.original,
           line: content.loc.start.line,
           column: content.loc.start.column,
+          ...(scope !== undefined && { scope }),
         });
         return;
       }

@@ -39,6 +39,8 @@ export interface MentionReference {
   kind: "mention";
   form: "prose";
   name: string;
+  /** The tool of the enclosing `{{#tool}}` block, as written; a bare name is first read as its parameter. */
+  scope?: string;
   location: SourceLocation;
 }
 

@@ -234,6 +234,28 @@ describe("template-stale-mention", () => {
     ]);
   });
 
+  it("reads prose inside a tool block as about that tool, even when another tool still has the name", () => {
+    const lock = structuredClone(v2);
+    const refund = lock.servers.billing!.tools.refund!.definition as unknown as {
+      inputSchema: { properties: object };
+    };
+    refund.inputSchema.properties = { ...refund.inputSchema.properties, customer_email: { type: "string" } };
+    const source = '{{#tool "create_ticket"}}\nFill in `customer_email`.\n{{/tool}}\nAlso `customer_email`.';
+    const findings = checkTemplates({
+      templates: [{ file: "prompts/t.hbs", source }],
+      lock,
+      previousLock: v1,
+    });
+    expect(findings.map(brief)).toEqual([
+      {
+        rule: "template-stale-mention",
+        server: "crm",
+        tool: "create_ticket",
+        at: at(source, "customer_email"),
+      },
+    ]);
+  });
+
   it("is a warning, and without a previous lockfile unknown prose is not a reference", () => {
     const source = "`customer_email` and `escalate(reason=x)`";
     expect(check(source, { history: false })).toEqual([]);

@@ -114,6 +114,15 @@ describe("extractReferences", () => {
     ]);
   });
 
+  it("records the enclosing tool block of a prose mention", () => {
+    const source = '{{#tool "crm/create_ticket"}}Set `subject`.{{/tool}} `body`';
+    const mentions = extractReferences(source, "p.hbs").references.filter((r) => r.kind === "mention");
+    expect(mentions.map((m) => [m.name, m.scope])).toEqual([
+      ["subject", "crm/create_ticket"],
+      ["body", undefined],
+    ]);
+  });
+
   it("reads calls in code spans with their named arguments, JSON style too", () => {
     const source = [
       'Call `create_ticket(customer_email="a@b.c", subject=...)` or',
