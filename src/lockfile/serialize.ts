@@ -3,6 +3,8 @@
  * 2-space indent, trailing newline. Same lockfile in, same bytes out.
  */
 
+const MAX_INDENT_DEPTH = 64;
+
 /** Pretty JSON with every object's keys sorted; iterative so deep schemas cannot overflow the stack. */
 export function stableStringify(value: unknown): string {
   const out: string[] = [];
@@ -20,7 +22,9 @@ export function stableStringify(value: unknown): string {
       out.push(v === undefined ? "null" : JSON.stringify(v));
       continue;
     }
-    const inner = `${indent}  `;
+    // Past MAX_INDENT_DEPTH levels the indent stops growing: output stays linear in size for
+    // adversarially deep schemas, and nobody reads a diff at that depth anyway.
+    const inner = indent.length < MAX_INDENT_DEPTH * 2 ? `${indent}  ` : indent;
     const frames: Frame[] = [];
     if (Array.isArray(v)) {
       if (v.length === 0) {
