@@ -19,3 +19,18 @@ export { readLockfileIfExists, serializeLockfile, writeLockfile } from "./lockfi
 export { parseLockfile, validateLockfile } from "./lockfile/parse.js";
 export { redact } from "./redact.js";
 export { RULES } from "./rules.js";
+export {
+  type CheckTemplatesInput,
+  checkTemplates,
+  extractReferences,
+  formatToolDoc,
+  type ParamDoc,
+  type RenderOptions,
+  renderTemplate,
+  TEMPLATE_RULES,
+  type TemplateReference,
+  type TemplateReferences,
+  type TemplateSource,
+  type ToolDoc,
+  toolsView,
+} from "./templates/index.js";

@@ -6,8 +6,10 @@
 
 import type { RuleMeta } from "./diff/rule.js";
 import { DIFF_RULES } from "./diff/rules/index.js";
+import { TEMPLATE_RULES } from "./templates/rules.js";
 
 /** All rules by id. */
 export const RULES: Record<string, RuleMeta> = {
   ...DIFF_RULES,
+  ...TEMPLATE_RULES,
 };

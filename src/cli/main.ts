@@ -75,6 +75,16 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       setExit(await runDiff(before, after, { ...command.optsWithGlobals(), ...options }, io));
     });
 
+  program
+    .command("render")
+    .description("print a template rendered with the lockfile's tools (the same helpers `check` reads)")
+    .argument("<template>", "template file")
+    .option("--data <file>", "JSON or YAML file with the template's variables")
+    .action(async (template: string, options, command: Command) => {
+      const { runRender } = await import("./commands/render.js");
+      setExit(await runRender(template, { ...command.optsWithGlobals(), ...options }, io));
+    });
+
   return program;
 }
 

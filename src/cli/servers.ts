@@ -5,7 +5,7 @@
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import { UsageError } from "../errors.js";
-import { type FetchOutcome, fetchServers } from "../fetch/index.js";
+import type { FetchOutcome } from "../fetch/index.js";
 import { lockServer } from "../lockfile/build.js";
 import type { LockedServer } from "../lockfile/format.js";
 import { redact } from "../redact.js";
@@ -64,6 +64,8 @@ export async function fetchAndLock(
   options: FetchCommandOptions,
   io: CommandIO,
 ): Promise<FetchedServers> {
+  // Imported here, not at the top: `check --offline` uses this module and must not load the MCP SDK.
+  const { fetchServers } = await import("../fetch/index.js");
   const outcomes = await fetchServers(servers, {
     timeoutMs: options.timeout,
     concurrency: options.concurrency,

@@ -1,14 +1,23 @@
 /**
  * `mcp-contract check`: fetch every server, diff against the lockfile,
  * report, and exit by the policy (1 on breaking changes, 3 when a server could
- * not be fetched). `--offline` checks the lockfile alone, with no network.
+ * not be fetched). Templates are checked against the live tools, with the
+ * lockfile as their previous version. `--offline` checks templates against the
+ * lockfile alone (previous version: the lockfile at git HEAD), with no network
+ * and without loading the MCP SDK.
  */
+
+import { readFile } from "node:fs/promises";
+import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
 import { diffLockfiles } from "../../diff/index.js";
-import { ExitCode, UsageError } from "../../errors.js";
+import { ExitCode, LockfileError, UsageError } from "../../errors.js";
 import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
+import { parseLockfile } from "../../lockfile/parse.js";
+import { checkTemplates } from "../../templates/check.js";
+import { readCommittedLockfile, readTemplateFiles } from "../../templates/io.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { buildReport, formatJson, formatText } from "../output.js";
@@ -42,10 +51,48 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
       if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
     }
     changes.push(...diffLockfiles(before, after));
+    // Templates must match the live servers; a server not fetched keeps its locked tools.
+    const current: Lockfile = { ...lock, servers: { ...lock.servers, ...after.servers } };
+    changes.push(...(await checkConfigTemplates(config, io, { lock: current, previousLock: lock, changes })));
+  } else {
+    changes.push(...(await checkConfigTemplates(config, io, await offlineHistory(config.lockfile, lock))));
   }
   const report = buildReport(changes, failures);
   io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));
   for (const failure of failures) io.stderr(`mcp-contract: ${failure.message}\n`);
   if (failures.length > 0) return ExitCode.FetchFailed;
   return report.summary.breaking > 0 ? ExitCode.PolicyFailed : ExitCode.Ok;
+}
+
+/** Reads the config's templates and checks them; no templates, no findings. */
+async function checkConfigTemplates(
+  config: ResolvedConfig,
+  io: CommandIO,
+  against: { lock: Lockfile; previousLock?: Lockfile; changes?: readonly Change[] },
+): Promise<Change[]> {
+  const { templates } = await readTemplateFiles(config, io.cwd);
+  if (templates.length === 0) return [];
+  return checkTemplates({ templates, ...against });
+}
+
+/**
+ * Offline, the lockfile is the current contract and the one committed at git
+ * HEAD (when it differs, e.g. right after `lock`) the previous one: its diff
+ * names the renames that template findings cite.
+ */
+async function offlineHistory(
+  lockfilePath: string,
+  lock: Lockfile,
+): Promise<{ lock: Lockfile; previousLock?: Lockfile; changes?: Change[] }> {
+  const committed = await readCommittedLockfile(lockfilePath, await readFile(lockfilePath, "utf8"));
+  if (committed === undefined) return { lock };
+  let previousLock: Lockfile;
+  try {
+    previousLock = parseLockfile(committed, `git HEAD:${lockfilePath}`);
+  } catch (error) {
+    // A broken committed lockfile only costs the history, not the check.
+    if (error instanceof LockfileError) return { lock };
+    throw error;
+  }
+  return { lock, previousLock, changes: diffLockfiles(previousLock, lock) };
 }

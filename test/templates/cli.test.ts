@@ -1,0 +1,148 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { repoRoot, runCli } from "../helpers/cli.js";
+import { crmServerPath } from "../helpers/crm-server.js";
+import { pos } from "./helpers.js";
+
+const demo = join(repoRoot, "examples", "crm-agent");
+const escalate = readFileSync(join(demo, "prompts", "escalate.hbs"), "utf8");
+const tracer = join(repoRoot, "test", "helpers", "trace-imports.mjs");
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-contract-templates-cli-"));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI with the module tracer; returns the result and every module URL the process resolved. */
+async function runTraced(args: string[], cwd: string) {
+  const trace = join(tempDir(), "trace.txt");
+  writeFileSync(trace, "");
+  const result = await runCli(args, {
+    cwd,
+    nodeArgs: ["--import", tracer],
+    env: { MCP_CONTRACT_TRACE_FILE: trace },
+  });
+  return { ...result, loaded: readFileSync(trace, "utf8") };
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], {
+    cwd,
+    stdio: "pipe",
+  });
+}
+
+describe("check on the demo", () => {
+  it("flags the stale customer_email at the template's exact line and column, with the rename hint", async () => {
+    const result = await runCli(["check"], { cwd: demo });
+    expect(result.code).toBe(1);
+    const at = `prompts/escalate.hbs:${pos(escalate, "customer_email")}`;
+    expect(at).toBe("prompts/escalate.hbs:8:36");
+    expect(result.stdout).toContain(
+      `BREAKING ${at} tool \`crm/create_ticket\` has no parameter \`customer_email\` (renamed to \`email_address\`)  template-unknown-param`,
+    );
+    // The blast radius: the template is listed with each breaking change of the tools it depends on.
+    expect(result.stdout).toMatch(
+      /warning {2}prompts\/escalate\.hbs:8:36 this template uses `crm\/create_ticket`.*param-renamed/,
+    );
+    expect(result.stdout).toMatch(
+      /warning {2}prompts\/escalate\.hbs:2:9 this template uses `crm\/create_ticket`/,
+    );
+  });
+
+  it("check --offline checks templates against the lockfile without loading any SDK module", async () => {
+    const result = await runTraced(["check", "--offline"], demo);
+    expect(result).toMatchObject({ code: 0, stdout: "no changes\n" });
+    expect(result.loaded).toContain("/dist/templates/check.js"); // the templates were checked, and traced
+    // Handlebars is CommonJS, loaded with require: the ESM trace sees our wrapper module instead.
+    expect(result.loaded).toContain("/dist/templates/handlebars.js");
+    expect(result.loaded).not.toMatch(/@modelcontextprotocol|\/dist\/fetch\//);
+  });
+});
+
+describe("check --offline with git history", () => {
+  it("after `lock` picks up v2, flags the renamed parameter with the hint from the committed lockfile", async () => {
+    const dir = tempDir();
+    cpSync(join(demo, "prompts"), join(dir, "prompts"), { recursive: true });
+    cpSync(join(demo, "mcp-contract.lock.json"), join(dir, "mcp-contract.lock.json"));
+    writeFileSync(
+      join(dir, "mcp-contract.yaml"),
+      `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", "v2"])}\n`,
+    );
+    git(dir, "init", "-q");
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "v1 contract");
+    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+
+    const result = await runTraced(["check", "--offline"], dir);
+    expect(result.code).toBe(1);
+    expect(result.loaded).not.toMatch(/@modelcontextprotocol/);
+    expect(result.stdout).toContain(
+      "BREAKING prompts/escalate.hbs:8:36 tool `crm/create_ticket` has no parameter `customer_email` (renamed to `email_address`)",
+    );
+    // Without history (committed), the same finding stands, with no hint to cite but no crash either.
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "v2 contract");
+    const plain = await runCli(["check", "--offline"], { cwd: dir });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toContain(
+      "prompts/escalate.hbs:8:36 tool `crm/create_ticket` has no parameter `customer_email`",
+    );
+    expect(plain.stdout).not.toContain("renamed to");
+  });
+});
+
+describe("template errors", () => {
+  it("a template syntax error is file:line and exit 2", async () => {
+    const dir = tempDir();
+    cpSync(join(demo, "mcp-contract.lock.json"), join(dir, "mcp-contract.lock.json"));
+    writeFileSync(join(dir, "mcp-contract.yaml"), "servers: {}\n");
+    mkdirSync(join(dir, "prompts"));
+    writeFileSync(
+      join(dir, "prompts", "bad.hbs"),
+      'Hello\n\n{{#tool "crm/create_ticket"}}\n{{param "subject"}}\n',
+    );
+    const result = await runCli(["check", "--offline"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mcp-contract: prompts\/bad\.hbs:\d+: syntax error: .+\n$/);
+  });
+});
+
+describe("render", () => {
+  it("renders the demo template with the lockfile's tools and --data", async () => {
+    const data = join(tempDir(), "data.yaml");
+    writeFileSync(data, "company: Acme\n");
+    const result = await runCli(["render", "prompts/escalate.hbs", "--data", data], { cwd: demo });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe("You are the support escalation agent for Acme.");
+    expect(result.stdout).toContain("Call `create_ticket` with customer_email set to the customer's");
+    expect(result.stdout).toContain("Then escalate it with escalate_ticket: ");
+    expect(result.stdout).toContain("\n- level (");
+  });
+
+  it("an unknown parameter or unreadable --data is exit 2 with one line naming the file", async () => {
+    const dir = tempDir();
+    cpSync(join(demo, "mcp-contract.lock.json"), join(dir, "mcp-contract.lock.json"));
+    writeFileSync(join(dir, "mcp-contract.yaml"), "servers: {}\n");
+    writeFileSync(join(dir, "p.hbs"), 'Hi\n  {{param "crm/create_ticket" "email_address"}}');
+    const unknown = await runCli(["render", "p.hbs"], { cwd: dir });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "mcp-contract: p.hbs:2:3: tool `crm/create_ticket` has no parameter `email_address`\n",
+    });
+    writeFileSync(join(dir, "bad.yaml"), "a: [1\n");
+    const badData = await runCli(["render", "p.hbs", "--data", "bad.yaml"], { cwd: dir });
+    expect(badData.code).toBe(2);
+    expect(badData.stderr).toMatch(/^mcp-contract: bad\.yaml(:\d+)?: invalid --data file: /);
+  });
+});
