@@ -13,7 +13,7 @@ import { serverRules } from "./rules/server.js";
 import { checkToolLevel, toolDeprecated, toolRules } from "./rules/tool.js";
 import { dialectOf, type JsonObject, show } from "./schema.js";
 import { actualBump, bumpSatisfies, requiredBump } from "./semver.js";
-import { attachWitnesses } from "./witness.js";
+import { attachWitnesses, WitnessValidators } from "./witness.js";
 
 /** Options of a diff run. */
 export interface DiffOptions {
@@ -93,6 +93,7 @@ export function diffTools(
   options: DiffOptions = {},
 ): Change[] {
   const shared = newSharedState(options.fallbackBudgetMs ?? 2000);
+  const validators = new WitnessValidators();
   const out: Change[] = [];
   const removed = Object.keys(before)
     .filter((n) => !(n in after))
@@ -127,7 +128,9 @@ export function diffTools(
         after: target,
         hint: `renamed to \`${target}\``,
       });
-      out.push(...diffTool(server, target, def, after[target] as ToolDefinition, shared, options));
+      out.push(
+        ...diffTool(server, target, def, after[target] as ToolDefinition, shared, validators, options),
+      );
       continue;
     }
     out.push({
@@ -161,6 +164,7 @@ export function diffTools(
         before[name] as ToolDefinition,
         after[name] as ToolDefinition,
         shared,
+        validators,
         options,
       ),
     );
@@ -175,6 +179,7 @@ function diffTool(
   a: ToolDefinition,
   b: ToolDefinition,
   shared: SharedState,
+  validators: WitnessValidators,
   options: DiffOptions,
 ): Change[] {
   const out: Change[] = [];
@@ -190,7 +195,7 @@ function diffTool(
   const input = new SchemaDiff(server, name, "input", a.inputSchema, b.inputSchema, shared);
   checkDialect(emit, "/inputSchema", "input", a.inputSchema, b.inputSchema);
   input.compare(a.inputSchema, b.inputSchema, { ptrA: "/inputSchema", ptrB: "/inputSchema", label: "" });
-  if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema);
+  if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema, validators);
   out.push(...input.out);
 
   if (a.outputSchema === undefined && b.outputSchema !== undefined) {

@@ -4,7 +4,10 @@
  * unions…). json-schema-diff's public API is async and reads the environment,
  * so this calls its synchronous set parser directly on a `$ref`-free copy,
  * skipping schemas that are recursive or too large to inline, and stops
- * asking once the time budget of the run is spent.
+ * asking once the time budget of the run is spent. json-schema-diff ignores
+ * keywords it does not support (enum, const, pattern, format, if/then/else…),
+ * so a schema that uses any of them is not asked at all: a silent "no
+ * difference" would be worse than "could not judge".
  */
 import { createRequire } from "node:module";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
@@ -15,6 +18,52 @@ interface JsonSet {
   complement(): JsonSet;
 }
 type Parse = (schema: unknown, context: unknown) => JsonSet;
+
+/** Keywords json-schema-diff reasons about (its KEYWORDS.md); a schema using any other validation keyword is not asked. */
+const SUPPORTED = new Set([
+  "type",
+  "maximum",
+  "exclusiveMaximum",
+  "minimum",
+  "exclusiveMinimum",
+  "maxLength",
+  "minLength",
+  "items",
+  "maxItems",
+  "minItems",
+  "maxProperties",
+  "minProperties",
+  "required",
+  "properties",
+  "additionalProperties",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "description",
+  "title",
+  "default",
+  "examples",
+  "deprecated",
+  "$comment",
+]);
+
+/** Whether every keyword in an inlined schema is one json-schema-diff understands (otherwise it would silently ignore it). */
+function supported(schema: unknown): boolean {
+  if (typeof schema === "boolean") return true;
+  if (!isObject(schema)) return false;
+  for (const [k, v] of Object.entries(schema)) {
+    if (!SUPPORTED.has(k)) return false;
+    if (k === "properties") {
+      if (!isObject(v) || !Object.values(v).every(supported)) return false;
+    } else if (k === "allOf" || k === "anyOf" || k === "oneOf") {
+      if (!Array.isArray(v) || !v.every(supported)) return false;
+    } else if (k === "items" || k === "additionalProperties" || k === "not") {
+      if (!supported(v)) return false;
+    }
+  }
+  return true;
+}
 
 const CONTEXT = { heuristics: { applyLawOfAbsorptionInTypeSetCartesianProduct: true } };
 const MAX_INLINED_NODES = 400;
@@ -88,7 +137,7 @@ export function setVerdict(
   if (!parseSet) return undefined;
   const a = inlineRefs(before, rootA);
   const b = inlineRefs(after, rootB);
-  if (a === undefined || b === undefined) return undefined;
+  if (a === undefined || b === undefined || !supported(a) || !supported(b)) return undefined;
   const started = performance.now();
   try {
     const source = parseSet(a, CONTEXT);

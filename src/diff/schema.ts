@@ -233,6 +233,14 @@ function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNod
   if (k.minimum === -SAFE_INT_BOUND) delete k.minimum;
   if (k.maximum === SAFE_INT_BOUND) delete k.maximum;
   if (k.deprecated === false) delete k.deprecated;
+  // Property names are always strings: zod's records emit `propertyNames: {type: "string"}`, which says nothing.
+  if (
+    k.propertyNames === true ||
+    jsonEqual(k.propertyNames, {}) ||
+    jsonEqual(k.propertyNames, { type: "string" })
+  ) {
+    delete k.propertyNames;
+  }
   return { keywords: k, types, nullable, never: false, identity };
 }
 

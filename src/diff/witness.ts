@@ -17,18 +17,36 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 const MAX_DEPTH = 8;
 
-function compile(schema: unknown): ValidateFunction | undefined {
-  if (!isObject(schema)) return undefined;
-  const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
-  const options = { strict: false, allErrors: false, validateSchema: false, logger: false as const };
-  try {
-    const ajv = is2020 ? new Ajv2020(options) : new Ajv(options);
-    addFormats(ajv as unknown as Ajv);
-    const { $schema: _dialect, ...rest } = schema;
-    return ajv.compile(rest);
-  } catch {
-    return undefined;
+/** Validators for one diff run: one ajv instance per dialect, created on first use (setting one up costs more than compiling). */
+export class WitnessValidators {
+  private draft07: Ajv | undefined;
+  private draft2020: Ajv2020 | undefined;
+
+  /** Compiles a tool's inputSchema; undefined when ajv cannot compile it. */
+  compile(schema: unknown): ValidateFunction | undefined {
+    if (!isObject(schema)) return undefined;
+    const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
+    const options = { strict: false, allErrors: false, validateSchema: false, logger: false as const };
+    try {
+      let ajv: Ajv | Ajv2020;
+      if (is2020) {
+        this.draft2020 ??= withFormats(new Ajv2020(options));
+        ajv = this.draft2020;
+      } else {
+        this.draft07 ??= withFormats(new Ajv(options));
+        ajv = this.draft07;
+      }
+      const { $schema: _dialect, $id: _id, ...rest } = schema;
+      return ajv.compile(rest);
+    } catch {
+      return undefined;
+    }
   }
+}
+
+function withFormats<T>(ajv: T): T {
+  addFormats(ajv as unknown as Ajv);
+  return ajv;
 }
 
 function deref(schema: unknown, root: unknown): unknown {
@@ -268,11 +286,16 @@ function accepts(validate: ValidateFunction, value: unknown): boolean | undefine
 }
 
 /** Adds `witness` to breaking input changes where an argument object accepted before and rejected now is found. */
-export function attachWitnesses(changes: Change[], before: unknown, after: unknown): void {
+export function attachWitnesses(
+  changes: Change[],
+  before: unknown,
+  after: unknown,
+  validators: WitnessValidators = new WitnessValidators(),
+): void {
   const breaking = changes.filter((c) => c.severity === "breaking" && c.pointer.startsWith("/inputSchema"));
   if (breaking.length === 0) return;
-  const validA = compile(before);
-  const validB = compile(after);
+  const validA = validators.compile(before);
+  const validB = validators.compile(after);
   if (!validA || !validB) return;
   const base = sample(before, before);
   for (const change of breaking) {

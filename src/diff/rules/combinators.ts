@@ -62,6 +62,7 @@ const HANDLED = new Set([
   "properties",
   "required",
   "additionalProperties",
+  "dependentRequired",
   "items",
   "prefixItems",
   "enum",
@@ -108,10 +109,21 @@ export function oneSidedUnion(a: SchemaNode, b: SchemaNode): boolean {
   return !unionOf(a) !== !unionOf(b);
 }
 
-/** A non-union node as a raw one-branch alternative (its annotations were already compared at the outer level). */
-function asBranch(n: SchemaNode): JsonObject {
+/**
+ * When exactly one side is a union, the annotations its outer level lacks: generators often move a
+ * description into the first alternative (`X` → `anyOf: [X, string]`), so those are compared between
+ * the plain side and the alternative it is matched with instead of at the outer level.
+ */
+export function deferredAnnotations(a: SchemaNode, b: SchemaNode): Set<string> {
+  if (!oneSidedUnion(a, b)) return new Set();
+  const union = unionOf(a) ? a : b;
+  return new Set([...ANNOTATION_KEYWORDS].filter((k) => !(k in union.keywords)));
+}
+
+/** A non-union node as a raw one-branch alternative; annotations already compared at the outer level are left out. */
+function asBranch(n: SchemaNode, keep: ReadonlySet<string>): JsonObject {
   const raw: JsonObject = {};
-  for (const [k, v] of Object.entries(n.keywords)) if (!ANNOTATION_KEYWORDS.has(k)) raw[k] = v;
+  for (const [k, v] of Object.entries(n.keywords)) if (!ANNOTATION_KEYWORDS.has(k) || keep.has(k)) raw[k] = v;
   if (n.types) raw.type = [...n.types];
   if (n.nullable) raw.nullable = true;
   return raw;
@@ -125,6 +137,43 @@ function discriminators(n: SchemaNode, root: unknown): Map<string, string> {
     if (Array.isArray(e) && e.length === 1) out.set(name, jsonKey(e[0]));
   }
   return out;
+}
+
+function required(n: SchemaNode): Set<string> {
+  return new Set(Array.isArray(n.keywords.required) ? (n.keywords.required as string[]) : []);
+}
+
+/**
+ * Whether no value can match both alternatives, by the usual ways generated schemas keep oneOf
+ * branches apart: different types, a required discriminating constant, or a required property the
+ * other alternative forbids. Conservative: false means "may overlap".
+ */
+export function disjoint(x: SchemaNode, y: SchemaNode, root: unknown): boolean {
+  if (x.never || y.never) return true;
+  if (x.types && y.types) {
+    const numeric = (s: Set<string>) => s.has("number") || s.has("integer");
+    const shared = [...x.types].some((t) => y.types?.has(t)) || (numeric(x.types) && numeric(y.types));
+    if (!shared && !(x.nullable && y.nullable)) return true;
+  }
+  const ex = Array.isArray(x.keywords.enum) ? (x.keywords.enum as unknown[]) : undefined;
+  const ey = Array.isArray(y.keywords.enum) ? (y.keywords.enum as unknown[]) : undefined;
+  if (ex && ey && !ex.some((v) => ey.some((w) => jsonKey(v) === jsonKey(w)))) return true;
+  const rx = required(x);
+  const ry = required(y);
+  const dx = discriminators(x, root);
+  const dy = discriminators(y, root);
+  for (const [name, value] of dx) {
+    const other = dy.get(name);
+    if (other !== undefined && other !== value && (rx.has(name) || ry.has(name))) return true;
+  }
+  const forbids = (n: SchemaNode, name: string) => {
+    const props = isObject(n.keywords.properties) ? n.keywords.properties : {};
+    if (name in props) return props[name] === false;
+    return n.keywords.additionalProperties === false;
+  };
+  for (const name of rx) if (forbids(y, name)) return true;
+  for (const name of ry) if (forbids(x, name)) return true;
+  return false;
 }
 
 function matchScore(a: SchemaNode, b: SchemaNode, rootA: unknown, rootB: unknown): number {
@@ -177,13 +226,25 @@ function compareUnions(
   const branchesOf = (side: "A" | "B", n: SchemaNode, u: Union | undefined): Branch[] => {
     const root = side === "A" ? d.rootA : d.rootB;
     if (!u) {
-      const raw = asBranch(n);
+      const raw = asBranch(n, deferredAnnotations(a, b));
       return [{ raw, node: normalize(raw, root), loc: at }];
     }
-    return u.branches.map((raw, i) => {
-      const loc = child(at, [u.kind, i], `${at.label}<${u.kind}${i}>`);
-      return { raw, node: normalize(raw, root), loc };
-    });
+    const out: Branch[] = [];
+    const flatten = (branches: unknown[], kind: string, loc: Loc, depth: number) => {
+      branches.forEach((raw, i) => {
+        const bloc = child(loc, [kind, i], `${loc.label}<${kind}${i}>`);
+        const node = normalize(raw, root);
+        const inner = unionOf(node);
+        // anyOf [oneOf [x, y], z] offers x, y and z: match against the flattened alternatives.
+        const onlyUnion =
+          inner && Object.keys(node.keywords).every((k) => k === inner.kind || ANNOTATION_KEYWORDS.has(k));
+        if (inner && onlyUnion && !node.types && depth < 4)
+          flatten(inner.branches, inner.kind, bloc, depth + 1);
+        else out.push({ raw, node, loc: bloc });
+      });
+    };
+    flatten(u.branches, u.kind, at, 0);
+    return out;
   };
   const ba = branchesOf("A", a, ua);
   const bb = branchesOf("B", b, ub);
@@ -221,6 +282,25 @@ function compareUnions(
   }
   for (const [x, y] of pairs) {
     d.compare(x.raw, y.raw, { ptrA: x.loc.ptrA, ptrB: y.loc.ptrB, label: y.loc.label });
+  }
+  // oneOf rejects a value that matches two alternatives: a new (or newly exclusive) alternative that
+  // overlaps another one narrows what was accepted.
+  if (d.dir === "input" && ub?.kind === "oneOf") {
+    const fresh = new Set(bb.map((_, j) => j).filter((j) => !usedB.has(j) || ua?.kind !== "oneOf"));
+    const overlaps: string[] = [];
+    for (let j = 0; j < bb.length; j++) {
+      for (let k = j + 1; k < bb.length; k++) {
+        if (!fresh.has(j) && !fresh.has(k)) continue;
+        if (!disjoint(bb[j]!.node, bb[k]!.node, d.rootB)) overlaps.push(`${j} and ${k}`);
+      }
+    }
+    if (overlaps.length > 0) {
+      d.emit(
+        combinatorRules["schema-narrowed"],
+        at,
+        `${where} is a oneOf whose alternatives ${overlaps.join(", ")} overlap: a value matching both is rejected.`,
+      );
+    }
   }
   ba.forEach((x, i) => {
     if (usedA.has(i)) return;
@@ -325,8 +405,10 @@ function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   }
 }
 
+/** The changed keywords of a node, with its type for context (so `not: number` on a string reads as no change). */
 function pick(n: SchemaNode, keys: readonly string[]): JsonObject {
   const out: JsonObject = {};
   for (const k of keys) if (k in n.keywords) out[k] = n.keywords[k];
+  if (n.types) out.type = n.nullable ? [...n.types, "null"] : [...n.types];
   return out;
 }

@@ -6,6 +6,7 @@ import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
 import { defineRules } from "../rule.js";
 import { jsonEqual, type SchemaNode, show } from "../schema.js";
 import { wordDiff } from "../words.js";
+import { deferredAnnotations } from "./combinators.js";
 import { capital } from "./params.js";
 
 /** Schema annotation rules. */
@@ -35,9 +36,10 @@ export const metaRules = defineRules("meta", {
 /** Compares annotations of a node pair. */
 export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const where = capital(describeLoc(d, at));
+  const deferred = deferredAnnotations(a, b);
   const da = a.keywords.description;
   const db = b.keywords.description;
-  if (da !== db) {
+  if (da !== db && !deferred.has("description")) {
     const rule =
       d.dir === "input" ? metaRules["param-description-changed"] : metaRules["output-description-changed"];
     const loc = child(at, ["description"], at.label);
@@ -51,7 +53,11 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
   }
   const ha = "default" in a.keywords;
   const hb = "default" in b.keywords;
-  if ((ha || hb) && !(ha && hb && jsonEqual(a.keywords.default, b.keywords.default))) {
+  if (
+    (ha || hb) &&
+    !deferred.has("default") &&
+    !(ha && hb && jsonEqual(a.keywords.default, b.keywords.default))
+  ) {
     const rule = d.dir === "input" ? metaRules["default-changed"] : metaRules["output-description-changed"];
     const before = a.keywords.default;
     const after = b.keywords.default;
@@ -64,7 +70,7 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
   }
   const ta = a.keywords.title;
   const tb = b.keywords.title;
-  if (ta !== tb) {
+  if (ta !== tb && !deferred.has("title")) {
     d.emit(
       metaRules["param-title-changed"],
       child(at, ["title"], at.label),
@@ -75,8 +81,8 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
       },
     );
   }
-  const xa = a.keywords.deprecated === true;
-  const xb = b.keywords.deprecated === true;
+  const xa = a.keywords.deprecated === true && !deferred.has("deprecated");
+  const xb = b.keywords.deprecated === true && !deferred.has("deprecated");
   if (!xa && xb)
     d.emit(metaRules["deprecated-added"], child(at, ["deprecated"], at.label), `${where} is now deprecated.`);
   else if (xa && !xb) {

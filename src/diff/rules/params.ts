@@ -34,6 +34,14 @@ export const paramRules = defineRules("params", {
     severity: "info",
     summary: "An object now accepts properties it does not list.",
   },
+  "dependent-required-added": {
+    severity: "breaking",
+    summary: "Passing one property now requires passing another (dependentRequired / draft-07 dependencies).",
+  },
+  "dependent-required-removed": {
+    severity: "info",
+    summary: "A property no longer requires another one alongside it.",
+  },
 });
 
 /** Output-shape rules: fields the agent reads. */
@@ -112,11 +120,12 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       continue;
     }
     const wasRequired = ra.has(name) ? "required" : "optional";
-    // A closed nested shape turned into an open map: the name is still accepted, the schema just stopped listing it.
+    // A nested shape turned into an open map (closed → open, or no properties described at all): the
+    // name is still accepted, the schema just stopped listing it.
     const opened =
       at.label !== "" &&
-      a.keywords.additionalProperties === false &&
-      b.keywords.additionalProperties !== false;
+      b.keywords.additionalProperties !== false &&
+      (a.keywords.additionalProperties === false || Object.keys(pb).length === 0);
     const why = deprecated
       ? " (it was deprecated)"
       : opened
@@ -211,6 +220,44 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
   }
 
   checkAdditional(d, a, b, at);
+  checkDependentRequired(d, a, b, at);
+}
+
+function dependencyPairs(n: SchemaNode): Set<string> {
+  const out = new Set<string>();
+  const deps = n.keywords.dependentRequired;
+  if (!isObject(deps)) return out;
+  for (const [key, names] of Object.entries(deps)) {
+    if (Array.isArray(names)) for (const name of names) out.add(JSON.stringify([key, name]));
+  }
+  return out;
+}
+
+function checkDependentRequired(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const da = dependencyPairs(a);
+  const db = dependencyPairs(b);
+  for (const pair of db) {
+    if (da.has(pair)) continue;
+    const [key, name] = JSON.parse(pair) as [string, string];
+    const loc = child(at, ["dependentRequired", key], propLabel(at.label, key));
+    const msg = `Passing \`${propLabel(at.label, key)}\` now requires \`${propLabel(at.label, name)}\` too.`;
+    if (d.dir === "input") d.emit(paramRules["dependent-required-added"], loc, msg, { after: name });
+    else d.emit(outputShapeRules["output-narrowed"], loc, msg, { after: name });
+  }
+  for (const pair of da) {
+    if (db.has(pair)) continue;
+    const [key, name] = JSON.parse(pair) as [string, string];
+    const loc = child(at, ["dependentRequired", key], propLabel(at.label, key));
+    const msg = `Passing \`${propLabel(at.label, key)}\` no longer requires \`${propLabel(at.label, name)}\`.`;
+    if (d.dir === "input")
+      d.emit(paramRules["dependent-required-removed"], loc, msg, { before: name, useBefore: true });
+    else {
+      d.emit(outputShapeRules["output-property-became-optional"], loc, msg, {
+        before: name,
+        useBefore: true,
+      });
+    }
+  }
 }
 
 function checkAdditional(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
