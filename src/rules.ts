@@ -6,10 +6,12 @@
 
 import type { RuleMeta } from "./diff/rule.js";
 import { DIFF_RULES } from "./diff/rules/index.js";
+import { fetchRules } from "./fetch/rules.js";
 import { TEMPLATE_RULES } from "./templates/rules.js";
 
 /** All rules by id. */
 export const RULES: Record<string, RuleMeta> = {
   ...DIFF_RULES,
+  ...fetchRules,
   ...TEMPLATE_RULES,
 };

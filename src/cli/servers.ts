@@ -4,12 +4,14 @@
  */
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
+import type { Change } from "../diff/change.js";
 import { UsageError } from "../errors.js";
 import type { FetchOutcome } from "../fetch/index.js";
 import { lockServer } from "../lockfile/build.js";
 import type { LockedServer } from "../lockfile/format.js";
 import { redact } from "../redact.js";
 import type { CommandIO } from "./io.js";
+import { createProgress } from "./progress.js";
 import { registerSecrets } from "./secrets.js";
 
 /** Options every fetching command takes. */
@@ -53,11 +55,13 @@ export interface FetchedServers {
   outcomes: FetchOutcome[];
   /** Lockfile entries of the servers that fetched. */
   locked: Map<string, LockedServer>;
+  /** Fetch-time findings (invalid-tool-definition, duplicate-tool-name) of the servers that fetched. */
+  findings: Change[];
   /** One redacted line per server that failed. */
   failures: { server: string; message: string }[];
 }
 
-/** Fetches the servers, printing one progress line per server on stderr unless quiet. */
+/** Fetches the servers with progress on stderr (unless quiet) and locks what came back. */
 export async function fetchAndLock(
   config: ResolvedConfig,
   servers: Record<string, ServerConfig>,
@@ -66,22 +70,30 @@ export async function fetchAndLock(
 ): Promise<FetchedServers> {
   // Imported here, not at the top: `check --offline` uses this module and must not load the MCP SDK.
   const { fetchServers } = await import("../fetch/index.js");
-  const outcomes = await fetchServers(servers, {
-    timeoutMs: options.timeout,
-    concurrency: options.concurrency,
-    maxPages: options.maxPages,
-    secrets: config.secrets,
-    signal: io.signal,
-  });
+  const progress = createProgress(io, Object.keys(servers).length, options.quiet);
+  let outcomes: FetchOutcome[];
+  try {
+    outcomes = await fetchServers(servers, {
+      timeoutMs: options.timeout,
+      concurrency: options.concurrency,
+      maxPages: options.maxPages,
+      secrets: config.secrets,
+      signal: io.signal,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.finish();
+  }
   const locked = new Map<string, LockedServer>();
   const failures: FetchedServers["failures"] = [];
+  const findings: Change[] = [];
   for (const outcome of outcomes) {
     if (outcome.ok) {
       locked.set(outcome.server, lockServer(outcome.snapshot));
-      if (!options.quiet) io.stderr(`fetched ${outcome.server}: ${outcome.snapshot.tools.length} tools\n`);
+      findings.push(...(outcome.snapshot.findings ?? []));
     } else {
       failures.push({ server: outcome.server, message: redact(outcome.error.message, config.secrets) });
     }
   }
-  return { outcomes, locked, failures };
+  return { outcomes, locked, failures, findings };
 }

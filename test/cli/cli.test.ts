@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,16 @@ import { repoRoot, runCli } from "../helpers/cli.js";
 import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 
 const corpus = join(repoRoot, "..", "shared", "corpus", "snapshots");
+
+/** A port nothing listens on: bound once, then released. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "mcp-contract-cli-"));
@@ -78,7 +89,11 @@ describe("lock", () => {
     expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
     const lockPath = join(dir, "mcp-contract.lock.json");
     const before = readFileSync(lockPath, "utf8");
-    writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    url: http://127.0.0.1:1/mcp\n");
+    const port = await freePort();
+    writeFileSync(
+      join(dir, "mcp-contract.yaml"),
+      `servers:\n  crm:\n    url: http://127.0.0.1:${port}/mcp\n`,
+    );
     const lock = await runCli(["lock"], { cwd: dir });
     expect(lock.code).toBe(3);
     expect(readFileSync(lockPath, "utf8")).toBe(before);
@@ -87,7 +102,7 @@ describe("lock", () => {
     expect(check.code).toBe(3);
     const errorLines = check.stderr.trim().split("\n");
     expect(errorLines).toHaveLength(1);
-    expect(errorLines[0]).toMatch(/crm.*127\.0\.0\.1:1/);
+    expect(errorLines[0]).toMatch(new RegExp(`crm.*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
   });
 
   it("--server names an unknown server: usage error naming the config", async () => {

@@ -41,6 +41,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     const fetched = await fetchAndLock(config, servers, options, io);
     if (io.signal.aborted) return 130;
     failures = fetched.failures;
+    changes.push(...fetched.findings);
     // Compare only what was fetched: a server that failed is reported as an error, not as removed.
     const before: Lockfile = emptyLockfile();
     const after: Lockfile = emptyLockfile();

@@ -16,11 +16,11 @@ export async function runLock(options: FetchCommandOptions, io: CommandIO): Prom
   const config = await loadCommandConfig(options, io);
   const servers = selectServers(config, options.server);
   const previous = await readLockfileIfExists(config.lockfile);
-  const { locked, failures } = await fetchAndLock(config, servers, options, io);
+  const { locked, failures, findings } = await fetchAndLock(config, servers, options, io);
   if (io.signal.aborted) return 130;
   const next = nextLockfile(previous, Object.keys(config.servers), locked);
   const changed = await writeLockfile(config.lockfile, next);
-  const changes = diffLockfiles(previous ?? emptyLockfile(), next);
+  const changes = [...findings, ...diffLockfiles(previous ?? emptyLockfile(), next)];
   if (!options.quiet || changes.length > 0) {
     if (changes.length > 0) io.stdout(formatText(buildReport(changes), useColor(io)));
     io.stdout(
