@@ -1,0 +1,418 @@
+// `npm run bench`: measures mcp-contract where users wait, each figure the median of several runs and
+// each ratio taken side by side in the same run (shared machines are noisy; ratios are what count).
+// Usage: node bench/run.mjs [--quick] [--only precommit,diff,hash,fetch,memory,stress] [--json FILE]
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  BREAKING_KINDS,
+  generateBigToolList,
+  generateDiffWorkload,
+  generateReferenceRepo,
+  mutuallyRecursiveUnionPair,
+  recursiveSchemaPair,
+  writeFiles,
+} from "./generate.mjs";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyArg = args[args.indexOf("--only") + 1];
+const only = args.includes("--only") && onlyArg ? new Set(onlyArg.split(",")) : undefined;
+const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const wanted = (name) => !only || only.has(name);
+
+// A fresh clone has no dist/: build it, as the CLI and the library are what we measure.
+if (!existsSync(join(root, "dist/cli/main.js"))) {
+  process.stderr.write("bench: dist/ missing, building first\n");
+  execFileSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+}
+const lib = (path) => import(pathToFileURL(join(root, "dist", path)).href);
+const { diffTools } = await lib("diff/index.js");
+const { hashTool, hashServer, sha256 } = await lib("canonical/index.js");
+const { fetchServers } = await lib("fetch/index.js");
+const require = createRequire(import.meta.url);
+const jsd = require("json-schema-diff");
+
+const rows = [];
+const log = (text) => process.stderr.write(`bench: ${text}\n`);
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+const now = () => performance.now();
+async function time(fn) {
+  const start = now();
+  await fn();
+  return now() - start;
+}
+const ms = (v) =>
+  v >= 100 ? `${v.toFixed(0)} ms` : v >= 1 ? `${v.toFixed(1)} ms` : `${(v * 1000).toFixed(0)} µs`;
+const ratio = (v) => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
+
+/** One table row: what, our figure, the baseline, the ratio, the target and whether it is met. */
+function row(name, figure, baseline, ratioText, target, met) {
+  rows.push({
+    name,
+    figure,
+    baseline,
+    ratio: ratioText,
+    target,
+    met: met === undefined ? "" : met ? "yes" : "NO",
+  });
+}
+
+function runNode(argv, options = {}) {
+  const start = now();
+  const result = spawnSync(process.execPath, argv, { encoding: "utf8", ...options });
+  const elapsed = now() - start;
+  if (result.status !== 0 && !options.allowFail) {
+    throw new Error(`node ${argv.join(" ")} exited ${result.status}: ${result.stderr}`);
+  }
+  return { elapsed, result };
+}
+
+// 1 + 5: the pre-commit path and its memory.
+async function precommit() {
+  const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-"));
+  try {
+    await writeFiles(dir, generateReferenceRepo({ servers: 50, tools: 2000, templates: 200 }));
+    const bin = join(root, "bin/mcp-contract.js");
+    const check = [bin, "check", "--offline"];
+    // Warm-up fills the compile cache and the page cache, as any second commit would find them.
+    const first = runNode(check, { cwd: dir, allowFail: true });
+    if (first.result.status !== 0 && first.result.status !== 1) {
+      throw new Error(`check --offline failed (${first.result.status}): ${first.result.stderr}`);
+    }
+    runNode(["-e", "0"]);
+    const runs = quick ? 5 : 15;
+    const bare = [];
+    const ours = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(runNode(["-e", "0"]).elapsed);
+      ours.push(runNode(check, { cwd: dir, allowFail: true }).elapsed);
+    }
+    const r = median(ours.map((o, i) => o / bare[i]));
+    row(
+      "1. check --offline (50 servers, 2,000 tools, 200 templates)",
+      ms(median(ours)),
+      `node -e 0: ${ms(median(bare))}`,
+      ratio(r),
+      "≤ 2.5×",
+      r <= 2.5,
+    );
+    if (wanted("memory")) {
+      const rssFile = join(dir, "rss.txt");
+      const env = { ...process.env, MCP_CONTRACT_BENCH_RSS_FILE: rssFile };
+      const preload = ["--require", join(root, "bench/maxrss.cjs")];
+      for (let i = 0; i < (quick ? 3 : 5); i++) {
+        runNode([...preload, "-e", "0"], { env });
+        runNode([...preload, ...check], { cwd: dir, env, allowFail: true });
+      }
+      const kib = (await readFile(rssFile, "utf8")).trim().split("\n").map(Number);
+      const bareRss = median(kib.filter((_, i) => i % 2 === 0)) / 1024;
+      const oursRss = median(kib.filter((_, i) => i % 2 === 1)) / 1024;
+      row(
+        "5. peak RSS of check --offline",
+        `${oursRss.toFixed(0)} MB`,
+        `node -e 0: ${bareRss.toFixed(0)} MB`,
+        ratio(oursRss / bareRss),
+        "≤ 150 MB",
+        oursRss <= 150,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function hasBreaking(changes) {
+  return changes.some((c) => c.severity === "breaking");
+}
+
+// 2: the diff engine on 10,000 tools, and side by side with json-schema-diff on 100 changed pairs.
+async function diff() {
+  const { before, after, changed } = generateDiffWorkload({ tools: 10000, changedFraction: 0.1 });
+  const runs = quick ? 1 : 3;
+  const full = [];
+  let changes = [];
+  for (let i = 0; i < runs; i++) full.push(await time(() => (changes = diffTools("bench", before, after))));
+  const perChanged = median(full) / changed.length;
+  // Every breaking kind must be called breaking.
+  const flagged = new Set(changes.filter((c) => c.severity === "breaking").map((c) => c.tool));
+  const missedKinds = changed.filter((c) => BREAKING_KINDS.has(c.kind) && !flagged.has(c.name));
+  row(
+    `2a. diff 10,000 tools, ${changed.length} changed (${changes.length} findings)`,
+    `${ms(median(full))} total`,
+    "",
+    `${ms(perChanged)} per changed tool`,
+    "",
+    undefined,
+  );
+  if (missedKinds.length > 0) {
+    log(
+      `generated breaking changes not flagged: ${missedKinds.map((c) => `${c.name}:${c.kind}`).join(", ")}`,
+    );
+  }
+
+  const pairs = changed.slice(0, 100).map((c) => ({ ...c, a: before[c.name], b: after[c.name] }));
+  const jsdRuns = quick ? 1 : 3;
+  const ratios = [];
+  const oursTimes = [];
+  const jsdTimes = [];
+  let misses = [];
+  let jsdMissed = 0;
+  for (let r = 0; r < jsdRuns; r++) {
+    const verdicts = [];
+    const t1 = await time(() => {
+      for (const p of pairs) verdicts.push(diffTools("bench", { [p.name]: p.a }, { [p.name]: p.b }));
+    });
+    const jsdResults = [];
+    const t2 = await time(async () => {
+      for (const p of pairs) {
+        jsdResults.push(
+          await jsd.diffSchemas({ sourceSchema: p.a.inputSchema, destinationSchema: p.b.inputSchema }),
+        );
+      }
+    });
+    oursTimes.push(t1);
+    jsdTimes.push(t2);
+    ratios.push(t2 / t1);
+    misses = pairs.filter((_, i) => jsdResults[i].removalsFound && !hasBreaking(verdicts[i]));
+    jsdMissed = pairs.filter((p, i) => BREAKING_KINDS.has(p.kind) && !jsdResults[i].removalsFound).length;
+  }
+  const r = median(ratios);
+  row(
+    "2b. diff 100 changed tool pairs vs json-schema-diff",
+    `${ms(median(oursTimes) / pairs.length)} per pair`,
+    `json-schema-diff: ${ms(median(jsdTimes) / pairs.length)} per pair`,
+    ratio(r),
+    "≥ 100× faster",
+    r >= 100,
+  );
+  row(
+    "2c. json-schema-diff narrowings we call non-breaking",
+    `${misses.length} of ${pairs.length} pairs`,
+    `(json-schema-diff misses ${jsdMissed} of our breaking pairs)`,
+    "",
+    "0",
+    misses.length === 0,
+  );
+  if (misses.length > 0)
+    log(`missed vs json-schema-diff: ${misses.map((p) => `${p.name}:${p.kind}`).join(", ")}`);
+}
+
+// 3: canonical JSON + sha256 against JSON.stringify + sha256 of the same 50 MB.
+async function hashing() {
+  const tools = generateBigToolList(50);
+  const bytes = Buffer.byteLength(JSON.stringify(tools));
+  const runs = quick ? 3 : 5;
+  const ours = [];
+  const base = [];
+  let serverHash = "";
+  for (let i = 0; i < runs; i++) {
+    base.push(await time(() => sha256(JSON.stringify(tools))));
+    ours.push(await time(() => (serverHash = hashServer(tools.map(hashTool)))));
+  }
+  if (serverHash.length !== 64) throw new Error("hashServer returned no hash");
+  const mbps = (t) => `${(bytes / 1024 / 1024 / (t / 1000)).toFixed(0)} MB/s`;
+  const r = median(base.map((b, i) => b / ours[i]));
+  row(
+    `3. canonicalise + hash ${(bytes / 1024 / 1024).toFixed(0)} MB (${tools.length} tools)`,
+    `${ms(median(ours))}, ${mbps(median(ours))}`,
+    `JSON.stringify+sha256: ${ms(median(base))}, ${mbps(median(base))}`,
+    `${r.toFixed(2)} of baseline throughput`,
+    "≥ 0.5",
+    r >= 0.5,
+  );
+}
+
+function startServers(spec) {
+  const child = spawn(process.execPath, [join(root, "bench/fetch-servers.mjs"), JSON.stringify(spec)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`fixture servers exited ${code}`)));
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) {
+        child.removeAllListeners("exit");
+        resolve({ urls: JSON.parse(out), close: () => new Promise((r) => child.on("exit", r).stdin.end()) });
+      }
+    });
+  });
+}
+
+// 4: 20 HTTP servers at once against the slowest alone; 5,000 tools over 50 pages.
+async function fetching() {
+  // Servers answer after 50-240 ms, as remote servers do; sizes vary from 20 to 115 tools.
+  const specs = Array.from({ length: 20 }, (_, i) => ({ tools: 20 + 5 * i, delayMs: 50 + 10 * i }));
+  const servers = await startServers({ servers: [...specs, { tools: 5000, pageSize: 100 }] });
+  try {
+    const config = (url) => ({ kind: "http", url, transport: "streamable-http", headers: {} });
+    const all = Object.fromEntries(specs.map((_, i) => [`s${i}`, config(servers.urls[i])]));
+    const slowest = { s19: all.s19 };
+    const options = { timeoutMs: 60_000, concurrency: 20, maxPages: 1000, secrets: [] };
+    const fetchAll = async (set) => {
+      const outcomes = await fetchServers(set, options);
+      const failed = outcomes.find((o) => !o.ok);
+      if (failed) throw new Error(failed.error.message);
+    };
+    await fetchAll(all);
+    const runs = quick ? 3 : 7;
+    const one = [];
+    const twenty = [];
+    for (let i = 0; i < runs; i++) {
+      one.push(await time(() => fetchAll(slowest)));
+      twenty.push(await time(() => fetchAll(all)));
+    }
+    const r = median(twenty.map((t, i) => t / one[i]));
+    row(
+      "4a. fetch 20 HTTP servers concurrently",
+      ms(median(twenty)),
+      `slowest alone: ${ms(median(one))}`,
+      ratio(r),
+      "≤ 1.3×",
+      r <= 1.3,
+    );
+    const big = { big: config(servers.urls[20]) };
+    let tools = 0;
+    const pages = [];
+    for (let i = 0; i < runs; i++) {
+      pages.push(
+        await time(async () => {
+          const [outcome] = await fetchServers(big, options);
+          if (!outcome.ok) throw new Error(outcome.error.message);
+          tools = outcome.snapshot.tools.length;
+        }),
+      );
+    }
+    row(
+      "4b. fetch 5,000 tools over 50 pages, one server",
+      ms(median(pages)),
+      `${tools} tools`,
+      "",
+      "",
+      undefined,
+    );
+  } finally {
+    await servers.close();
+  }
+}
+
+const JSD_LIMIT_MS = 60_000;
+
+/** json-schema-diff in a child with a time limit: { elapsedMs, removalsFound } or undefined. */
+async function jsdInChild(source, destination) {
+  const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-jsd-"));
+  try {
+    await writeFile(join(dir, "a.json"), JSON.stringify(source));
+    await writeFile(join(dir, "b.json"), JSON.stringify(destination));
+    const { result } = runNode(
+      [join(root, "bench/jsd-child.mjs"), join(dir, "a.json"), join(dir, "b.json")],
+      {
+        allowFail: true,
+        timeout: JSD_LIMIT_MS,
+      },
+    );
+    if (result.status !== 0) {
+      log(
+        `json-schema-diff: ${result.signal ? `killed after ${JSD_LIMIT_MS / 1000} s` : (result.stderr.split("\n").find((l) => /Error/.test(l)) ?? "failed").trim()}`,
+      );
+      return undefined;
+    }
+    return JSON.parse(result.stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// 6: time to verdict on recursive schemas and on json-schema-diff's own stress fixtures.
+async function stress() {
+  const runs = quick ? 3 : 7;
+  const cases = [
+    ["recursive tree schema", recursiveSchemaPair()],
+    ["12 mutually recursive unions", mutuallyRecursiveUnionPair(12)],
+  ];
+  const fixtures = join(dirname(require.resolve("json-schema-diff/package.json")), "test/e2e/fixtures");
+  const readJson = (name) => JSON.parse(readFileSync(join(fixtures, name), "utf8"));
+  if (existsSync(join(fixtures, "cpu-intensive-source.json"))) {
+    const tool = (schema) => ({ name: "stress", inputSchema: schema });
+    cases.push([
+      "json-schema-diff cpu-intensive fixture",
+      {
+        before: tool(readJson("cpu-intensive-source.json")),
+        after: tool(readJson("cpu-intensive-destination.json")),
+      },
+    ]);
+    const memory = readJson("memory-intensive-schema.json");
+    cases.push(["json-schema-diff memory-intensive fixture", { before: tool(memory), after: tool(memory) }]);
+  }
+  for (const [name, pair] of cases) {
+    const times = [];
+    let changes = [];
+    for (let i = 0; i < runs; i++) {
+      times.push(
+        await time(
+          () =>
+            (changes = diffTools(
+              "bench",
+              { [pair.before.name]: pair.before },
+              { [pair.after.name]: pair.after },
+            )),
+        ),
+      );
+    }
+    const jsdRun = await jsdInChild(pair.before.inputSchema, pair.after.inputSchema);
+    const jsdTime = jsdRun?.elapsedMs ?? Number.NaN;
+    row(
+      `6. ${name}`,
+      `${ms(median(times))} (${hasBreaking(changes) ? "breaking" : changes.length > 0 ? "non-breaking" : "no changes"})`,
+      Number.isNaN(jsdTime) ? `json-schema-diff: no verdict` : `json-schema-diff: ${ms(jsdTime)}`,
+      Number.isNaN(jsdTime) ? "" : ratio(jsdTime / median(times)),
+      "finite, no blow-up",
+      median(times) < 1000,
+    );
+  }
+}
+
+const started = now();
+for (const [name, fn] of [
+  ["precommit", precommit],
+  ["diff", diff],
+  ["hash", hashing],
+  ["fetch", fetching],
+  ["stress", stress],
+]) {
+  if (!wanted(name) && !(name === "precommit" && wanted("memory"))) continue;
+  log(`${name}...`);
+  await fn();
+}
+
+const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
+const header = ["benchmark", "mcp-contract", "baseline", "ratio", "target", "met"];
+const table = [
+  header,
+  header.map(() => "---"),
+  ...rows.map((r) => [r.name, r.figure, r.baseline, r.ratio, r.target, r.met]),
+];
+process.stdout.write(`${table.map((cells) => `| ${cells.join(" | ")} |`).join("\n")}\n\n`);
+process.stdout.write(
+  `Machine: ${machine}. Medians of ${quick ? "quick" : "full"} runs; ${((now() - started) / 1000).toFixed(0)} s in all.\n`,
+);
+if (jsonOut) await writeFile(jsonOut, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
