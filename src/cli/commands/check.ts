@@ -10,7 +10,6 @@
 import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
-import { diffLockfiles } from "../../diff/index.js";
 import { ExitCode, LockfileError, UsageError } from "../../errors.js";
 import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
@@ -51,6 +50,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
       after.servers[name] = live;
       if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
     }
+    const { diffLockfiles } = await import("../../diff/index.js");
     changes.push(...diffLockfiles(before, after));
     // Templates must match the live servers; a server not fetched keeps its locked tools.
     const current: Lockfile = { ...lock, servers: { ...lock.servers, ...after.servers } };
@@ -95,5 +95,7 @@ async function offlineHistory(
     if (error instanceof LockfileError) return { lock };
     throw error;
   }
+  // Lazy: the diff engine (ajv, json-schema-diff) loads only when the lockfile differs from HEAD's.
+  const { diffLockfiles } = await import("../../diff/index.js");
   return { lock, previousLock, changes: diffLockfiles(previousLock, lock) };
 }
