@@ -90,6 +90,11 @@ async function precommit() {
   const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-"));
   try {
     await writeFiles(dir, generateReferenceRepo({ servers: 50, tools: 2000, templates: 200 }));
+    // A committed repo, as at a pre-commit hook: the check asks git for HEAD's lockfile.
+    const git = (...argv) => execFileSync("git", argv, { cwd: dir, stdio: "ignore" });
+    git("init", "-q");
+    git("add", "-A");
+    git("-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "reference repo");
     const bin = join(root, "bin/mcp-contract.js");
     const check = [bin, "check", "--offline"];
     // Warm-up fills the compile cache and the page cache, as any second commit would find them.
