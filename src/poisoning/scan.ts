@@ -1,0 +1,287 @@
+/**
+ * Offline tool-poisoning scan. Pure: takes every server's tool definitions and
+ * returns warnings. It reads the text a server wrote for the model and flags
+ * what a reviewer should read before trusting it; it never decides alone.
+ */
+import { type Change, compareChanges } from "../diff/change.js";
+import type { RuleMeta } from "../diff/rule.js";
+import type { ToolDefinition } from "../lockfile/format.js";
+import { destructiveWord, findInstructions } from "./patterns.js";
+import { poisoningRules } from "./rules.js";
+import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } from "./unicode.js";
+
+/** Tool definitions keyed by server name, then tool name (as in a lockfile). */
+export type ServerTools = Record<string, Record<string, ToolDefinition>>;
+
+/** Scans every tool of every server; returns warnings sorted with `compareChanges`. */
+export function scanTools(servers: ServerTools): Change[] {
+  const out: Change[] = [];
+  const owners = toolOwners(servers);
+  for (const [server, tools] of Object.entries(servers)) {
+    for (const [name, tool] of Object.entries(tools)) {
+      scanTool(server, name, tool, owners, out);
+    }
+  }
+  confusableNames(servers, out);
+  return out.sort(compareChanges);
+}
+
+/** Which servers offer each tool name. */
+function toolOwners(servers: ServerTools): Map<string, Set<string>> {
+  const owners = new Map<string, Set<string>>();
+  for (const [server, tools] of Object.entries(servers)) {
+    for (const name of Object.keys(tools)) {
+      const set = owners.get(name) ?? new Set<string>();
+      owners.set(name, set);
+      set.add(server);
+    }
+  }
+  return owners;
+}
+
+function finding(
+  rule: RuleMeta,
+  server: string,
+  tool: string,
+  pointer: string,
+  message: string,
+  rest: Partial<Change> = {},
+): Change {
+  return { rule: rule.id, severity: rule.severity, server, tool, pointer, message, ...rest };
+}
+
+/** RFC 6901 escaping of one reference token. */
+function token(key: string): string {
+  return key.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+/** Keys whose values are data, not schema: a `$ref` string there is a value, not a reference. */
+const DATA_KEYS = new Set(["const", "enum", "default", "examples", "example"]);
+
+/**
+ * Walks one tool definition without recursion (a hostile server may nest
+ * 10,000 levels deep), checking every string value and every key.
+ */
+function scanTool(
+  server: string,
+  name: string,
+  tool: ToolDefinition,
+  owners: Map<string, Set<string>>,
+  out: Change[],
+): void {
+  const label = `Tool \`${showInvisible(name)}\` on server \`${server}\``;
+  const invisibleAt = (pointer: string, text: string, what: string): void => {
+    const report = findInvisible(text);
+    if (!report) return;
+    // Tag characters are listed as one count: each spells an ASCII letter, decoded below.
+    let tags = 0;
+    const listed: string[] = [];
+    for (const [cp, n] of report.codePoints) {
+      if (cp >= 0xe0000 && cp <= 0xe007f) tags += n;
+      else listed.push(n > 1 ? `${describeCodePoint(cp)} ×${n}` : describeCodePoint(cp));
+    }
+    if (tags > 0) listed.push(`${tags} tag character${tags > 1 ? "s" : ""} U+E0000–U+E007F`);
+    const points = listed.join(", ");
+    const smuggled = report.tagText === "" ? "" : `; the tag characters spell "${report.tagText}"`;
+    out.push(
+      finding(
+        poisoningRules["invisible-unicode"],
+        server,
+        name,
+        pointer,
+        `${label}: ${what} contains invisible characters (${points})${smuggled}.`,
+        {
+          after: showInvisible(text),
+          hint: "Read the text with the hidden characters shown; ask the server's maintainers to remove them.",
+        },
+      ),
+    );
+  };
+
+  invisibleAt("/name", name, "the name");
+  const destructive = destructiveWord(name);
+  if (destructive !== undefined) destructiveCheck(server, name, tool, destructive, label, out);
+
+  const stack: [value: unknown, pointer: string, key: string, inData: boolean][] = [[tool, "", "", false]];
+  while (stack.length > 0) {
+    const [value, pointer, key, inData] = stack.pop()!;
+    if (typeof value === "string") {
+      if (pointer === "/name") continue;
+      const where = pointer === "/description" ? "its description" : `\`${showInvisible(pointer)}\``;
+      invisibleAt(pointer, value, where);
+      const hits = findInstructions(value);
+      if (hits.length > 0) {
+        out.push(
+          finding(
+            poisoningRules["hidden-instructions"],
+            server,
+            name,
+            pointer,
+            `${label}: ${where} contains ${hits.map((h) => `${h.label} ("${showInvisible(h.excerpt)}")`).join(", ")}.`,
+            {
+              after: showInvisible(value),
+              hint: "Read the whole text: instructions to the model belong in your prompts, not in a tool definition. Do not approve this server until they are gone.",
+            },
+          ),
+        );
+      }
+      shadowing(server, name, pointer, where, value, owners, label, out);
+      if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) {
+        out.push(
+          finding(
+            poisoningRules["remote-schema-ref"],
+            server,
+            name,
+            pointer,
+            `${label}: \`${showInvisible(pointer)}\` refers to "${showInvisible(value)}", outside the tool definition; it was not fetched, so that part of the schema is not checked.`,
+            {
+              after: value,
+              hint: "Ask the server to inline the referenced schema (or use a local `#/$defs/...` reference).",
+            },
+          ),
+        );
+      }
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value as Record<string, unknown>);
+    // Push in reverse so findings come out in document order before sorting (stable messages).
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i]!;
+      const child = `${pointer}/${token(k)}`;
+      if (!Array.isArray(value)) invisibleAt(child, k, `the key \`${showInvisible(child)}\``);
+      stack.push([v, child, Array.isArray(value) ? key : k, inData || DATA_KEYS.has(k)]);
+    }
+  }
+}
+
+/** A name is distinctive when it would not occur in ordinary prose: it has a separator or an inner capital. */
+function distinctive(name: string): boolean {
+  return /[_.-]/.test(name.slice(1, -1)) || /[a-z][A-Z]/.test(name);
+}
+
+/**
+ * Shadowing: text on one server naming a tool that only another server has.
+ * Distinctive names (`send_message`) count anywhere; plain words (`search`)
+ * only when quoted (`search`, "search") or written as "the search tool".
+ */
+function shadowing(
+  server: string,
+  tool: string,
+  pointer: string,
+  where: string,
+  text: string,
+  owners: Map<string, Set<string>>,
+  label: string,
+  out: Change[],
+): void {
+  const named = new Map<string, string[]>();
+  for (const m of text.matchAll(/[\p{L}\p{N}_.-]+/gu)) {
+    const word = m[0].replace(/[.-]+$/, "");
+    const set = owners.get(word);
+    if (!set || set.has(server) || word === tool) continue;
+    if (!distinctive(word)) {
+      const before = text[m.index - 1] ?? "";
+      const after = text[m.index + word.length] ?? "";
+      const quoted = /[`'"]/.test(before) && before === after;
+      const called = /^\s+tool\b/i.test(text.slice(m.index + word.length));
+      if (!quoted && !called) continue;
+    }
+    named.set(word, [...set].sort());
+  }
+  if (named.size === 0) return;
+  const list = [...named]
+    .map(([t, s]) => `\`${t}\` (server ${s.map((x) => `\`${x}\``).join(", ")})`)
+    .join(", ");
+  out.push(
+    finding(
+      poisoningRules["tool-shadowing"],
+      server,
+      tool,
+      pointer,
+      `${label}: ${where} names ${named.size === 1 ? "a tool" : "tools"} of another server: ${list}.`,
+      {
+        after: showInvisible(text),
+        hint: "A tool's description should describe that tool only; read what it says about the other tool before trusting this server.",
+      },
+    ),
+  );
+}
+
+function destructiveCheck(
+  server: string,
+  name: string,
+  tool: ToolDefinition,
+  word: string,
+  label: string,
+  out: Change[],
+): void {
+  const annotations = tool.annotations;
+  if (annotations === null || typeof annotations !== "object" || Array.isArray(annotations)) return;
+  const a = annotations as Record<string, unknown>;
+  // Spec defaults: readOnlyHint false, destructiveHint true. Only an explicit claim of safety is flagged.
+  const claim =
+    a.readOnlyHint === true
+      ? { pointer: "/annotations/readOnlyHint", text: "`readOnlyHint: true`", value: true }
+      : a.destructiveHint === false
+        ? { pointer: "/annotations/destructiveHint", text: "`destructiveHint: false`", value: false }
+        : undefined;
+  if (!claim) return;
+  out.push(
+    finding(
+      poisoningRules["destructive-tool-marked-safe"],
+      server,
+      name,
+      claim.pointer,
+      `${label}: its name says "${word}" but its annotations claim ${claim.text}, so clients may run it without asking.`,
+      {
+        after: claim.value,
+        hint: "If the tool really destroys nothing, rename it; otherwise remove the annotation (the spec default is destructive).",
+      },
+    ),
+  );
+}
+
+/** Tool names, on any servers, whose UTS #39 skeletons are equal but which are not the same string. */
+function confusableNames(servers: ServerTools, out: Change[]): void {
+  const groups = new Map<string, { server: string; name: string }[]>();
+  for (const [server, tools] of Object.entries(servers)) {
+    for (const name of Object.keys(tools)) {
+      const key = skeleton(name);
+      const group = groups.get(key) ?? [];
+      groups.set(key, group);
+      group.push({ server, name });
+    }
+  }
+  for (const group of groups.values()) {
+    const distinct = new Set(group.map((g) => g.name));
+    if (distinct.size < 2) continue;
+    // Flag the impostors: the names that are not plain ASCII, unless every name is plain (`l` vs `I`).
+    const plain = (n: string) => nonAscii(n).length === 0;
+    const suspects =
+      group.some((g) => plain(g.name)) && !group.every((g) => plain(g.name))
+        ? group.filter((g) => !plain(g.name))
+        : group;
+    for (const s of suspects) {
+      const others = group
+        .filter((g) => g.name !== s.name)
+        .map((g) => `\`${showInvisible(g.name)}\` on server \`${g.server}\``);
+      const odd = nonAscii(s.name);
+      out.push(
+        finding(
+          poisoningRules["confusable-tool-name"],
+          s.server,
+          s.name,
+          "/name",
+          `Tool \`${showInvisible(s.name)}\` on server \`${s.server}\` looks like ${[...new Set(others)].join(", ")}${odd.length > 0 ? ` (it contains ${odd.join(", ")})` : ""}.`,
+          {
+            after: s.name,
+            hint: "Agents and reviewers cannot tell these names apart; remove or rename one of the servers' tools.",
+          },
+        ),
+      );
+    }
+  }
+}
