@@ -7,6 +7,7 @@
 import type { RuleMeta } from "./diff/rule.js";
 import { DIFF_RULES } from "./diff/rules/index.js";
 import { fetchRules } from "./fetch/rules.js";
+import { poisoningRules } from "./poisoning/rules.js";
 import { TEMPLATE_RULES } from "./templates/rules.js";
 
 /** All rules by id. */
@@ -14,4 +15,5 @@ export const RULES: Record<string, RuleMeta> = {
   ...DIFF_RULES,
   ...fetchRules,
   ...TEMPLATE_RULES,
+  ...poisoningRules,
 };

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { poisoningRules, type ServerTools, scanTools, skeleton } from "../../src/poisoning/index.js";
+import { RULES } from "../../src/rules.js";
 
 const dir = join(import.meta.dirname, "../../fixtures/poisoning");
 
@@ -121,5 +122,16 @@ describe("real-world corpus", () => {
     }
     expect(tools).toBeGreaterThan(100);
     expect(scanTools(servers)).toEqual([]);
+  });
+});
+
+describe("rule metadata and docs", () => {
+  test.each(Object.values(poisoningRules))("$id is registered and documented", (rule) => {
+    expect(RULES[rule.id]).toEqual(rule);
+    const doc = readFileSync(join(import.meta.dirname, `../../docs/rules/${rule.id}.md`), "utf8");
+    expect(doc.startsWith(`# ${rule.id}\n`)).toBe(true);
+    expect(doc).toContain(`**Severity:** ${rule.severity} · **Family:** poisoning`);
+    for (const section of ["## What changed", "## Why it breaks agents", "## How to fix", "## Example"])
+      expect(doc).toContain(section);
   });
 });
