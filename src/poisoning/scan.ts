@@ -5,7 +5,7 @@
  */
 import { type Change, compareChanges } from "../diff/change.js";
 import type { RuleMeta } from "../diff/rule.js";
-import type { ToolDefinition } from "../lockfile/format.js";
+import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
 import { destructiveWord, findInstructions } from "./patterns.js";
 import { poisoningRules } from "./rules.js";
 import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } from "./unicode.js";
@@ -284,4 +284,13 @@ function confusableNames(servers: ServerTools, out: Change[]): void {
       );
     }
   }
+}
+
+/** Scans every tool of every server in a lockfile (the definitions exactly as locked). */
+export function scanLockfile(lock: Lockfile): Change[] {
+  const servers: ServerTools = {};
+  for (const [server, entry] of Object.entries(lock.servers)) {
+    servers[server] = Object.fromEntries(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
+  }
+  return scanTools(servers);
 }

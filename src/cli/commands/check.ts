@@ -54,9 +54,11 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     changes.push(...diffLockfiles(before, after));
     // Templates must match the live servers; a server not fetched keeps its locked tools.
     const current: Lockfile = { ...lock, servers: { ...lock.servers, ...after.servers } };
+    changes.push(...(await import("../../poisoning/index.js")).scanLockfile(current));
     changes.push(...(await checkConfigTemplates(config, io, { lock: current, previousLock: lock, changes })));
   } else {
     changes.push(...(await checkConfigTemplates(config, io, await offlineHistory(config.lockfile, lock))));
+    changes.push(...(await import("../../poisoning/index.js")).scanLockfile(lock));
   }
   const report = buildReport(changes, failures);
   io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));

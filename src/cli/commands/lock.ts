@@ -21,6 +21,8 @@ export async function runLock(options: FetchCommandOptions, io: CommandIO): Prom
   const next = nextLockfile(previous, Object.keys(config.servers), locked);
   const changed = await writeLockfile(config.lockfile, next);
   const changes = [...findings, ...diffLockfiles(previous ?? emptyLockfile(), next)];
+  // Tool poisoning is judged on what is now locked, on every run, not only on what changed.
+  changes.push(...(await import("../../poisoning/index.js")).scanLockfile(next));
   if (!options.quiet || changes.length > 0) {
     if (changes.length > 0) io.stdout(formatText(buildReport(changes), useColor(io)));
     io.stdout(
