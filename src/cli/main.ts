@@ -100,9 +100,14 @@ export async function main(argv: readonly string[], partialIO: Partial<CommandIO
     signal: controller.signal,
     ...partialIO,
   };
-  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${signal}`));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C while cleanup runs means "now": exit at once. The stdio layer's
+    // exit hook still SIGKILLs every child process group synchronously on the way out.
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   let exitCode: number = ExitCode.Ok;
   try {
     await buildProgram(io, (code) => {
