@@ -3,24 +3,78 @@
  * the bytes independent of key order and number spelling; the server hash is
  * taken over the sorted tool hashes, so tool order does not matter either.
  */
-import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
+import { hash } from "node:crypto";
 import type { ToolDefinition } from "../lockfile/format.js";
 
-// canonicalize is CommonJS whose typings claim an ES default export; require it to get the function itself.
-const canonicalize = createRequire(import.meta.url)("canonicalize") as (value: unknown) => string | undefined;
+// Characters JSON.stringify escapes (quote, backslash, controls) or must check (lone surrogates).
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * RFC 8785 serialisation of JSON data. Strings and numbers are ECMAScript's own serialisation, which
+ * RFC 8785 adopts; keys sort by UTF-16 code units, which is what `Array.prototype.sort` compares.
+ * Hand-written rather than the `canonicalize` package because hashing sits on every lock and check:
+ * this is about 1.5× faster on large tool lists (`npm run bench`), and a property test keeps the two
+ * byte-identical.
+ */
+function serialize(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return quote(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`${value} is not allowed in canonical JSON`);
+      return `${value}`;
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      // undefined, functions, symbols, bigints: not JSON (the caller decides what to do).
+      return JSON.stringify(value);
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const item: unknown = value[i];
+      out += item === undefined || typeof item === "symbol" ? "null" : serialize(item);
+    }
+    return `${out}]`;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    return serialize((value as { toJSON: () => unknown }).toJSON());
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = record[key];
+    if (item === undefined || typeof item === "symbol") continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${quote(key)}:${serialize(item)}`;
+  }
+  return `${out}}`;
+}
 
 /** RFC 8785 canonical JSON of any JSON value. */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  // canonicalize returns undefined only for undefined/functions/symbols: not JSON.
+  const text = serialize(value);
+  // Only undefined/functions/symbols at the top are not JSON.
   if (text === undefined) throw new TypeError("value is not representable as JSON");
   return text;
 }
 
 /** Lower-case hex sha256 of a UTF-8 string. */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  // The one-shot hash (Node 20.12+) skips a Hash object per call: it matters at one call per tool.
+  return hash("sha256", text, "hex");
 }
 
 /** Hash of one tool definition, exactly as the server sent it. */
