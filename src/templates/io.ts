@@ -51,9 +51,12 @@ export async function readTemplateFiles(
   const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
   const templates: TemplateSource[] = [];
   const partials: Record<string, string> = {};
-  for (const file of all) {
-    const shown = relative(relativeTo, file) || basename(file);
-    const source = await readTemplateFile(file, shown);
+  // Read all at once: one by one, a pre-commit check on hundreds of templates mostly waits.
+  const shownNames = all.map((file) => relative(relativeTo, file) || basename(file));
+  const sources = await Promise.all(all.map((file, i) => readTemplateFile(file, shownNames[i])));
+  for (const [i, file] of all.entries()) {
+    const shown = shownNames[i]!;
+    const source = sources[i]!;
     const partialName = partialFiles.get(file);
     templates.push({ file: shown, source, ...(partialName !== undefined && { partial: true }) });
     if (partialName !== undefined) partials[partialName] = source;

@@ -33,7 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it("check --offline on a committed repo loads no MCP SDK and no diff engine", () => {
+it("check --offline on a committed repo loads no MCP SDK, no diff engine and no ajv compiler", () => {
   const run = spawnSync(
     process.execPath,
     ["--import", join(dir, "register.mjs"), bin, "check", "--offline"],
@@ -48,7 +48,7 @@ it("check --offline on a committed repo loads no MCP SDK and no diff engine", ()
   expect(loaded.some((l) => l.includes("/dist/cli/commands/check.js"))).toBe(true);
   expect(loaded.some((l) => l.includes("/templates/"))).toBe(true);
   const forbidden = loaded.filter((l) =>
-    /@modelcontextprotocol|\/zod\/|\/dist\/diff\/index\.js|\/dist\/fetch\//.test(l),
+    /@modelcontextprotocol|\/zod\/|\/dist\/diff\/index\.js|\/dist\/fetch\/|\/ajv\/dist\/ajv\.js/.test(l),
   );
   expect(forbidden).toEqual([]);
 });
