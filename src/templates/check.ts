@@ -267,7 +267,7 @@ class TemplateChecker {
       server: tool.server,
       tool: tool.name,
       pointer: "",
-      message: `\`${written}\` names tool \`${qualified(tool)}\`, which only the previous lockfile has`,
+      message: `prose names \`${written}\`, a tool no server has now (it was \`${qualified(tool)}\`)`,
       ...(hint !== undefined && { hint }),
       location,
     });
@@ -283,7 +283,7 @@ class TemplateChecker {
       server: tool.server,
       tool: tool.name,
       pointer: paramPointer(param),
-      message: `\`${param}\` was a parameter of \`${qualified(tool)}\`, which only the previous lockfile has`,
+      message: `prose names \`${param}\`, a parameter \`${qualified(tool)}\` no longer has`,
       ...(hint !== undefined && { hint }),
       location,
     });
