@@ -61,6 +61,7 @@ export function registerChecks(list: readonly NodeCheck[]): void {
 export class SchemaDiff {
   readonly out: Change[] = [];
   private readonly seen = new Set<string>();
+  private readonly queue: { a: SchemaNode; b: SchemaNode; at: Loc }[] = [];
 
   constructor(
     readonly server: string,
@@ -123,7 +124,14 @@ export class SchemaDiff {
     this.seen.add(key);
     // Same raw schema object on both sides (shared definitions): nothing can differ.
     if (rawA === rawB && this.rootA === this.rootB) return;
-    this.compareNodes(a, b, at);
+    // Breadth first: a pair reachable along several paths (recursive `$ref`s) is reported at its shortest one.
+    this.queue.push({ a, b, at });
+  }
+
+  /** Compares everything queued by `compare`, breadth first, until nothing is left. */
+  run(): void {
+    for (let next = this.queue.shift(); next; next = this.queue.shift())
+      this.compareNodes(next.a, next.b, next.at);
   }
 
   /** Runs every family check on an already normalised pair. */
@@ -148,6 +156,7 @@ export class SchemaDiff {
     this.shared.probes.set(key, true);
     const probe = new SchemaDiff(this.server, this.tool, "input", rootA, rootB, this.shared, true);
     probe.compareNodes(a, b, { ptrA: "", ptrB: "", label: "" });
+    probe.run();
     const covered = !probe.out.some((c) => c.severity === "breaking");
     this.shared.probes.set(key, covered);
     return covered;

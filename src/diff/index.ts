@@ -195,6 +195,7 @@ function diffTool(
   const input = new SchemaDiff(server, name, "input", a.inputSchema, b.inputSchema, shared);
   checkDialect(emit, "/inputSchema", "input", a.inputSchema, b.inputSchema);
   input.compare(a.inputSchema, b.inputSchema, { ptrA: "/inputSchema", ptrB: "/inputSchema", label: "" });
+  input.run();
   if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema, validators);
   out.push(...input.out);
 
@@ -214,6 +215,7 @@ function diffTool(
       ptrB: "/outputSchema",
       label: "",
     });
+    output.run();
     out.push(...output.out);
   }
   return out;

@@ -70,15 +70,25 @@ function typesCompatible(a: unknown, b: unknown, rootA: unknown, rootB: unknown)
   return false;
 }
 
-function greedy(
-  scores: { from: string; to: string; score: number }[],
-  threshold: number,
-): Map<string, string> {
-  scores.sort((x, y) => y.score - x.score || (x.from < y.from ? -1 : 1) || (x.to < y.to ? -1 : 1));
+interface Candidate {
+  from: string;
+  to: string;
+  /** Must reach the threshold for the pair to count at all. */
+  score: number;
+  /**
+   * Orders competing pairs (defaults to `score`): every signal counts, so `startRef`/`endRef` go to
+   * `startTarget`/`endTarget` even when their descriptions are equally alike.
+   */
+  rank?: number;
+}
+
+function greedy(scores: Candidate[], threshold: number): Map<string, string> {
+  const rank = (c: Candidate) => c.rank ?? c.score;
+  scores.sort((x, y) => rank(y) - rank(x) || (x.from < y.from ? -1 : 1) || (x.to < y.to ? -1 : 1));
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const s of scores) {
-    if (s.score < threshold) break;
+    if (s.score < threshold) continue;
     if (out.has(s.from) || used.has(s.to)) continue;
     out.set(s.from, s.to);
     used.add(s.to);
@@ -96,13 +106,15 @@ export function findRenames(
   rootB: unknown,
 ): Map<string, string> {
   if (removed.length === 0 || added.length === 0) return new Map();
-  const scores: { from: string; to: string; score: number }[] = [];
+  const scores: Candidate[] = [];
   for (const from of removed) {
     for (const to of added) {
       if (!typesCompatible(propsA[from], propsB[to], rootA, rootB)) continue;
       const da = normalize(propsA[from], rootA).keywords.description;
       const db = normalize(propsB[to], rootB).keywords.description;
-      scores.push({ from, to, score: Math.max(nameSimilarity(from, to), descriptionSimilarity(da, db)) });
+      const name = nameSimilarity(from, to);
+      const desc = descriptionSimilarity(da, db);
+      scores.push({ from, to, score: Math.max(name, desc), rank: name + desc });
     }
   }
   return greedy(scores, PARAM_THRESHOLD);
@@ -122,7 +134,7 @@ export function findToolRenames(
   after: Record<string, JsonObject>,
 ): Map<string, string> {
   if (removed.length === 0 || added.length === 0) return new Map();
-  const scores: { from: string; to: string; score: number }[] = [];
+  const scores: Candidate[] = [];
   for (const from of removed) {
     for (const to of added) {
       const a = before[from] as JsonObject;
@@ -136,7 +148,7 @@ export function findToolRenames(
         pa.length + pb.length > 0
           ? Math.max(0.6 * jaccard(pa, pb) + 0.4 * textSim, 0.9 * nameSim)
           : 0.9 * textSim;
-      scores.push({ from, to, score });
+      scores.push({ from, to, score, rank: score + nameSim / 10 });
     }
   }
   return greedy(scores, TOOL_THRESHOLD);

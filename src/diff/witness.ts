@@ -300,7 +300,11 @@ export function attachWitnesses(
   const base = sample(before, before);
   for (const change of breaking) {
     for (const candidate of candidates(change, before, base)) {
-      if (accepts(validA, candidate) === true && accepts(validB, candidate) === false) {
+      const old = accepts(validA, candidate);
+      const now = old === true ? accepts(validB, candidate) : old;
+      // A validator that cannot decide once (a `$ref` loop that consumes no data) will not decide later either.
+      if (old === undefined || now === undefined) return;
+      if (old && !now) {
         change.witness = candidate;
         break;
       }

@@ -201,6 +201,11 @@ export function reproduces(e: ExpectedChange, c: Change): boolean {
   if (c.severity !== severity) return false;
   if (c.rule === "tool-renamed") return c.tool === e.tool;
   if (c.tool !== e.tool) return false;
+  if (e.kind === "param-renamed-likely") {
+    // `fields[].ref -> fields[].target`: the successor must be the one the corpus names.
+    const successor = /^\S+ -> (\S+)/.exec(e.detail)?.[1]?.split(".").pop()?.replace(/\[\]$/, "");
+    if (successor !== undefined && c.after !== successor) return false;
+  }
   if (m.pointerPrefix === undefined) return true;
   if (c.pointer.startsWith(m.pointerPrefix)) return true;
   // A renamed parameter's successor is named in `after` (pointer is at the old name).

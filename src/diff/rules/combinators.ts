@@ -230,6 +230,7 @@ function compareUnions(
       return [{ raw, node: normalize(raw, root), loc: at }];
     }
     const out: Branch[] = [];
+    const expanded = new Set<object>();
     const flatten = (branches: unknown[], kind: string, loc: Loc, depth: number) => {
       branches.forEach((raw, i) => {
         const bloc = child(loc, [kind, i], `${loc.label}<${kind}${i}>`);
@@ -238,9 +239,10 @@ function compareUnions(
         // anyOf [oneOf [x, y], z] offers x, y and z: match against the flattened alternatives.
         const onlyUnion =
           inner && Object.keys(node.keywords).every((k) => k === inner.kind || ANNOTATION_KEYWORDS.has(k));
-        if (inner && onlyUnion && !node.types && depth < 4)
+        if (inner && onlyUnion && !node.types && depth < 4 && !expanded.has(node.identity)) {
+          expanded.add(node.identity);
           flatten(inner.branches, inner.kind, bloc, depth + 1);
-        else out.push({ raw, node, loc: bloc });
+        } else out.push({ raw, node, loc: bloc });
       });
     };
     flatten(u.branches, u.kind, at, 0);
