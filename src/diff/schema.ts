@@ -3,10 +3,7 @@
  * schemas never need to be expanded. Reads draft-07, 2019-09 and 2020-12
  * spellings alike and folds the three ways of saying "nullable" into one flag.
  */
-import canonicalizeModule from "canonicalize";
-
-// canonicalize is CommonJS (`module.exports = fn`) but types itself as an ES default export.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
+import { canonicalJson } from "../canonical/index.js";
 
 /** A JSON object (a schema node that is not a boolean schema). */
 export type JsonObject = Record<string, unknown>;
@@ -57,7 +54,8 @@ const FALSE_IDENTITY = Object.freeze({ __false: true });
 
 /** Stable text key of any JSON value (RFC 8785), used for equality and sets of values. */
 export function jsonKey(value: unknown): string {
-  return canonicalize(value) ?? "undefined";
+  // src/canonical's serialiser: byte-identical to the canonicalize package, and faster (`npm run bench`).
+  return value === undefined ? "undefined" : canonicalJson(value);
 }
 
 /** Deep equality of JSON values, independent of key order. */

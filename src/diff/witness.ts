@@ -1,52 +1,37 @@
 /**
  * Witnesses: for a breaking input change, an argument object that the old
- * inputSchema accepts and the new one rejects, confirmed with ajv. A change
+ * inputSchema accepts and the new one rejects, confirmed by a JSON Schema validator. A change
  * gets a witness only when one is found and confirmed; changes about names
  * (a removed parameter the new schema still tolerates) may have none.
  */
 
-import { Ajv, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { Validator } from "@cfworker/json-schema";
 import type { Change } from "./change.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
-type AddFormats = (ajv: Ajv) => unknown;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
-
 const MAX_DEPTH = 8;
 
-/** Validators for one diff run: one ajv instance per dialect, created on first use (setting one up costs more than compiling). */
-export class WitnessValidators {
-  private draft07: Ajv | undefined;
-  private draft2020: Ajv2020 | undefined;
+/** Whether a value is valid; throws when the validator cannot decide. */
+type ValidateFunction = (value: unknown) => boolean;
 
-  /** Compiles a tool's inputSchema; undefined when ajv cannot compile it. */
+/**
+ * Validators for one diff run. An interpreting validator (@cfworker/json-schema), not ajv: a witness
+ * validates about a dozen candidates per schema, and ajv's code generation cost ~10 ms per schema,
+ * which made witnesses 98% of a large diff's time (`npm run bench`).
+ */
+export class WitnessValidators {
+  /** Prepares a tool's inputSchema; undefined when it cannot be used. */
   compile(schema: unknown): ValidateFunction | undefined {
     if (!isObject(schema)) return undefined;
     const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
-    const options = { strict: false, allErrors: false, validateSchema: false, logger: false as const };
     try {
-      let ajv: Ajv | Ajv2020;
-      if (is2020) {
-        this.draft2020 ??= withFormats(new Ajv2020(options));
-        ajv = this.draft2020;
-      } else {
-        this.draft07 ??= withFormats(new Ajv(options));
-        ajv = this.draft07;
-      }
       const { $schema: _dialect, $id: _id, ...rest } = schema;
-      return ajv.compile(rest);
+      const validator = new Validator(rest as Record<string, unknown>, is2020 ? "2020-12" : "7", true);
+      return (value) => validator.validate(value).valid;
     } catch {
       return undefined;
     }
   }
-}
-
-function withFormats<T>(ajv: T): T {
-  addFormats(ajv as unknown as Ajv);
-  return ajv;
 }
 
 function deref(schema: unknown, root: unknown): unknown {

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BREAKING_KINDS,
@@ -15,6 +17,10 @@ import {
 import { hashServer, hashTool } from "../../src/canonical/index.js";
 import { diffTools } from "../../src/diff/index.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
+
+// ajv-formats is CommonJS typed as an ES default export.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => void;
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -82,6 +88,21 @@ describe("bench workload generator", () => {
     for (const c of changed) {
       expect(after[c.name]).not.toEqual(before[c.name]);
       if (BREAKING_KINDS.has(c.kind)) expect(breakingTools, `${c.name}: ${c.kind}`).toContain(c.name);
+    }
+  });
+
+  it("witnesses of the generated breaking changes are confirmed by ajv: old schema accepts, new rejects", () => {
+    const { before, after } = generateDiffWorkload({ tools: 240, changedFraction: 0.1 });
+    const changes = diffTools("bench", before, after);
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const witnessed = changes.filter((c) => c.witness !== undefined);
+    // Each narrowing kind but a maxLength added to an enum (no longer value is possible).
+    expect(witnessed.length).toBeGreaterThanOrEqual(6);
+    for (const change of witnessed) {
+      const oldOk = ajv.validate({ ...before[change.tool!]!.inputSchema!, $id: undefined }, change.witness);
+      const newOk = ajv.validate({ ...after[change.tool!]!.inputSchema!, $id: undefined }, change.witness);
+      expect([oldOk, newOk], `${change.tool}: ${change.rule}`).toEqual([true, false]);
     }
   });
 
