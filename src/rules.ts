@@ -7,6 +7,7 @@
 import type { RuleMeta } from "./diff/rule.js";
 import { DIFF_RULES } from "./diff/rules/index.js";
 import { fetchRules } from "./fetch/rules.js";
+import { lockfileRules } from "./lockfile/verify.js";
 import { poisoningRules } from "./poisoning/rules.js";
 import { TEMPLATE_RULES } from "./templates/rules.js";
 
@@ -16,4 +17,5 @@ export const RULES: Record<string, RuleMeta> = {
   ...fetchRules,
   ...TEMPLATE_RULES,
   ...poisoningRules,
+  ...lockfileRules,
 };

@@ -65,10 +65,73 @@ function serialize(value: unknown): string {
 
 /** RFC 8785 canonical JSON of any JSON value. */
 export function canonicalJson(value: unknown): string {
-  const text = serialize(value);
+  let text: string | undefined;
+  try {
+    text = serialize(value);
+  } catch (error) {
+    // The recursive serialiser is the fast path; a hostile 10,000-deep schema overflows it.
+    if (!(error instanceof RangeError)) throw error;
+    text = canonicalJsonIterative(value);
+  }
   // Only undefined/functions/symbols at the top are not JSON.
   if (text === undefined) throw new TypeError("value is not representable as JSON");
   return text;
+}
+
+/**
+ * RFC 8785 with an explicit stack, byte-identical to `serialize` and `canonicalize` (a test
+ * compares them on the corpus); used when a hostile, deeply nested schema overflows the recursive one: keys sorted by UTF-16 code unit, undefined and
+ * symbol members dropped (null in arrays), numbers and strings as ES
+ * `JSON.stringify` writes them, NaN and Infinity rejected.
+ */
+export function canonicalJsonIterative(value: unknown): string {
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  // A literal piece of output is pushed boxed, so it cannot be confused with a string value.
+  class Text {
+    constructor(readonly text: string) {}
+  }
+  while (stack.length > 0) {
+    let v = stack.pop();
+    if (v instanceof Text) {
+      out.push(v.text);
+      continue;
+    }
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new TypeError(`${v} is not allowed in canonical JSON`);
+    }
+    if (v !== null && typeof v === "object" && (v as { toJSON?: unknown }).toJSON instanceof Function) {
+      v = (v as { toJSON(): unknown }).toJSON();
+    }
+    if (v === null || typeof v !== "object") {
+      const text = JSON.stringify(v);
+      if (text === undefined) throw new TypeError("value is not representable as JSON");
+      out.push(text);
+      continue;
+    }
+    const frames: unknown[] = [];
+    if (Array.isArray(v)) {
+      frames.push(new Text("["));
+      v.forEach((item, i) => {
+        if (i > 0) frames.push(new Text(","));
+        frames.push(item === undefined || typeof item === "symbol" ? null : item);
+      });
+      frames.push(new Text("]"));
+    } else {
+      const record = v as Record<string, unknown>;
+      frames.push(new Text("{"));
+      let first = true;
+      for (const key of Object.keys(record).sort()) {
+        const member = record[key];
+        if (member === undefined || typeof member === "symbol") continue;
+        frames.push(new Text(`${first ? "" : ","}${JSON.stringify(key)}:`), member);
+        first = false;
+      }
+      frames.push(new Text("}"));
+    }
+    for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]);
+  }
+  return out.join("");
 }
 
 /** Lower-case hex sha256 of a UTF-8 string. */

@@ -70,7 +70,7 @@ function scanTool(
   out: Change[],
 ): void {
   const label = `Tool \`${showInvisible(name)}\` on server \`${server}\``;
-  const invisibleAt = (pointer: string, text: string, what: string): void => {
+  const invisibleAt = (pointer: string, text: string, what: string | (() => string)): void => {
     const report = findInvisible(text);
     if (!report) return;
     // Tag characters are listed as one count: each spells an ASCII letter, decoded below.
@@ -89,7 +89,7 @@ function scanTool(
         server,
         name,
         pointer,
-        `${label}: ${what} contains invisible characters (${points})${smuggled}.`,
+        `${label}: ${typeof what === "string" ? what : what()} contains invisible characters (${points})${smuggled}.`,
         {
           after: showInvisible(text),
           hint: "Read the text with the hidden characters shown; ask the server's maintainers to remove them.",
@@ -107,7 +107,10 @@ function scanTool(
     const [value, pointer, key, inData] = stack.pop()!;
     if (typeof value === "string") {
       if (pointer === "/name") continue;
-      const where = pointer === "/description" ? "its description" : `\`${showInvisible(pointer)}\``;
+      // Lazily: a 10,000-deep schema has 140 kB pointers, and most strings raise nothing.
+      let whereText: string | undefined;
+      const where = (): string =>
+        (whereText ??= pointer === "/description" ? "its description" : `\`${showInvisible(pointer)}\``);
       invisibleAt(pointer, value, where);
       const hits = findInstructions(value);
       if (hits.length > 0) {
@@ -117,7 +120,7 @@ function scanTool(
             server,
             name,
             pointer,
-            `${label}: ${where} contains ${hits.map((h) => `${h.label} ("${showInvisible(h.excerpt)}")`).join(", ")}.`,
+            `${label}: ${where()} contains ${hits.map((h) => `${h.label} ("${showInvisible(h.excerpt)}")`).join(", ")}.`,
             {
               after: showInvisible(value),
               hint: "Read the whole text: instructions to the model belong in your prompts, not in a tool definition. Do not approve this server until they are gone.",
@@ -151,7 +154,7 @@ function scanTool(
     for (let i = entries.length - 1; i >= 0; i--) {
       const [k, v] = entries[i]!;
       const child = `${pointer}/${token(k)}`;
-      if (!Array.isArray(value)) invisibleAt(child, k, `the key \`${showInvisible(child)}\``);
+      if (!Array.isArray(value)) invisibleAt(child, k, () => `the key \`${showInvisible(child)}\``);
       stack.push([v, child, Array.isArray(value) ? key : k, inData || DATA_KEYS.has(k)]);
     }
   }
@@ -171,7 +174,7 @@ function shadowing(
   server: string,
   tool: string,
   pointer: string,
-  where: string,
+  where: () => string,
   text: string,
   owners: Map<string, Set<string>>,
   label: string,
@@ -201,7 +204,7 @@ function shadowing(
       server,
       tool,
       pointer,
-      `${label}: ${where} names ${named.size === 1 ? "a tool" : "tools"} of another server: ${list}.`,
+      `${label}: ${where()} names ${named.size === 1 ? "a tool" : "tools"} of another server: ${list}.`,
       {
         after: showInvisible(text),
         hint: "A tool's description should describe that tool only; read what it says about the other tool before trusting this server.",

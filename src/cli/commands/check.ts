@@ -15,6 +15,7 @@ import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
+import { verifyLockfile } from "../../lockfile/verify.js";
 import { checkTemplates } from "../../templates/check.js";
 import { readCommittedLockfile, readTemplateFiles } from "../../templates/io.js";
 import type { CommandIO } from "../io.js";
@@ -34,7 +35,8 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   if (!lock) {
     throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` and commit it`);
   }
-  const changes: Change[] = [];
+  // A hand-edited lockfile is reported before anything is compared against it.
+  const changes: Change[] = verifyLockfile(lock, config.lockfile);
   let failures: { server: string; message: string }[] = [];
   if (!options.offline) {
     const fetched = await fetchAndLock(config, servers, options, io);

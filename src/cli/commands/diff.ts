@@ -11,6 +11,7 @@ import { parseToolsDocument } from "../../fetch/file.js";
 import { lockTools } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { parseJson, validateLockfile } from "../../lockfile/parse.js";
+import { verifyLockfile } from "../../lockfile/verify.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { buildReport, formatJson, formatText } from "../output.js";
@@ -36,6 +37,11 @@ export async function runDiff(
     before.lock ?? lockTools(serverName, before.tools!),
     after.lock ?? lockTools(serverName, after.tools!),
   );
+  for (const [side, path] of [
+    [before, beforePath],
+    [after, afterPath],
+  ] as const)
+    if (side.lock) changes.unshift(...verifyLockfile(side.lock, path));
   const report = buildReport(changes);
   io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));
   return report.summary.breaking > 0 ? ExitCode.PolicyFailed : ExitCode.Ok;
