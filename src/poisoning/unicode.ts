@@ -129,6 +129,7 @@ function isEmojiSide(cp: number): boolean {
 
 /** `text` with every hidden code point written as `\u{…}`, safe to put in a message. */
 export function showInvisible(text: string): string {
+  if (!MAYBE_INVISIBLE.test(text)) return text;
   let out = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

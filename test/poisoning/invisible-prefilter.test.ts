@@ -1,9 +1,9 @@
 // findInvisible skips strings that a quick regex finds nothing suspicious in; this pins that the
 // quick test misses no code point the classifier flags, across all of Unicode.
 import { expect, it } from "vitest";
-import { findInvisible, invisibleKind } from "../../src/poisoning/unicode.js";
+import { findInvisible, invisibleKind, showInvisible } from "../../src/poisoning/unicode.js";
 
-it("findInvisible reports every code point invisibleKind flags, alone and inside text", () => {
+it("findInvisible and showInvisible report every code point invisibleKind flags, alone and inside text", () => {
   const missed: string[] = [];
   let flagged = 0;
   for (let cp = 0; cp <= 0x10ffff; cp++) {
@@ -13,6 +13,8 @@ it("findInvisible reports every code point invisibleKind flags, alone and inside
     flagged++;
     const text = `plain ${String.fromCodePoint(cp)} text`;
     if (!findInvisible(text)?.codePoints.has(cp)) missed.push(cp.toString(16));
+    if (!showInvisible(text).includes(`\\u{${cp.toString(16).toUpperCase()}}`))
+      missed.push(`show ${cp.toString(16)}`);
   }
   expect(missed).toEqual([]);
   expect(flagged).toBeGreaterThan(400);
