@@ -47,7 +47,9 @@ describe("help and version", () => {
     expect(loaded).toContain("/dist/cli/main.js"); // the trace works
     // The resolve hook sees ESM imports only; handlebars is required (CJS) by our wrapper in
     // dist/templates/, so forbid the wrappers that would load the heavy modules, too.
-    expect(loaded).not.toMatch(/@modelcontextprotocol|\/ajv\/|\/handlebars\/|\/dist\/(fetch|templates|diff)\//);
+    expect(loaded).not.toMatch(
+      /@modelcontextprotocol|\/ajv\/|\/handlebars\/|\/dist\/(fetch|templates|diff)\//,
+    );
   });
 
   it("--version prints the package version", async () => {
