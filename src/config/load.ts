@@ -147,7 +147,19 @@ function resolveServer(
       headers,
     };
     if (server.auth) {
-      resolved.auth = server.auth;
+      resolved.auth =
+        server.auth.type === "bearer"
+          ? server.auth
+          : {
+              ...server.auth,
+              // Secret and key files are relative to the config file, like every other path.
+              ...(server.auth.clientSecretFile === undefined
+                ? {}
+                : { clientSecretFile: resolve(dir, server.auth.clientSecretFile) }),
+              ...(server.auth.privateKeyFile === undefined
+                ? {}
+                : { privateKeyFile: resolve(dir, server.auth.privateKeyFile) }),
+            };
       collectAuthSecrets(server.auth, env, secrets);
     }
     return resolved;

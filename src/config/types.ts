@@ -24,6 +24,11 @@ export interface OAuthClientCredentialsAuth {
   /** JWS algorithm for private_key_jwt (default RS256). */
   algorithm?: string;
   scope?: string;
+  /**
+   * The authorization server's issuer URL. When set, the credentials are only ever sent to
+   * that server; when absent, to the one the MCP server's metadata names.
+   */
+  issuer?: string;
 }
 
 export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth;

@@ -65,6 +65,13 @@ export function describeError(error: unknown): string {
     if (item instanceof PaginationError || item instanceof NonProtocolOutputError) return item.message;
   }
   if (error instanceof SdkError && /timed out/i.test(error.message)) return "request timed out";
+  // A schema validation error (zod, from the SDK) has a JSON array as its message: name the field.
+  const issues = (error as { issues?: unknown }).issues;
+  if (Array.isArray(issues) && issues.length > 0) {
+    const issue = issues[0] as { path?: unknown[]; message?: string };
+    const field = Array.isArray(issue.path) && issue.path.length > 0 ? issue.path.join(".") : "a field";
+    return `the server sent an invalid response (${field}: ${issue.message ?? "invalid"})`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return firstLine(message) || (error instanceof Error ? error.name : "unknown error");
 }

@@ -6,6 +6,7 @@
 import {
   ClientCredentialsProvider,
   type OAuthClientProvider,
+  OAuthError,
   PrivateKeyJwtProvider,
   SSEClientTransport,
   StreamableHTTPClientTransport,
@@ -93,20 +94,17 @@ function makeTransport(
 
 function oauthProvider(auth: ResolvedHttpAuth, ctx: FetchContext): OAuthClientProvider {
   const oauth = auth.oauth!;
-  const scope = oauth.scope === undefined ? {} : { scope: oauth.scope };
-  const provider =
+  const common = {
+    clientId: oauth.clientId,
+    clientName: "mcp-contract",
+    ...(oauth.scope === undefined ? {} : { scope: oauth.scope }),
+    ...(oauth.issuer === undefined ? {} : { expectedIssuer: oauth.issuer }),
+  };
+  const provider = withoutIssuerWarning(() =>
     oauth.method === "private_key_jwt"
-      ? new PrivateKeyJwtProvider({
-          clientId: oauth.clientId,
-          privateKey: oauth.privateKey!,
-          algorithm: oauth.algorithm,
-          ...scope,
-        })
-      : new ClientCredentialsProvider({
-          clientId: oauth.clientId,
-          clientSecret: oauth.clientSecret!,
-          ...scope,
-        });
+      ? new PrivateKeyJwtProvider({ ...common, privateKey: oauth.privateKey!, algorithm: oauth.algorithm })
+      : new ClientCredentialsProvider({ ...common, clientSecret: oauth.clientSecret! }),
+  );
   // Tokens the authorization server issues are secrets too.
   const save = provider.saveTokens.bind(provider);
   provider.saveTokens = (tokens) => {
@@ -114,6 +112,24 @@ function oauthProvider(auth: ResolvedHttpAuth, ctx: FetchContext): OAuthClientPr
     return save(tokens);
   };
   return provider;
+}
+
+/**
+ * Builds a provider without the SDK's console warning about a missing `expectedIssuer`:
+ * it would land in every CI log, and our docs already say how to pin the issuer
+ * (`auth.issuer`). Any other console output passes through.
+ */
+function withoutIssuerWarning<T>(build: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].includes("Omitting `expectedIssuer`")) return;
+    warn(...args);
+  };
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 /** A non-2xx answer to a plain GET. */
@@ -137,6 +153,11 @@ function explainHttp(config: HttpServerConfig, trace: HttpTrace, error: unknown)
       .some((e) => e instanceof Error && e.message === "bad port")
   ) {
     return `cannot connect to ${where} (port ${new URL(config.url).port} is blocked by fetch; use another port)`;
+  }
+  // The token endpoint's answer (RFC 6749 §5.2) says more than the MCP server's 401 that led there.
+  const oauth = causeChain(error).find((item) => OAuthError.isInstance(item)) as OAuthError | undefined;
+  if (oauth !== undefined) {
+    return `the authorization server refused the client credentials (${oauth.code}); check this server's auth settings (clientId, secret or key)`;
   }
   const status =
     httpStatus(error) ??

@@ -114,6 +114,8 @@ export interface ResolvedOAuth {
   privateKey?: string;
   algorithm: string;
   scope?: string;
+  /** Pin the authorization server: credentials go to no other. */
+  issuer?: string;
 }
 
 /**
@@ -166,6 +168,7 @@ export async function resolveHttpAuth(
     method,
     algorithm: auth.algorithm ?? "RS256",
     ...(auth.scope === undefined ? {} : { scope: auth.scope }),
+    ...(auth.issuer === undefined ? {} : { issuer: auth.issuer }),
   };
   if (method === "client_secret_basic") {
     oauth.clientSecret = await read(auth.clientSecretEnv, auth.clientSecretFile, "clientSecret");
