@@ -1,0 +1,197 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import {
+  addPreCommitHook,
+  INIT_FILES,
+  importServers,
+  renderWorkflow,
+  runInit,
+} from "../../src/cli/commands/init.js";
+
+const exampleWorkflow = readFileSync(
+  new URL("../../examples/github/mcp-contract.yml", import.meta.url),
+  "utf8",
+);
+const meta = { version: "1.2.3", exampleWorkflow };
+
+let dir: string;
+let out: string;
+const io = () => ({ cwd: dir, stdout: (t: string) => void (out += t) });
+const read = (file: string) => readFileSync(join(dir, file), "utf8");
+const write = (file: string, text: string) => {
+  mkdirSync(join(dir, file, ".."), { recursive: true });
+  writeFileSync(join(dir, file), text);
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mcp-contract-init-"));
+  out = "";
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("importServers", () => {
+  test(".mcp.json (Claude Code): stdio and http, literal secrets moved to ${VAR}", () => {
+    const result = importServers(
+      {
+        mcpServers: {
+          crm: {
+            command: "npx",
+            args: ["-y", "crm-mcp"],
+            env: { CRM_API_KEY: "sk-live-123", LOG_LEVEL: "debug" },
+          },
+          search: {
+            type: "http",
+            url: "https://search.example/mcp",
+            headers: { Authorization: "Bearer abc.def" },
+          },
+          legacy: { type: "sse", url: "${LEGACY_URL:-http://localhost:9000}/sse" },
+        },
+      },
+      ".mcp.json",
+    );
+    expect(result.servers).toEqual({
+      crm: {
+        command: "npx",
+        args: ["-y", "crm-mcp"],
+        env: { CRM_API_KEY: "${CRM_API_KEY}", LOG_LEVEL: "debug" },
+      },
+      search: {
+        url: "https://search.example/mcp",
+        transport: "streamable-http",
+        headers: { Authorization: "Bearer ${SEARCH_AUTHORIZATION}" },
+      },
+      legacy: { url: "${LEGACY_URL}/sse", transport: "sse" },
+    });
+    expect(result.variables).toEqual(["CRM_API_KEY", "LEGACY_URL", "SEARCH_AUTHORIZATION"]);
+    expect(JSON.stringify(result)).not.toContain("sk-live-123");
+    expect(JSON.stringify(result)).not.toContain("abc.def");
+    expect(result.notes.join("\n")).toContain("default in ${LEGACY_URL:-http://localhost:9000} dropped");
+  });
+
+  test(".vscode/mcp.json: servers with type, inputs and ${workspaceFolder}", () => {
+    const result = importServers(
+      {
+        inputs: [{ type: "promptString", id: "github-token", password: true }],
+        servers: {
+          github: {
+            type: "http",
+            url: "https://api.githubcopilot.com/mcp/",
+            headers: { Authorization: "Bearer ${input:github-token}" },
+          },
+          "local files": {
+            type: "stdio",
+            command: "node",
+            args: ["${workspaceFolder}/server.js"],
+            env: { HOME: "${env:HOME}" },
+          },
+        },
+      },
+      ".vscode/mcp.json",
+    );
+    expect(result.servers).toEqual({
+      github: {
+        url: "https://api.githubcopilot.com/mcp/",
+        transport: "streamable-http",
+        headers: { Authorization: "Bearer ${GITHUB_TOKEN}" },
+      },
+      "local-files": { command: "node", args: ["server.js"], env: { HOME: "${HOME}" } },
+    });
+    expect(result.variables).toEqual(["GITHUB_TOKEN", "HOME"]);
+    expect(result.notes.join("\n")).toContain('renamed to "local-files"');
+  });
+
+  test("rejects a file with no server list", () => {
+    expect(() => importServers({ foo: 1 }, "x.json")).toThrow(
+      'x.json: no "mcpServers" or "servers" object found',
+    );
+  });
+});
+
+describe("runInit", () => {
+  test("imports .mcp.json, .cursor/mcp.json and .vscode/mcp.json (first one wins on a name clash)", async () => {
+    write(".mcp.json", JSON.stringify({ mcpServers: { crm: { command: "node", args: ["crm.js"] } } }));
+    write(
+      ".cursor/mcp.json",
+      '{\n // cursor allows comments\n "mcpServers": { "crm": { "url": "http://x" }, "docs": { "url": "http://docs/mcp", }, }\n}',
+    );
+    write(".vscode/mcp.json", JSON.stringify({ servers: { tickets: { type: "sse", url: "http://t/sse" } } }));
+    expect(await runInit({}, io(), meta)).toBe(0);
+    const config = parse(read(INIT_FILES.config));
+    expect(config.servers).toEqual({
+      crm: { command: "node", args: ["crm.js"] },
+      docs: { url: "http://docs/mcp" },
+      tickets: { url: "http://t/sse", transport: "sse" },
+    });
+    expect(config.templates).toEqual(["prompts/**/*.{hbs,handlebars}"]);
+    expect(out).toContain("imported 3 servers from .mcp.json, .cursor/mcp.json, .vscode/mcp.json");
+    expect(out).toContain('server "crm" also defined in an earlier file');
+  });
+
+  test("writes a placeholder server when there is nothing to import", async () => {
+    await runInit({}, io(), meta);
+    expect(Object.keys(parse(read(INIT_FILES.config)).servers)).toEqual(["example"]);
+  });
+
+  test("writes the workflow (the example's content) and a pre-commit config", async () => {
+    await runInit({}, io(), meta);
+    expect(read(INIT_FILES.workflow)).toBe(renderWorkflow(exampleWorkflow));
+    expect(read(INIT_FILES.workflow)).toContain("uses: mcp-contract/mcp-contract@v1");
+    expect(parse(read(INIT_FILES.preCommit))).toEqual({
+      repos: [
+        {
+          repo: "https://github.com/mcp-contract/mcp-contract",
+          rev: "v1.2.3",
+          hooks: [{ id: "mcp-contract" }],
+        },
+      ],
+    });
+  });
+
+  test("never overwrites without --force", async () => {
+    write(INIT_FILES.config, "servers: {mine: {url: http://mine}}\n");
+    write(INIT_FILES.workflow, "name: mine\n");
+    write(".mcp.json", JSON.stringify({ mcpServers: { crm: { command: "node" } } }));
+    await runInit({}, io(), meta);
+    expect(read(INIT_FILES.config)).toBe("servers: {mine: {url: http://mine}}\n");
+    expect(read(INIT_FILES.workflow)).toBe("name: mine\n");
+    expect(out).toMatch(/kept +mcp-contract\.yaml \(exists; --force to overwrite\)/);
+    out = "";
+    await runInit({ force: true }, io(), meta);
+    expect(parse(read(INIT_FILES.config)).servers).toEqual({ crm: { command: "node" } });
+    expect(out).toMatch(/overwritten +mcp-contract\.yaml/);
+  });
+
+  test("--no-workflow and --no-pre-commit skip those files", async () => {
+    await runInit({ workflow: false, preCommit: false }, io(), meta);
+    expect(() => read(INIT_FILES.workflow)).toThrow();
+    expect(() => read(INIT_FILES.preCommit)).toThrow();
+  });
+
+  test("an unreadable editor config is a ConfigError naming the file", async () => {
+    write(".mcp.json", "{ not json");
+    await expect(runInit({}, io(), meta)).rejects.toThrow(/^\.mcp\.json: not valid JSON/);
+  });
+});
+
+describe("addPreCommitHook", () => {
+  test("appends to an existing config, keeping comments, and is idempotent", () => {
+    const existing =
+      "# my hooks\nrepos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0 # pinned\n    hooks:\n      - id: trailing-whitespace\n";
+    const { text, changed } = addPreCommitHook(existing, "v1.0.0");
+    expect(changed).toBe(true);
+    expect(text).toContain("# my hooks");
+    expect(text).toContain("rev: v4.6.0 # pinned");
+    expect(parse(text).repos.map((r: { repo: string }) => r.repo)).toEqual([
+      "https://github.com/pre-commit/pre-commit-hooks",
+      "https://github.com/mcp-contract/mcp-contract",
+    ]);
+    expect(addPreCommitHook(text, "v1.0.0")).toEqual({ text, changed: false });
+  });
+  test("an empty file gets a repos list; a non-list repos is an error", () => {
+    expect(parse(addPreCommitHook("", "v1").text).repos).toHaveLength(1);
+    expect(() => addPreCommitHook("repos: 3\n", "v1")).toThrow('"repos" is not a list');
+  });
+});
