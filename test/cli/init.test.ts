@@ -19,7 +19,12 @@ const meta = { version: "1.2.3", exampleWorkflow };
 
 let dir: string;
 let out: string;
-const io = () => ({ cwd: dir, stdout: (t: string) => void (out += t) });
+const io = () => ({
+  cwd: dir,
+  stdout: (t: string) => {
+    out += t;
+  },
+});
 const read = (file: string) => readFileSync(join(dir, file), "utf8");
 const write = (file: string, text: string) => {
   mkdirSync(join(dir, file, ".."), { recursive: true });
