@@ -59,6 +59,12 @@ export class FetchError extends ContractError {
   }
 }
 
+/** The policy refused an action, e.g. `lock` accepting breaking changes in CI without `--accept-breaking`. */
+export class PolicyError extends ContractError {
+  override readonly name = "PolicyError";
+  readonly exitCode = ExitCode.PolicyFailed;
+}
+
 /** A bug in mcp-contract itself. */
 export class InternalError extends ContractError {
   override readonly name = "InternalError";

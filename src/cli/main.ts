@@ -5,17 +5,17 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ContractError, ExitCode } from "../errors.js";
+import { FAIL_ON_LEVELS } from "../policy/policy.js";
 import { redact } from "../redact.js";
+import { FORMATS } from "../report/formats.js";
+import { attachOutput, collectFormat, type FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { knownSecrets } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 /** Output formats `check` and `diff` accept. */
-export const OUTPUT_FORMATS = Object.keys({ text: true, json: true } satisfies Record<
-  "text" | "json",
-  unknown
->);
+export const OUTPUT_FORMATS: readonly string[] = FORMATS;
 
 function fetchOptions(command: Command): Command {
   return command
@@ -32,6 +32,41 @@ function fetchOptions(command: Command): Command {
     .option("-q, --quiet", "no progress output");
 }
 
+/** `--format` (repeatable, each followed by an optional `--output`), `--fail-on`, `--acknowledgements`. */
+function reportOptions(command: Command): Command {
+  // Commander runs option parsers in command-line order: --output attaches to the --format before it.
+  let specs: FormatSpec[] = [];
+  return command
+    .option(
+      "-f, --format <format>",
+      `output format, repeatable (${FORMATS.join(", ")}); default text`,
+      (value: string) => {
+        specs = collectFormat(value, specs);
+        return specs;
+      },
+    )
+    .option(
+      "-o, --output <file>",
+      "write the --format before it to FILE instead of stdout",
+      (value: string) => {
+        specs = attachOutput(specs, value);
+        return value;
+      },
+    )
+    .addOption(
+      new Option("--fail-on <level>", "lowest severity that fails the run")
+        .choices(FAIL_ON_LEVELS)
+        .default("breaking"),
+    )
+    .option(
+      "--acknowledgements <file>",
+      "acknowledged changes (default: mcp-contract.acks.json next to the config)",
+    )
+    .hook("preAction", (_program, action) => {
+      action.setOptionValue("format", specs);
+    });
+}
+
 function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
   const program = new Command("mcp-contract")
     .description("Lock MCP servers' tool lists and fail CI when they change under your agents' prompts.")
@@ -45,12 +80,26 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     program
       .command("lock")
       .description("fetch every server and write the lockfile; print what changed since the previous one"),
-  ).action(async (options, command: Command) => {
-    const { runLock } = await import("./commands/lock.js");
-    setExit(await runLock({ ...command.optsWithGlobals(), ...options }, io));
-  });
+  )
+    .option(
+      "--accept-breaking <reason>",
+      "record the breaking changes this lock accepts, with this reason (required when CI=true)",
+    )
+    .option(
+      "--accepted-by <who>",
+      "who accepts them (default: git config user.email, $GITHUB_ACTOR or $USER)",
+    )
+    .option("--expires <date>", "the acknowledgements expire after this date (YYYY-MM-DD)")
+    .option(
+      "--acknowledgements <file>",
+      "acknowledgements file (default: mcp-contract.acks.json next to the config)",
+    )
+    .action(async (options, command: Command) => {
+      const { runLock } = await import("./commands/lock.js");
+      setExit(await runLock({ ...command.optsWithGlobals(), ...options }, io));
+    });
 
-  fetchOptions(
+  const checkCommand = fetchOptions(
     program
       .command("check")
       .description(
@@ -58,21 +107,46 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       ),
   )
     .option("--offline", "no network: check templates against the lockfile only")
-    .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (options, command: Command) => {
-      const { runCheck } = await import("./commands/check.js");
-      setExit(await runCheck({ ...command.optsWithGlobals(), ...options }, io));
-    });
+    .option("--shard <K/N>", "fetch and check only every Nth server, starting at the Kth (for a CI matrix)");
+  reportOptions(checkCommand).action(async (options, command: Command) => {
+    const { runCheck } = await import("./commands/check.js");
+    setExit(await runCheck({ ...command.optsWithGlobals(), ...options }, io));
+  });
 
-  program
+  const diffCommand = program
     .command("diff")
     .description('diff two lockfiles or tool lists ({"tools": [...]} or a bare array); no server needed')
-    .argument("<before>", "lockfile or tools/list JSON file")
-    .argument("<after>", "lockfile or tools/list JSON file")
-    .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (before: string, after: string, options, command: Command) => {
-      const { runDiff } = await import("./commands/diff.js");
-      setExit(await runDiff(before, after, { ...command.optsWithGlobals(), ...options }, io));
+    .argument(
+      "<before>",
+      "lockfile or tools/list JSON file, or git:REF:PATH (e.g. git:origin/main:mcp-contract.lock.json)",
+    )
+    .argument("<after>", "lockfile or tools/list JSON file (or git:REF:PATH)");
+  reportOptions(diffCommand).action(async (before: string, after: string, options, command: Command) => {
+    const { runDiff } = await import("./commands/diff.js");
+    setExit(await runDiff(before, after, { ...command.optsWithGlobals(), ...options }, io));
+  });
+
+  const mergeCommand = program
+    .command("merge")
+    .description("merge JSON reports of --shard runs into one report (the same as a single run's)")
+    .argument("<reports...>", "JSON reports (check --format json --output FILE)");
+  reportOptions(mergeCommand).action(async (reports: string[], options, command: Command) => {
+    const { runMerge } = await import("./commands/merge.js");
+    setExit(await runMerge(reports, { ...command.optsWithGlobals(), ...options }, io));
+  });
+
+  program
+    .command("init")
+    .description(
+      "write a starter config (importing .mcp.json, .cursor/mcp.json, .vscode/mcp.json), CI workflow and pre-commit entry",
+    )
+    .option("--from <file>", "import servers from this file instead")
+    .option("--force", "overwrite existing files")
+    .option("--no-workflow", "do not write .github/workflows/mcp-contract.yml")
+    .option("--no-pre-commit", "do not add the pre-commit hook")
+    .action(async (options) => {
+      const { runInitCommand } = await import("./commands/init.js");
+      setExit(await runInitCommand(options, io));
     });
 
   program

@@ -9,11 +9,9 @@ import { formatJunit } from "./formats/junit.js";
 import { formatMarkdown } from "./formats/markdown.js";
 import { formatSarif } from "./formats/sarif.js";
 import { formatText } from "./formats/text.js";
+import type { Format } from "./formats.js";
 import { type ReporterOptions, type ResolvedReporterOptions, resolveOptions } from "./options.js";
 import type { Report } from "./report.js";
-
-/** An output format name. */
-export type Format = "text" | "json" | "markdown" | "github" | "sarif" | "junit";
 
 /** A reporter: formats a report; never prints, never decides. */
 export type Reporter = (report: Report, options: ResolvedReporterOptions) => string;
@@ -27,8 +25,7 @@ const reporters = {
   junit: formatJunit,
 } satisfies Record<Format, Reporter>;
 
-/** Every format name, in the order `--help` lists them. */
-export const FORMATS = Object.keys(reporters) as Format[];
+export { FORMATS, type Format } from "./formats.js";
 
 /** Formats `report` as `format`. */
 export function formatReport(report: Report, format: Format, options: ReporterOptions = {}): string {

@@ -7,11 +7,11 @@ import {
   addAcknowledgements,
   expiryInstant,
   isExpired,
-  parseAcknowledgements,
   unusedAcknowledgements,
 } from "../../src/policy/acknowledgements.js";
 import { fingerprint } from "../../src/policy/fingerprint.js";
 import { applyPolicy, FAIL_ON_LEVELS, type FailOn, getExitCode } from "../../src/policy/policy.js";
+import { parseAcknowledgements } from "../../src/policy/validate.js";
 import { createReport } from "../../src/report/report.js";
 
 const removed: Change = {

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { ACKNOWLEDGEMENTS_SCHEMA } from "../../src/policy/acknowledgements.js";
+import { ACKNOWLEDGEMENTS_SCHEMA } from "../../src/policy/validate.js";
 
 const file = new URL("../../schema/acknowledgements.schema.json", import.meta.url);
 

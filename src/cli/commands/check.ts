@@ -10,27 +10,34 @@
 import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
-import { ExitCode, LockfileError, UsageError } from "../../errors.js";
+import { LockfileError, UsageError } from "../../errors.js";
 import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
 import { verifyLockfile } from "../../lockfile/verify.js";
+import { inShard, parseShard, selectShard } from "../../report/shard.js";
 import { checkTemplates } from "../../templates/check.js";
 import { readCommittedLockfile, readTemplateFiles } from "../../templates/io.js";
 import type { CommandIO } from "../io.js";
-import { useColor } from "../io.js";
-import { buildReport, formatJson, formatText } from "../output.js";
+import { acknowledgementsPath, finishReport, type ReportCommandOptions } from "../report-output.js";
 import { type FetchCommandOptions, fetchAndLock, loadCommandConfig, selectServers } from "../servers.js";
 
-export interface CheckOptions extends FetchCommandOptions {
+export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions {
   offline?: boolean;
-  format: "text" | "json";
+  /** `K/N`: only every Nth server, starting at the Kth. */
+  shard?: string;
 }
 
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
   const config = await loadCommandConfig(options, io);
-  const servers = selectServers(config, options.server);
+  let servers = selectServers(config, options.server);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (typeof shard === "string") throw new UsageError(`--shard ${options.shard}: ${shard}`);
+  if (shard) {
+    const names = new Set(selectShard(Object.keys(servers), shard));
+    servers = Object.fromEntries(Object.entries(servers).filter(([name]) => names.has(name)));
+  }
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) {
     throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` and commit it`);
@@ -62,11 +69,23 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     changes.push(...(await checkConfigTemplates(config, io, await offlineHistory(config.lockfile, lock))));
     changes.push(...(await import("../../poisoning/index.js")).scanLockfile(lock));
   }
-  const report = buildReport(changes, failures);
-  io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));
   for (const failure of failures) io.stderr(`mcp-contract: ${failure.message}\n`);
-  if (failures.length > 0) return ExitCode.FetchFailed;
-  return report.summary.breaking > 0 ? ExitCode.PolicyFailed : ExitCode.Ok;
+  // A shard reports only its own servers' findings (and shard 1 the server-less ones), so merge counts each once.
+  const names = new Set(Object.keys(servers));
+  const reported = shard ? changes.filter((c) => inShard(c.server, names, shard)) : changes;
+  return finishReport(
+    {
+      changes: reported,
+      servers: [...names],
+      errors: failures,
+      shard,
+      rules: config.rules,
+      lockfile: config.lockfile,
+      acknowledgementsFile: acknowledgementsPath(options, config.dir, io.cwd),
+    },
+    options,
+    io,
+  );
 }
 
 /** Reads the config's templates and checks them; no templates, no findings. */

@@ -3,22 +3,20 @@
  * side is a lockfile, a file holding a tools/list result, or a bare array of
  * tools.
  */
-import { readFile } from "node:fs/promises";
+
 import { resolve } from "node:path";
 import { diffLockfiles } from "../../diff/index.js";
-import { ExitCode, LockfileError } from "../../errors.js";
+import { LockfileError } from "../../errors.js";
 import { parseToolsDocument } from "../../fetch/file.js";
 import { lockTools } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { parseJson, validateLockfile } from "../../lockfile/parse.js";
 import { verifyLockfile } from "../../lockfile/verify.js";
+import { readFileArgument } from "../git-source.js";
 import type { CommandIO } from "../io.js";
-import { useColor } from "../io.js";
-import { buildReport, formatJson, formatText } from "../output.js";
+import { acknowledgementsPath, finishReport, type ReportCommandOptions } from "../report-output.js";
 
-export interface DiffOptions {
-  format: "text" | "json";
-}
+export interface DiffOptions extends ReportCommandOptions {}
 
 /** Server name given to bare tool lists, so both sides line up. */
 const TOOLS_ONLY_SERVER = "tools";
@@ -42,9 +40,21 @@ export async function runDiff(
     [after, afterPath],
   ] as const)
     if (side.lock) changes.unshift(...verifyLockfile(side.lock, path));
-  const report = buildReport(changes);
-  io.stdout(options.format === "json" ? formatJson(report) : formatText(report, useColor(io)));
-  return report.summary.breaking > 0 ? ExitCode.PolicyFailed : ExitCode.Ok;
+  const servers = new Set([
+    ...Object.keys(before.lock?.servers ?? { [serverName]: 0 }),
+    ...Object.keys(after.lock?.servers ?? { [serverName]: 0 }),
+  ]);
+  return finishReport(
+    {
+      changes,
+      servers: [...servers],
+      // Acknowledgements and annotations belong to the working tree's side: the new lockfile.
+      lockfile: after.lock && !afterPath.startsWith("git:") ? resolve(io.cwd, afterPath) : undefined,
+      acknowledgementsFile: acknowledgementsPath(options, io.cwd, io.cwd),
+    },
+    options,
+    io,
+  );
 }
 
 type Side =
@@ -52,17 +62,7 @@ type Side =
   | { lock?: undefined; tools: ReturnType<typeof parseToolsDocument> };
 
 async function readSide(path: string, io: CommandIO): Promise<Side> {
-  const absolute = resolve(io.cwd, path);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new LockfileError(`${path}: file not found`);
-    if (code === "EISDIR")
-      throw new LockfileError(`${path}: is a directory, expected a lockfile or tools/list JSON file`);
-    throw new LockfileError(`${path}: cannot read (${code ?? (error as Error).message})`);
-  }
+  const text = await readFileArgument(path, io.cwd);
   const data = parseJson(text, path);
   if (data && typeof data === "object" && !Array.isArray(data) && "lockfileVersion" in data) {
     return { lock: validateLockfile(data, path) };

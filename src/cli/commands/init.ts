@@ -7,6 +7,7 @@
  * touches files.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { parse, parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
 import { ConfigError } from "../../errors.js";
@@ -328,4 +329,22 @@ function stripJsonComments(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The CLI's `init`: runs in the working directory with this package's version and example workflow. */
+export async function runInitCommand(
+  options: InitOptions,
+  io: { cwd: string; stdout: (text: string) => void },
+): Promise<number> {
+  const require = createRequire(import.meta.url);
+  const pkg = require("../../../package.json") as { version: string };
+  // examples/ ships in the repository; the package carries the same text in `files` only when published with it.
+  const exampleWorkflow = await readText(
+    join(dirname(require.resolve("../../../package.json")), "examples/github/mcp-contract.yml"),
+  );
+  if (exampleWorkflow === undefined)
+    throw new ConfigError(
+      "examples/github/mcp-contract.yml is missing from this installation; reinstall mcp-contract",
+    );
+  return runInit(options, io, { version: pkg.version, exampleWorkflow });
 }
