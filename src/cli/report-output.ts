@@ -17,7 +17,6 @@ import {
 import { applyPolicy, type FailOn, getExitCode, type RuleSetting } from "../policy/policy.js";
 import type { Format } from "../report/formats.js";
 import { createReport, formatReport, lockfileLocator, type Report, type ShardInfo } from "../report/index.js";
-import { RULES } from "../rules.js";
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
@@ -123,13 +122,15 @@ export async function writeReport(
       `only one --format can write to stdout, got ${toStdout.map((s) => s.format).join(", ")}; give the others --output FILE`,
     );
   }
+  // Rule metadata pulls in every rule family (and fetch's): load it only for SARIF, keeping --offline light.
+  const rules = specs.some((s) => s.format === "sarif") ? (await import("../rules.js")).RULES : {};
   let lockfileText: string | undefined;
   if (lockfile) lockfileText = await readFile(lockfile, "utf8").catch(() => undefined);
   for (const spec of specs) {
     const text = formatReport(report, spec.format, {
       color: spec.format === "text" && spec.output === undefined && useColor(io),
       failOn: options.failOn ?? "breaking",
-      rules: RULES,
+      rules,
       lockfile: lockfile ? display(lockfile, io.cwd) : undefined,
       locate: lockfileText === undefined ? undefined : lockfileLocator(lockfileText),
       toolVersion: pkg.version,
@@ -143,7 +144,7 @@ export async function writeReport(
     // Under GitHub Actions, annotations go to the log and the readable summary to the job page.
     const summary = io.env.GITHUB_STEP_SUMMARY;
     if (spec.format === "github" && summary) {
-      await appendFile(summary, formatReport(report, "markdown", { rules: RULES, failOn: options.failOn }));
+      await appendFile(summary, formatReport(report, "markdown", { failOn: options.failOn }));
     }
   }
 }
