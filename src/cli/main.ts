@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ContractError, ExitCode } from "../errors.js";
-import { FAIL_ON_LEVELS } from "../policy/policy.js";
+import { FAIL_ON_LEVELS } from "../policy/fail-on.js";
 import { redact } from "../redact.js";
 import { FORMATS } from "../report/formats.js";
 import { attachOutput, collectFormat, type FormatSpec } from "./format-options.js";

@@ -7,12 +7,10 @@ import type { Change, Severity } from "../diff/change.js";
 import { ExitCode } from "../errors.js";
 import { isAcknowledged, type Report, type ReportedChange } from "../report/report.js";
 import { type Acknowledgement, isExpired } from "./acknowledgements.js";
+import type { FailOn } from "./fail-on.js";
 import { fingerprint } from "./fingerprint.js";
 
-/** The lowest severity that fails the run; `never` reports without failing. */
-export const FAIL_ON_LEVELS = ["breaking", "warning", "info", "never"] as const;
-/** `--fail-on` value; default `breaking`. */
-export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+export { FAIL_ON_LEVELS, type FailOn } from "./fail-on.js";
 
 /** A per-rule override from the config: a new severity, or `off` to drop the rule's findings. */
 export type RuleSetting = Severity | "off";
