@@ -9,6 +9,31 @@ import type { Change, Severity } from "./change.js";
 import type { RuleMeta } from "./rule.js";
 import { isObject, jsonKey, normalize, pointerToken, type SchemaNode } from "./schema.js";
 
+/**
+ * How deep, in JSON Pointer segments below the tool, the diff walks before giving up with
+ * `schema-too-deep`. Real schemas stay well under 40; a hostile one nested 10,000 levels would
+ * otherwise take minutes (or the stack, through nested `anyOf` coverage probes).
+ */
+export const MAX_SCHEMA_DEPTH = 256;
+
+/** Thrown by the walk past `MAX_SCHEMA_DEPTH`; `diffTools` turns it into a `schema-too-deep` change. */
+export class SchemaTooDeepError extends Error {
+  constructor(
+    /** Pointer of the first node beyond the limit (relative to a probe's root inside coverage probes). */
+    readonly pointer: string,
+  ) {
+    super(`schema nested deeper than ${MAX_SCHEMA_DEPTH} levels at ${pointer}`);
+    this.name = "SchemaTooDeepError";
+  }
+}
+
+/** Number of JSON Pointer segments in `ptr`. */
+function segments(ptr: string): number {
+  let n = 0;
+  for (let i = ptr.indexOf("/"); i !== -1; i = ptr.indexOf("/", i + 1)) n++;
+  return n;
+}
+
 /** `input`: narrowing is breaking. `output`: widening is breaking. */
 export type Direction = "input" | "output";
 
@@ -73,7 +98,12 @@ export class SchemaDiff {
     readonly shared: SharedState,
     /** A probe only collects changes to decide coverage; nothing it finds is reported. */
     readonly probe = false,
+    /** Depth of this walk's root below the tool (non-zero for coverage probes started deep inside a schema). */
+    readonly baseDepth = 0,
   ) {}
+
+  /** Depth of the node pair being compared, so a probe started there continues counting. */
+  private currentDepth = 0;
 
   /** Chooses the rule for the direction. */
   pick(input: RuleMeta, output: RuleMeta): RuleMeta {
@@ -117,6 +147,7 @@ export class SchemaDiff {
 
   /** Compares two raw sub-schemas at `at`. Each pair of nodes is compared once (this is what makes recursion end). */
   compare(rawA: unknown, rawB: unknown, at: Loc): void {
+    if (this.baseDepth + segments(at.ptrB) > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError(at.ptrB);
     const a = normalize(rawA, this.rootA);
     const b = normalize(rawB, this.rootB);
     const key = `${this.id(a.identity)}:${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
@@ -136,6 +167,7 @@ export class SchemaDiff {
 
   /** Runs every family check on an already normalised pair. */
   compareNodes(a: SchemaNode, b: SchemaNode, at: Loc): void {
+    this.currentDepth = this.baseDepth + segments(at.ptrB);
     for (const check of checks) check(this, a, b, at);
   }
 
@@ -154,7 +186,9 @@ export class SchemaDiff {
     const known = this.shared.probes.get(key);
     if (known !== undefined) return known;
     this.shared.probes.set(key, true);
-    const probe = new SchemaDiff(this.server, this.tool, "input", rootA, rootB, this.shared, true);
+    const depth = this.currentDepth + 1;
+    if (depth > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError("");
+    const probe = new SchemaDiff(this.server, this.tool, "input", rootA, rootB, this.shared, true, depth);
     probe.compareNodes(a, b, { ptrA: "", ptrB: "", label: "" });
     probe.run();
     const covered = !probe.out.some((c) => c.severity === "breaking");

@@ -5,13 +5,13 @@
 import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
 import { type Change, compareChanges } from "./change.js";
 import { SchemaDiff } from "./compare.js";
-import { newSharedState, type SharedState } from "./engine.js";
+import { MAX_SCHEMA_DEPTH, newSharedState, SchemaTooDeepError, type SharedState } from "./engine.js";
 import { findToolRenames } from "./rename.js";
 import type { RuleMeta } from "./rule.js";
 import { metaRules } from "./rules/meta.js";
 import { serverRules } from "./rules/server.js";
 import { checkToolLevel, toolDeprecated, toolRules } from "./rules/tool.js";
-import { dialectOf, type JsonObject, show } from "./schema.js";
+import { dialectOf, type JsonObject, jsonEqual, show } from "./schema.js";
 import { actualBump, bumpSatisfies, requiredBump } from "./semver.js";
 import { attachWitnesses, WitnessValidators } from "./witness.js";
 
@@ -192,11 +192,10 @@ function diffTool(
   };
   checkToolLevel(emit, name, a, b);
 
-  const input = new SchemaDiff(server, name, "input", a.inputSchema, b.inputSchema, shared);
   checkDialect(emit, "/inputSchema", "input", a.inputSchema, b.inputSchema);
-  input.compare(a.inputSchema, b.inputSchema, { ptrA: "/inputSchema", ptrB: "/inputSchema", label: "" });
-  input.run();
-  if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema, validators);
+  const input = walkSchemas(server, name, "input", a.inputSchema, b.inputSchema, shared);
+  if (input.tooDeep) emit(metaRules["schema-too-deep"], input.tooDeep, tooDeepMessage(name, "input"));
+  else if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema, validators);
   out.push(...input.out);
 
   if (a.outputSchema === undefined && b.outputSchema !== undefined) {
@@ -209,16 +208,42 @@ function diffTool(
     );
   } else if (a.outputSchema !== undefined && b.outputSchema !== undefined) {
     checkDialect(emit, "/outputSchema", "output", a.outputSchema, b.outputSchema);
-    const output = new SchemaDiff(server, name, "output", a.outputSchema, b.outputSchema, shared);
-    output.compare(a.outputSchema, b.outputSchema, {
-      ptrA: "/outputSchema",
-      ptrB: "/outputSchema",
-      label: "",
-    });
-    output.run();
+    const output = walkSchemas(server, name, "output", a.outputSchema, b.outputSchema, shared);
+    if (output.tooDeep) emit(metaRules["schema-too-deep"], output.tooDeep, tooDeepMessage(name, "output"));
     out.push(...output.out);
   }
   return out;
+}
+
+/**
+ * Walks one pair of schemas. Identical schemas are skipped (nothing can differ, and a hostile deep
+ * schema that did not change must not fail every check). A walk past `MAX_SCHEMA_DEPTH` stops with
+ * the changes found above the limit and `tooDeep` set to where it stopped.
+ */
+function walkSchemas(
+  server: string,
+  name: string,
+  dir: "input" | "output",
+  a: unknown,
+  b: unknown,
+  shared: SharedState,
+): { out: Change[]; tooDeep?: string } {
+  if (jsonEqual(a, b)) return { out: [] };
+  const root = `/${dir}Schema`;
+  const walk = new SchemaDiff(server, name, dir, a, b, shared);
+  try {
+    walk.compare(a, b, { ptrA: root, ptrB: root, label: "" });
+    walk.run();
+    return { out: walk.out };
+  } catch (error) {
+    if (!(error instanceof SchemaTooDeepError)) throw error;
+    // A probe's pointer is relative to the probe; fall back to the schema root.
+    return { out: walk.out, tooDeep: error.pointer.startsWith(root) ? error.pointer : root };
+  }
+}
+
+function tooDeepMessage(tool: string, dir: "input" | "output"): string {
+  return `The ${dir} schema of \`${tool}\` nests more than ${MAX_SCHEMA_DEPTH} JSON Pointer segments deep; it was compared only down to that depth.`;
 }
 
 function checkDialect(

@@ -27,6 +27,11 @@ export const metaRules = defineRules("meta", {
     severity: "info",
     summary: "The `$schema` dialect changed (e.g. draft-07 → 2020-12); the diff reads both alike.",
   },
+  "schema-too-deep": {
+    severity: "breaking",
+    summary:
+      "A changed schema nests deeper than the diff walks (256 pointer segments); what lies below was not compared.",
+  },
   "output-description-changed": {
     severity: "info",
     summary: "A description inside the output schema changed.",
