@@ -1,4 +1,4 @@
-// One run of every command and every output format with secrets in headers, a stdio server's env and
+// One run of every command (lock, check, check --offline, diff, render, merge, init) and every output format with secrets in headers, a stdio server's env and
 // OAuth settings — against servers that accept them, reject them and crash with their environment on
 // stderr — and not one byte of stdout, stderr, the lockfile or any other written file may hold a
 // secret, raw or encoded (URL, base64, base64url).
@@ -130,6 +130,37 @@ beforeAll(async () => {
     ]);
   }
   await run("render", ["render", "prompts/agent.hbs"]);
+  if (hasOutput) {
+    // merge reads --output JSON reports and writes one report through every format.
+    const json = join(dir, "check.json.out");
+    for (const format of OUTPUT_FORMATS)
+      await run(`merge ${format}`, [
+        "merge",
+        json,
+        "--format",
+        format,
+        "--output",
+        join(dir, `merge.${format}.out`),
+      ]);
+  }
+  // init imports an editor config holding literal secrets: they must move to ${VAR}s, not into the file.
+  const initDir = join(dir, "init");
+  mkdirSync(initDir);
+  writeFileSync(
+    join(dir, "editor-mcp.json"),
+    JSON.stringify({
+      mcpServers: {
+        a: { command: "node", args: ["x.mjs"], env: { API_KEY: KEY } },
+        b: { url: "http://127.0.0.1:9/mcp", headers: { Authorization: `Bearer ${TOKEN}` } },
+      },
+    }),
+  );
+  runs.push({
+    label: "init",
+    result: await runCli(["init", "--from", "../editor-mcp.json", "--no-workflow", "--no-pre-commit"], {
+      cwd: initDir,
+    }),
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -138,7 +169,9 @@ afterAll(async () => {
 
 describe("secrets never leave the process", () => {
   it("every command ran, the secrets were really used, and the error paths ran", () => {
-    expect(runs.length).toBe(2 + 3 * OUTPUT_FORMATS.length);
+    expect(runs.length).toBeGreaterThanOrEqual(3 + 3 * OUTPUT_FORMATS.length);
+    expect(runs.at(-1)!.result.code).toBe(0); // init
+    expect(readFileSync(join(dir, "init", "mcp-contract.yaml"), "utf8")).toContain("${API_KEY}");
     const lock = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     // The accepting server only answers with the right bearer token; the env server got its env.
     expect(Object.keys(lock.servers).sort()).toEqual(["envgood", "good"]);
@@ -156,7 +189,10 @@ describe("secrets never leave the process", () => {
         { where: `${label}: stdout`, text: result.stdout },
         { where: `${label}: stderr`, text: result.stderr },
       ]),
-      ...files(dir).map((path) => ({ where: path, text: readFileSync(path, "utf8") })),
+      // editor-mcp.json is init's input, holding the literal secrets on purpose.
+      ...files(dir)
+        .filter((path) => !path.endsWith("editor-mcp.json"))
+        .map((path) => ({ where: path, text: readFileSync(path, "utf8") })),
     ];
     for (const { where, text } of outputs) {
       for (const secret of FORBIDDEN)
