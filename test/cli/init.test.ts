@@ -135,6 +135,15 @@ describe("runInit", () => {
     expect(out).toContain('server "crm" also defined in an earlier file');
   });
 
+  test("--from takes an absolute path as well as a relative one", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "mcp-contract-init-from-"));
+    const source = join(elsewhere, "editor.json");
+    writeFileSync(source, JSON.stringify({ mcpServers: { crm: { command: "node" } } }));
+    expect(await runInit({ from: source }, io(), meta)).toBe(0);
+    expect(parse(read(INIT_FILES.config)).servers).toEqual({ crm: { command: "node" } });
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+
   test("writes a placeholder server when there is nothing to import", async () => {
     await runInit({}, io(), meta);
     expect(Object.keys(parse(read(INIT_FILES.config)).servers)).toEqual(["example"]);

@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parse, parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
 import { ConfigError } from "../../errors.js";
 
@@ -251,7 +251,7 @@ export async function runInit(
   }
   let imported: ImportResult | undefined;
   for (const source of sources) {
-    const text = await readText(join(io.cwd, source));
+    const text = await readText(resolve(io.cwd, source));
     if (text === undefined) throw new ConfigError(`${source}: file not found`);
     let data: unknown;
     try {
