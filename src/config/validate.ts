@@ -26,7 +26,11 @@ export function validateConfigDocument(data: unknown): string | undefined {
   const v = getValidators();
   if (v.whole(data)) return undefined;
   // A server failing `oneOf` gives useless errors; re-check it against the kind it claims to be.
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    return "$: the config must be a map with a servers key";
   const servers = (data as { servers?: unknown }).servers;
+  if (Array.isArray(servers))
+    return "$.servers: must be a map from server name to server, not a list (write `name:` before each server)";
   if (servers && typeof servers === "object" && !Array.isArray(servers)) {
     for (const [name, server] of Object.entries(servers)) {
       const at = `$.servers${pathSegment(name)}`;
@@ -59,7 +63,18 @@ function formatError(base: string, error: ErrorObject | undefined): string {
   if (error.keyword === "enum") {
     return `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
   }
-  if (error.keyword === "propertyNames") return `${path}: server names cannot contain "/" or spaces`;
+  const propertyName = (error as { propertyName?: string }).propertyName;
+  if (error.keyword === "propertyNames" || propertyName !== undefined)
+    return `${path}${propertyName === undefined ? "" : pathSegment(propertyName)}: server names cannot contain "/" or spaces`;
+  if (error.keyword === "required") {
+    const key = (error.params as { missingProperty: string }).missingProperty;
+    return `${path}${pathSegment(key)}: required key is missing`;
+  }
+  if (error.keyword === "type") {
+    const type = String((error.params as { type: string }).type);
+    const names: Record<string, string> = { object: "a map", array: "a list", integer: "an integer" };
+    return `${path}: must be ${names[type] ?? `a ${type}`}`;
+  }
   return `${path}: ${error.message ?? "invalid"}`;
 }
 

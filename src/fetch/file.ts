@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { ToolDefinition } from "../lockfile/format.js";
+import { parseJson } from "../lockfile/parse.js";
 
 /**
  * Extracts the tool list from a parsed tools/list document: either a result
@@ -35,13 +36,8 @@ export async function readToolsFile(path: string): Promise<ToolDefinition[]> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`cannot read ${path} (${code ?? String(error)})`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
-  }
-  return parseToolsDocument(json, path);
+  // parseJson names the line:column of a syntax error; V8's message gives an offset at best.
+  return parseToolsDocument(parseJson(text, path, Error), path);
 }
 
 /** A plain (non-array) object. */

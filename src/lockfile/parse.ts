@@ -29,7 +29,11 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
       `version ${version} is newer than this mcp-contract understands (${LOCKFILE_VERSION}); upgrade mcp-contract`,
     );
   }
-  if (version !== LOCKFILE_VERSION) return fail("$.lockfileVersion", `unsupported version ${version}`);
+  if (version !== LOCKFILE_VERSION)
+    return fail(
+      "$.lockfileVersion",
+      `unsupported version ${version}; this mcp-contract reads version ${LOCKFILE_VERSION}: delete the lockfile and run \`mcp-contract lock\``,
+    );
   if (!isRecord(data.servers)) return fail("$.servers", "expected an object keyed by server name");
   for (const [name, server] of Object.entries(data.servers)) {
     const at = `$.servers[${JSON.stringify(name)}]`;

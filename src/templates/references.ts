@@ -171,7 +171,9 @@ export function templateSyntaxError(error: unknown, file: string): TemplateError
   const parseLine = /^(?:Parse|Lexical) error on line (\d+):/.exec(lines[0] ?? "");
   if (parseLine) {
     // "Parse error on line N:", the source line, a caret, then what was expected.
-    const detail = lines.slice(3).join(" ").trim() || lines[0]!;
+    const detail = / got 'EOF'$/.test(lines[3] ?? "")
+      ? "the file ends inside a block: a {{#…}} is missing its {{/…}}"
+      : lines.slice(3).join(" ").trim() || lines[0]!;
     return new TemplateError(`${file}:${parseLine[1]}: syntax error: ${detail}`, { cause: error });
   }
   // Other exceptions ("if doesn't match each - 2:3") carry lineNumber and append " - line:column".

@@ -145,13 +145,13 @@ describe("validation", () => {
       "servers:\n  a: { args: [] }\n",
       /\$\.servers\.a: must have one of url \(HTTP\), command \(stdio\) or file/,
     ],
-    ["wrong type", "servers:\n  a: { command: node, args: 'x' }\n", /\$\.servers\.a\.args: must be array/],
+    ["wrong type", "servers:\n  a: { command: node, args: 'x' }\n", /\$\.servers\.a\.args: must be a list/],
     [
       "bad transport",
       "servers:\n  a: { url: 'http://h', transport: ws }\n",
       /\$\.servers\.a\.transport: must be one of auto, streamable-http, sse, json/,
     ],
-    ["no servers", "lockfile: x\n", /\$: must have required property 'servers'/],
+    ["no servers", "lockfile: x\n", /\$\.servers: required key is missing/],
     [
       "bad rule severity",
       "servers: {}\nrules: { tool-removed: fatal }\n",

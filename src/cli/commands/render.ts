@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../config/load.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
+import { parseJson } from "../../lockfile/parse.js";
 import { readTemplateFile, readTemplateFiles } from "../../templates/io.js";
 import { renderTemplate } from "../../templates/render.js";
 import type { CommandIO } from "../io.js";
@@ -48,8 +49,9 @@ async function readData(path: string, shown: string): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${shown}: cannot read --data file (${code ?? (error as Error).message})`);
   }
+  // YAML reads almost any JSON typo as valid YAML (`{"a": }` is a null): a .json file must be JSON.
+  if (shown.endsWith(".json")) return parseJson(text, shown, UsageError);
   try {
-    // YAML is a superset of JSON: one parser for both.
     return parseYaml(text);
   } catch (error) {
     const e = error as { message?: string; linePos?: { line: number }[] };

@@ -1,0 +1,577 @@
+// The bad input catalogue: every case runs the built CLI on a broken config, lockfile, template,
+// argument or file and asserts the exact stderr line (temp paths shown as <tmp>) and the exit code.
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
+
+const crmTools = join(repoRoot, "fixtures", "servers", "crm", "tools.v1.json");
+
+/** A valid lockfile (the CRM v1 tools under server `crm`), made once by `lock`. */
+let validLock = "";
+
+interface Case {
+  name: string;
+  /** Files to create under the case's temp dir; `null` makes a directory. */
+  files?: Record<string, string | null>;
+  /** Arguments; `<tmp>` is replaced by the case's temp dir. */
+  args: string[];
+  env?: Record<string, string>;
+  code: number;
+  /** Exact stderr, with the temp dir written `<tmp>`. */
+  stderr: string;
+}
+
+const yamlFile = (servers = "  crm:\n    file: tools.json\n") => `servers:\n${servers}`;
+const crmConfig = { "mcp-contract.yaml": yamlFile(), "tools.json": "@crm" };
+
+const cases: Case[] = [
+  // ---- config: syntax
+  {
+    name: "malformed YAML: position of the error",
+    files: { "mcp-contract.yaml": "servers:\n  crm: [file: a.json\n" },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n",
+  },
+  {
+    name: "YAML with a duplicate key",
+    files: { "mcp-contract.yaml": "servers:\n  crm:\n    file: a.json\n  crm:\n    file: b.json\n" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml:4:3: invalid YAML: Map keys must be unique\n",
+  },
+  {
+    name: "malformed JSON config: line:column",
+    files: { "mcp-contract.json": '{\n  "servers": {\n    "crm": { "file": "a.json", }\n  }\n}\n' },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.json:3:32: invalid JSON: property name expected\n",
+  },
+  {
+    name: "empty YAML config",
+    files: { "mcp-contract.yaml": "" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: the config file is empty; add a servers map\n",
+  },
+  {
+    name: "empty JSON config",
+    files: { "mcp-contract.json": "" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.json:1:1: invalid JSON: value expected\n",
+  },
+  {
+    name: "config that is a scalar",
+    files: { "mcp-contract.yaml": "hello\n" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $: the config must be a map with a servers key\n",
+  },
+  // ---- config: shape
+  {
+    name: "servers is a list",
+    files: { "mcp-contract.yaml": "servers:\n  - file: a.json\n" },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers: must be a map from server name to server, not a list (write `name:` before each server)\n",
+  },
+  {
+    name: "servers missing",
+    files: { "mcp-contract.yaml": "lockfile: x.lock.json\n" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.servers: required key is missing\n",
+  },
+  {
+    name: "unknown top-level key",
+    files: { "mcp-contract.yaml": `${yamlFile()}server:\n  x: 1\n` },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.server: unknown key\n",
+  },
+  {
+    name: "unknown server key",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    file: a.json\n    headrs: {}\n") },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.headrs: unknown key\n",
+  },
+  {
+    name: "server with none of url, command or file",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    args: [x]\n") },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm: must have one of url (HTTP), command (stdio) or file\n",
+  },
+  {
+    name: "server that is not an object",
+    files: { "mcp-contract.yaml": yamlFile("  crm: 5\n") },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm: must be an object with url, command or file\n",
+  },
+  {
+    name: "url of the wrong type",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    url: 5\n") },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.url: must be a string\n",
+  },
+  {
+    name: "args that is not a list",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    command: node\n    args: server.mjs\n") },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.args: must be a list\n",
+  },
+  {
+    name: "bad transport enum",
+    files: {
+      "mcp-contract.yaml": yamlFile("  crm:\n    url: http://127.0.0.1:9/mcp\n    transport: websocket\n"),
+    },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.transport: must be one of auto, streamable-http, sse, json\n",
+  },
+  {
+    name: "templates that is a string",
+    files: { "mcp-contract.yaml": `${yamlFile()}templates: prompts/*.hbs\n` },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.templates: must be a list\n",
+  },
+  {
+    name: "bad rule severity",
+    files: { "mcp-contract.yaml": `${yamlFile()}rules:\n  tool-removed: fatal\n` },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.rules.tool-removed: must be one of breaking, warning, info, off\n",
+  },
+  {
+    name: "server name with a space",
+    files: { "mcp-contract.yaml": yamlFile('  "my crm":\n    file: a.json\n') },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      'mcp-contract: <tmp>/mcp-contract.yaml: $.servers["my crm"]: server names cannot contain "/" or spaces\n',
+  },
+  {
+    name: "missing env variable in a header, named",
+    files: {
+      "mcp-contract.yaml": yamlFile(
+        "  crm:\n    url: http://127.0.0.1:9/mcp\n    headers:\n      Authorization: Bearer ${CRM_TOKEN_UNSET}\n",
+      ),
+    },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.headers.Authorization: environment variable CRM_TOKEN_UNSET is not set; export it or remove ${CRM_TOKEN_UNSET}\n",
+  },
+  {
+    name: "missing env variable in args, named",
+    files: {
+      "mcp-contract.yaml": yamlFile('  crm:\n    command: node\n    args: ["${env:CRM_ARG_UNSET}"]\n'),
+    },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.args[0]: environment variable CRM_ARG_UNSET is not set; export it or remove ${CRM_ARG_UNSET}\n",
+  },
+  {
+    name: "__proto__ as a top-level config key",
+    files: { "mcp-contract.yaml": `${yamlFile()}__proto__:\n  polluted: 1\n` },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.__proto__: unknown key\n",
+  },
+  {
+    name: "__proto__ as a server key in a JSON config",
+    files: { "mcp-contract.json": '{"servers": {"crm": {"file": "a.json", "__proto__": {"polluted": 1}}}}' },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.json: $.servers.crm.__proto__: unknown key\n",
+  },
+  // ---- config: files
+  {
+    name: "--config that does not exist",
+    args: ["lock", "--config", "<tmp>/nope.yaml"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/nope.yaml: config file not found\n",
+  },
+  {
+    name: "--config that is a directory",
+    files: { "conf.yaml": null },
+    args: ["lock", "--config", "<tmp>/conf.yaml"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/conf.yaml: is a directory, expected a config file\n",
+  },
+  {
+    name: "--config through a regular file (unreadable path)",
+    files: { "file.json": "{}" },
+    args: ["lock", "--config", "<tmp>/file.json/x.yaml"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/file.json/x.yaml: cannot read config file (ENOTDIR)\n",
+  },
+  {
+    name: "no config found upward",
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: no mcp-contract.yaml, mcp-contract.yml, mcp-contract.json found in <tmp> or any parent directory; run `mcp-contract init` or pass --config FILE\n",
+  },
+  // ---- lockfile
+  {
+    name: "malformed lockfile JSON",
+    files: { ...crmConfig, "mcp-contract.lock.json": '{"lockfileVersion": 1,\n  "servers": {]\n}' },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.lock.json:2:15: invalid JSON: property name expected\n",
+  },
+  {
+    name: "lockfile from a newer lockfileVersion",
+    files: { ...crmConfig, "mcp-contract.lock.json": '{"lockfileVersion": 99, "servers": {}}' },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: version 99 is newer than this mcp-contract understands (1); upgrade mcp-contract\n",
+  },
+  {
+    name: "lockfile from an older lockfileVersion",
+    files: { ...crmConfig, "mcp-contract.lock.json": '{"lockfileVersion": 0, "servers": {}}' },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: unsupported version 0; this mcp-contract reads version 1: delete the lockfile and run `mcp-contract lock`\n",
+  },
+  {
+    name: "lockfile without lockfileVersion",
+    files: { ...crmConfig, "mcp-contract.lock.json": '{"servers": {}}' },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: missing; this is not an mcp-contract lockfile\n",
+  },
+  {
+    name: "lockfile whose servers is a list",
+    files: { ...crmConfig, "mcp-contract.lock.json": '{"lockfileVersion": 1, "servers": []}' },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.servers: expected an object keyed by server name\n",
+  },
+  {
+    name: "lockfile whose tool name disagrees with its key",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock-renamed" },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      'mcp-contract: <tmp>/mcp-contract.lock.json: $.servers["crm"].tools["create_ticket"].definition.name: expected "create_ticket"\n',
+  },
+  {
+    name: "lockfile that is a directory",
+    files: { ...crmConfig, "mcp-contract.lock.json": null },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.lock.json: is a directory, expected a lockfile\n",
+  },
+  {
+    name: "check --offline with no lockfile",
+    files: crmConfig,
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json: no lockfile yet; run `mcp-contract lock` and commit it\n",
+  },
+  // ---- templates
+  {
+    name: "templates glob matching nothing is not an error (a new project has no prompts yet)",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock" },
+    args: ["check", "--offline", "--quiet"],
+    code: 0,
+    stderr: "",
+  },
+  {
+    name: "template syntax error: file:line",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "prompts/a.hbs": "Hello\n{{#if x}}\nno close\n",
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: prompts/a.hbs:4: syntax error: the file ends inside a block: a {{#…}} is missing its {{/…}}\n",
+  },
+  {
+    name: "render on a missing template",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock" },
+    args: ["render", "prompts/missing.hbs"],
+    code: 2,
+    stderr: "mcp-contract: prompts/missing.hbs: no such template file\n",
+  },
+  {
+    name: "render on a template with a syntax error",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "{{#each tools}}\n{{/if}}\n" },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr: "mcp-contract: p.hbs:1: syntax error: each doesn't match if\n",
+  },
+  {
+    name: "render --data with bad JSON",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "p.hbs": "hi {{name}}\n",
+      "d.json": '{"name": }',
+    },
+    args: ["render", "p.hbs", "--data", "d.json"],
+    code: 2,
+    stderr: "mcp-contract: d.json:1:10: invalid JSON: value expected\n",
+  },
+  {
+    name: "render --data on a missing file",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "hi\n" },
+    args: ["render", "p.hbs", "--data", "nope.json"],
+    code: 2,
+    stderr: "mcp-contract: nope.json: cannot read --data file (ENOENT)\n",
+  },
+  {
+    name: "render with no lockfile yet",
+    files: { ...crmConfig, "p.hbs": "hi\n" },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.lock.json: no lockfile yet; run `mcp-contract lock` first\n",
+  },
+  // ---- CLI arguments
+  {
+    name: "unknown --server",
+    files: crmConfig,
+    args: ["lock", "--server", "crn"],
+    code: 2,
+    stderr: 'mcp-contract: unknown server "crn" in --server; <tmp>/mcp-contract.yaml configures: crm\n',
+  },
+  {
+    name: "bad --timeout value",
+    args: ["lock", "--timeout", "soon"],
+    code: 2,
+    stderr:
+      "error: option '--timeout <ms>' argument 'soon' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "zero --timeout",
+    args: ["check", "--timeout", "0"],
+    code: 2,
+    stderr:
+      "error: option '--timeout <ms>' argument '0' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "negative --concurrency",
+    args: ["lock", "--concurrency", "-1"],
+    code: 2,
+    stderr:
+      "error: option '--concurrency <n>' argument '-1' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "unknown command",
+    args: ["lokc"],
+    code: 2,
+    stderr: "error: unknown command 'lokc'\n(Did you mean lock?)\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "unknown option",
+    args: ["lock", "--fast"],
+    code: 2,
+    stderr: "error: unknown option '--fast'\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "bad --format",
+    args: ["diff", "a.json", "b.json", "--format", "xml"],
+    code: 2,
+    stderr:
+      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json.\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "missing diff argument",
+    args: ["diff", "a.json"],
+    code: 2,
+    stderr: "error: missing required argument 'after'\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "missing render argument",
+    args: ["render"],
+    code: 2,
+    stderr: "error: missing required argument 'template'\n(run mcp-contract --help for usage)\n",
+  },
+  // ---- diff files
+  {
+    name: "diff on a missing file",
+    files: { "a.json": "[]" },
+    args: ["diff", "a.json", "missing.json"],
+    code: 2,
+    stderr: "mcp-contract: missing.json: file not found\n",
+  },
+  {
+    name: "diff on a directory",
+    files: { "a.json": "[]", dir: null },
+    args: ["diff", "a.json", "dir"],
+    code: 2,
+    stderr: "mcp-contract: dir: is a directory, expected a lockfile or tools/list JSON file\n",
+  },
+  {
+    name: "diff on a path through a regular file",
+    files: { "a.json": "[]" },
+    args: ["diff", "a.json", "a.json/x"],
+    code: 2,
+    stderr: "mcp-contract: a.json/x: cannot read (ENOTDIR)\n",
+  },
+  {
+    name: "diff on malformed JSON",
+    files: { "a.json": "[]", "b.json": '{"tools": [\n  {"name": "x",}\n]}' },
+    args: ["diff", "a.json", "b.json"],
+    code: 2,
+    stderr: "mcp-contract: b.json:2:16: invalid JSON: property name expected\n",
+  },
+  {
+    name: "tools/list file that is neither object nor array",
+    files: { "a.json": "[]", "b.json": "42" },
+    args: ["diff", "a.json", "b.json"],
+    code: 2,
+    stderr: 'mcp-contract: b.json: expected a tools/list result {"tools": [...]} or a JSON array of tools\n',
+  },
+  {
+    name: "tools/list file whose tools is not an array",
+    files: { "a.json": "[]", "b.json": '{"tools": {"x": {}}}' },
+    args: ["diff", "a.json", "b.json"],
+    code: 2,
+    stderr: 'mcp-contract: b.json: "tools" must be an array\n',
+  },
+  {
+    name: "tools entry without a name",
+    files: {
+      "a.json": "[]",
+      "b.json": '{"tools": [{"name": "a", "inputSchema": {}}, {"description": "x"}]}',
+    },
+    args: ["diff", "a.json", "b.json"],
+    code: 2,
+    stderr: 'mcp-contract: b.json: tools[1] has no string "name"\n',
+  },
+  {
+    name: "tools entry that is not an object",
+    files: { "a.json": "[]", "b.json": '["search"]' },
+    args: ["diff", "a.json", "b.json"],
+    code: 2,
+    stderr: "mcp-contract: b.json: tools[0] is not an object\n",
+  },
+  // ---- file servers
+  {
+    name: "file server pointing at a missing file: exit 3 naming the server",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    file: missing.json\n") },
+    args: ["lock"],
+    code: 3,
+    stderr:
+      'mcp-contract: server "crm": cannot read <tmp>/missing.json (ENOENT); kept its previous lockfile entry\n',
+  },
+  {
+    name: "file server with malformed JSON",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    file: tools.json\n"), "tools.json": "{nope" },
+    args: ["lock"],
+    code: 3,
+    stderr:
+      'mcp-contract: server "crm": <tmp>/tools.json:1:2: invalid JSON: invalid symbol; kept its previous lockfile entry\n',
+  },
+  {
+    name: "file server whose tools entry has no name",
+    files: {
+      "mcp-contract.yaml": yamlFile("  crm:\n    file: tools.json\n"),
+      "tools.json": '{"tools": [{}]}',
+    },
+    args: ["lock"],
+    code: 3,
+    stderr:
+      'mcp-contract: server "crm": <tmp>/tools.json: tools[0] has no string "name"; kept its previous lockfile entry\n',
+  },
+  {
+    name: "file server through a regular file",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    file: tools.json/x\n"), "tools.json": "[]" },
+    args: ["lock"],
+    code: 3,
+    stderr:
+      'mcp-contract: server "crm": cannot read <tmp>/tools.json/x (ENOTDIR); kept its previous lockfile entry\n',
+  },
+];
+
+function materialize(files: Record<string, string | null>): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-bad-")));
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(dir, rel);
+    if (content === null) {
+      mkdirSync(path, { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    const text =
+      content === "@crm"
+        ? JSON.stringify(JSON.parse(readCrm()))
+        : content === "@lock"
+          ? validLock
+          : content === "@lock-renamed"
+            ? validLock.replace('"name": "create_ticket"', '"name": "create_tickets"')
+            : content;
+    writeFileSync(path, text);
+  }
+  return dir;
+}
+
+function readCrm(): string {
+  return readFileSync(crmTools, "utf8");
+}
+
+const probe: Record<string, { code: number | null; stderr: string }> = {};
+
+describe("bad input catalogue", () => {
+  beforeAll(async () => {
+    const dir = materialize(crmConfig);
+    const result = await runCli(["lock", "--quiet"], { cwd: dir });
+    expect(result.code).toBe(0);
+    validLock = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
+    expect(validLock).toContain('"create_ticket"');
+  });
+
+  // Each case is its own child process and temp dir: run a few at once to keep the suite quick.
+  it.concurrent.each(cases)("$name", async (c) => {
+    const dir = materialize(c.files ?? {});
+    const args = c.args.map((a) => a.replaceAll("<tmp>", dir));
+    const result = await runCli(args, { cwd: dir, env: c.env });
+    const stderr = result.stderr.replaceAll(dir, "<tmp>");
+    if (process.env.BAD_INPUT_PROBE) {
+      probe[c.name] = { code: result.code, stderr };
+      writeFileSync(process.env.BAD_INPUT_PROBE, JSON.stringify(probe, null, 2));
+      return;
+    }
+    expect(stderr).toBe(c.stderr);
+    expect(result.code).toBe(c.code);
+  });
+});
+
+describe("prototype pollution through the config", () => {
+  it("loadConfig keeps __proto__ and constructor keys as data", async () => {
+    const dir = materialize({
+      "mcp-contract.json":
+        '{"servers": {"constructor": {"file": "a.json"}, "__proto__": {"file": "b.json"}}, "rules": {"__proto__": "off"}}',
+    });
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(Object.keys(config.servers).sort()).toEqual(["__proto__", "constructor"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(config.rules)).toBe(Object.prototype);
+  });
+});
