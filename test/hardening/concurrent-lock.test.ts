@@ -1,0 +1,55 @@
+// Two real `lock` processes writing the same lockfile at once (each fetching its own stdio CRM server)
+// never leave a torn or mixed file: the result is exactly one run's complete lockfile, and no temp
+// file is left behind.
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { crmServerPath } from "../helpers/crm-server.js";
+
+function config(tools: "v1" | "v2"): string {
+  // The same server name and lockfile in both: the two runs race for one file with different contents.
+  return [
+    "lockfile: shared.lock.json",
+    "servers:",
+    "  crm:",
+    `    command: ${JSON.stringify(process.execPath)}`,
+    `    args: [${JSON.stringify(crmServerPath)}, "--tools", "${tools}"]`,
+    "",
+  ].join("\n");
+}
+
+describe("concurrent writers", () => {
+  it("two lock runs at once leave one complete lockfile and no temp files", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-race-")));
+    writeFileSync(join(dir, "a.yaml"), config("v1"));
+    writeFileSync(join(dir, "b.yaml"), config("v2"));
+    const lockPath = join(dir, "shared.lock.json");
+
+    // The two complete outcomes, each run alone.
+    const outcomes: string[] = [];
+    for (const file of ["a.yaml", "b.yaml"]) {
+      rmSync(lockPath, { force: true });
+      const alone = await runCli(["lock", "--quiet", "--config", file], { cwd: dir });
+      expect(alone.stderr).toBe("");
+      expect(alone.code).toBe(0);
+      outcomes.push(readFileSync(lockPath, "utf8"));
+    }
+    expect(outcomes[0]).not.toBe(outcomes[1]);
+
+    for (let round = 0; round < 5; round++) {
+      // Odd rounds race over an existing lockfile (the rename replaces it), even rounds over none.
+      if (round % 2 === 0) rmSync(lockPath, { force: true });
+      const [a, b] = await Promise.all([
+        runCli(["lock", "--quiet", "--config", "a.yaml"], { cwd: dir }),
+        runCli(["lock", "--quiet", "--config", "b.yaml"], { cwd: dir }),
+      ]);
+      expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, "", 0, ""]);
+      const text = readFileSync(lockPath, "utf8");
+      expect(() => JSON.parse(text)).not.toThrow();
+      expect(outcomes).toContain(text);
+      expect(readdirSync(dir).sort()).toEqual(["a.yaml", "b.yaml", "shared.lock.json"]);
+    }
+  });
+});
