@@ -398,7 +398,7 @@ const cases: Case[] = [
     args: ["diff", "a.json", "b.json", "--format", "xml"],
     code: 2,
     stderr:
-      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json.\n(run mcp-contract --help for usage)\n",
+      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, github, sarif, junit.\n(run mcp-contract --help for usage)\n",
   },
   {
     name: "missing diff argument",
@@ -425,7 +425,7 @@ const cases: Case[] = [
     files: { "a.json": "[]", dir: null },
     args: ["diff", "a.json", "dir"],
     code: 2,
-    stderr: "mcp-contract: dir: is a directory, expected a lockfile or tools/list JSON file\n",
+    stderr: "mcp-contract: dir: is a directory, expected a file\n",
   },
   {
     name: "diff on a path through a regular file",
