@@ -230,15 +230,19 @@ function walkSchemas(
 ): { out: Change[]; tooDeep?: string } {
   if (jsonEqual(a, b)) return { out: [] };
   const root = `/${dir}Schema`;
-  const walk = new SchemaDiff(server, name, dir, a, b, shared);
+  let walk: SchemaDiff | undefined;
   try {
+    walk = new SchemaDiff(server, name, dir, a, b, shared);
     walk.compare(a, b, { ptrA: root, ptrB: root, label: "" });
     walk.run();
     return { out: walk.out };
   } catch (error) {
+    // Normalisation still recurses on some shapes (e.g. 10,000 nested anyOf): a stack overflow
+    // there is reported as schema-too-deep at the root instead of crashing the run.
+    if (error instanceof RangeError) return { out: walk?.out ?? [], tooDeep: root };
     if (!(error instanceof SchemaTooDeepError)) throw error;
     // A probe's pointer is relative to the probe; fall back to the schema root.
-    return { out: walk.out, tooDeep: error.pointer.startsWith(root) ? error.pointer : root };
+    return { out: walk?.out ?? [], tooDeep: error.pointer.startsWith(root) ? error.pointer : root };
   }
 }
 

@@ -68,3 +68,18 @@ describe("diffTools on 10,000-deep schemas", () => {
     expect(rules).not.toContain("schema-too-deep");
   });
 });
+
+describe("deep unions", () => {
+  it("10,000 nested anyOf never crash the diff: schema-too-deep instead", () => {
+    const nest = (leaf: unknown) => {
+      let schema: unknown = leaf;
+      for (let i = 0; i < 10_000; i++) schema = { anyOf: [schema, { type: "null" }] };
+      return { type: "object", properties: { deep: schema } };
+    };
+    const before = { t: { name: "t", inputSchema: nest({ type: "string" }) } };
+    const after = { t: { name: "t", inputSchema: nest({ type: "integer" }) } };
+    const changes = diffTools("s", before, after);
+    expect(changes.map((c) => c.rule)).toContain("schema-too-deep");
+    expect(changes.find((c) => c.rule === "schema-too-deep")?.severity).toBe("breaking");
+  }, 240_000);
+});
