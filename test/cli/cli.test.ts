@@ -1,22 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
+import { closedPort } from "../helpers/ports.js";
 
 const corpus = join(repoRoot, "..", "shared", "corpus", "snapshots");
-
-/** A port nothing listens on: bound once, then released. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "mcp-contract-cli-"));
@@ -93,7 +83,7 @@ describe("lock", () => {
     expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
     const lockPath = join(dir, "mcp-contract.lock.json");
     const before = readFileSync(lockPath, "utf8");
-    const port = await freePort();
+    const port = await closedPort();
     writeFileSync(
       join(dir, "mcp-contract.yaml"),
       `servers:\n  crm:\n    url: http://127.0.0.1:${port}/mcp\n`,

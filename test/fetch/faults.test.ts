@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_TOOLS, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TOOLS } from "../../fixtures/servers/fixture-server.mjs";
 import { FetchError } from "../../src/errors.js";
 import { fetchServer } from "../../src/fetch/index.js";
-import { fetchOptions, httpConfig, stdioFixture } from "./helpers.js";
+import { fetchOptions, httpConfig, stdioFixture, trackedHttpFixtures } from "./helpers.js";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function http(options: Parameters<typeof startHttpFixture>[0] = {}) {
-  const fixture = await startHttpFixture(options);
-  closers.push(fixture.close);
-  return fixture;
-}
+const http = trackedHttpFixtures();
 
 async function failure(promise: Promise<unknown>): Promise<FetchError> {
   const error = await promise.then(

@@ -1,29 +1,11 @@
-import { type AddressInfo, createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_TOOLS, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TOOLS } from "../../fixtures/servers/fixture-server.mjs";
 import { FetchError } from "../../src/errors.js";
 import { fetchServer, fetchServers } from "../../src/fetch/index.js";
-import { fetchOptions, httpConfig, stdioFixture } from "./helpers.js";
+import { closedPort } from "../helpers/ports.js";
+import { fetchOptions, httpConfig, stdioFixture, trackedHttpFixtures } from "./helpers.js";
 
-/** A port nothing listens on: bind an ephemeral one, then release it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function http(options: Parameters<typeof startHttpFixture>[0] = {}) {
-  const fixture = await startHttpFixture(options);
-  closers.push(fixture.close);
-  return fixture;
-}
+const http = trackedHttpFixtures();
 
 describe("fetchServer over stdio", () => {
   it("returns every tool raw, in the server's order, with serverInfo and protocol version", async () => {

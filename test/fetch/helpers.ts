@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import type { FixtureOptions } from "../../fixtures/servers/fixture-server.mjs";
+import { afterEach } from "vitest";
+import { type FixtureOptions, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 import type { HttpServerConfig, StdioServerConfig } from "../../src/config/types.js";
 import type { FetchOptions } from "../../src/fetch/index.js";
 
@@ -33,4 +34,20 @@ export function stdioFixture(
 /** An HTTP config for `url`. */
 export function httpConfig(url: string, extra: Partial<HttpServerConfig> = {}): HttpServerConfig {
   return { kind: "http", url, transport: "auto", headers: {}, ...extra };
+}
+
+/**
+ * Starts HTTP fixture servers that close after each test. Call once at a test
+ * file's top level; it registers the afterEach that closes them.
+ */
+export function trackedHttpFixtures(): (options?: FixtureOptions) => ReturnType<typeof startHttpFixture> {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((close) => close()));
+  });
+  return async (options = {}) => {
+    const fixture = await startHttpFixture(options);
+    closers.push(fixture.close);
+    return fixture;
+  };
 }
