@@ -84,12 +84,29 @@ function makeTransport(
   const authProvider = auth.oauth ? oauthProvider(auth, ctx) : undefined;
   const common = {
     requestInit: { headers: auth.headers },
-    fetch: fetchImpl,
+    fetch: kind === "sse" ? fetchImpl : withoutStandaloneStream(fetchImpl),
     ...(authProvider ? { authProvider } : {}),
   };
   return kind === "sse"
     ? new SSEClientTransport(url, common)
     : new StreamableHTTPClientTransport(url, common);
+}
+
+/**
+ * Answers the Streamable HTTP client's optional standalone GET stream with 405
+ * without sending it: a one-shot tools/list needs no server-initiated messages,
+ * and opening the stream costs a request (and, on servers that hold it open, a
+ * connection) per server. Resumption GETs (with Last-Event-ID) still go out.
+ */
+function withoutStandaloneStream(
+  fetchImpl: ReturnType<typeof retryingFetch>,
+): ReturnType<typeof retryingFetch> {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (init?.method === "GET" && !headers.has("last-event-id"))
+      return Promise.resolve(new Response(null, { status: 405, statusText: "Method Not Allowed" }));
+    return fetchImpl(input, init);
+  };
 }
 
 function oauthProvider(auth: ResolvedHttpAuth, ctx: FetchContext): OAuthClientProvider {

@@ -116,36 +116,52 @@ function schemaCompileError(schema: Record<string, unknown>): string | undefined
   try {
     if (dialect !== "" && ajv.getSchema(dialect) === undefined) return `unknown $schema dialect ${dialect}`;
     if (!ajv.validateSchema(schema)) return ajv.errorsText(ajv.errors, { dataVar: "schema" });
-    const bad = badPattern(schema);
-    if (bad !== undefined) return `invalid pattern ${JSON.stringify(bad)}`;
-    if (JSON.stringify(schema).includes('"$ref"')) ajv.compile(schema);
+    const scan = scanSchema(schema);
+    if (scan.badPattern !== undefined) return `invalid pattern ${JSON.stringify(scan.badPattern)}`;
+    if (scan.hasRef) ajv.compile(schema);
     return undefined;
   } catch (error) {
     return (error as Error).message.split("\n")[0];
   }
 }
 
-/** The first `pattern` that is not a valid Unicode regular expression. */
-function badPattern(node: unknown): string | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const bad = badPattern(item);
-      if (bad !== undefined) return bad;
+/** What one walk over a schema found: a bad `pattern` (if any), and whether any `$ref` occurs. */
+interface SchemaScan {
+  badPattern?: string;
+  hasRef: boolean;
+}
+
+/**
+ * One walk instead of a `JSON.stringify` for `$ref` plus a second walk for
+ * patterns: this runs on every tool of every fetch.
+ */
+function scanSchema(root: unknown): SchemaScan {
+  const scan: SchemaScan = { hasRef: false };
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === "object" && item !== null) stack.push(item);
+      continue;
     }
-    return undefined;
-  }
-  if (!isRecord(node)) return undefined;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "pattern" && typeof value === "string") {
-      try {
-        new RegExp(value, "u");
-      } catch {
-        return value;
-      }
-    } else {
-      const bad = badPattern(value);
-      if (bad !== undefined) return bad;
+    if (!isRecord(node)) continue;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      const value = node[key];
+      if (key === "$ref") scan.hasRef = true;
+      if (key === "pattern" && typeof value === "string") {
+        if (scan.badPattern === undefined && !isUnicodeRegex(value)) scan.badPattern = value;
+      } else if (typeof value === "object" && value !== null) stack.push(value);
     }
   }
-  return undefined;
+  return scan;
+}
+
+function isUnicodeRegex(source: string): boolean {
+  try {
+    new RegExp(source, "u");
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -40,6 +40,13 @@ describe("fetchServer over Streamable HTTP", () => {
     expect(snapshot.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
+  it("sends no standalone GET stream: a one-shot listing needs no server-initiated messages", async () => {
+    const fixture = await http();
+    await fetchServer("crm", httpConfig(fixture.url, { transport: "streamable-http" }), fetchOptions());
+    // server/discover probe, initialize, notifications/initialized, tools/list; no GET.
+    expect(fixture.stats.methods).toEqual(["POST", "POST", "POST", "POST"]);
+  });
+
   it("a server that shuffles its tools gives the same set", async () => {
     const fixture = await http({ shuffle: true, generate: 30 });
     const config = httpConfig(fixture.url);
