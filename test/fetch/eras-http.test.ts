@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { startV2Http, type V2FixtureOptions } from "../../fixtures/servers/v2-server.mjs";
+import type { Lockfile } from "../../src/lockfile/format.js";
 import { runCli } from "../helpers/cli.js";
 
 const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));
@@ -26,7 +27,7 @@ const TOOLS = [
 ];
 
 /** Locks `servers` (YAML lines under `servers:`) in a fresh directory; returns the lockfile. */
-async function lock(servers: string): Promise<{ code: number | null; stderr: string; lock: any }> {
+async function lock(servers: string): Promise<{ code: number | null; stderr: string; lock?: Lockfile }> {
   const dir = mkdtempSync(join(tmpdir(), "mcp-contract-eras-http-"));
   writeFileSync(join(dir, "mcp-contract.yaml"), `servers:\n${servers}`);
   const result = await runCli(["lock"], { cwd: dir });
@@ -51,8 +52,8 @@ describe("protocol 2026-07-28 over Streamable HTTP", () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("fetched over-http: 3 tools\nfetched over-stdio: 3 tools\n");
-    const overHttp = result.lock.servers["over-http"];
-    const overStdio = result.lock.servers["over-stdio"];
+    const overHttp = result.lock!.servers["over-http"]!;
+    const overStdio = result.lock!.servers["over-stdio"]!;
     expect(overHttp.protocolVersion).toBe("2026-07-28");
     expect(overStdio.protocolVersion).toBe("2026-07-28");
     expect(overHttp.serverInfo).toEqual({ name: "v2-fixture", version: "2.0.0" });
@@ -72,8 +73,8 @@ describe("protocol 2026-07-28 over Streamable HTTP", () => {
       `  strict:\n    url: ${http.url}\n    transport: streamable-http\n  auto:\n    url: ${http.url}\n    transport: auto\n`,
     );
     expect(result.code).toBe(0);
-    expect(result.lock.servers.strict.protocolVersion).toBe("2026-07-28");
-    expect(result.lock.servers.auto.protocolVersion).toBe("2026-07-28");
-    expect(result.lock.servers.strict.hash).toBe(result.lock.servers.auto.hash);
+    expect(result.lock!.servers.strict!.protocolVersion).toBe("2026-07-28");
+    expect(result.lock!.servers.auto!.protocolVersion).toBe("2026-07-28");
+    expect(result.lock!.servers.strict!.hash).toBe(result.lock!.servers.auto!.hash);
   });
 });
