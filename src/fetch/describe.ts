@@ -21,7 +21,27 @@ const NETWORK_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
   "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/**
+ * TLS verification failures (a subset of the network codes). Each has its own
+ * message and is never retried: the server would present the same certificate.
+ */
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
@@ -46,6 +66,33 @@ export function networkCode(error: unknown): string | undefined {
     if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
   }
   return undefined;
+}
+
+/** The first TLS certificate verification code in the chain, e.g. `SELF_SIGNED_CERT_IN_CHAIN`. */
+export function tlsCode(error: unknown): string | undefined {
+  for (const item of causeChain(error)) {
+    const code = (item as { code?: unknown }).code;
+    if (typeof code === "string" && TLS_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * What to tell the user about a certificate `where` presented that failed
+ * verification with `code`. `extraCa` is `NODE_EXTRA_CA_CERTS`, if set.
+ */
+export function describeTlsFailure(where: string, code: string, extraCa: string | undefined): string {
+  if (code === "CERT_HAS_EXPIRED") return `${where} presented an expired TLS certificate (${code})`;
+  if (code === "CERT_NOT_YET_VALID")
+    return `${where} presented a TLS certificate that is not valid yet (${code}); check the clock`;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `${where} presented a TLS certificate for another host name (${code}); use the host name the certificate names`;
+  }
+  const hint =
+    extraCa === undefined || extraCa === ""
+      ? "if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file"
+      : `NODE_EXTRA_CA_CERTS is ${extraCa}: check that this file holds the CA that signed it`;
+  return `${where} presented a TLS certificate that is not trusted (${code}); ${hint}`;
 }
 
 /** An HTTP status named by an SDK error in the chain. */

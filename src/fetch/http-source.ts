@@ -14,10 +14,18 @@ import {
 } from "@modelcontextprotocol/client";
 import type { HttpServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
-import { causeChain, httpStatus, networkCode } from "./describe.js";
+import { causeChain, describeTlsFailure, httpStatus, networkCode, tlsCode } from "./describe.js";
 import { parseToolsDocument } from "./file.js";
-import { type HttpTrace, type ResolvedHttpAuth, resolveHttpAuth, retryingFetch } from "./http.js";
+import {
+  DEFAULT_RETRY,
+  type FetchFn,
+  type HttpTrace,
+  type ResolvedHttpAuth,
+  resolveHttpAuth,
+  retryingFetch,
+} from "./http.js";
 import { safeUrl } from "./index.js";
+import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionResult } from "./session.js";
 
 /** Statuses on which `auto` falls back from Streamable HTTP to SSE. */
@@ -26,11 +34,20 @@ const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);
 /** Lists the tools of an HTTP server over the configured transport. */
 export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Promise<SessionResult> {
   const trace: HttpTrace = { retries: 0 };
-  ctx.explain = (error) => explainHttp(config, trace, error);
-  const auth = await resolveHttpAuth(config);
-  ctx.secrets.push(...auth.secrets);
-  const fetchImpl = retryingFetch(trace, ctx.signal);
   const url = new URL(config.url);
+  const proxies = proxySettings();
+  const proxy = proxies ? proxyFor(url, proxies) : undefined;
+  ctx.explain = (error) => explainHttp(config, trace, error, proxy);
+  const auth = await resolveHttpAuth(config);
+  ctx.secrets.push(...auth.secrets, ...(proxies?.secrets ?? []));
+  let base: FetchFn = fetch;
+  if (proxies !== undefined) {
+    // Built even when this server's URL is in NO_PROXY: the OAuth servers it names may not be.
+    const proxied = await proxiedFetch(proxies);
+    ctx.closers.add(proxied.close);
+    base = proxied.fetch;
+  }
+  const fetchImpl = retryingFetch(trace, ctx.signal, DEFAULT_RETRY, base);
 
   if (config.transport === "json") {
     const response = await fetchImpl(url, {
@@ -78,7 +95,7 @@ function makeTransport(
   kind: "streamable-http" | "sse",
   url: URL,
   auth: ResolvedHttpAuth,
-  fetchImpl: ReturnType<typeof retryingFetch>,
+  fetchImpl: FetchFn,
   ctx: FetchContext,
 ): Transport {
   const authProvider = auth.oauth ? oauthProvider(auth, ctx) : undefined;
@@ -156,14 +173,32 @@ class HttpStatusError extends Error {
   }
 }
 
-function explainHttp(config: HttpServerConfig, trace: HttpTrace, error: unknown): string | undefined {
+function explainHttp(
+  config: HttpServerConfig,
+  trace: HttpTrace,
+  error: unknown,
+  proxy: ProxySource | undefined,
+): string | undefined {
   const where = safeUrl(config.url);
-  const code = networkCode(error) ?? networkCode(trace.lastError);
-  if (code) {
-    const retried =
-      trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
-    return `cannot connect to ${where} (${code})${retried}`;
+  const through = proxy ? ` through proxy ${proxy.display} from ${proxy.variable}` : "";
+  const retried =
+    trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
+  const tls = tlsCode(error) ?? tlsCode(trace.lastError);
+  if (tls) return describeTlsFailure(`${where}${through}`, tls, process.env.NODE_EXTRA_CA_CERTS);
+  if (proxy) {
+    const refusal = proxyRefusal(error) ?? proxyRefusal(trace.lastError);
+    if (refusal === 407 && proxy.hasCredentials) {
+      return `proxy ${proxy.display} (${proxy.variable}) rejected the credentials (HTTP 407); check the user and password in ${proxy.variable}`;
+    }
+    if (refusal === 407) {
+      return `proxy ${proxy.display} (${proxy.variable}) requires authentication (HTTP 407); put the credentials in ${proxy.variable} (http://user:password@host:port)`;
+    }
+    if (refusal !== undefined) {
+      return `proxy ${proxy.display} (${proxy.variable}) refused to connect to ${where} (HTTP ${refusal})`;
+    }
   }
+  const code = networkCode(error) ?? networkCode(trace.lastError);
+  if (code) return `cannot connect to ${where}${through} (${code})${retried}`;
   if (
     causeChain(error)
       .concat(causeChain(trace.lastError))
@@ -180,12 +215,22 @@ function explainHttp(config: HttpServerConfig, trace: HttpTrace, error: unknown)
     httpStatus(error) ??
     (trace.lastStatus !== undefined && trace.lastStatus >= 400 ? trace.lastStatus : undefined);
   if (status === 401 || status === 403) {
-    return `${where} rejected the credentials (HTTP ${status}); check this server's headers/auth settings`;
+    return `${where} rejected the credentials (HTTP ${status}${through}); check this server's headers/auth settings`;
   }
-  if (status !== undefined && status >= 400) {
-    const retried =
-      trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
-    return `${where} answered HTTP ${status}${retried}`;
+  if (status !== undefined && status >= 400) return `${where} answered HTTP ${status}${retried}${through}`;
+  return undefined;
+}
+
+/**
+ * The status a proxy refused a request with: undici reports a failed CONNECT
+ * as "Proxy response (403) !== 200 when HTTP Tunneling" and a 407 to a
+ * forwarded request as "Proxy Authentication Required (407)".
+ */
+function proxyRefusal(error: unknown): number | undefined {
+  for (const item of causeChain(error)) {
+    if (!(item instanceof Error)) continue;
+    const match = /^Proxy response \((\d{3})\)|^Proxy Authentication Required \((407)\)/.exec(item.message);
+    if (match) return Number(match[1] ?? match[2]);
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { AuthConfig, HttpServerConfig } from "../config/types.js";
-import { networkCode } from "./describe.js";
+import { networkCode, tlsCode } from "./describe.js";
 
 /** Statuses worth retrying: rate limiting and gateway trouble. Never other 4xx. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -40,32 +40,40 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The shape of `fetch` the transports take. */
+export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
 /**
- * Wraps fetch: retries connection errors and 429/502/503/504 with exponential
- * backoff, honouring `Retry-After` (capped at `maxDelayMs`); stops at once when
- * `signal` aborts. Records the last status in `trace`.
+ * Wraps `base` (Node's fetch, or the proxy-aware one): retries connection
+ * errors and 429/502/503/504 with exponential backoff, honouring `Retry-After`
+ * (capped at `maxDelayMs`); stops at once when `signal` aborts. Records the
+ * last status in `trace`.
  */
 export function retryingFetch(
   trace: HttpTrace,
   signal: AbortSignal,
   policy: RetryPolicy = DEFAULT_RETRY,
-): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  base: FetchFn = fetch,
+): FetchFn {
   return async (input, init) => {
     for (let attempt = 0; ; attempt++) {
       const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
       let response: Response | undefined;
       let failure: unknown;
       try {
-        response = await fetch(input, { ...init, signal: requestSignal });
+        response = await base(input, { ...init, signal: requestSignal });
         trace.lastStatus = response.status;
       } catch (error) {
         if (requestSignal.aborted) throw error;
         failure = error;
         trace.lastError = error;
       }
-      // Connection errors with a network code are transient; others (bad port, bad URL) are not.
+      // Connection errors with a network code are transient; others (bad port, bad URL) are not,
+      // nor is a certificate we do not trust: asking again gets the same certificate.
       const retryable =
-        response === undefined ? networkCode(failure) !== undefined : RETRY_STATUSES.has(response.status);
+        response === undefined
+          ? networkCode(failure) !== undefined && tlsCode(failure) === undefined
+          : RETRY_STATUSES.has(response.status);
       if (!retryable || attempt >= policy.retries) {
         if (response !== undefined) return response;
         throw failure;
