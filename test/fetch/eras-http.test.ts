@@ -51,7 +51,12 @@ describe("protocol 2026-07-28 over Streamable HTTP", () => {
       ].join(""),
     );
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe("fetched over-http: 3 tools\nfetched over-stdio: 3 tools\n");
+    // Servers are fetched at once: their progress lines come in the order they finish.
+    expect(result.stderr.split("\n").sort()).toEqual([
+      "",
+      "fetched over-http: 3 tools",
+      "fetched over-stdio: 3 tools",
+    ]);
     const overHttp = result.lock!.servers["over-http"]!;
     const overStdio = result.lock!.servers["over-stdio"]!;
     expect(overHttp.protocolVersion).toBe("2026-07-28");
