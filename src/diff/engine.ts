@@ -7,7 +7,17 @@
  */
 import type { Change, Severity } from "./change.js";
 import type { RuleMeta } from "./rule.js";
-import { isObject, jsonKey, normalize, pointerToken, type SchemaNode } from "./schema.js";
+import {
+  EQUAL,
+  EQUAL_WITH_REF,
+  isObject,
+  jsonEqual,
+  jsonKey,
+  jsonSameness,
+  normalize,
+  pointerToken,
+  type SchemaNode,
+} from "./schema.js";
 
 /**
  * How deep, in JSON Pointer segments below the tool, the diff walks before giving up with
@@ -145,16 +155,35 @@ export class SchemaDiff {
     return String(this.id(raw));
   }
 
-  /** Compares two raw sub-schemas at `at`. Each pair of nodes is compared once (this is what makes recursion end). */
+  /**
+   * Whether two raw sub-schemas are the same schema: equal as JSON, and either free of `$ref`s or
+   * resolved against equal roots. Nothing can differ below such a pair, so no rule needs to see it.
+   */
+  unchanged(rawA: unknown, rawB: unknown): boolean {
+    if (rawA === rawB && this.rootA === this.rootB) return true;
+    const same = jsonSameness(rawA, rawB);
+    if (same === EQUAL) return true;
+    if (same !== EQUAL_WITH_REF) return false;
+    this.rootsEqual ??= jsonEqual(this.rootA, this.rootB);
+    return this.rootsEqual;
+  }
+
+  /** Whether the two roots are equal (then equal `$ref`s resolve to equal targets); computed once. */
+  private rootsEqual: boolean | undefined;
+
+  /**
+   * Compares two raw sub-schemas at `at`. Equal ones are skipped before anything else (a deep
+   * sub-schema that did not change is not "too deep": it is known to be equal). Each pair of nodes
+   * is compared once (this is what makes recursion end).
+   */
   compare(rawA: unknown, rawB: unknown, at: Loc): void {
+    if (this.unchanged(rawA, rawB)) return;
     if (this.baseDepth + segments(at.ptrB) > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError(at.ptrB);
     const a = normalize(rawA, this.rootA);
     const b = normalize(rawB, this.rootB);
     const key = `${this.id(a.identity)}:${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    // Same raw schema object on both sides (shared definitions): nothing can differ.
-    if (rawA === rawB && this.rootA === this.rootB) return;
     // Breadth first: a pair reachable along several paths (recursive `$ref`s) is reported at its shortest one.
     this.queue.push({ a, b, at });
   }

@@ -157,6 +157,8 @@ export function diffTools(
   }
   for (const name of Object.keys(before)) {
     if (!(name in after)) continue;
+    // An unchanged tool (most of them, in a real check) can have no finding.
+    if (jsonEqual(before[name], after[name])) continue;
     out.push(
       ...diffTool(
         server,
@@ -216,7 +218,7 @@ function diffTool(
 }
 
 /**
- * Walks one pair of schemas. Identical schemas are skipped (nothing can differ, and a hostile deep
+ * Walks one pair of schemas. Identical schemas are skipped by `SchemaDiff.compare` (nothing can differ, and a hostile deep
  * schema that did not change must not fail every check). A walk past `MAX_SCHEMA_DEPTH` stops with
  * the changes found above the limit and `tooDeep` set to where it stopped.
  */
@@ -228,7 +230,6 @@ function walkSchemas(
   b: unknown,
   shared: SharedState,
 ): { out: Change[]; tooDeep?: string } {
-  if (jsonEqual(a, b)) return { out: [] };
   const root = `/${dir}Schema`;
   let walk: SchemaDiff | undefined;
   try {

@@ -60,7 +60,72 @@ export function jsonKey(value: unknown): string {
 
 /** Deep equality of JSON values, independent of key order. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  return jsonKey(a) === jsonKey(b);
+  return jsonSameness(a, b, false) !== DIFFERENT;
+}
+
+/** `jsonSameness`: the values differ. */
+export const DIFFERENT = 0;
+/** `jsonSameness`: equal, and no `$ref`-like keyword inside (so equal whatever root they resolve against). */
+export const EQUAL = 1;
+/** `jsonSameness`: equal as JSON, but a `$ref`-like keyword inside may resolve differently against different roots. */
+export const EQUAL_WITH_REF = 2;
+
+/** Keywords whose meaning depends on the root a sub-schema is resolved against. */
+const REF_KEYWORDS = new Set(["$ref", "$dynamicRef", "$recursiveRef"]);
+
+function definedKeys(record: JsonObject): number {
+  let n = 0;
+  for (const key in record) if (Object.hasOwn(record, key) && record[key] !== undefined) n++;
+  return n;
+}
+
+/**
+ * Deep equality of two JSON values as RFC 8785 sees them (key order ignored, `undefined` members
+ * absent), telling apart equal values that contain a `$ref`. It stops at the first difference and
+ * allocates nothing per node, so the walk can ask it of every sub-schema pair before recursing
+ * (comparing canonical texts instead serialised both sides at every level). Iterative, so a
+ * 10,000-deep schema cannot overflow the stack. With `findRefs` false, identical references are
+ * equal at once and the answer is never `EQUAL_WITH_REF`.
+ */
+export function jsonSameness(
+  a: unknown,
+  b: unknown,
+  findRefs = true,
+): typeof DIFFERENT | typeof EQUAL | typeof EQUAL_WITH_REF {
+  const left: unknown[] = [a];
+  const right: unknown[] = [b];
+  let ref = false;
+  while (left.length > 0) {
+    const x = left.pop();
+    const y = right.pop();
+    if (x === y && (!findRefs || typeof x !== "object" || x === null)) continue;
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return DIFFERENT;
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return DIFFERENT;
+      for (let i = 0; i < x.length; i++) {
+        // JSON writes an undefined array item as null.
+        left.push(x[i] === undefined ? null : x[i]);
+        right.push(y[i] === undefined ? null : y[i]);
+      }
+      continue;
+    }
+    if (Array.isArray(y)) return DIFFERENT;
+    const rx = x as JsonObject;
+    const ry = y as JsonObject;
+    let n = 0;
+    for (const key in rx) {
+      if (!Object.hasOwn(rx, key)) continue;
+      const vx = rx[key];
+      if (vx === undefined) continue;
+      if (!Object.hasOwn(ry, key)) return DIFFERENT;
+      if (findRefs && REF_KEYWORDS.has(key)) ref = true;
+      n++;
+      left.push(vx);
+      right.push(ry[key]);
+    }
+    if (definedKeys(ry) !== n) return DIFFERENT;
+  }
+  return ref ? EQUAL_WITH_REF : EQUAL;
 }
 
 /** True for a plain JSON object. */
@@ -232,14 +297,12 @@ function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNod
   if (k.maximum === SAFE_INT_BOUND) delete k.maximum;
   if (k.deprecated === false) delete k.deprecated;
   // Property names are always strings: zod's records emit `propertyNames: {type: "string"}`, which says nothing.
-  if (
-    k.propertyNames === true ||
-    jsonEqual(k.propertyNames, {}) ||
-    jsonEqual(k.propertyNames, { type: "string" })
-  ) {
-    delete k.propertyNames;
-  }
+  if (k.propertyNames !== undefined && saysNothingAboutNames(k.propertyNames)) delete k.propertyNames;
   return { keywords: k, types, nullable, never: false, identity };
+}
+
+function saysNothingAboutNames(schema: unknown): boolean {
+  return schema === true || jsonEqual(schema, {}) || jsonEqual(schema, { type: "string" });
 }
 
 function inferTypes(values: unknown[]): Set<string> | undefined {

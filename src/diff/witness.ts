@@ -5,7 +5,7 @@
  * (a removed parameter the new schema still tolerates) may have none.
  */
 
-import { Validator } from "@cfworker/json-schema";
+import { Validator, validate } from "@cfworker/json-schema";
 import type { Change } from "./change.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
@@ -24,14 +24,45 @@ export class WitnessValidators {
   compile(schema: unknown): ValidateFunction | undefined {
     if (!isObject(schema)) return undefined;
     const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
+    const draft = is2020 ? "2020-12" : "7";
+    const { $schema: _dialect, $id: _id, ...rest } = schema;
+    if (!addressesSchemas(rest)) {
+      // No `$ref`, `$id` or anchor anywhere: the validator never looks anything up, so the URI table
+      // its constructor builds for every sub-schema (half of a witness's cost) is not needed.
+      const lookup = Object.create(null) as Record<string, never>;
+      return (value) => validate(value, rest, draft, lookup, true).valid;
+    }
     try {
-      const { $schema: _dialect, $id: _id, ...rest } = schema;
-      const validator = new Validator(rest as Record<string, unknown>, is2020 ? "2020-12" : "7", true);
+      const validator = new Validator(rest as Record<string, unknown>, draft, true);
       return (value) => validator.validate(value).valid;
     } catch {
       return undefined;
     }
   }
+}
+
+/** Keys that make @cfworker/json-schema resolve or register a schema URI. */
+const ADDRESSING = new Set(["$ref", "$recursiveRef", "$dynamicRef", "$id", "$anchor", "$dynamicAnchor"]);
+
+/**
+ * Whether a schema uses any keyword that the validator's URI table serves (conservatively: such a key
+ * anywhere, even inside data like `default`, or a draft-04 `id` with a string value).
+ */
+function addressesSchemas(schema: unknown): boolean {
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (ADDRESSING.has(key) || (key === "id" && typeof value === "string")) return true;
+      stack.push(value);
+    }
+  }
+  return false;
 }
 
 function deref(schema: unknown, root: unknown): unknown {
@@ -201,11 +232,15 @@ function without(base: unknown, path: readonly (string | number)[]): unknown {
   return clone;
 }
 
-function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[] {
+/**
+ * Argument objects that may tell the schemas apart, most likely first. Lazy: the first one usually
+ * is a witness, and each costs a deep clone of the base arguments.
+ */
+function* candidates(change: Change, oldSchema: unknown, base: unknown): Generator<unknown> {
   const at = locate(change.pointer, oldSchema, oldSchema);
-  if (!at) return [];
+  if (!at) return;
   const { path } = at;
-  const probes: unknown[] = [
+  const probes = (): unknown[] => [
     sample(at.schema, oldSchema),
     "x",
     "",
@@ -223,7 +258,9 @@ function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[
   switch (change.rule) {
     case "required-param-added":
     case "param-became-required":
-      return [without(base, path), base];
+      yield without(base, path);
+      yield base;
+      return;
     case "enum-value-removed":
       values.push(...(Array.isArray(change.before) ? change.before : []));
       break;
@@ -253,12 +290,13 @@ function candidates(change: Change, oldSchema: unknown, base: unknown): unknown[
       break;
     }
     case "additional-properties-restricted":
-      return [setAt(base, [...path.slice(0, -1), "extra_property"], "x", oldSchema, oldSchema)];
+      yield setAt(base, [...path.slice(0, -1), "extra_property"], "x", oldSchema, oldSchema);
+      return;
     default:
       break;
   }
-  values.push(...probes);
-  return values.map((v) => setAt(base, path, v, oldSchema, oldSchema));
+  for (const v of values) yield setAt(base, path, v, oldSchema, oldSchema);
+  for (const v of probes()) yield setAt(base, path, v, oldSchema, oldSchema);
 }
 
 /** Runs a validator; undefined when it cannot decide (a schema whose `$ref`s loop without consuming data overflows the stack). */
@@ -283,10 +321,20 @@ export function attachWitnesses(
   const validB = validators.compile(after);
   if (!validA || !validB) return;
   const base = sample(before, before);
+  // Probes repeat (the sample often is "x" or "", as are two of the fixed probes): each distinct
+  // argument object is validated once per side. Candidates are plain JSON built here, so equal text
+  // means an equal value.
+  const verdicts = new Map<string, [boolean | undefined, boolean | undefined]>();
   for (const change of breaking) {
     for (const candidate of candidates(change, before, base)) {
-      const old = accepts(validA, candidate);
-      const now = old === true ? accepts(validB, candidate) : old;
+      const key = JSON.stringify(candidate);
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        const accepted = accepts(validA, candidate);
+        verdict = [accepted, accepted === true ? accepts(validB, candidate) : accepted];
+        verdicts.set(key, verdict);
+      }
+      const [old, now] = verdict;
       // A validator that cannot decide once (a `$ref` loop that consumes no data) will not decide later either.
       if (old === undefined || now === undefined) return;
       if (old && !now) {

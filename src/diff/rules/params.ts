@@ -192,9 +192,11 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
 
   for (const name of Object.keys(pa)) {
     if (!(name in pb)) continue;
-    const loc = child(at, ["properties", name], propLabel(at.label, name));
     const wasReq = ra.has(name);
     const isReq = rb.has(name);
+    // The common case: an untouched parameter. Skipped before its location is even built.
+    if (wasReq === isReq && d.unchanged(pa[name], pb[name])) continue;
+    const loc = child(at, ["properties", name], propLabel(at.label, name));
     if (!wasReq && isReq) {
       if (d.dir === "input") {
         d.emit(paramRules["param-became-required"], loc, `Parameter \`${loc.label}\` became required.`);
