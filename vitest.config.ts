@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ["test/global-setup.ts"],
+    // The CLI tests' `check --offline` runs cache results: in a directory of this run, not the user's.
+    env: { MCP_CONTRACT_CACHE_DIR: join(tmpdir(), `mcp-contract-test-cache-${process.pid}`) },
   },
 });

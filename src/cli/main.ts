@@ -107,6 +107,10 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       ),
   )
     .option("--offline", "no network: check templates against the lockfile only")
+    .option(
+      "--no-cache",
+      "with --offline: do not read or write the result cache (also MCP_CONTRACT_NO_CACHE=1)",
+    )
     .option("--shard <K/N>", "fetch and check only every Nth server, starting at the Kth (for a CI matrix)");
   reportOptions(checkCommand).action(async (options, command: Command) => {
     const { runCheck } = await import("./commands/check.js");

@@ -125,7 +125,9 @@ export async function writeReport(
   // Rule metadata pulls in every rule family (and fetch's): load it only for SARIF, keeping --offline light.
   const rules = specs.some((s) => s.format === "sarif") ? (await import("../rules.js")).RULES : {};
   let lockfileText: string | undefined;
-  if (lockfile) lockfileText = await readFile(lockfile, "utf8").catch(() => undefined);
+  // Only SARIF and GitHub annotations point at lockfile lines: other formats skip reading it again.
+  if (lockfile && specs.some((s) => s.format === "sarif" || s.format === "github"))
+    lockfileText = await readFile(lockfile, "utf8").catch(() => undefined);
   for (const spec of specs) {
     const text = formatReport(report, spec.format, {
       color: spec.format === "text" && spec.output === undefined && useColor(io),

@@ -2,7 +2,7 @@
  * Shared by `lock` and `check`: load the config, pick the servers, fetch them
  * with progress on stderr, and lock what came back.
  */
-import { loadConfig } from "../config/load.js";
+import { loadConfig, type ParsedConfigStore } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../diff/change.js";
 import { UsageError } from "../errors.js";
@@ -28,8 +28,14 @@ export interface FetchCommandOptions {
 export async function loadCommandConfig(
   options: { config?: string },
   io: CommandIO,
+  parsed?: ParsedConfigStore,
 ): Promise<ResolvedConfig> {
-  const config = await loadConfig({ configPath: options.config, cwd: io.cwd, env: io.env });
+  const config = await loadConfig({
+    configPath: options.config,
+    cwd: io.cwd,
+    env: io.env,
+    ...(parsed && { parsed }),
+  });
   registerSecrets(config.secrets);
   return config;
 }

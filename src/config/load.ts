@@ -36,6 +36,18 @@ export interface LoadConfigOptions {
   configPath?: string;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * A store of parsed config documents by file text (the offline pre-commit
+   * path passes its result cache, so an unchanged YAML config skips the YAML
+   * parser). Only documents that parsed without error are stored.
+   */
+  parsed?: ParsedConfigStore;
+}
+
+/** Parsed config documents keyed by path and text; `get` returns undefined on a miss. */
+export interface ParsedConfigStore {
+  get(path: string, text: string): unknown;
+  set(path: string, text: string, data: unknown): void;
 }
 
 /** Finds, reads and resolves the config. Throws ConfigError with the file and JSON path of any problem. */
@@ -57,7 +69,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     if (code === "ENOENT") throw new ConfigError(`${path}: config file not found`);
     throw new ConfigError(`${path}: cannot read config file (${code ?? (error as Error).message})`);
   }
-  return resolveConfig(await parseConfigText(text, path), path, options.env);
+  let data = options.parsed?.get(path, text);
+  if (data === undefined) {
+    data = await parseConfigText(text, path);
+    options.parsed?.set(path, text, data);
+  }
+  return resolveConfig(data, path, options.env);
 }
 
 /** Parses YAML or JSON config text (by extension; other names read as YAML, a superset of JSON). Errors carry file:line:column. */

@@ -4,7 +4,8 @@
  * them in step); the check here is hand-written so the offline pre-commit path
  * need not load ajv.
  */
-import { type ParseError, parse as parseTolerant, printParseErrorCode } from "jsonc-parser";
+import { createRequire } from "node:module";
+import type { ParseError } from "jsonc-parser";
 import { LockfileError } from "../errors.js";
 import { LOCKFILE_VERSION, type Lockfile } from "./format.js";
 
@@ -61,7 +62,11 @@ export function parseJson(
   try {
     return JSON.parse(text);
   } catch {
-    // V8's messages carry a position only sometimes; jsonc-parser always reports one.
+    // V8's messages carry a position only sometimes; jsonc-parser always reports one. Loaded only
+    // here, on an error, so reading a valid lockfile or config never pays for it.
+    const { parse: parseTolerant, printParseErrorCode } = createRequire(import.meta.url)(
+      "jsonc-parser",
+    ) as typeof import("jsonc-parser");
     const errors: ParseError[] = [];
     parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
@@ -69,7 +74,7 @@ export function parseJson(
     const before = text.slice(0, offset);
     const line = before.split("\n").length;
     const column = offset - before.lastIndexOf("\n");
-    const reason = first ? describeParseError(first.error) : "not valid JSON";
+    const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
     throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`);
   }
 }
@@ -78,9 +83,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describeParseError(code: ParseError["error"]): string {
+function describeParseError(code: string): string {
   // "PropertyNameExpected" -> "property name expected"
-  return printParseErrorCode(code)
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase();
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }

@@ -29,6 +29,11 @@ export interface TemplateSource {
    * block gets its tool from the template that includes it, so it is not flagged.
    */
   partial?: boolean;
+  /**
+   * Its references when already known (from `extractReferences` of this very
+   * source, e.g. kept in a cache); absent means they are extracted here.
+   */
+  references?: readonly TemplateReference[];
 }
 
 /** What `checkTemplates` needs. */
@@ -70,7 +75,7 @@ export function checkTemplates(input: CheckTemplatesInput): Change[] {
   const changes = (input.changes ?? []).filter((c) => !c.rule.startsWith("template-"));
   const findings: Change[] = [];
   for (const template of input.templates) {
-    const { references } = extractReferences(template.source, template.file);
+    const references = template.references ?? extractReferences(template.source, template.file).references;
     const checker = new TemplateChecker(current, previous, changes, template);
     findings.push(...checker.run(references));
   }

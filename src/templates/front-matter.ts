@@ -3,8 +3,13 @@
  * Handlebars sees the template, replaced by a Handlebars comment spanning the
  * same lines, so every line and column the AST reports stays the file's own and
  * rendering outputs nothing for it.
+ *
+ * The common shapes (`tools: [a, b]` on one line, or a block list of plain
+ * names) are read by a small exact parser; anything else goes to the `yaml`
+ * package, loaded only then. test/templates/front-matter.test.ts proves both
+ * give the same result on every fixture and on a battery of edge cases.
  */
-import { isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { createRequire } from "node:module";
 import { TemplateError } from "../errors.js";
 import type { ToolReference } from "./types.js";
 
@@ -29,10 +34,68 @@ export function splitFrontMatter(source: string, file: string): SplitTemplate {
   const body =
     (block.endsWith("\n") ? `{{!--${"\n".repeat(newlines - 1)}--}}\n` : `{{!--${"\n".repeat(newlines)}--}}`) +
     source.slice(block.length);
-  return { tools: readTools(yamlText, file), body };
+  return { tools: readSimpleTools(yamlText, file) ?? readToolsWithYaml(yamlText, file), body };
 }
 
-function readTools(yamlText: string, file: string): ToolReference[] {
+// A plain YAML scalar that is certainly a string: no indicator characters, not a number, bool or null.
+const PLAIN_NAME = /^[A-Za-z_][\w./-]*$/;
+const NOT_A_STRING = /^(?:true|false|null|True|False|TRUE|FALSE|Null|NULL)$/;
+const FLOW_LINE = /^tools:[ ]*\[([^\][{}#"'\r\n]*)\][ ]*$/;
+const BLOCK_ITEM = /^([ ]*)-[ ]+([^ \r\n]+)[ ]*$/;
+
+/**
+ * The front matter's tools when it has one of the common shapes, exactly as
+ * `readToolsWithYaml` would return them; undefined for anything else (then the
+ * YAML parser decides). Locations: the YAML text starts on the file's line 2.
+ */
+export function readSimpleTools(yamlText: string, file: string): ToolReference[] | undefined {
+  const name = (value: string, line: number, column: number): ToolReference | undefined =>
+    PLAIN_NAME.test(value) && !NOT_A_STRING.test(value)
+      ? { kind: "tool", form: "front-matter", name: value, location: { file, line, column } }
+      : undefined;
+  const lines = yamlText.split("\n");
+  const flow = lines.length === 1 ? FLOW_LINE.exec(lines[0]!) : null;
+  if (flow) {
+    const inner = flow[1]!;
+    const start = lines[0]!.indexOf("[") + 1;
+    if (inner.trim() === "") return [];
+    const tools: ToolReference[] = [];
+    let offset = 0;
+    for (const part of inner.split(",")) {
+      const value = part.trim();
+      const ref = name(value, 2, start + offset + part.indexOf(value) + 1);
+      if (ref === undefined) return undefined;
+      tools.push(ref);
+      offset += part.length + 1;
+    }
+    return tools;
+  }
+  // `tools:` then one `- name` per line, all at the same indentation.
+  if (lines.length < 2 || !/^tools:[ ]*$/.test(lines[0]!)) return undefined;
+  const tools: ToolReference[] = [];
+  let indent: string | undefined;
+  for (const [i, line] of lines.slice(1).entries()) {
+    const item = BLOCK_ITEM.exec(line);
+    if (!item || (indent !== undefined && item[1] !== indent)) return undefined;
+    indent = item[1]!;
+    const ref = name(
+      item[2]!,
+      i + 3,
+      line.indexOf("-") + 1 + line.slice(line.indexOf("-") + 1).search(/\S/) + 1,
+    );
+    if (ref === undefined) return undefined;
+    tools.push(ref);
+  }
+  return tools;
+}
+
+type Yaml = typeof import("yaml");
+let yaml: Yaml | undefined;
+
+/** The front matter's `tools`, read by the `yaml` package (any YAML; errors as `file:line: ...`). */
+export function readToolsWithYaml(yamlText: string, file: string): ToolReference[] {
+  yaml ??= createRequire(import.meta.url)("yaml") as Yaml;
+  const { isScalar, isSeq, LineCounter, parseDocument } = yaml;
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
   // The YAML text starts on the file's second line, right after the opening fence.

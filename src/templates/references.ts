@@ -6,7 +6,7 @@
 import type { SourceLocation } from "../diff/change.js";
 import { TemplateError } from "../errors.js";
 import { splitFrontMatter } from "./front-matter.js";
-import { Handlebars } from "./handlebars.js";
+import { handlebars } from "./handlebars.js";
 import { scanProse, type TextPiece } from "./prose.js";
 import type { TemplateReference, TemplateReferences } from "./types.js";
 
@@ -157,7 +157,7 @@ export function extractReferences(source: string, file: string): TemplateReferen
 /** `Handlebars.parse`, its errors turned into `file:line: message`. */
 export function parseTemplate(body: string, file: string): hbs.AST.Program {
   try {
-    return Handlebars.parse(body);
+    return handlebars().parse(body);
   } catch (error) {
     throw templateSyntaxError(error, file);
   }

@@ -9,7 +9,7 @@ import { TemplateError } from "../errors.js";
 import type { Lockfile } from "../lockfile/format.js";
 import { paramNames, properties, requiredParams, ToolCatalog } from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
-import { Handlebars } from "./handlebars.js";
+import { handlebars } from "./handlebars.js";
 import { parseTemplate, templateSyntaxError } from "./references.js";
 
 /** One parameter as templates see it. Renders as its name. */
@@ -116,7 +116,7 @@ export function renderTemplate(
   const file = options.file ?? "<template>";
   const tools = toolsView(lock);
   const catalog = new ToolCatalog(lock);
-  const hbs = Handlebars.create();
+  const hbs = handlebars().create();
 
   const fail = (options: HelperOptions, message: string): never => {
     const loc = (options as HelperOptions & { loc?: hbs.AST.SourceLocation }).loc;

@@ -7,7 +7,8 @@
  * and without loading the MCP SDK.
  */
 
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { openCache, parsedConfigStore, type ResultCache, sha256 } from "../../cache/index.js";
 import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
 import { LockfileError, UsageError } from "../../errors.js";
@@ -15,22 +16,26 @@ import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
-import { verifyLockfile } from "../../lockfile/verify.js";
 import { inShard, parseShard, selectShard } from "../../report/shard.js";
-import { checkTemplates } from "../../templates/check.js";
-import { readCommittedLockfile, readTemplateFiles } from "../../templates/io.js";
+import { checkTemplates, type TemplateSource } from "../../templates/check.js";
+import { extractReferences } from "../../templates/references.js";
+import type { TemplateReference } from "../../templates/types.js";
 import type { CommandIO } from "../io.js";
 import { acknowledgementsPath, finishReport, type ReportCommandOptions } from "../report-output.js";
 import { type FetchCommandOptions, fetchAndLock, loadCommandConfig, selectServers } from "../servers.js";
+import { lockfileMayDifferFromHead, readCommittedLockfile, readTemplateFiles } from "../templates-io.js";
 
 export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions {
   offline?: boolean;
   /** `K/N`: only every Nth server, starting at the Kth. */
   shard?: string;
+  /** False (`--no-cache`): compute everything, read and write no cache. */
+  cache?: boolean;
 }
 
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
-  const config = await loadCommandConfig(options, io);
+  const cache = options.offline ? openCache(options, io.cwd, io.env) : undefined;
+  const config = await loadCommandConfig(options, io, cache && parsedConfigStore(cache));
   let servers = selectServers(config, options.server);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (typeof shard === "string") throw new UsageError(`--shard ${options.shard}: ${shard}`);
@@ -38,14 +43,15 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     const names = new Set(selectShard(Object.keys(servers), shard));
     servers = Object.fromEntries(Object.entries(servers).filter(([name]) => names.has(name)));
   }
-  const lock = await readLockfileIfExists(config.lockfile);
-  if (!lock) {
-    throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` and commit it`);
-  }
-  // A hand-edited lockfile is reported before anything is compared against it.
-  const changes: Change[] = verifyLockfile(lock, config.lockfile);
   let failures: { server: string; message: string }[] = [];
-  if (!options.offline) {
+  let changes: Change[];
+  if (options.offline) {
+    changes = await offlineChanges(config, io, cache);
+  } else {
+    const lock = await readLockfileIfExists(config.lockfile);
+    if (!lock) throw noLockfile(config.lockfile);
+    // A hand-edited lockfile is reported before anything is compared against it.
+    changes = (await import("../../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
     const fetched = await fetchAndLock(config, servers, options, io);
     if (io.signal.aborted) return 130;
     failures = fetched.failures;
@@ -64,10 +70,9 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     // Templates must match the live servers; a server not fetched keeps its locked tools.
     const current: Lockfile = { ...lock, servers: { ...lock.servers, ...after.servers } };
     changes.push(...(await import("../../poisoning/index.js")).scanLockfile(current));
-    changes.push(...(await checkConfigTemplates(config, io, { lock: current, previousLock: lock, changes })));
-  } else {
-    changes.push(...(await checkConfigTemplates(config, io, await offlineHistory(config.lockfile, lock))));
-    changes.push(...(await import("../../poisoning/index.js")).scanLockfile(lock));
+    const { templates } = await readTemplateFiles(config, io.cwd);
+    if (templates.length > 0)
+      changes.push(...checkTemplates({ templates, lock: current, previousLock: lock, changes }));
   }
   for (const failure of failures) io.stderr(`mcp-contract: ${failure.message}\n`);
   // A shard reports only its own servers' findings (and shard 1 the server-less ones), so merge counts each once.
@@ -88,15 +93,106 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   );
 }
 
-/** Reads the config's templates and checks them; no templates, no findings. */
-async function checkConfigTemplates(
+function noLockfile(path: string): UsageError {
+  return new UsageError(`${path}: no lockfile yet; run \`mcp-contract lock\` and commit it`);
+}
+
+/**
+ * The offline check (the pre-commit hook): the lockfile's integrity, its
+ * templates against it (history: the lockfile at git HEAD) and the poisoning
+ * scan. Results of the pure steps are cached by the sha256 of their inputs, so
+ * a commit that changes nothing they read costs hashing and one lookup: no
+ * lockfile parse, no Handlebars, no YAML. A cached answer is the one a cold run
+ * gives (test/cli/offline-cache.test.ts compares whole reports).
+ */
+async function offlineChanges(
   config: ResolvedConfig,
   io: CommandIO,
-  against: { lock: Lockfile; previousLock?: Lockfile; changes?: readonly Change[] },
+  cache: ResultCache | undefined,
 ): Promise<Change[]> {
-  const { templates } = await readTemplateFiles(config, io.cwd);
-  if (templates.length === 0) return [];
-  return checkTemplates({ templates, ...against });
+  // Ask git first: it runs while the files are read and hashed.
+  const mayDiffer = lockfileMayDifferFromHead(config.lockfile);
+  let lockBytes: Buffer;
+  try {
+    lockBytes = readFileSync(config.lockfile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLockfile(config.lockfile);
+    // Other read errors (a directory, no permission): the lockfile reader's own message.
+    await readLockfileIfExists(config.lockfile);
+    throw error;
+  }
+  // Hash the bytes; decode them only when something must be computed.
+  let decoded: string | undefined;
+  const lockText = (): string => (decoded ??= lockBytes.toString("utf8"));
+  let read: { files: Awaited<ReturnType<typeof readTemplateFiles>> } | { error: unknown };
+  try {
+    read = { files: await readTemplateFiles(config, io.cwd) };
+  } catch (error) {
+    read = { error };
+  }
+  if ("error" in read) {
+    // As without a cache: a broken lockfile is reported before an unreadable template.
+    parseLockfile(lockText(), config.lockfile);
+    throw read.error;
+  }
+  const { templates } = read.files;
+  const history = (await mayDiffer) ? await readCommittedLockfile(config.lockfile, lockText()) : undefined;
+  const lockHash = sha256(lockBytes);
+  const sourceHashes = templates.map((t) => sha256(t.source));
+  // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
+  // lockfile, and each template's name, kind and text.
+  const runKey = cache?.key(
+    "offline-check",
+    config.lockfile,
+    lockHash,
+    history === undefined ? "" : sha256(history),
+    ...templates.flatMap((t, i) => [t.file, t.partial ? "partial" : "template", sourceHashes[i]!]),
+  );
+  if (cache && runKey) {
+    const hit = cache.get<Change[]>("offline-check", runKey);
+    if (Array.isArray(hit)) return hit;
+  }
+  const lock = parseLockfile(lockText(), config.lockfile);
+  // The lockfile alone decides its integrity and poisoning findings.
+  const lockKey = cache?.key("lockfile-findings", config.lockfile, lockHash);
+  let lockFindings = lockKey
+    ? cache?.get<{ verify: Change[]; poisoning: Change[] }>("lockfile", lockKey)
+    : undefined;
+  if (!Array.isArray(lockFindings?.verify) || !Array.isArray(lockFindings?.poisoning)) {
+    lockFindings = {
+      verify: (await import("../../lockfile/verify.js")).verifyLockfile(lock, config.lockfile),
+      poisoning: (await import("../../poisoning/index.js")).scanLockfile(lock),
+    };
+    if (cache && lockKey) cache.set("lockfile", lockKey, lockFindings);
+  }
+  const changes: Change[] = [...lockFindings.verify];
+  if (templates.length > 0) {
+    const against = await offlineHistory(config.lockfile, lock, history);
+    const sources: TemplateSource[] = templates.map((t, i) => ({
+      ...t,
+      references: cachedReferences(cache, t, sourceHashes[i]!),
+    }));
+    changes.push(...checkTemplates({ templates: sources, ...against }));
+  }
+  changes.push(...lockFindings.poisoning);
+  if (cache && runKey) cache.set("offline-check", runKey, changes);
+  return changes;
+}
+
+/** A template's references, from the cache when this file name and text were seen before. */
+function cachedReferences(
+  cache: ResultCache | undefined,
+  template: TemplateSource,
+  sourceHash: string,
+): readonly TemplateReference[] {
+  const key = cache?.key("references", template.file, sourceHash);
+  if (cache && key) {
+    const hit = cache.get<TemplateReference[]>("references", key);
+    if (Array.isArray(hit)) return hit;
+  }
+  const { references } = extractReferences(template.source, template.file);
+  if (cache && key) cache.set("references", key, references);
+  return references;
 }
 
 /**
@@ -107,8 +203,8 @@ async function checkConfigTemplates(
 async function offlineHistory(
   lockfilePath: string,
   lock: Lockfile,
+  committed: string | undefined,
 ): Promise<{ lock: Lockfile; previousLock?: Lockfile; changes?: Change[] }> {
-  const committed = await readCommittedLockfile(lockfilePath, await readFile(lockfilePath, "utf8"));
   if (committed === undefined) return { lock };
   let previousLock: Lockfile;
   try {
