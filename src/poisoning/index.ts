@@ -4,5 +4,5 @@
  * destructive tools that claim to be safe, remote `$ref`s).
  */
 export { poisoningRules } from "./rules.js";
-export { type ServerTools, scanLockfile, scanTools } from "./scan.js";
+export { type ScanMemo, type ServerTools, scanLockfile, scanTools } from "./scan.js";
 export { findInvisible, skeleton } from "./unicode.js";

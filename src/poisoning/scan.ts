@@ -13,14 +13,35 @@ import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } f
 /** Tool definitions keyed by server name, then tool name (as in a lockfile). */
 export type ServerTools = Record<string, Record<string, ToolDefinition>>;
 
+/**
+ * Per-server results of an earlier scan, so unchanged servers are not read
+ * again (the CLI keeps them in its cache). A server's findings depend on its
+ * name, its tools and which servers offer each tool name (shadowing); the
+ * caller keys them by all three. Not consulted for confusable names, which
+ * compare every server's tools.
+ */
+export interface ScanMemo {
+  /** The findings `set` stored for this server's current tools, or undefined. */
+  get(server: string): Change[] | undefined;
+  set(server: string, findings: Change[]): void;
+}
+
 /** Scans every tool of every server; returns warnings sorted with `compareChanges`. */
-export function scanTools(servers: ServerTools): Change[] {
+export function scanTools(servers: ServerTools, memo?: ScanMemo): Change[] {
   const out: Change[] = [];
   const owners = toolOwners(servers);
   for (const [server, tools] of Object.entries(servers)) {
-    for (const [name, tool] of Object.entries(tools)) {
-      scanTool(server, name, tool, owners, out);
+    const known = memo?.get(server);
+    if (known) {
+      out.push(...known);
+      continue;
     }
+    const found: Change[] = [];
+    for (const [name, tool] of Object.entries(tools)) {
+      scanTool(server, name, tool, owners, found);
+    }
+    memo?.set(server, found);
+    out.push(...found);
   }
   confusableNames(servers, out);
   return out.sort(compareChanges);
@@ -290,10 +311,10 @@ function confusableNames(servers: ServerTools, out: Change[]): void {
 }
 
 /** Scans every tool of every server in a lockfile (the definitions exactly as locked). */
-export function scanLockfile(lock: Lockfile): Change[] {
+export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
   const servers: ServerTools = {};
   for (const [server, entry] of Object.entries(lock.servers)) {
     servers[server] = Object.fromEntries(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
   }
-  return scanTools(servers);
+  return scanTools(servers, memo);
 }

@@ -12,13 +12,11 @@ import { openCache, parsedConfigStore, type ResultCache, sha256 } from "../../ca
 import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
 import { LockfileError, UsageError } from "../../errors.js";
-import { emptyLockfile } from "../../lockfile/build.js";
 import type { Lockfile } from "../../lockfile/format.js";
-import { readLockfileIfExists } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
+import type { ScanMemo } from "../../poisoning/scan.js";
 import { inShard, parseShard, selectShard } from "../../report/shard.js";
-import { checkTemplates, type TemplateSource } from "../../templates/check.js";
-import { extractReferences } from "../../templates/references.js";
+import type { TemplateSource } from "../../templates/check.js";
 import type { TemplateReference } from "../../templates/types.js";
 import type { CommandIO } from "../io.js";
 import { acknowledgementsPath, finishReport, type ReportCommandOptions } from "../report-output.js";
@@ -48,6 +46,10 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   if (options.offline) {
     changes = await offlineChanges(config, io, cache);
   } else {
+    // Imported here, not at the top: a cached offline check needs none of these modules.
+    const { readLockfileIfExists } = await import("../../lockfile/io.js");
+    const { emptyLockfile } = await import("../../lockfile/build.js");
+    const { checkTemplates } = await import("../../templates/check.js");
     const lock = await readLockfileIfExists(config.lockfile);
     if (!lock) throw noLockfile(config.lockfile);
     // A hand-edited lockfile is reported before anything is compared against it.
@@ -118,7 +120,7 @@ async function offlineChanges(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLockfile(config.lockfile);
     // Other read errors (a directory, no permission): the lockfile reader's own message.
-    await readLockfileIfExists(config.lockfile);
+    await (await import("../../lockfile/io.js")).readLockfileIfExists(config.lockfile);
     throw error;
   }
   // Hash the bytes; decode them only when something must be computed.
@@ -159,18 +161,19 @@ async function offlineChanges(
     ? cache?.get<{ verify: Change[]; poisoning: Change[] }>("lockfile", lockKey)
     : undefined;
   if (!Array.isArray(lockFindings?.verify) || !Array.isArray(lockFindings?.poisoning)) {
-    lockFindings = {
-      verify: (await import("../../lockfile/verify.js")).verifyLockfile(lock, config.lockfile),
-      poisoning: (await import("../../poisoning/index.js")).scanLockfile(lock),
-    };
+    const verify = (await import("../../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
+    const { scanLockfile } = await import("../../poisoning/index.js");
+    lockFindings = { verify, poisoning: scanLockfile(lock, cache && serverScanMemo(cache, lock, verify)) };
     if (cache && lockKey) cache.set("lockfile", lockKey, lockFindings);
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
     const against = await offlineHistory(config.lockfile, lock, history);
+    const { checkTemplates } = await import("../../templates/check.js");
+    const { extractReferences } = await import("../../templates/references.js");
     const sources: TemplateSource[] = templates.map((t, i) => ({
       ...t,
-      references: cachedReferences(cache, t, sourceHashes[i]!),
+      references: cachedReferences(cache, t, sourceHashes[i]!, extractReferences),
     }));
     changes.push(...checkTemplates({ templates: sources, ...against }));
   }
@@ -179,11 +182,38 @@ async function offlineChanges(
   return changes;
 }
 
+/**
+ * Poisoning findings per server, cached under the server's name, its hash in
+ * the lockfile (the hash of its tools' hashes: nothing is rehashed) and which
+ * servers offer each tool name. After `lock` changes one server, the others
+ * are not scanned again. A server whose hashes do not match its tools (see
+ * `verify`) is always scanned: its recorded hash says nothing about its text.
+ */
+function serverScanMemo(cache: ResultCache, lock: Lockfile, verify: readonly Change[]): ScanMemo {
+  const tampered = new Set(verify.map((c) => c.server));
+  const names: string[] = [];
+  for (const [server, entry] of Object.entries(lock.servers))
+    for (const tool of Object.keys(entry.tools)) names.push(JSON.stringify([server, tool]));
+  const owners = sha256(names.sort().join("\n"));
+  const key = (server: string) => cache.key("poisoning", server, lock.servers[server]!.hash, owners);
+  return {
+    get: (server) => {
+      if (tampered.has(server)) return undefined;
+      const hit = cache.get<Change[]>("poisoning", key(server));
+      return Array.isArray(hit) ? hit : undefined;
+    },
+    set: (server, findings) => {
+      if (!tampered.has(server)) cache.set("poisoning", key(server), findings);
+    },
+  };
+}
+
 /** A template's references, from the cache when this file name and text were seen before. */
 function cachedReferences(
   cache: ResultCache | undefined,
   template: TemplateSource,
   sourceHash: string,
+  extractReferences: (source: string, file: string) => { references: TemplateReference[] },
 ): readonly TemplateReference[] {
   const key = cache?.key("references", template.file, sourceHash);
   if (cache && key) {
