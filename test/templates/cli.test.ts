@@ -59,7 +59,8 @@ describe("check on the demo", () => {
   });
 
   it("check --offline checks templates against the lockfile without loading any SDK module", async () => {
-    const result = await runTraced(["check", "--offline"], demo);
+    // --no-cache: a cached run answers without loading the template checker at all.
+    const result = await runTraced(["check", "--offline", "--no-cache"], demo);
     expect(result).toMatchObject({ code: 0, stdout: "no changes\n" });
     expect(result.loaded).toContain("/dist/templates/check.js"); // the templates were checked, and traced
     // Handlebars is CommonJS, loaded with require: the ESM trace sees our wrapper module instead.
