@@ -10,6 +10,7 @@ import { redact } from "../redact.js";
 import type { FetchContext } from "./context.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
+import { withQuietSdk } from "./sdk-console.js";
 import type { ServerSnapshot } from "./types.js";
 import { checkTools } from "./validate.js";
 
@@ -60,7 +61,7 @@ export async function fetchServer(
   const ctx: FetchContext = { name, options, signal, deadline, secrets: [], closers: new Set() };
   options.onProgress?.({ type: "start", server: name, transport: transportLabel(config) });
   try {
-    const snapshot = await untilAborted(ctx, fetchBySource(ctx, config));
+    const snapshot = await withQuietSdk(() => untilAborted(ctx, fetchBySource(ctx, config)));
     options.onProgress?.({
       type: "done",
       server: name,

@@ -136,6 +136,9 @@ describe("OAuth client credentials", () => {
     expect(result.stderr).toContain(
       'server "ledger": the authorization server refused the client credentials (invalid_client)',
     );
+    // Only our lines: the SDK's own "[mcp-sdk] OAuth …" diagnostic is not printed beside them.
+    expect(result.stderr).not.toContain("[mcp-sdk]");
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(fixture.stats.tokensIssued).toEqual([]);
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(before);
     expectNoLeak([result.stdout, result.stderr], [wrong]);
