@@ -3,13 +3,34 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import type { StdioServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
 import { causeChain, describeError } from "./describe.js";
+import { ProxyConfigError, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionResult } from "./session.js";
 import { NonProtocolOutputError, ProcessGroupTransport } from "./stdio.js";
 
 /** How many stderr lines a failure message shows. */
 const STDERR_LINES_SHOWN = 3;
 
-/** Environment for the child: minimal unless `inheritEnv`, plus the configured `env`. */
+/**
+ * How this machine reaches the network: passed to stdio children even in the
+ * minimal environment, because a server started with `npx -y` behind a
+ * corporate proxy or private CA cannot even download itself without them.
+ */
+export const NETWORK_ENV_VARS = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+] as const;
+
+/**
+ * Environment for the child: minimal (the SDK's default set plus the network
+ * variables) unless `inheritEnv`, then the configured `env` on top.
+ */
 export function childEnv(
   config: StdioServerConfig,
   parent: NodeJS.ProcessEnv = process.env,
@@ -17,13 +38,30 @@ export function childEnv(
   const base: Record<string, string> = {};
   if (config.inheritEnv) {
     for (const [key, value] of Object.entries(parent)) if (value !== undefined) base[key] = value;
-  } else Object.assign(base, getDefaultEnvironment());
+  } else {
+    Object.assign(base, getDefaultEnvironment());
+    for (const key of NETWORK_ENV_VARS) {
+      const value = parent[key];
+      if (value !== undefined) base[key] = value;
+    }
+  }
   return { ...base, ...config.env };
+}
+
+/** Credentials in the proxy variables the child receives: redacted from its stderr like any secret. */
+function proxySecrets(env: Record<string, string>): string[] {
+  try {
+    return proxySettings(env)?.secrets ?? [];
+  } catch (error) {
+    if (error instanceof ProxyConfigError) return [];
+    throw error;
+  }
 }
 
 /** Lists the tools of a stdio server; the child is killed on every path. */
 export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): Promise<SessionResult> {
   const env = childEnv(config);
+  ctx.secrets.push(...proxySecrets(env));
   let transport: ProcessGroupTransport | undefined;
   let connected = false;
   ctx.detail = () => (transport ? stderrDetail(transport) : undefined);

@@ -207,4 +207,38 @@ describe("stdio faults", () => {
     expect(inherited.MCP_CONTRACT_LEAK_CHECK).toBe(SECRET);
     delete process.env.MCP_CONTRACT_LEAK_CHECK;
   });
+
+  it("the minimal environment keeps the proxy and CA variables; the configured env overrides them", async () => {
+    const { childEnv } = await import("../../src/fetch/stdio-source.js");
+    const parent = {
+      PATH: "/usr/bin",
+      HTTPS_PROXY: "http://proxy.corp:3128",
+      no_proxy: "localhost",
+      NODE_EXTRA_CA_CERTS: "/etc/corp-ca.pem",
+      AWS_SECRET_ACCESS_KEY: SECRET,
+    };
+    const env = childEnv({ ...stdioFixture(), env: { NO_PROXY: "internal" } }, parent);
+    expect(env.HTTPS_PROXY).toBe("http://proxy.corp:3128");
+    expect(env.no_proxy).toBe("localhost");
+    expect(env.NO_PROXY).toBe("internal");
+    expect(env.NODE_EXTRA_CA_CERTS).toBe("/etc/corp-ca.pem");
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(env.HTTP_PROXY).toBeUndefined();
+  });
+
+  it("proxy credentials the child received are redacted from the stderr it shows", async () => {
+    const password = "proxy-pass-5f0e9a77";
+    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
+    try {
+      const config = stdioFixture({
+        stderrLines: [`using proxy ${process.env.HTTPS_PROXY}`],
+        exitAtStart: 4,
+      });
+      const error = await failure(fetchServer("x", config, fetchOptions()));
+      expect(error.message).toContain("using proxy http://");
+      expect(error.message).not.toContain(password);
+    } finally {
+      delete process.env.HTTPS_PROXY;
+    }
+  });
 });
