@@ -177,8 +177,49 @@ function isNullSchema(schema: unknown): boolean {
   return jsonEqual(schema.enum, [null]) || (schema.const === null && Object.keys(schema).length === 1);
 }
 
-/** Normalises one schema node (following `$ref`s against `root`). */
+/**
+ * Normalises one schema node (following `$ref`s against `root`). `anyOf: [X, {type: "null"}]` folds
+ * into X made nullable, and X may itself be such a union: the chain is folded in a loop, not by
+ * recursion, so 10,000 nested nullable unions normalise into one node instead of overflowing the
+ * stack. A chain that loops back through `$ref` stops folding where it would repeat itself (that
+ * union is then kept as a one-branch union and compared lazily, like any recursive schema).
+ */
 export function normalize(schema: unknown, root: unknown): SchemaNode {
+  const layers: Fold[] = [];
+  const chain = new Set<object>();
+  let current = schema;
+  let node: SchemaNode;
+  for (;;) {
+    const step = normalizeLayer(current, root, chain);
+    if (!("inner" in step)) {
+      node = step;
+      break;
+    }
+    layers.push(step);
+    current = step.inner;
+  }
+  // Innermost first: each outer layer's keywords win over what it wraps.
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { keywords, nullable, identity } = layers[i] as Fold;
+    const merged: JsonObject = { ...node.keywords };
+    for (const [key, value] of Object.entries(keywords)) merged[key] = value;
+    const result = finish(merged, nullable || node.nullable, identity);
+    if (node.types && !("type" in keywords)) result.types = node.types;
+    node = result;
+  }
+  return node;
+}
+
+/** One layer of a nullable-union chain: its own keywords (the union removed) and the one non-null branch it wraps. */
+interface Fold {
+  keywords: JsonObject;
+  nullable: boolean;
+  identity: object;
+  inner: unknown;
+}
+
+/** Normalises one node, or returns the fold to apply once the single non-null branch it wraps is normalised. */
+function normalizeLayer(schema: unknown, root: unknown, chain: Set<object>): SchemaNode | Fold {
   const { schema: target, identity } = deref(schema, root);
   if (target === false) {
     return { keywords: {}, types: new Set(), nullable: false, never: true, identity: FALSE_IDENTITY };
@@ -186,6 +227,8 @@ export function normalize(schema: unknown, root: unknown): SchemaNode {
   if (!isObject(target)) {
     return { keywords: {}, types: undefined, nullable: false, never: false, identity: identity ?? {} };
   }
+  const self = identity ?? target;
+  chain.add(self);
   const k: JsonObject = {};
   for (const [key, value] of Object.entries(target)) if (!DROPPED.has(key)) k[key] = value;
   let nullable = k.nullable === true;
@@ -201,19 +244,21 @@ export function normalize(schema: unknown, root: unknown): SchemaNode {
     if (nonNull.length === 0) {
       delete k[combinator];
       k.type = "null";
-    } else if (nonNull.length === 1) {
+    } else if (nonNull.length === 1 && !loopsBack(nonNull[0], root, chain)) {
       delete k[combinator];
-      const inner = normalize(nonNull[0], root);
-      const merged: JsonObject = { ...inner.keywords };
-      for (const [key, value] of Object.entries(k)) merged[key] = value;
-      const result = finish(merged, nullable || inner.nullable, identity ?? target);
-      if (inner.types && !("type" in k)) result.types = inner.types;
-      return result;
+      return { keywords: k, nullable, identity: self, inner: nonNull[0] };
     } else {
       k[combinator] = nonNull;
     }
   }
-  return finish(k, nullable, identity ?? target);
+  return finish(k, nullable, self);
+}
+
+/** Whether folding into `branch` would revisit a node already folded in this chain (`$ref` back to an ancestor). */
+function loopsBack(branch: unknown, root: unknown, chain: Set<object>): boolean {
+  const { schema: target, identity } = deref(branch, root);
+  const next = identity ?? (isObject(target) ? target : undefined);
+  return next !== undefined && chain.has(next);
 }
 
 function derefOnly(schema: unknown, root: unknown): unknown {
