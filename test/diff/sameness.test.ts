@@ -81,6 +81,17 @@ describe("the walk skips only what cannot differ", () => {
     ]);
   });
 
+  it("allOf subschemas that differ only in type (equal keywords once normalised) are compared", () => {
+    const schema = (type: string) => ({
+      type: "object",
+      properties: { a: { allOf: [{ type }, { description: "An id." }] } },
+    });
+    const changes = diffTools("s", { t: tool(schema("string")) }, { t: tool(schema("integer")) });
+    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([
+      ["param-type-changed", "/inputSchema/properties/a/allOf/0"],
+    ]);
+  });
+
   it("an unchanged sub-schema deeper than the walk's limit is not reported as too deep", () => {
     const deep = () => {
       let d: unknown = { type: "string" };

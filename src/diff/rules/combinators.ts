@@ -330,8 +330,10 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
   const la = Array.isArray(a.keywords.allOf) ? (a.keywords.allOf as unknown[]) : [];
   const lb = Array.isArray(b.keywords.allOf) ? (b.keywords.allOf as unknown[]) : [];
   if (la.length === 0 && lb.length === 0) return;
-  const keyA = la.map((s) => jsonKey(normalize(s, d.rootA).keywords));
-  const keyB = lb.map((s) => jsonKey(normalize(s, d.rootB).keywords));
+  // Types, nullability and `false` live beside the keywords after normalisation: `{type: "string"}`
+  // and `{type: "integer"}` have the same (empty) keywords but are not the same subschema.
+  const keyA = la.map((s) => nodeKey(normalize(s, d.rootA)));
+  const keyB = lb.map((s) => nodeKey(normalize(s, d.rootB)));
   const restA: number[] = [];
   const usedB = new Set<number>();
   keyA.forEach((k, i) => {
@@ -367,6 +369,11 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
       d.emit(combinatorRules["output-branch-added"], loc, `${where} lost allOf[${i}].`, { useBefore: true });
     }
   }
+}
+
+/** Text key of a normalised node: equal keys mean the same subschema. */
+function nodeKey(n: SchemaNode): string {
+  return jsonKey({ k: n.keywords, t: n.types ? [...n.types].sort() : null, n: n.nullable, x: n.never });
 }
 
 function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
