@@ -59,13 +59,15 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
         `${variable} uses ${parsed.protocol.slice(0, -1)}://, only http:// and https:// proxies are supported`,
       );
     }
-    for (const part of [parsed.username, parsed.password]) {
-      if (part === "") continue;
-      secrets.push(part, decodeURIComponent(part));
-    }
     const hasCredentials = parsed.username !== "" || parsed.password !== "";
     if (hasCredentials) {
-      secrets.push(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`);
+      secrets.push(...credentialForms(parsed));
+      // undici decodes them for the Proxy-Authorization header and throws a bare "URI malformed" otherwise.
+      if (![parsed.username, parsed.password].every(isDecodable)) {
+        throw new ProxyConfigError(
+          `${variable} has a % in its user or password that is not percent-encoding; write a literal % as %25`,
+        );
+      }
     }
     return { url: parsed.toString(), display: safeUrl(parsed.toString()), variable, hasCredentials };
   };
@@ -78,6 +80,46 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
     noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
     secrets: secrets.filter((secret) => secret !== ""),
   };
+}
+
+function isDecodable(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A URL's user and password as written, decoded (when they decode) and as `user:password`. */
+function credentialForms(url: URL): string[] {
+  const decode = (part: string): string => (isDecodable(part) ? decodeURIComponent(part) : part);
+  const forms = [url.username, decode(url.username), url.password, decode(url.password)];
+  if (url.username !== "" || url.password !== "") {
+    forms.push(`${decode(url.username)}:${decode(url.password)}`, `${url.username}:${url.password}`);
+  }
+  return [...new Set(forms.filter((form) => form !== ""))];
+}
+
+/**
+ * Every credential in any of the proxy variables (both cases, even the one
+ * that loses to the other), for redacting what a stdio child that received
+ * them prints. Never throws: a value that is not a URL has nothing to find.
+ */
+export function proxyCredentials(env: Readonly<Record<string, string | undefined>>): string[] {
+  const found: string[] = [];
+  for (const variable of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"]) {
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    try {
+      found.push(
+        ...credentialForms(new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)),
+      );
+    } catch {
+      // Not a URL: no user or password to find in it.
+    }
+  }
+  return [...new Set(found)];
 }
 
 const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443 };

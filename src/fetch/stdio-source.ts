@@ -3,7 +3,7 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import type { StdioServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
 import { causeChain, describeError } from "./describe.js";
-import { ProxyConfigError, proxySettings } from "./proxy.js";
+import { proxyCredentials } from "./proxy.js";
 import { listToolsRaw, type SessionResult } from "./session.js";
 import { NonProtocolOutputError, ProcessGroupTransport } from "./stdio.js";
 
@@ -48,20 +48,11 @@ export function childEnv(
   return { ...base, ...config.env };
 }
 
-/** Credentials in the proxy variables the child receives: redacted from its stderr like any secret. */
-function proxySecrets(env: Record<string, string>): string[] {
-  try {
-    return proxySettings(env)?.secrets ?? [];
-  } catch (error) {
-    if (error instanceof ProxyConfigError) return [];
-    throw error;
-  }
-}
-
 /** Lists the tools of a stdio server; the child is killed on every path. */
 export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): Promise<SessionResult> {
   const env = childEnv(config);
-  ctx.secrets.push(...proxySecrets(env));
+  // Credentials in the proxy variables the child receives: redacted from its stderr like any secret.
+  ctx.secrets.push(...proxyCredentials(env));
   let transport: ProcessGroupTransport | undefined;
   let connected = false;
   ctx.detail = () => (transport ? stderrDetail(transport) : undefined);

@@ -241,4 +241,36 @@ describe("stdio faults", () => {
       delete process.env.HTTPS_PROXY;
     }
   });
+
+  it("a proxy password with a bare % does not fail stdio servers, and is redacted", async () => {
+    const password = "50%off-proxy-pass-8c1d";
+    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
+    try {
+      const config = stdioFixture({ stderrLines: [`proxy password ${password}`], exitAtStart: 4 });
+      const error = await failure(fetchServer("x", config, fetchOptions()));
+      expect(error.message).toContain("proxy password");
+      expect(error.message).not.toContain("URI malformed");
+      expect(error.message).not.toContain(password);
+    } finally {
+      delete process.env.HTTPS_PROXY;
+    }
+  });
+
+  it("credentials in the proxy variable that loses to its lower-case twin are redacted too (the child gets both)", async () => {
+    const password = "upper-case-proxy-pass-2b7e";
+    process.env.https_proxy = "http://proxy.corp:3128";
+    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
+    try {
+      const config = stdioFixture({
+        stderrLines: [`HTTPS_PROXY=${process.env.HTTPS_PROXY}`],
+        exitAtStart: 4,
+      });
+      const error = await failure(fetchServer("x", config, fetchOptions()));
+      expect(error.message).toContain("HTTPS_PROXY=http://");
+      expect(error.message).not.toContain(password);
+    } finally {
+      delete process.env.https_proxy;
+      delete process.env.HTTPS_PROXY;
+    }
+  });
 });

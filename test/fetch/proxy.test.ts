@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOAuthFixture } from "../../fixtures/servers/oauth-fixture.mjs";
-import { proxyFor, proxySettings } from "../../src/fetch/proxy.js";
+import { ProxyConfigError, proxyFor, proxySettings } from "../../src/fetch/proxy.js";
 import { runCli } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
 import { trackedProxies } from "./forward-proxy.js";
@@ -228,5 +228,13 @@ describe("proxySettings / proxyFor (undici EnvHttpProxyAgent semantics)", () => 
     const settings = proxySettings({ HTTPS_PROXY: "http://me:p%40ss-w0rd@proxy.corp:3128" })!;
     expect(settings.https?.display).toBe("http://proxy.corp:3128/");
     expect(settings.secrets).toEqual(expect.arrayContaining(["p%40ss-w0rd", "p@ss-w0rd", "me:p@ss-w0rd"]));
+  });
+
+  it("a % in the password that is not percent-encoding: one line naming the variable, not a bare URIError", () => {
+    const read = () => proxySettings({ HTTPS_PROXY: "http://me:50%off-secret@proxy.corp:3128" });
+    expect(read).toThrow(ProxyConfigError);
+    expect(read).toThrow(
+      "HTTPS_PROXY has a % in its user or password that is not percent-encoding; write a literal % as %25",
+    );
   });
 });
