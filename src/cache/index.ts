@@ -28,19 +28,25 @@ export function sha256(text: string | Uint8Array): string {
 }
 
 /**
- * Which build computed a result: the package version plus the modification
- * time of this compiled file. `tsc` rewrites every output on each build, so a
- * rebuilt checkout with an unchanged version never reads results of older code.
+ * Which build computed a result: the package version, the modification time
+ * of this compiled file, and `dist/build-id` (the sha256 of every compiled
+ * file, written by `npm run build`). `tsc` rewrites every output on each build,
+ * so the time tells rebuilt checkouts apart; the content hash tells apart
+ * installed builds, whose files npm stamps with one fixed time whatever they
+ * contain (two tarballs or git commits of the same version).
  */
 function buildId(): string {
   const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
   let stamp = "";
+  let content = "";
   try {
-    stamp = String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+    const file = fileURLToPath(import.meta.url);
+    stamp = String(statSync(file).mtimeMs);
+    content = readFileSync(join(dirname(file), "..", "build-id"), "utf8").trim();
   } catch {
-    // Bundled or virtual: the version alone.
+    // Bundled, virtual, or built by bare `tsc`: what is known (the time still changes on a rebuild).
   }
-  return `${pkg.version}:${stamp}`;
+  return `${pkg.version}:${stamp}:${content}`;
 }
 
 /**

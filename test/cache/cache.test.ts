@@ -1,7 +1,18 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { cacheDirectory, isJsonSafe, openCache, ResultCache } from "../../src/cache/index.js";
 
 const temp = () => mkdtempSync(join(tmpdir(), "mcp-contract-cache-"));
@@ -121,5 +132,48 @@ describe("isJsonSafe", () => {
       expect(isJsonSafe(bad), String(bad)).toBe(false);
     }
     expect(isJsonSafe(JSON.parse('{"__proto__": 1}'))).toBe(false);
+  });
+});
+
+describe("the result cache across builds of one version", () => {
+  it("an installed build with other code (same version, npm's one fixed file time) does not read the old build's results", async () => {
+    const repoRoot = join(import.meta.dirname, "..", "..");
+    const root = temp();
+    // An installed package as npm leaves it: bin, dist, schema and package.json, every file stamped 1985-10-26.
+    const pkg = join(root, "pkg");
+    for (const part of ["bin", "dist", "schema", "package.json"])
+      cpSync(join(repoRoot, part), join(pkg, part), { recursive: true });
+    symlinkSync(join(repoRoot, "node_modules"), join(pkg, "node_modules"), "dir");
+    const npmTime = new Date("1985-10-26T08:15:00.000Z");
+    const install = () => {
+      // `npm run build` in the package's own repository, then npm's packing.
+      execFileSync(process.execPath, [join(repoRoot, "scripts", "build-id.mjs"), join(pkg, "dist")]);
+      for (const e of readdirSync(pkg, { withFileTypes: true, recursive: true }))
+        if (e.isFile()) utimesSync(join(e.parentPath, e.name), npmTime, npmTime);
+    };
+    const project = join(root, "project");
+    mkdirSync(project);
+    await writeFiles(project, generateReferenceRepo({ servers: 2, tools: 5, templates: 2 }));
+    writeFileSync(
+      join(project, "prompts", "agent_000.hbs"),
+      '{{#tool "server_01/update_customer_3"}}{{param "no_such_param"}}{{/tool}}\n',
+    );
+    const check = () =>
+      spawnSync(process.execPath, [join(pkg, "bin", "mcp-contract.js"), "check", "--offline"], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", MCP_CONTRACT_CACHE_DIR: join(root, "cache") },
+      });
+
+    install();
+    const first = check();
+    expect(first.stdout, first.stderr).toContain("has no parameter `no_such_param`");
+    // The next build of the same version words the finding differently.
+    const checker = join(pkg, "dist", "templates", "check.js");
+    writeFileSync(checker, readFileSync(checker, "utf8").replace("has no parameter", "lacks the parameter"));
+    install();
+    const second = check();
+    expect(second.stdout, second.stderr).toContain("lacks the parameter `no_such_param`");
+    expect(second.stdout).not.toContain("has no parameter");
   });
 });
