@@ -16,7 +16,9 @@ import {
 } from "../policy/acknowledgements.js";
 import { applyPolicy, type FailOn, getExitCode, type RuleSetting } from "../policy/policy.js";
 import type { Format } from "../report/formats.js";
-import { createReport, formatReport, lockfileLocator, type Report, type ShardInfo } from "../report/index.js";
+import { loadReporter } from "../report/lazy.js";
+import { lockfileLocator, resolveOptions } from "../report/options.js";
+import { createReport, type Report, type ShardInfo } from "../report/report.js";
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
@@ -129,14 +131,20 @@ export async function writeReport(
   if (lockfile && specs.some((s) => s.format === "sarif" || s.format === "github"))
     lockfileText = await readFile(lockfile, "utf8").catch(() => undefined);
   for (const spec of specs) {
-    const text = formatReport(report, spec.format, {
-      color: spec.format === "text" && spec.output === undefined && useColor(io),
-      failOn: options.failOn ?? "breaking",
-      rules,
-      lockfile: lockfile ? display(lockfile, io.cwd) : undefined,
-      locate: lockfileText === undefined ? undefined : lockfileLocator(lockfileText),
-      toolVersion: pkg.version,
-    });
+    const color = spec.format === "text" && spec.output === undefined && useColor(io);
+    // Only the formats asked for are loaded (and chalk only for coloured text): see report/lazy.ts.
+    const format = await loadReporter(spec.format, color);
+    const text = format(
+      report,
+      resolveOptions({
+        color,
+        failOn: options.failOn ?? "breaking",
+        rules,
+        lockfile: lockfile ? display(lockfile, io.cwd) : undefined,
+        locate: lockfileText === undefined ? undefined : lockfileLocator(lockfileText),
+        toolVersion: pkg.version,
+      }),
+    );
     if (spec.output === undefined) io.stdout(text);
     else {
       const path = resolve(io.cwd, spec.output);
@@ -146,7 +154,8 @@ export async function writeReport(
     // Under GitHub Actions, annotations go to the log and the readable summary to the job page.
     const summary = io.env.GITHUB_STEP_SUMMARY;
     if (spec.format === "github" && summary) {
-      await appendFile(summary, formatReport(report, "markdown", { failOn: options.failOn }));
+      const markdown = await loadReporter("markdown");
+      await appendFile(summary, markdown(report, resolveOptions({ failOn: options.failOn })));
     }
   }
 }

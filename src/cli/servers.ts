@@ -7,11 +7,9 @@ import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../diff/change.js";
 import { UsageError } from "../errors.js";
 import type { FetchOutcome } from "../fetch/index.js";
-import { lockServer } from "../lockfile/build.js";
 import type { LockedServer } from "../lockfile/format.js";
 import { redact } from "../redact.js";
 import type { CommandIO } from "./io.js";
-import { createProgress } from "./progress.js";
 import { registerSecrets } from "./secrets.js";
 
 /** Options every fetching command takes. */
@@ -75,7 +73,10 @@ export async function fetchAndLock(
   io: CommandIO,
 ): Promise<FetchedServers> {
   // Imported here, not at the top: `check --offline` uses this module and must not load the MCP SDK.
+  // Nor the canonical hasher and the progress bar, which only a fetch needs.
   const { fetchServers } = await import("../fetch/index.js");
+  const { lockServer } = await import("../lockfile/build.js");
+  const { createProgress } = await import("./progress.js");
   const progress = createProgress(io, Object.keys(servers).length, options.quiet);
   let outcomes: FetchOutcome[];
   try {

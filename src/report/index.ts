@@ -8,7 +8,7 @@ import { formatJson } from "./formats/json.js";
 import { formatJunit } from "./formats/junit.js";
 import { formatMarkdown } from "./formats/markdown.js";
 import { formatSarif } from "./formats/sarif.js";
-import { formatText } from "./formats/text.js";
+import { formatText } from "./formats/text-chalk.js";
 import type { Format } from "./formats.js";
 import { type ReporterOptions, type ResolvedReporterOptions, resolveOptions } from "./options.js";
 import type { Report } from "./report.js";

@@ -33,22 +33,67 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it("check --offline on a committed repo loads no MCP SDK, no diff engine and no ajv compiler", () => {
+/** Runs `check --offline` in the reference repo and returns the module URLs it loaded. */
+function loadedModules(): string[] {
   const run = spawnSync(
     process.execPath,
     ["--import", join(dir, "register.mjs"), bin, "check", "--offline"],
     {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
+      // Its own result cache, so the first run is cold and the second warm whatever ran before.
+      env: { ...process.env, NO_COLOR: "1", MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
     },
   );
   expect(run.status, run.stderr).toBe(0);
-  const loaded = run.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+  return run.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+}
+
+// Loaded by no offline run with the default (uncoloured) text report: the other formatters and
+// chalk load per format (report/lazy.ts), the fetch-only helpers with the fetch, and fingerprints
+// use the project's own RFC 8785 serialiser rather than the canonicalize package.
+const NOT_FOR_TEXT =
+  /\/report\/formats\/(json|markdown|github|sarif|junit|text-chalk)\.js|\/dist\/report\/index\.js|\/chalk\/|\/canonicalize\/|\/dist\/cli\/progress\.js|\/dist\/lockfile\/build\.js/;
+
+it("check --offline on a committed repo loads no MCP SDK, no diff engine and no ajv compiler", () => {
+  const loaded = loadedModules();
   expect(loaded.some((l) => l.includes("/dist/cli/commands/check.js"))).toBe(true);
   expect(loaded.some((l) => l.includes("/templates/"))).toBe(true);
-  const forbidden = loaded.filter((l) =>
-    /@modelcontextprotocol|\/zod\/|\/dist\/diff\/index\.js|\/dist\/fetch\/|\/ajv\/dist\/ajv\.js/.test(l),
+  expect(loaded.some((l) => l.includes("/report/formats/text.js"))).toBe(true);
+  const forbidden = loaded.filter(
+    (l) =>
+      /@modelcontextprotocol|\/zod\/|\/dist\/diff\/index\.js|\/dist\/fetch\/|\/ajv\/dist\/ajv\.js/.test(l) ||
+      NOT_FOR_TEXT.test(l),
   );
   expect(forbidden).toEqual([]);
+
+  // Warm (the result cache answers): not even Handlebars, the template checker or the poisoning scan.
+  const warm = loadedModules();
+  expect(warm.some((l) => l.includes("/report/formats/text.js"))).toBe(true);
+  expect(
+    warm.filter((l) => /\/dist\/(templates|poisoning)\/|handlebars|\/yaml\//.test(l) || NOT_FOR_TEXT.test(l)),
+  ).toEqual([]);
+});
+
+it("only the formats asked for are loaded, and chalk only for coloured text", () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, ["--import", join(dir, "register.mjs"), bin, "check", "--offline", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "", ...env, MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
+    });
+  const modules = (r: ReturnType<typeof run>) => r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+
+  const json = run(["--format", "json"], { FORCE_COLOR: "1" });
+  expect(json.status, json.stderr).toBe(0);
+  expect(JSON.parse(json.stdout).summary).toBeDefined();
+  expect(modules(json).some((l) => l.includes("/report/formats/json.js"))).toBe(true);
+  expect(
+    modules(json).filter((l) => /\/report\/formats\/(text|markdown|sarif)\.js|\/chalk\//.test(l)),
+  ).toEqual([]);
+
+  const coloured = run([], { FORCE_COLOR: "1" });
+  expect(coloured.status, coloured.stderr).toBe(0);
+  expect(coloured.stdout).toBe("no changes\n");
+  expect(modules(coloured).some((l) => l.includes("/chalk/"))).toBe(true);
 });

@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from "chalk";
 import type { Severity } from "../../diff/change.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import type { Report, ReportedChange } from "../report.js";
@@ -7,13 +6,34 @@ import { formatLocation, groupByServerAndTool, preview } from "./shared.js";
 const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warning ", info: "info    " };
 
 /**
- * Human output, grouped by server and tool: one line per change (severity,
- * template location, message, hint, rule id), then its details indented.
- * Coloured when `options.color`.
+ * The styles text output uses. Without colour they are the identity, so this
+ * module needs no chalk: the CLI loads chalk (text-chalk.ts) only when it
+ * prints in colour, which the pre-commit hook (output piped) never does.
  */
-export function formatText(report: Report, options: ResolvedReporterOptions): string {
-  const c = new Chalk({ level: options.color ? 1 : 0 });
-  const paint: Record<Severity, ChalkInstance> = { breaking: c.red.bold, warning: c.yellow, info: c.dim };
+export interface TextStyle {
+  bold: (text: string) => string;
+  dim: (text: string) => string;
+  red: (text: string) => string;
+  redBold: (text: string) => string;
+  yellow: (text: string) => string;
+}
+
+const same = (text: string): string => text;
+
+/** No colour: every style leaves the text as it is. */
+export const PLAIN_TEXT: TextStyle = { bold: same, dim: same, red: same, redBold: same, yellow: same };
+
+/**
+ * Human output, grouped by server and tool: one line per change (severity,
+ * template location, message, hint, rule id), then its details indented,
+ * painted with `c` (`options.color` is decided by whoever chose `c`).
+ */
+export function formatTextStyled(report: Report, options: ResolvedReporterOptions, c: TextStyle): string {
+  const paint: Record<Severity, (text: string) => string> = {
+    breaking: c.redBold,
+    warning: c.yellow,
+    info: c.dim,
+  };
   const out: string[] = [];
 
   for (const [server, tools] of groupByServerAndTool(report.changes)) {
@@ -24,7 +44,7 @@ export function formatText(report: Report, options: ResolvedReporterOptions): st
     }
   }
   for (const error of report.errors ?? []) {
-    out.push(`${c.red.bold("ERROR")}    server ${error.server} could not be fetched: ${error.message}`);
+    out.push(`${c.redBold("ERROR")}    server ${error.server} could not be fetched: ${error.message}`);
   }
 
   const s = report.summary;
@@ -39,8 +59,8 @@ export function formatText(report: Report, options: ResolvedReporterOptions): st
 
 function formatChange(
   change: ReportedChange,
-  c: ChalkInstance,
-  paint: Record<Severity, ChalkInstance>,
+  c: TextStyle,
+  paint: Record<Severity, (text: string) => string>,
   options: ResolvedReporterOptions,
 ): string[] {
   const ack = change.acknowledgement;
