@@ -40,7 +40,8 @@ export function splitFrontMatter(source: string, file: string): SplitTemplate {
 // A plain YAML scalar that is certainly a string: no indicator characters, not a number, bool or null.
 const PLAIN_NAME = /^[A-Za-z_][\w./-]*$/;
 const NOT_A_STRING = /^(?:true|false|null|True|False|TRUE|FALSE|Null|NULL)$/;
-const FLOW_LINE = /^tools:[ ]*\[([^\][{}#"'\r\n]*)\][ ]*$/;
+// A space after the colon: `tools:[a]` is one plain scalar in YAML, not a key (the parser refuses it).
+const FLOW_LINE = /^tools:[ ]+\[([^\][{}#"'\r\n]*)\][ ]*$/;
 const BLOCK_ITEM = /^([ ]*)-[ ]+([^ \r\n]+)[ ]*$/;
 
 /**

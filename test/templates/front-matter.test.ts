@@ -78,6 +78,8 @@ const BATTERY = [
   "tools: !!seq [a]",
   "Tools: [a]",
   "tools : [a]",
+  "tools:[a, b]",
+  "tools:[a]",
 ];
 
 describe("front matter: the small parser agrees with the YAML parser", () => {
