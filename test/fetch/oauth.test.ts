@@ -18,6 +18,15 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
+/** Starts the OAuth fixture for this client id; it is closed after the test. */
+async function oauthFixture(
+  options: Omit<Parameters<typeof startOAuthFixture>[0], "clientId">,
+): ReturnType<typeof startOAuthFixture> {
+  const fixture = await startOAuthFixture({ clientId: CLIENT_ID, ...options });
+  closers.push(fixture.close);
+  return fixture;
+}
+
 function project(auth: Record<string, unknown>, url: string): string {
   const dir = mkdtempSync(join(tmpdir(), "mcp-contract-oauth-"));
   writeFileSync(
@@ -45,8 +54,7 @@ function expectNoLeak(texts: string[], secrets: string[]): void {
 
 describe("OAuth client credentials", () => {
   it("client_secret_basic, secret from the environment: the CLI locks the protected server", async () => {
-    const fixture = await startOAuthFixture({ clientId: CLIENT_ID, clientSecret: SECRET });
-    closers.push(fixture.close);
+    const fixture = await oauthFixture({ clientSecret: SECRET });
     const dir = project(
       { type: "oauth-client-credentials", clientId: CLIENT_ID, clientSecretEnv: "LEDGER_SECRET" },
       fixture.url,
@@ -68,8 +76,7 @@ describe("OAuth client credentials", () => {
 
   it("private_key_jwt, key from a file relative to the config, issuer pinned", async () => {
     const keys = rsaKeys();
-    const fixture = await startOAuthFixture({ clientId: CLIENT_ID, publicKey: keys.publicKey });
-    closers.push(fixture.close);
+    const fixture = await oauthFixture({ publicKey: keys.publicKey });
     const dir = project(
       {
         type: "oauth-client-credentials",
@@ -99,8 +106,7 @@ describe("OAuth client credentials", () => {
 
   it("private_key_jwt, key from the environment", async () => {
     const keys = rsaKeys();
-    const fixture = await startOAuthFixture({ clientId: CLIENT_ID, publicKey: keys.publicKey });
-    closers.push(fixture.close);
+    const fixture = await oauthFixture({ publicKey: keys.publicKey });
     const config = httpConfig(fixture.url, {
       transport: "streamable-http",
       auth: {
@@ -121,8 +127,7 @@ describe("OAuth client credentials", () => {
   });
 
   it("a wrong client secret: one line naming the server, no secret, exit 3, lockfile untouched", async () => {
-    const fixture = await startOAuthFixture({ clientId: CLIENT_ID, clientSecret: SECRET });
-    closers.push(fixture.close);
+    const fixture = await oauthFixture({ clientSecret: SECRET });
     const dir = project(
       { type: "oauth-client-credentials", clientId: CLIENT_ID, clientSecretFile: "secret.txt" },
       fixture.url,
@@ -145,8 +150,7 @@ describe("OAuth client credentials", () => {
   });
 
   it("an issuer pin that does not match: the credentials are never sent", async () => {
-    const fixture = await startOAuthFixture({ clientId: CLIENT_ID, clientSecret: SECRET });
-    closers.push(fixture.close);
+    const fixture = await oauthFixture({ clientSecret: SECRET });
     const config = httpConfig(fixture.url, {
       transport: "streamable-http",
       auth: {
