@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson, hashServer, hashTool } from "../../src/canonical/index.js";
 import { lockServer } from "../../src/lockfile/build.js";
 import type { ToolDefinition } from "../../src/lockfile/format.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
-const corpus = "../shared/corpus/snapshots";
+const corpus = CORPUS_SNAPSHOTS;
 
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);

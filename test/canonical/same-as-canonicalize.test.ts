@@ -6,9 +6,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/canonical/index.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 const canonicalize = createRequire(import.meta.url)("canonicalize") as (value: unknown) => string;
-const snapshots = "../shared/corpus/snapshots";
+const snapshots = CORPUS_SNAPSHOTS;
 
 describe("canonicalJson matches the canonicalize package byte for byte", () => {
   it("on arbitrary JSON values, including awkward keys and strings", () => {

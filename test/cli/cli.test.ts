@@ -6,7 +6,7 @@ import { repoRoot, runCli } from "../helpers/cli.js";
 import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 import { closedPort } from "../helpers/ports.js";
 
-const corpus = join(repoRoot, "..", "shared", "corpus", "snapshots");
+const corpus = join(repoRoot, "fixtures", "corpus", "snapshots");
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "mcp-contract-cli-"));

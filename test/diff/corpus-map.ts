@@ -1,4 +1,4 @@
-// Maps the corpus's change vocabulary (../shared/corpus/expected.json) onto mcp-contract rule ids and pointers.
+// Maps the corpus's change vocabulary (fixtures/corpus/expected.json) onto mcp-contract rule ids and pointers.
 import type { Change } from "../../src/diff/index.js";
 
 /** One expected change as the corpus lists it. */

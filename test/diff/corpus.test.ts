@@ -1,14 +1,12 @@
-// Corpus acceptance: the real tool lists of published MCP servers (../shared/corpus), diffed pair by
+// Corpus acceptance: the real tool lists of published MCP servers (fixtures/corpus), diffed pair by
 // pair, must reproduce the hand-checked verdicts and changes of expected.json.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Change, diffTools } from "../../src/diff/index.js";
 import type { ToolDefinition } from "../../src/lockfile/format.js";
+import { CORPUS } from "../helpers/corpus.js";
 import { type ExpectedChange, type ExpectedPair, reproduces } from "./corpus-map.js";
-
-const CORPUS = join(import.meta.dirname, "../../../shared/corpus");
-const hasCorpus = existsSync(join(CORPUS, "expected.json"));
 
 function load(server: string, version: string): Record<string, ToolDefinition> {
   const file = join(CORPUS, "snapshots", server.replace("/", "__"), `${version}.json`);
@@ -16,9 +14,7 @@ function load(server: string, version: string): Record<string, ToolDefinition> {
   return Object.fromEntries(snapshot.tools.map((t) => [t.name, t]));
 }
 
-const pairs: ExpectedPair[] = hasCorpus
-  ? JSON.parse(readFileSync(join(CORPUS, "expected.json"), "utf8"))
-  : [];
+const pairs: ExpectedPair[] = JSON.parse(readFileSync(join(CORPUS, "expected.json"), "utf8"));
 
 /**
  * Where mcp-contract deliberately disagrees with expected.json. Key: `server@from|tool|kind|detail prefix`.
@@ -54,7 +50,7 @@ function disagreementFor(pair: ExpectedPair, e: ExpectedChange) {
   return undefined;
 }
 
-describe.runIf(hasCorpus)("corpus", () => {
+describe("corpus", () => {
   it("has the pairs the README describes", () => {
     expect(pairs.length).toBe(30);
   });

@@ -6,6 +6,7 @@ import { type Change, diffLockfiles, diffTools } from "../../src/diff/index.js";
 import { actualBump, requiredBump } from "../../src/diff/semver.js";
 import { wordChanges } from "../../src/diff/words.js";
 import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
+import { CORPUS } from "../helpers/corpus.js";
 
 const tool = (inputSchema: unknown, extra: Record<string, unknown> = {}): ToolDefinition => ({
   name: "t",
@@ -50,8 +51,6 @@ function checkSwap(forward: Change[], backward: Change[]): string[] {
   }
   return problems;
 }
-
-const CORPUS = join(import.meta.dirname, "../../../shared/corpus");
 
 describe("diffTools", () => {
   it("swapping before and after turns input narrowings into widenings (fixtures and corpus)", () => {

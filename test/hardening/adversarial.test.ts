@@ -9,6 +9,7 @@ import { serializeLockfile } from "../../src/lockfile/io.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
 import { scanTools } from "../../src/poisoning/index.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 /** `depth` nested object schemas, built without recursion. */
 function deep(depth: number, leaf: unknown = { type: "string" }): ToolDefinition {
@@ -158,7 +159,7 @@ describe("iterative canonical JSON", () => {
     const { join } = await import("node:path");
     const { createRequire } = await import("node:module");
     const canonicalize = createRequire(import.meta.url)("canonicalize") as (v: unknown) => string;
-    const root = join(import.meta.dirname, "../../../shared/corpus/snapshots");
+    const root = CORPUS_SNAPSHOTS;
     let n = 0;
     for (const pkg of readdirSync(root)) {
       for (const version of readdirSync(join(root, pkg))) {

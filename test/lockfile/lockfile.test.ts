@@ -8,9 +8,10 @@ import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { readLockfileIfExists, serializeLockfile, writeLockfile } from "../../src/lockfile/io.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 const tools: ToolDefinition[] = JSON.parse(
-  readFileSync("../shared/corpus/snapshots/@modelcontextprotocol__server-memory/2026.8.31.json", "utf8"),
+  readFileSync(join(CORPUS_SNAPSHOTS, "@modelcontextprotocol__server-memory/2026.8.31.json"), "utf8"),
 ).tools;
 
 function sampleLock(): Lockfile {

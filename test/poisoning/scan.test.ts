@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { poisoningRules, type ServerTools, scanTools, skeleton } from "../../src/poisoning/index.js";
 import { RULES } from "../../src/rules.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 const dir = join(import.meta.dirname, "../../fixtures/poisoning");
 
@@ -105,10 +106,7 @@ describe("skeleton", () => {
 
 describe("real-world corpus", () => {
   test("published servers raise no poisoning warnings (no false alarms)", () => {
-    const root = "/work/shared/corpus/snapshots".replace(
-      "/work/shared",
-      join(import.meta.dirname, "../../../shared"),
-    );
+    const root = CORPUS_SNAPSHOTS;
     const servers: ServerTools = {};
     let tools = 0;
     for (const pkg of readdirSync(root)) {

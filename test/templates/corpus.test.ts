@@ -1,4 +1,4 @@
-// The real tool lists of published MCP servers (../shared/corpus) as template inputs: every tool and
+// The real tool lists of published MCP servers (fixtures/corpus) as template inputs: every tool and
 // parameter of an older version, named from a template, checked against the newest version.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,8 +7,9 @@ import { lockServer } from "../../src/lockfile/build.js";
 import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { checkTemplates } from "../../src/templates/check.js";
 import { renderTemplate } from "../../src/templates/render.js";
+import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
-const SNAPSHOTS = join(import.meta.dirname, "../../../shared/corpus/snapshots");
+const SNAPSHOTS = CORPUS_SNAPSHOTS;
 const packages = readdirSync(SNAPSHOTS).sort();
 
 /** Snapshot versions of a package in numeric version order (the first is "oldest", the last "newest"). */
