@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
+import { isRuleId, unknownRuleIdHint } from "../rule-ids.js";
 import * as generated from "./validators.generated.js";
 
 const require = createRequire(import.meta.url);
@@ -42,6 +43,12 @@ export function validateConfigDocument(data: unknown): string | undefined {
       if (!kind) return `${at}: must have one of url (HTTP), command (stdio) or file`;
       const validate = v[kind];
       if (!validate(server)) return formatError(at, validate.errors?.[0]);
+    }
+  }
+  const rules = (data as { rules?: unknown }).rules;
+  if (rules && typeof rules === "object" && !Array.isArray(rules)) {
+    for (const id of Object.keys(rules)) {
+      if (!isRuleId(id)) return `$.rules${pathSegment(id)}: ${unknownRuleIdHint(id)}`;
     }
   }
   return formatError("$", v.whole.errors?.[0]);

@@ -3,6 +3,7 @@
  * from ./acknowledgements.ts so that importing the policy does not load ajv.
  */
 import { Ajv } from "ajv";
+import { RULE_IDS, unknownRuleIdHint } from "../rule-ids.js";
 import { ACKNOWLEDGEMENTS_VERSION, type AcknowledgementsFile, expiryInstant } from "./acknowledgements.js";
 
 const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
@@ -28,7 +29,7 @@ export const ACKNOWLEDGEMENTS_SCHEMA = {
         required: ["fingerprint", "rule", "server", "pointer", "reason", "acceptedBy", "acceptedAt"],
         properties: {
           fingerprint: { type: "string", pattern: "^[0-9a-f]{16}$" },
-          rule: { type: "string", minLength: 1 },
+          rule: { type: "string", enum: RULE_IDS },
           server: { type: "string" },
           tool: { type: "string" },
           pointer: { type: "string" },
@@ -53,11 +54,14 @@ export function parseAcknowledgements(
   data: unknown,
   source: string,
 ): { file: AcknowledgementsFile; errors: [] } | { file?: undefined; errors: string[] } {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(ACKNOWLEDGEMENTS_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(ACKNOWLEDGEMENTS_SCHEMA);
   if (!validator(data)) {
-    const errors = (validator.errors ?? []).map(
-      (e) => `${source}: ${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`,
-    );
+    const errors = (validator.errors ?? []).map((e) => {
+      // An unknown rule id names the id and the closest real one, not ajv's "allowed values".
+      if (e.keyword === "enum" && /^\/acknowledgements\/\d+\/rule$/.test(e.instancePath))
+        return `${source}: ${e.instancePath} ${JSON.stringify(e.data)}: ${unknownRuleIdHint(String(e.data))}`;
+      return `${source}: ${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`;
+    });
     return { errors };
   }
   const file = data as AcknowledgementsFile;

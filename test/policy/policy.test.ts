@@ -15,7 +15,7 @@ import { parseAcknowledgements } from "../../src/policy/validate.js";
 import { createReport } from "../../src/report/report.js";
 
 const removed: Change = {
-  rule: "parameter-removed",
+  rule: "param-removed",
   severity: "breaking",
   server: "crm",
   tool: "search",
@@ -25,7 +25,7 @@ const removed: Change = {
 };
 const warning: Change = {
   ...removed,
-  rule: "description-changed",
+  rule: "tool-description-changed",
   severity: "warning",
   pointer: "/description",
 };
@@ -64,12 +64,12 @@ describe("fingerprint", () => {
 describe("applyPolicy", () => {
   test("overrides severities and drops rules set to off", () => {
     const out = applyPolicy([removed, warning, info], {
-      rules: { "parameter-removed": "warning", "tool-added": "off" },
+      rules: { "param-removed": "warning", "tool-added": "off" },
       now,
     });
     expect(out.map((c) => [c.rule, c.severity])).toEqual([
-      ["parameter-removed", "warning"],
-      ["description-changed", "warning"],
+      ["param-removed", "warning"],
+      ["tool-description-changed", "warning"],
     ]);
     expect(out[0]!.fingerprint).toBe(fingerprint(removed));
   });

@@ -184,7 +184,7 @@ export function renderConfig(imported: ImportResult | undefined, sources: readon
     { lineWidth: 0 },
   ).replace(
     /^rules: \{\}\n/m,
-    "# Per-rule severity overrides (breaking, warning, info, off), e.g.:\n# rules:\n#   description-changed: info\n",
+    "# Per-rule severity overrides (breaking, warning, info, off), e.g.:\n# rules:\n#   tool-description-changed: info\n",
   );
   return `${header.join("\n")}\n${body}`;
 }
