@@ -3,6 +3,7 @@
  * against another. Pure: takes definitions, returns sorted `Change`s.
  */
 import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
+import { dictFrom, has, own } from "../own.js";
 import { type Change, compareChanges } from "./change.js";
 import { SchemaDiff } from "./compare.js";
 import { MAX_SCHEMA_DEPTH, newSharedState, SchemaTooDeepError, type SharedState } from "./engine.js";
@@ -34,8 +35,8 @@ export function diffLockfiles(before: Lockfile, after: Lockfile, options: DiffOp
   const out: Change[] = [];
   const names = [...new Set([...Object.keys(before.servers), ...Object.keys(after.servers)])].sort();
   for (const server of names) {
-    const a = before.servers[server];
-    const b = after.servers[server];
+    const a = own(before.servers, server);
+    const b = own(after.servers, server);
     if (a && !b) {
       out.push({
         rule: serverRules["server-removed"].id,
@@ -59,8 +60,8 @@ export function diffLockfiles(before: Lockfile, after: Lockfile, options: DiffOp
       continue;
     }
     if (!a || !b) continue;
-    const toolsA = Object.fromEntries(Object.entries(a.tools).map(([n, t]) => [n, t.definition]));
-    const toolsB = Object.fromEntries(Object.entries(b.tools).map(([n, t]) => [n, t.definition]));
+    const toolsA = dictFrom(Object.entries(a.tools).map(([n, t]) => [n, t.definition]));
+    const toolsB = dictFrom(Object.entries(b.tools).map(([n, t]) => [n, t.definition]));
     const changes = diffTools(server, toolsA, toolsB, options);
     out.push(...changes);
     const versionA = a.serverInfo?.version;
@@ -96,10 +97,10 @@ export function diffTools(
   const validators = new WitnessValidators();
   const out: Change[] = [];
   const removed = Object.keys(before)
-    .filter((n) => !(n in after))
+    .filter((n) => !has(after, n))
     .sort();
   const added = Object.keys(after)
-    .filter((n) => !(n in before))
+    .filter((n) => !has(before, n))
     .sort();
   const renames =
     options.detectRenames === false
@@ -156,7 +157,7 @@ export function diffTools(
     });
   }
   for (const name of Object.keys(before)) {
-    if (!(name in after)) continue;
+    if (!has(after, name)) continue;
     // An unchanged tool (most of them, in a real check) can have no finding.
     if (jsonEqual(before[name], after[name])) continue;
     out.push(

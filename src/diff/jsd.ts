@@ -10,6 +10,7 @@
  * difference" would be worse than "could not judge".
  */
 import { createRequire } from "node:module";
+import { put } from "../own.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 interface JsonSet {
@@ -103,7 +104,7 @@ export function inlineRefs(schema: unknown, root: unknown): unknown {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(node)) {
       if (k === "$defs" || k === "definitions" || k === "$schema" || k === "$id") continue;
-      out[k] = walk(v, stack);
+      put(out, k, walk(v, stack));
     }
     return out;
   };

@@ -4,6 +4,7 @@
  * spellings alike and folds the three ways of saying "nullable" into one flag.
  */
 import { canonicalJson } from "../canonical/index.js";
+import { dict, own } from "../own.js";
 
 /** A JSON object (a schema node that is not a boolean schema). */
 export type JsonObject = Record<string, unknown>;
@@ -141,7 +142,7 @@ export function resolveLocalRef(root: unknown, ref: string): unknown {
   for (const raw of ref.slice(2).split("/")) {
     const token = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(node)) node = node[Number(token)];
-    else if (isObject(node)) node = node[token];
+    else if (isObject(node)) node = own(node, token);
     else return undefined;
     if (node === undefined) return undefined;
   }
@@ -201,7 +202,8 @@ export function normalize(schema: unknown, root: unknown): SchemaNode {
   // Innermost first: each outer layer's keywords win over what it wraps.
   for (let i = layers.length - 1; i >= 0; i--) {
     const { keywords, nullable, identity } = layers[i] as Fold;
-    const merged: JsonObject = { ...node.keywords };
+    const merged: JsonObject = dict();
+    for (const [key, value] of Object.entries(node.keywords)) merged[key] = value;
     for (const [key, value] of Object.entries(keywords)) merged[key] = value;
     const result = finish(merged, nullable || node.nullable, identity);
     if (node.types && !("type" in keywords)) result.types = node.types;
@@ -229,7 +231,7 @@ function normalizeLayer(schema: unknown, root: unknown, chain: Set<object>): Sch
   }
   const self = identity ?? target;
   chain.add(self);
-  const k: JsonObject = {};
+  const k: JsonObject = dict();
   for (const [key, value] of Object.entries(target)) if (!DROPPED.has(key)) k[key] = value;
   let nullable = k.nullable === true;
   delete k.nullable;
@@ -318,12 +320,13 @@ function finish(k: JsonObject, nullableIn: boolean, identity: object): SchemaNod
   }
   // draft-07 `dependencies` → dependentRequired / dependentSchemas.
   if (isObject(k.dependencies)) {
-    const req: JsonObject = {};
-    const schemas: JsonObject = {};
+    const req: JsonObject = dict();
+    const schemas: JsonObject = dict();
     for (const [name, dep] of Object.entries(k.dependencies)) {
       if (Array.isArray(dep)) req[name] = dep;
       else schemas[name] = dep;
     }
+    // Spreading copies own keys, `__proto__` too.
     if (Object.keys(req).length) k.dependentRequired = { ...req, ...(k.dependentRequired as JsonObject) };
     if (Object.keys(schemas).length)
       k.dependentSchemas = { ...schemas, ...(k.dependentSchemas as JsonObject) };

@@ -6,6 +6,7 @@
  */
 
 import { Validator, validate } from "@cfworker/json-schema";
+import { dict, own, put } from "../own.js";
 import type { Change } from "./change.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
@@ -107,7 +108,11 @@ export function sample(schema: unknown, root: unknown, depth = 0): unknown {
     }
   }
   if (Array.isArray(s.allOf) && s.allOf.length) {
-    const merged = Object.assign({}, ...s.allOf.map((x) => deref(x, root)).filter(isObject), s) as JsonObject;
+    const merged = Object.assign(
+      dict(),
+      ...s.allOf.map((x) => deref(x, root)).filter(isObject),
+      s,
+    ) as JsonObject;
     delete merged.allOf;
     return sample(merged, root, depth + 1);
   }
@@ -118,7 +123,7 @@ export function sample(schema: unknown, root: unknown, depth = 0): unknown {
       const out: JsonObject = {};
       const props = isObject(s.properties) ? s.properties : {};
       for (const name of Array.isArray(s.required) ? (s.required as string[]) : []) {
-        out[name] = sample(props[name] ?? {}, root, depth + 1);
+        if (typeof name === "string") put(out, name, sample(own(props, name) ?? {}, root, depth + 1));
       }
       return out;
     }
@@ -129,7 +134,8 @@ export function sample(schema: unknown, root: unknown, depth = 0): unknown {
       );
     }
     case "string": {
-      if (typeof s.format === "string" && FORMAT_SAMPLES[s.format]) return FORMAT_SAMPLES[s.format];
+      const format = typeof s.format === "string" ? own(FORMAT_SAMPLES, s.format) : undefined;
+      if (format) return format;
       const n = typeof s.minLength === "number" ? s.minLength : 1;
       return "x".repeat(Math.max(n, 1));
     }
@@ -168,7 +174,7 @@ function locate(
       const name = tokens[++i];
       if (name === undefined) return { schema: node, path };
       path.push(name);
-      node = deref(isObject(node[t]) ? (node[t] as JsonObject)[name] : undefined, root);
+      node = deref(isObject(node[t]) ? own(node[t] as JsonObject, name) : undefined, root);
     } else if (t === "items") {
       path.push(0);
       node = deref(node.items, root);
@@ -207,17 +213,19 @@ function setAt(
     const nextSchema = isObject(sch)
       ? typeof key === "number"
         ? deref(sch.items, root)
-        : deref(isObject(sch.properties) ? sch.properties[key] : undefined, root)
+        : deref(isObject(sch.properties) ? own(sch.properties, key) : undefined, root)
       : undefined;
-    if (container[key] === undefined || typeof container[key] !== "object" || container[key] === null) {
-      container[key] = typeof path[i + 1] === "number" ? [] : (sample(nextSchema ?? {}, root) ?? {});
-      if (typeof container[key] !== "object" || container[key] === null)
-        container[key] = typeof path[i + 1] === "number" ? [] : {};
+    const name = String(key);
+    let next = own(container, name);
+    if (next === undefined || typeof next !== "object" || next === null) {
+      next = typeof path[i + 1] === "number" ? [] : (sample(nextSchema ?? {}, root) ?? {});
+      if (typeof next !== "object" || next === null) next = typeof path[i + 1] === "number" ? [] : {};
+      put(container, name, next);
     }
-    node = container[key];
+    node = next;
     sch = nextSchema;
   }
-  (node as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+  put(node as Record<string, unknown>, String(path[path.length - 1]!), value);
   return clone;
 }
 
@@ -226,7 +234,7 @@ function without(base: unknown, path: readonly (string | number)[]): unknown {
   let node: unknown = clone;
   for (let i = 0; i < path.length - 1; i++) {
     if (!isObject(node) && !Array.isArray(node)) return clone;
-    node = (node as Record<string | number, unknown>)[path[i]!];
+    node = own(node as Record<string, unknown>, String(path[i]!));
   }
   if (isObject(node)) delete node[String(path[path.length - 1])];
   return clone;

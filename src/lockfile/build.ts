@@ -3,6 +3,7 @@
  */
 import { hashServer, hashTool } from "../canonical/index.js";
 import type { ServerSnapshot } from "../fetch/types.js";
+import { dict, has, own } from "../own.js";
 import {
   LOCKFILE_VERSION,
   type LockedServer,
@@ -13,24 +14,21 @@ import {
 
 /** Builds one server's lockfile entry. Later duplicates of a tool name are dropped (fetch reports them). */
 export function lockServer(snapshot: Omit<ServerSnapshot, "server">): LockedServer {
-  const tools: Record<string, LockedTool> = Object.create(null);
+  const tools = dict<LockedTool>();
   for (const definition of snapshot.tools) {
-    if (Object.hasOwn(tools, definition.name)) continue;
+    if (has(tools, definition.name)) continue;
     tools[definition.name] = { hash: hashTool(definition), definition };
   }
-  const entry: LockedServer = {
-    hash: hashServer(Object.values(tools).map((t) => t.hash)),
-    tools: { ...tools },
-  };
+  const entry: LockedServer = { hash: hashServer(Object.values(tools).map((t) => t.hash)), tools };
   if (snapshot.serverInfo)
     entry.serverInfo = { name: snapshot.serverInfo.name, version: snapshot.serverInfo.version };
   if (snapshot.protocolVersion) entry.protocolVersion = snapshot.protocolVersion;
   return entry;
 }
 
-/** An empty lockfile. */
+/** An empty lockfile; its `servers` has no prototype, so any server name is a plain key. */
 export function emptyLockfile(): Lockfile {
-  return { lockfileVersion: LOCKFILE_VERSION, servers: {} };
+  return { lockfileVersion: LOCKFILE_VERSION, servers: dict() };
 }
 
 /**
@@ -45,9 +43,7 @@ export function nextLockfile(
 ): Lockfile {
   const next = emptyLockfile();
   for (const name of configured) {
-    const entry =
-      fetched.get(name) ??
-      (previous && Object.hasOwn(previous.servers, name) ? previous.servers[name] : undefined);
+    const entry = fetched.get(name) ?? own(previous?.servers, name);
     if (entry) next.servers[name] = entry;
   }
   return next;

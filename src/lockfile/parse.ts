@@ -7,7 +7,8 @@
 import { createRequire } from "node:module";
 import type { ParseError } from "jsonc-parser";
 import { LockfileError } from "../errors.js";
-import { LOCKFILE_VERSION, type Lockfile } from "./format.js";
+import { dict } from "../own.js";
+import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile } from "./format.js";
 
 /** Parses lockfile text; `source` names the file in errors. */
 export function parseLockfile(text: string, source: string): Lockfile {
@@ -36,11 +37,15 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
       `unsupported version ${version}; this mcp-contract reads version ${LOCKFILE_VERSION}: delete the lockfile and run \`mcp-contract lock\``,
     );
   if (!isRecord(data.servers)) return fail("$.servers", "expected an object keyed by server name");
+  // Server and tool names are data: the maps are rebuilt without a prototype, so a server named
+  // `constructor` or `__proto__` is found, and one that is absent is never Object.prototype's.
+  const servers = dict<LockedServer>();
   for (const [name, server] of Object.entries(data.servers)) {
     const at = `$.servers[${JSON.stringify(name)}]`;
     if (!isRecord(server)) return fail(at, "expected an object");
     if (typeof server.hash !== "string") fail(`${at}.hash`, "expected a string");
     if (!isRecord(server.tools)) return fail(`${at}.tools`, "expected an object keyed by tool name");
+    const tools = dict<LockedTool>();
     for (const [toolName, tool] of Object.entries(server.tools)) {
       const toolAt = `${at}.tools[${JSON.stringify(toolName)}]`;
       if (!isRecord(tool)) return fail(toolAt, "expected an object");
@@ -48,9 +53,11 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
       if (!isRecord(tool.definition))
         return fail(`${toolAt}.definition`, "expected the tool definition object");
       if (tool.definition.name !== toolName) fail(`${toolAt}.definition.name`, `expected "${toolName}"`);
+      tools[toolName] = tool as unknown as LockedTool;
     }
+    servers[name] = { ...server, tools } as unknown as LockedServer;
   }
-  return data as unknown as Lockfile;
+  return { ...data, servers } as unknown as Lockfile;
 }
 
 /** JSON.parse with a one-line error naming the source and the line:column of the problem. */

@@ -14,6 +14,7 @@ import type { Change } from "../../diff/change.js";
 import { LockfileError, UsageError } from "../../errors.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { parseLockfile } from "../../lockfile/parse.js";
+import { dict } from "../../own.js";
 import type { ScanMemo } from "../../poisoning/scan.js";
 import { inShard, parseShard, selectShard } from "../../report/shard.js";
 import type { TemplateSource } from "../../templates/check.js";
@@ -70,7 +71,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     const { diffLockfiles } = await import("../../diff/index.js");
     changes.push(...diffLockfiles(before, after));
     // Templates must match the live servers; a server not fetched keeps its locked tools.
-    const current: Lockfile = { ...lock, servers: { ...lock.servers, ...after.servers } };
+    const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
     changes.push(...(await import("../../poisoning/index.js")).scanLockfile(current));
     const { templates } = await readTemplateFiles(config, io.cwd);
     if (templates.length > 0)

@@ -5,6 +5,7 @@
  * `if`/`then`/`else`, …), for which json-schema-diff gives a set-inclusion
  * verdict under a time budget.
  */
+import { dict, has, put } from "../../own.js";
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
 import { defineRules } from "../rule.js";
@@ -117,12 +118,12 @@ export function oneSidedUnion(a: SchemaNode, b: SchemaNode): boolean {
 export function deferredAnnotations(a: SchemaNode, b: SchemaNode): Set<string> {
   if (!oneSidedUnion(a, b)) return new Set();
   const union = unionOf(a) ? a : b;
-  return new Set([...ANNOTATION_KEYWORDS].filter((k) => !(k in union.keywords)));
+  return new Set([...ANNOTATION_KEYWORDS].filter((k) => !has(union.keywords, k)));
 }
 
 /** A non-union node as a raw one-branch alternative; annotations already compared at the outer level are left out. */
 function asBranch(n: SchemaNode, keep: ReadonlySet<string>): JsonObject {
-  const raw: JsonObject = {};
+  const raw: JsonObject = dict();
   for (const [k, v] of Object.entries(n.keywords)) if (!ANNOTATION_KEYWORDS.has(k) || keep.has(k)) raw[k] = v;
   if (n.types) raw.type = [...n.types];
   if (n.nullable) raw.nullable = true;
@@ -168,7 +169,7 @@ export function disjoint(x: SchemaNode, y: SchemaNode, root: unknown): boolean {
   }
   const forbids = (n: SchemaNode, name: string) => {
     const props = isObject(n.keywords.properties) ? n.keywords.properties : {};
-    if (name in props) return props[name] === false;
+    if (has(props, name)) return props[name] === false;
     return n.keywords.additionalProperties === false;
   };
   for (const name of rx) if (forbids(y, name)) return true;
@@ -416,8 +417,9 @@ function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
 
 /** The changed keywords of a node, with its type for context (so `not: number` on a string reads as no change). */
 function pick(n: SchemaNode, keys: readonly string[]): JsonObject {
+  // A plain object (json-schema-diff reads it), with `__proto__` as an own key like any other.
   const out: JsonObject = {};
-  for (const k of keys) if (k in n.keywords) out[k] = n.keywords[k];
+  for (const k of keys) if (has(n.keywords, k)) put(out, k, n.keywords[k]);
   if (n.types) out.type = n.nullable ? [...n.types, "null"] : [...n.types];
   return out;
 }

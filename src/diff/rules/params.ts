@@ -3,6 +3,8 @@
  * required or optional, and `additionalProperties` closed or opened. In an
  * output schema the same edits are read the other way round.
  */
+
+import { has } from "../../own.js";
 import { child, describeLoc, type Loc, propLabel, type SchemaDiff } from "../engine.js";
 import { findRenames } from "../rename.js";
 import { defineRules } from "../rule.js";
@@ -80,8 +82,8 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
   const pb = props(b);
   const ra = required(a);
   const rb = required(b);
-  const removed = Object.keys(pa).filter((n) => !(n in pb));
-  const added = Object.keys(pb).filter((n) => !(n in pa));
+  const removed = Object.keys(pa).filter((n) => !has(pb, n));
+  const added = Object.keys(pb).filter((n) => !has(pa, n));
   const renames =
     d.dir === "input" ? findRenames(removed, added, pa, pb, d.rootA, d.rootB) : new Map<string, string>();
   const renamedTo = new Set(renames.values());
@@ -175,7 +177,7 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
 
   // Required names that are not (or no longer) declared properties.
   for (const name of rb) {
-    if (ra.has(name) || name in pb || name in pa) continue;
+    if (ra.has(name) || has(pb, name) || has(pa, name)) continue;
     const loc = child(at, ["required"], propLabel(at.label, name));
     if (d.dir === "input") {
       d.emit(paramRules["required-param-added"], loc, `Property \`${loc.label}\` is now required.`, {
@@ -191,7 +193,7 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
   }
 
   for (const name of Object.keys(pa)) {
-    if (!(name in pb)) continue;
+    if (!has(pb, name)) continue;
     const wasReq = ra.has(name);
     const isReq = rb.has(name);
     // The common case: an untouched parameter. Skipped before its location is even built.

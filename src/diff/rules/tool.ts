@@ -4,6 +4,7 @@
  * presence, execution.taskSupport, `_meta` and `icons`.
  */
 import type { ToolDefinition } from "../../lockfile/format.js";
+import { has, own } from "../../own.js";
 import type { Change } from "../change.js";
 import type { RuleMeta } from "../rule.js";
 import { defineRules } from "../rule.js";
@@ -180,14 +181,16 @@ export function checkToolLevel(
     });
   }
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (KNOWN_FIELDS.has(key) || jsonEqual(a[key], b[key])) continue;
+    const va = own(a, key);
+    const vb = own(b, key);
+    if (KNOWN_FIELDS.has(key) || jsonEqual(va, vb)) continue;
     emit(
       toolRules["tool-field-changed"],
       `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-      `Tool \`${name}\` field \`${key}\` changed from ${show(a[key])} to ${show(b[key])}.`,
+      `Tool \`${name}\` field \`${key}\` changed from ${show(va)} to ${show(vb)}.`,
       {
-        before: a[key],
-        after: b[key],
+        before: va,
+        after: vb,
       },
     );
   }
@@ -224,10 +227,10 @@ function checkAnnotations(
     );
   }
   const otherKeys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
-    (k) => !jsonEqual(a[k], b[k]),
+    (k) => !jsonEqual(own(a, k), own(b, k)),
   );
-  const informational = otherKeys.filter((k) => !(k in HINT_DEFAULTS) || !effective);
-  const nonHint = otherKeys.filter((k) => !(k in HINT_DEFAULTS));
+  const informational = otherKeys.filter((k) => !has(HINT_DEFAULTS, k) || !effective);
+  const nonHint = otherKeys.filter((k) => !has(HINT_DEFAULTS, k));
   if (nonHint.length > 0 || (!effective && informational.length > 0)) {
     const keys = (nonHint.length > 0 ? nonHint : informational).sort();
     emit(
