@@ -1,18 +1,20 @@
 /**
  * The `file` source: a JSON file holding a tools/list result. Parsing is pure
- * (`parseToolsDocument`) so `diff` can reuse it on snapshot files.
+ * (`toolEntriesOf`, and the stricter `parseToolsDocument` that `diff` uses on
+ * snapshot files).
  */
 import { readFile } from "node:fs/promises";
 import type { ToolDefinition } from "../lockfile/format.js";
 import { parseJson } from "../lockfile/parse.js";
 
 /**
- * Extracts the tool list from a parsed tools/list document: either a result
- * object `{"tools": [...]}` (other keys such as `nextCursor` are ignored) or a
- * bare array of tools. Each tool is returned exactly as written, every key kept.
- * Throws an `Error` naming `source` when the shape is wrong.
+ * The raw entries of a parsed tools/list document: either a result object
+ * `{"tools": [...]}` (other keys such as `nextCursor` are ignored) or a bare
+ * array of tools. Entries are returned as written and not checked: fetch sources
+ * hand them to `checkTools`, which keeps every usable tool and reports the rest.
+ * Throws an `Error` naming `source` when the document itself has the wrong shape.
  */
-export function parseToolsDocument(json: unknown, source: string): ToolDefinition[] {
+export function toolEntriesOf(json: unknown, source: string): unknown[] {
   let tools: unknown;
   if (Array.isArray(json)) tools = json;
   else if (isRecord(json) && "tools" in json) tools = json.tools;
@@ -20,6 +22,17 @@ export function parseToolsDocument(json: unknown, source: string): ToolDefinitio
     throw new Error(`${source}: expected a tools/list result {"tools": [...]} or a JSON array of tools`);
   }
   if (!Array.isArray(tools)) throw new Error(`${source}: "tools" must be an array`);
+  return tools;
+}
+
+/**
+ * Extracts the tool list from a parsed tools/list document (see `toolEntriesOf`)
+ * and insists that every entry is an object with a string `name`: for `diff` on
+ * snapshot files, which are inputs the user gave, not a server's answer. Each
+ * tool is returned exactly as written, every key kept.
+ */
+export function parseToolsDocument(json: unknown, source: string): ToolDefinition[] {
+  const tools = toolEntriesOf(json, source);
   tools.forEach((tool, index) => {
     if (!isRecord(tool)) throw new Error(`${source}: tools[${index}] is not an object`);
     if (typeof tool.name !== "string") throw new Error(`${source}: tools[${index}] has no string "name"`);
@@ -27,8 +40,8 @@ export function parseToolsDocument(json: unknown, source: string): ToolDefinitio
   return tools as ToolDefinition[];
 }
 
-/** Reads and parses a tools/list JSON file; errors name the file. */
-export async function readToolsFile(path: string): Promise<ToolDefinition[]> {
+/** Reads and parses a tools/list JSON file into its raw entries; errors name the file. */
+export async function readToolsFile(path: string): Promise<unknown[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -37,7 +50,7 @@ export async function readToolsFile(path: string): Promise<ToolDefinition[]> {
     throw new Error(`cannot read ${path} (${code ?? String(error)})`);
   }
   // parseJson names the line:column of a syntax error; V8's message gives an offset at best.
-  return parseToolsDocument(parseJson(text, path, Error), path);
+  return toolEntriesOf(parseJson(text, path, Error), path);
 }
 
 /** A plain (non-array) object. */

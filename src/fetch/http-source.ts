@@ -15,7 +15,7 @@ import {
 import type { HttpServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
 import { causeChain, describeTlsFailure, httpStatus, networkCode, tlsCode } from "./describe.js";
-import { parseToolsDocument } from "./file.js";
+import { toolEntriesOf } from "./file.js";
 import {
   DEFAULT_RETRY,
   type FetchFn,
@@ -62,8 +62,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     } catch {
       throw new Error(`${safeUrl(config.url)} did not return JSON`);
     }
-    const tools = parseToolsDocument(json, safeUrl(config.url));
-    return { rawTools: tools, pages: 1 };
+    return { rawTools: toolEntriesOf(json, safeUrl(config.url)), pages: 1 };
   }
 
   const session = (kind: "streamable-http" | "sse"): Promise<SessionResult> => {

@@ -4,7 +4,8 @@ import { defineRules } from "../diff/rule.js";
 export const fetchRules = defineRules("fetch", {
   "invalid-tool-definition": {
     severity: "warning",
-    summary: "A tool the server sent does not satisfy the MCP Tool schema; it was kept as sent.",
+    summary:
+      "A tool the server sent does not satisfy the MCP Tool schema; it was kept as sent, or skipped when it has no name.",
   },
   "duplicate-tool-name": {
     severity: "breaking",

@@ -20,11 +20,16 @@ export interface CheckedTools {
  * (entries without one cannot be locked and are dropped with a finding);
  * `inputSchema` must be an object schema with `type: "object"`; `outputSchema`,
  * when present, likewise; both must compile as JSON Schema. Duplicate names are
- * reported once per name. Tools are returned in the server's order.
+ * reported once per name; the lockfile keeps the first of them (`lockServer`),
+ * the one a client paging in order meets first. Tools are returned in the
+ * server's order. Every source (stdio, HTTP, SSE, json, file) goes through here,
+ * so one bad entry never costs the rest of the list on any of them.
  */
 export function checkTools(server: string, raw: readonly unknown[]): CheckedTools {
   const tools: ToolDefinition[] = [];
   const findings: Change[] = [];
+  // A tool that is kept says so; an entry that is skipped (no name to lock it under) says that,
+  // never both.
   const invalid = (tool: string | undefined, pointer: string, problem: string, after?: unknown): void => {
     const rule = fetchRules["invalid-tool-definition"];
     findings.push({
@@ -35,7 +40,10 @@ export function checkTools(server: string, raw: readonly unknown[]): CheckedTool
       pointer,
       message: tool === undefined ? problem : `Tool \`${tool}\`: ${problem}.`,
       ...(after === undefined ? {} : { after }),
-      hint: "The tool was kept exactly as sent; ask the server's maintainers to fix its definition.",
+      hint:
+        tool === undefined
+          ? "The rest of the list was kept; ask the server's maintainers to give every tool a name."
+          : "The tool was kept exactly as sent; ask the server's maintainers to fix its definition.",
     });
   };
   const seen = new Map<string, number>();
@@ -79,7 +87,7 @@ export function checkTools(server: string, raw: readonly unknown[]): CheckedTool
       server,
       tool: name,
       pointer: "",
-      message: `The server sent ${count} tools named \`${name}\`; only the last one is locked.`,
+      message: `The server sent ${count} tools named \`${name}\`; only the first one (in the server's order) is locked.`,
       hint: "Tool names must be unique within a server; rename one of them.",
     });
   }

@@ -161,6 +161,15 @@ describe("transports", () => {
     expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
     expect(snapshot.serverInfo).toBeUndefined();
   });
+
+  it("json: a tool without a name is skipped with a finding, the rest kept (as on every transport)", async () => {
+    const fixture = await http({ transport: "json", tools: [...DEFAULT_TOOLS, { description: "nameless" }] });
+    const snapshot = await fetchServer("j", httpConfig(fixture.url, { transport: "json" }), fetchOptions());
+    expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
+    expect(snapshot.findings?.map((f) => [f.rule, f.pointer])).toEqual([
+      ["invalid-tool-definition", "/tools/3"],
+    ]);
+  });
 });
 
 describe("stdio faults", () => {

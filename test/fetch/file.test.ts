@@ -38,6 +38,36 @@ describe("file source", () => {
     ]);
   });
 
+  it("an entry without a name is skipped with a finding; the rest of the list is kept", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcp-contract-"));
+    const file = join(dir, "tools.json");
+    await writeFile(file, JSON.stringify({ tools: [tool, { description: "nameless" }, 7] }));
+    const snapshot = await fetchServer("f", { kind: "file", file }, fetchOptions());
+    expect(snapshot.tools).toEqual([tool]);
+    expect(snapshot.findings?.map((f) => [f.rule, f.pointer, f.message, f.hint])).toEqual([
+      [
+        "invalid-tool-definition",
+        "/tools/1",
+        "Entry 1 of the tool list has no string `name` and was skipped.",
+        "The rest of the list was kept; ask the server's maintainers to give every tool a name.",
+      ],
+      [
+        "invalid-tool-definition",
+        "/tools/2",
+        "Entry 2 of the tool list has no string `name` and was skipped.",
+        "The rest of the list was kept; ask the server's maintainers to give every tool a name.",
+      ],
+    ]);
+  });
+
+  it("a document of the wrong shape still fails the server, naming the file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcp-contract-"));
+    const file = join(dir, "tools.json");
+    await writeFile(file, JSON.stringify({ tools: { a: tool } }));
+    const error = await fetchServer("f", { kind: "file", file }, fetchOptions()).catch((e) => e);
+    expect(error.message).toBe(`server "f": ${file}: "tools" must be an array`);
+  });
+
   it("a missing file is a FetchError naming the server and the file", async () => {
     const error = await fetchServer(
       "f",

@@ -55,8 +55,27 @@ describe("checkTools", () => {
     );
   });
 
-  it("reports duplicate names once per name", () => {
-    const tool = { name: "dup", inputSchema: { type: "object" } };
-    expect(rulesOf([tool, tool, tool])).toEqual([["duplicate-tool-name", "dup", ""]]);
+  it("reports duplicate names once per name, saying the first is locked (as lockServer keeps it)", async () => {
+    const first = { name: "dup", inputSchema: { type: "object" }, description: "first" };
+    const second = { name: "dup", inputSchema: { type: "object" }, description: "second" };
+    const { tools, findings } = checkTools("s", [first, second, second]);
+    expect(findings.map((f) => [f.rule, f.tool, f.pointer, f.message])).toEqual([
+      [
+        "duplicate-tool-name",
+        "dup",
+        "",
+        "The server sent 3 tools named `dup`; only the first one (in the server's order) is locked.",
+      ],
+    ]);
+    const { lockServer } = await import("../../src/lockfile/build.js");
+    expect(lockServer({ tools }).tools.dup?.definition).toEqual(first);
+  });
+
+  it("a skipped entry's finding never says it was kept; a kept tool's never says it was skipped", () => {
+    const { findings } = checkTools("s", [{ description: "no name" }, { name: "n" }]);
+    expect(findings.map((f) => `${f.message} ${f.hint}`)).toEqual([
+      "Entry 0 of the tool list has no string `name` and was skipped. The rest of the list was kept; ask the server's maintainers to give every tool a name.",
+      "Tool `n`: has no `inputSchema`. The tool was kept exactly as sent; ask the server's maintainers to fix its definition.",
+    ]);
   });
 });
