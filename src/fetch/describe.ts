@@ -115,12 +115,15 @@ export function describeError(error: unknown): string {
   return firstLine(message) || (error instanceof Error ? error.name : "unknown error");
 }
 
-/** The first non-empty line, trimmed and shortened. */
-export function firstLine(text: string, max = 300): string {
-  const line =
+/**
+ * The first non-empty line, trimmed. Never shortened here: the text may hold
+ * a secret, and only `truncate` (redact, then cut) may shorten it.
+ */
+export function firstLine(text: string): string {
+  return (
     text
       .split("\n")
       .map((part) => part.trim())
-      .find((part) => part !== "") ?? "";
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+      .find((part) => part !== "") ?? ""
+  );
 }

@@ -73,6 +73,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
       signal: ctx.signal,
       requestTimeoutMs: ctx.options.timeoutMs,
       maxPages: ctx.options.maxPages,
+      secrets: [...ctx.options.secrets, ...ctx.secrets],
       // The 2026-07-28 probe only makes sense on Streamable HTTP.
       negotiation: kind === "sse" ? "legacy" : "auto",
       onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),

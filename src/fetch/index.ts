@@ -6,7 +6,7 @@
 import type { ServerConfig } from "../config/types.js";
 import { FetchError } from "../errors.js";
 import type { ToolDefinition } from "../lockfile/format.js";
-import { redact } from "../redact.js";
+import { redact, truncate } from "../redact.js";
 import type { FetchContext } from "./context.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
@@ -17,6 +17,10 @@ import { checkTools } from "./validate.js";
 export { parseToolsDocument } from "./file.js";
 export { fetchRules } from "./rules.js";
 export type { ServerSnapshot } from "./types.js";
+
+/** The longest failure message, and the longest cause in it (the rest is left for the detail, e.g. stderr). */
+const MESSAGE_CHARS = 1000;
+const CAUSE_CHARS = 300;
 
 /** Settings for one `fetchServer` / `fetchServers` run. */
 export interface FetchOptions {
@@ -107,7 +111,10 @@ export async function fetchServers(
         const fetchError =
           error instanceof FetchError
             ? error
-            : new FetchError(name, redact(`server "${name}": ${describeError(error)}`, options.secrets));
+            : new FetchError(
+                name,
+                truncate(`server "${name}": ${describeError(error)}`, MESSAGE_CHARS, options.secrets),
+              );
         outcomes[index] = { server: name, ok: false, error: fetchError };
       }
     }
@@ -171,9 +178,13 @@ function toFetchError(ctx: FetchContext, config: ServerConfig, error: unknown): 
   else if (ctx.deadline.aborted) {
     cause = `timed out after ${formatSeconds(ctx.options.timeoutMs)} (raise --timeout if the server is just slow)`;
   } else cause = ctx.explain?.(error) ?? generalCause(config, error);
+  // Redacted before it is cut (a cut secret no longer matches), the cause short enough to leave room for the detail.
+  cause = truncate(firstLine(redact(cause, secrets)), CAUSE_CHARS, secrets);
   const detail = ctx.detail?.();
   const message = `server "${ctx.name}": ${cause}${detail ? `; ${detail}` : ""}`;
-  return new FetchError(ctx.name, firstLine(redact(message, secrets), 1000), { cause: error });
+  return new FetchError(ctx.name, truncate(firstLine(redact(message, secrets)), MESSAGE_CHARS, secrets), {
+    cause: error,
+  });
 }
 
 function generalCause(config: ServerConfig, error: unknown): string {

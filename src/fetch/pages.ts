@@ -2,7 +2,11 @@
  * Pagination, independent of transport: follow `nextCursor` to the end, never
  * loop. An empty-string cursor is a cursor (2026-07-28), not the end.
  */
+import { truncate } from "../redact.js";
 import { isRecord } from "./file.js";
+
+/** How much of a looping cursor the error message quotes. */
+const CURSOR_QUOTE_CHARS = 60;
 
 /** One raw tools/list result page. */
 export type FetchPage = (cursor: string | undefined) => Promise<unknown>;
@@ -21,12 +25,14 @@ export interface WalkedPages {
 /**
  * Fetches pages until one has no `nextCursor`. Throws `PaginationError` on a
  * cursor seen twice, on more than `maxPages` pages, or on a page that is not a
- * tools/list result. `onPage` is told the running totals.
+ * tools/list result. `onPage` is told the running totals. A quoted cursor is
+ * redacted of `secrets` before it is cut.
  */
 export async function walkPages(
   fetchPage: FetchPage,
   maxPages: number,
   onPage?: (page: number, tools: number) => void,
+  secrets: readonly string[] = [],
 ): Promise<WalkedPages> {
   const tools: unknown[] = [];
   const seen = new Set<string>();
@@ -52,14 +58,10 @@ export async function walkPages(
     }
     if (seen.has(next)) {
       throw new PaginationError(
-        `the server returned cursor ${JSON.stringify(truncate(next))} twice (pagination loop)`,
+        `the server returned cursor ${JSON.stringify(truncate(next, CURSOR_QUOTE_CHARS, secrets))} twice (pagination loop)`,
       );
     }
     seen.add(next);
     cursor = next;
   }
-}
-
-function truncate(text: string): string {
-  return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
 }

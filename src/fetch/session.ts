@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** `legacy` skips the `server/discover` probe (used to retry servers that exit on it). */
   negotiation: "auto" | "legacy";
   onPage?: (page: number, tools: number) => void;
+  /** Redacted from any server text the session quotes (a looping cursor); none when absent. */
+  secrets?: readonly string[];
 }
 
 /** Accepts anything: we validate raw pages ourselves. */
@@ -103,6 +105,7 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
       },
       options.maxPages,
       options.onPage,
+      options.secrets,
     );
     const info = client.getServerVersion();
     const protocolVersion = client.getNegotiatedProtocolVersion();

@@ -63,6 +63,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
       args: config.args,
       env,
       cwd: config.cwd,
+      secrets: [...ctx.options.secrets, ...ctx.secrets],
     });
     transport = current;
     const close = (): Promise<void> => current.close();
@@ -72,6 +73,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
         signal: ctx.signal,
         requestTimeoutMs: ctx.options.timeoutMs,
         maxPages: ctx.options.maxPages,
+        secrets: [...ctx.options.secrets, ...ctx.secrets],
         negotiation,
         onPage: (page, tools) => {
           connected = true;
@@ -79,7 +81,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
         },
       });
       // stdout is the protocol channel: text there corrupts it, even if this session survived.
-      if (current.strayOutput !== undefined) throw new NonProtocolOutputError(current.strayOutput);
+      if (current.strayOutput !== undefined) throw current.strayOutput;
       return result;
     } finally {
       await current.close();
@@ -115,7 +117,7 @@ function explainStdio(
     }
     if (item instanceof NonProtocolOutputError) return item.message;
   }
-  if (transport?.strayOutput !== undefined) return new NonProtocolOutputError(transport.strayOutput).message;
+  if (transport?.strayOutput !== undefined) return transport.strayOutput.message;
   const exit = transport?.exitStatus;
   if (exit) {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+import { redactFragment, truncate } from "../redact.js";
 
 /** How to start a stdio server. */
 export interface ChildParams {
@@ -14,6 +15,8 @@ export interface ChildParams {
   args: readonly string[];
   env: Record<string, string>;
   cwd: string;
+  /** Secrets redacted from everything the transport quotes (stray stdout, the stderr tail). */
+  secrets: readonly string[];
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -43,11 +46,14 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Why a line on stdout was not a JSON-RPC message, kept for the error message. */
+/** How much of a stray stdout line the error message quotes. */
+const STRAY_QUOTE_CHARS = 120;
+
+/** Why a line on stdout was not a JSON-RPC message; the quote is redacted, then cut. */
 export class NonProtocolOutputError extends Error {
   override readonly name = "NonProtocolOutputError";
-  constructor(readonly line: string) {
-    super(`wrote non-protocol text to stdout: ${JSON.stringify(truncate(line, 120))}`);
+  constructor(line: string, secrets: readonly string[]) {
+    super(`wrote non-protocol text to stdout: ${JSON.stringify(truncate(line, STRAY_QUOTE_CHARS, secrets))}`);
   }
 }
 
@@ -60,11 +66,13 @@ export class ProcessGroupTransport implements Transport {
   private child?: ChildProcess;
   private buffer = "";
   private stderrText = "";
+  /** The stderr buffer lost its beginning: its first line is partial. */
+  private stderrCut = false;
   private closed = false;
   /** Exit code or signal once the child has exited. */
   exitStatus?: { code: number | null; signal: NodeJS.Signals | null };
-  /** The first non-JSON line the server printed to stdout, if any. */
-  strayOutput?: string;
+  /** Why the first non-JSON line the server printed to stdout is wrong, if it printed one. */
+  strayOutput?: NonProtocolOutputError;
   private exited?: Promise<void>;
 
   constructor(private readonly params: ChildParams) {}
@@ -79,9 +87,15 @@ export class ProcessGroupTransport implements Transport {
     return this.child?.stderr ?? null;
   }
 
-  /** Last lines the server wrote to stderr (unredacted: redact before showing). */
+  /**
+   * Last lines the server wrote to stderr, redacted. The buffer is redacted
+   * whole before it is split, so a secret is never cut in two by a line choice;
+   * once it has lost its beginning, its first (partial) line is dropped too.
+   */
   stderrTail(): string {
-    const lines = this.stderrText.split("\n").filter((line) => line.trim() !== "");
+    let text = redactFragment(this.stderrText, this.params.secrets, { start: this.stderrCut });
+    if (this.stderrCut) text = text.slice(text.indexOf("\n") + 1);
+    const lines = text.split("\n").filter((line) => line.trim() !== "");
     return lines.slice(-STDERR_TAIL_LINES).join("\n");
   }
 
@@ -122,7 +136,9 @@ export class ProcessGroupTransport implements Transport {
       child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
       child.stderr?.setEncoding("utf8");
       child.stderr?.on("data", (chunk: string) => {
-        this.stderrText = (this.stderrText + chunk).slice(-STDERR_TAIL_CHARS);
+        const text = this.stderrText + chunk;
+        if (text.length > STDERR_TAIL_CHARS) this.stderrCut = true;
+        this.stderrText = text.slice(-STDERR_TAIL_CHARS);
       });
     });
   }
@@ -157,8 +173,8 @@ export class ProcessGroupTransport implements Transport {
 
   private stray(line: string): void {
     if (this.strayOutput !== undefined) return;
-    this.strayOutput = line;
-    this.onerror?.(new NonProtocolOutputError(line));
+    this.strayOutput = new NonProtocolOutputError(line, this.params.secrets);
+    this.onerror?.(this.strayOutput);
   }
 
   private finish(): void {
@@ -205,8 +221,4 @@ export class ProcessGroupTransport implements Transport {
     child.stderr?.destroy();
     this.finish();
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

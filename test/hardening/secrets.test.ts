@@ -4,11 +4,20 @@
 // secret, raw or encoded (URL, base64, base64url).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
+import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { OUTPUT_FORMATS } from "../../src/cli/main.js";
+import type { ServerConfig, StdioServerConfig } from "../../src/config/types.js";
+import { fetchServer } from "../../src/fetch/index.js";
+import { redactFragment, truncate, truncateStart } from "../../src/redact.js";
+import { fetchOptions, httpConfig, stdioFixture } from "../fetch/helpers.js";
 import { binPath, type CliResult, runCli } from "../helpers/cli.js";
 
 // Each holds characters that URL-encode, so the encoded forms differ from the raw ones.
@@ -201,4 +210,201 @@ describe("secrets never leave the process", () => {
     expect(outputs.length).toBeGreaterThan(runs.length * 2);
     expect(leaks).toEqual([]);
   });
+});
+
+// ---- Truncation: every limit where text is cut, with the cut at every position in and around a secret.
+
+// Characters no message of ours ever holds, so "no character of the secret" is exactly "no part of it".
+const CUT_SECRET = "ŻĄŹĆŃŚŁĘÓżąźćńśłęó";
+// A secret over two lines (a key file): a line choice must not show its second half either.
+const TWO_LINE_SECRET = "ŻĄŹĆŃŚŁĘÓ\nżąźćńśłęó";
+
+/** The characters of `secret` that `text` shows (none, when nothing of it leaked). */
+function shownPart(text: string, secret: string): string {
+  return [...new Set(secret.replace("\n", ""))].filter((c) => text.includes(c)).join("");
+}
+
+/** Every offset of a cut relative to the start of a secret of `length`: from 3 before it to 3 after it. */
+function offsetsAround(length: number): number[] {
+  return Array.from({ length: length + 7 }, (_, i) => i - 3);
+}
+
+/** Runs `jobs` a few at a time (each spawns a process or opens a server). */
+async function inBatches<T>(jobs: (() => Promise<T>)[], size = 4): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < jobs.length; i += size)
+    out.push(...(await Promise.all(jobs.slice(i, i + size).map((job) => job()))));
+  return out;
+}
+
+/** A stdio "server" that writes `stdout` and `stderr` as given, then exits 1. */
+function writerServer(stdout: string, stderr: string): StdioServerConfig {
+  const script =
+    "process.stderr.write(process.argv[2]); process.stdout.write(process.argv[1]); setTimeout(() => process.exit(1), 20);";
+  return stdioFixture({}, { args: ["-e", script, stdout, stderr] });
+}
+
+/** The failure message fetching `config` gives, with `secrets` known. */
+async function failure(config: ServerConfig, secrets: string[]): Promise<string> {
+  const error = await fetchServer("s", config, fetchOptions({ secrets, timeoutMs: 20_000 })).then(
+    () => {
+      throw new Error("the fetch should have failed");
+    },
+    (e: Error) => e,
+  );
+  return error.message;
+}
+
+/** An SDK server over Streamable HTTP on 127.0.0.1 whose tools/list is `list` (it may throw). */
+async function sdkHttpServer(
+  list: (cursor: string | undefined) => unknown,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const server = new Server({ name: "cut", version: "1.0.0" }, { capabilities: { tools: {} } });
+    server.setRequestHandler(
+      ListToolsRequestSchema,
+      async (request) => list(request.params?.cursor) as never,
+    );
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on("close", () => {
+      transport.close().catch(() => {});
+      server.close().catch(() => {});
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  });
+  const { port, close } = await listenOnLoopback(http);
+  return { url: `http://127.0.0.1:${port}/mcp`, close };
+}
+
+describe("truncation never shows part of a secret", () => {
+  it("redact-then-cut helpers: a cut at every position of every secret form leaves none of it", () => {
+    // ASCII secrets that overlap themselves, with their URL-encoded and base64 forms, at every cut.
+    for (const secret of ["abcabcab", "tok/en+==x", "a-secret-value"]) {
+      const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64")];
+      for (const form of forms) {
+        for (let at = 0; at <= form.length + 2; at++) {
+          const text = `${".".repeat(10)}${form}${".".repeat(10)}`;
+          const max = 10 + at; // the head keeps max - 1 characters, then "…"
+          const head = truncate(text, max, [secret]);
+          expect(head.length, `${form} head ${max}`).toBeLessThanOrEqual(max);
+          expect(head.replace(/\*\*\*/g, "").replace(/…$/, ""), `${form} head ${max}: ${head}`).toMatch(
+            /^\.*$/,
+          );
+          const tail = truncateStart(text, max, [secret]);
+          expect(tail.length).toBeLessThanOrEqual(max);
+          expect(tail.replace(/\*\*\*/g, "").replace(/^…/, ""), `${form} tail ${max}: ${tail}`).toMatch(
+            /^\.*$/,
+          );
+          // Text that was cut before it reached us: an edge may hold the rest of a secret.
+          const whole = at === 0 ? "***" : "";
+          expect(redactFragment(form.slice(at), [secret], { start: true }), `${form} from ${at}`).toBe(whole);
+          const front = at >= form.length ? "***" : "";
+          expect(redactFragment(form.slice(0, at), [secret], { end: true }), `${form} to ${at}`).toBe(front);
+        }
+      }
+    }
+  });
+
+  it("stray stdout (quoted up to 120 characters): the cut at every position in the secret", async () => {
+    const cut = 119; // the quote keeps 119 characters and "…"
+    const messages = await inBatches(
+      offsetsAround(CUT_SECRET.length).map((d) => async () => {
+        const line = `${".".repeat(cut - d)}${CUT_SECRET}`;
+        return { d, message: await failure(writerServer(`${line}\n`, ""), [CUT_SECRET]) };
+      }),
+    );
+    for (const { d, message } of messages) {
+      expect(message, `cut ${d} into the secret`).toContain("wrote non-protocol text to stdout");
+      expect(shownPart(message, CUT_SECRET), `cut ${d} into the secret: ${message}`).toBe("");
+      // Before the secret starts, the cut shows only dots; a secret wholly inside the quote is ***.
+      if (d <= 0) expect(message).not.toContain("***");
+    }
+    expect(messages.length).toBe(CUT_SECRET.length + 7);
+  }, 120_000);
+
+  it("the stderr tail (last 4000 characters): its cut start at every position in the secret, one line and two", async () => {
+    const limit = 4000;
+    const jobs = [CUT_SECRET, TWO_LINE_SECRET].flatMap((secret) =>
+      offsetsAround(secret.length).map((d) => async () => {
+        // The kept buffer starts d characters into the secret: what follows the secret is limit - (L - d) long.
+        const after = limit - (secret.length - d);
+        const stderr = `${"x".repeat(200)}${secret}\n${"t".repeat(after - 2)}\n`;
+        return { secret, d, message: await failure(writerServer("", stderr), [secret]) };
+      }),
+    );
+    const messages = await inBatches(jobs);
+    for (const { secret, d, message } of messages) {
+      // Once the buffer is cut, its first line is partial and dropped: the long last line survives
+      // only while the cut falls at or before its newline.
+      if (d <= secret.length)
+        expect(message, `cut ${d} into ${JSON.stringify(secret)}`).toContain("stderr: ttt");
+      else expect(message).not.toContain("stderr:");
+      expect(shownPart(message, secret), `cut ${d} into ${JSON.stringify(secret)}: ${message}`).toBe("");
+    }
+  }, 240_000);
+
+  it("the whole message (1000 characters): its cut at every position in a secret quoted from stderr", async () => {
+    // Where stderr begins in the message, measured, not assumed.
+    const baseline = await failure(writerServer("", "MARK\n"), []);
+    const start = baseline.indexOf("MARK");
+    expect(start).toBeGreaterThan(0);
+    const cut = 999;
+    const messages = await inBatches(
+      offsetsAround(CUT_SECRET.length).map((d) => async () => {
+        const stderr = `${".".repeat(cut - start - d)}${CUT_SECRET}${".".repeat(50)}\n`;
+        return { d, message: await failure(writerServer("", stderr), [CUT_SECRET]) };
+      }),
+    );
+    for (const { d, message } of messages) {
+      expect(message.length).toBeLessThanOrEqual(1000);
+      expect(shownPart(message, CUT_SECRET), `cut ${d} into the secret: ${message}`).toBe("");
+    }
+  }, 120_000);
+
+  it("a server's own error text (cause of 300 characters): the cut at every position in the secret", async () => {
+    let text = "";
+    const server = await sdkHttpServer(() => {
+      throw new Error(text);
+    });
+    try {
+      // Where the server's text begins in the cause (after `server "s": `), measured, not assumed.
+      text = `MARK${".".repeat(400)}`;
+      const baseline = await failure(httpConfig(server.url), []);
+      const start = baseline.indexOf("MARK") - 'server "s": '.length;
+      expect(start).toBeGreaterThanOrEqual(0);
+      const cut = 299; // the cause keeps 299 characters and "…"
+      for (const d of offsetsAround(CUT_SECRET.length)) {
+        text = `MARK${".".repeat(cut - start - 4 - d)}${CUT_SECRET}${".".repeat(100)}`;
+        const message = await failure(httpConfig(server.url), [CUT_SECRET]);
+        expect(message, `cut ${d}`).toContain("MARK");
+        expect(shownPart(message, CUT_SECRET), `cut ${d} into the secret: ${message}`).toBe("");
+      }
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it("a looping cursor (quoted up to 60 characters): the cut at every position in the secret", async () => {
+    const cut = 59;
+    const messages = await inBatches(
+      offsetsAround(CUT_SECRET.length).map((d) => async () => {
+        const cursor = `${".".repeat(cut - d)}${CUT_SECRET}`;
+        const server = await sdkHttpServer(() => ({ tools: [], nextCursor: cursor }));
+        try {
+          return { d, message: await failure(httpConfig(server.url), [CUT_SECRET]) };
+        } finally {
+          await server.close();
+        }
+      }),
+    );
+    for (const { d, message } of messages) {
+      expect(message, `cut ${d}`).toContain("twice (pagination loop)");
+      expect(shownPart(message, CUT_SECRET), `cut ${d} into the secret: ${message}`).toBe("");
+    }
+  }, 120_000);
 });
