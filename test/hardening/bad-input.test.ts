@@ -568,11 +568,16 @@ describe("prototype pollution through the config", () => {
   it("loadConfig keeps __proto__ and constructor keys as data", async () => {
     const dir = materialize({
       "mcp-contract.json":
-        '{"servers": {"constructor": {"file": "a.json"}, "__proto__": {"file": "b.json"}}, "rules": {"__proto__": "off"}}',
+        '{"servers": {"constructor": {"file": "a.json"}, "__proto__": {"file": "b.json"}}, "rules": {"tool-added": "off"}}',
     });
     const config = await loadConfig({ cwd: dir, env: {} });
     expect(Object.keys(config.servers).sort()).toEqual(["__proto__", "constructor"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(config.rules)).toBe(Object.prototype);
+    // A rule key is a rule id or an error: `__proto__` never reaches the rules object.
+    writeFileSync(join(dir, "mcp-contract.json"), '{"servers": {}, "rules": {"__proto__": "off"}}');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(
+      `${join(dir, "mcp-contract.json")}: $.rules.__proto__: unknown rule id; the rule ids are listed in the README and docs/rules/`,
+    );
   });
 });
