@@ -72,6 +72,7 @@ export const RULE_IDS: readonly string[] = [
   "schema-narrowed",
   "schema-too-deep",
   "schema-widened",
+  "secret-in-definition",
   "server-added",
   "server-removed",
   "task-support-required",

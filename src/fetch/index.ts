@@ -8,6 +8,7 @@ import { FetchError } from "../errors.js";
 import type { ToolDefinition } from "../lockfile/format.js";
 import { redact, truncate } from "../redact.js";
 import type { FetchContext } from "./context.js";
+import { redactDefinitions } from "./definition-secrets.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
 import { withQuietSdk } from "./sdk-console.js";
@@ -141,30 +142,34 @@ async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<S
   switch (config.kind) {
     case "file": {
       const raw = await readToolsFile(config.file);
-      return snapshotOf(ctx.name, raw, {});
+      return snapshotOf(ctx, raw, {});
     }
     case "stdio": {
       const { fetchStdio } = await import("./stdio-source.js");
       const result = await fetchStdio(ctx, config);
-      return snapshotOf(ctx.name, result.rawTools, result);
+      return snapshotOf(ctx, result.rawTools, result);
     }
     case "http": {
       const { fetchHttp } = await import("./http-source.js");
       const result = await fetchHttp(ctx, config);
-      return snapshotOf(ctx.name, result.rawTools, result);
+      return snapshotOf(ctx, result.rawTools, result);
     }
   }
 }
 
 function snapshotOf(
-  server: string,
-  raw: readonly unknown[],
+  ctx: FetchContext,
+  raw: unknown[],
   meta: { serverInfo?: { name: string; version: string }; protocolVersion?: string },
 ): ServerSnapshot {
-  const { tools, findings } = checkTools(server, raw);
+  const server = ctx.name;
+  // A secret the server echoed back is replaced before anything is checked, hashed or locked.
+  const redacted = redactDefinitions(server, raw, meta.serverInfo, [...ctx.options.secrets, ...ctx.secrets]);
+  const { tools, findings } = checkTools(server, redacted.tools);
+  findings.push(...redacted.findings);
   return {
     server,
-    ...(meta.serverInfo ? { serverInfo: meta.serverInfo } : {}),
+    ...(redacted.serverInfo ? { serverInfo: redacted.serverInfo } : {}),
     ...(meta.protocolVersion ? { protocolVersion: meta.protocolVersion } : {}),
     tools: tools as ToolDefinition[],
     ...(findings.length > 0 ? { findings } : {}),

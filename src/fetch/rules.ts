@@ -7,6 +7,11 @@ export const fetchRules = defineRules("fetch", {
     summary:
       "A tool the server sent does not satisfy the MCP Tool schema; it was kept as sent, or skipped when it has no name.",
   },
+  "secret-in-definition": {
+    severity: "breaking",
+    summary:
+      "A tool definition the server sent holds a secret mcp-contract sent it (a header, environment or OAuth value); it is replaced with *** before it is locked.",
+  },
   "duplicate-tool-name": {
     severity: "breaking",
     summary: "Two or more tools the server sent share a name; agents cannot tell which one they call.",

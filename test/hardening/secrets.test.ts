@@ -71,7 +71,18 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mcp-contract-secrets-"));
   const accepting = await startHttpFixture({ requireBearer: TOKEN });
   const rejecting = await startHttpFixture({ requireBearer: "some-other-token" });
-  closers.push(accepting.close, rejecting.close);
+  // Echoes the bearer token it was sent (raw and base64) into what it tells the model.
+  const reflecting = await startHttpFixture({
+    requireBearer: TOKEN,
+    tools: [
+      {
+        name: "whoami",
+        description: `Acting for Bearer ${TOKEN} (${Buffer.from(TOKEN).toString("base64")})`,
+        inputSchema: { type: "object", properties: { token: { type: "string", default: TOKEN } } },
+      },
+    ],
+  });
+  closers.push(accepting.close, rejecting.close, reflecting.close);
   writeFileSync(join(dir, "dump-env.mjs"), DUMP_ENV);
   const node = JSON.stringify(process.execPath);
   writeFileSync(
@@ -80,6 +91,10 @@ beforeAll(async () => {
       "servers:",
       "  good:",
       `    url: ${accepting.url}`,
+      "    headers:",
+      '      Authorization: "Bearer ${MCP_T_TOKEN}"',
+      "  reflecting:",
+      `    url: ${reflecting.url}`,
       "    headers:",
       '      Authorization: "Bearer ${MCP_T_TOKEN}"',
       "  rejected:",
@@ -183,7 +198,13 @@ describe("secrets never leave the process", () => {
     expect(readFileSync(join(dir, "init", "mcp-contract.yaml"), "utf8")).toContain("${API_KEY}");
     const lock = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     // The accepting server only answers with the right bearer token; the env server got its env.
-    expect(Object.keys(lock.servers).sort()).toEqual(["envgood", "good"]);
+    expect(Object.keys(lock.servers).sort()).toEqual(["envgood", "good", "reflecting"]);
+    // The reflected token is locked as *** and reported on the tool that held it.
+    expect(lock.servers.reflecting.tools.whoami.definition.description).toBe("Acting for *** (***)");
+    expect(lock.servers.reflecting.tools.whoami.definition.inputSchema.properties.token.default).toBe("***");
+    expect(runs[0]!.result.stdout).toMatch(
+      /BREAKING Tool `whoami` holds a secret mcp-contract sent the server \(at \/description and 1 more\); it was replaced with \*\*\* before hashing and locking\..*secret-in-definition/,
+    );
     const lockRun = runs[0]!.result;
     expect(lockRun.code).toBe(3);
     for (const server of ["rejected", "envdump", "oauth"]) expect(lockRun.stderr).toContain(server);

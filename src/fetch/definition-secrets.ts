@@ -1,0 +1,128 @@
+/**
+ * Secrets a server reflects into what it sends back (a header value echoed in
+ * a tool description, an environment value in a default): replaced before the
+ * definition is hashed, locked or reported, and reported as
+ * `secret-in-definition` on the tool that held them. Pure.
+ */
+import type { Change } from "../diff/change.js";
+import { redactor } from "../redact.js";
+import { isRecord } from "./file.js";
+import { fetchRules } from "./rules.js";
+
+/** The definitions with every secret replaced, and one finding per definition that held any. */
+export interface RedactedDefinitions {
+  tools: unknown[];
+  serverInfo?: { name: string; version: string };
+  findings: Change[];
+}
+
+/**
+ * Replaces every known secret (raw, URL-encoded or base64, as `redact` does)
+ * in every string, and every object key, of `tools` and `serverInfo`. The
+ * walk is iterative (a 10,000-deep schema is fine) and edits in place: the
+ * raw tools are the fetch's own freshly parsed JSON.
+ */
+export function redactDefinitions(
+  server: string,
+  tools: unknown[],
+  serverInfo: { name: string; version: string } | undefined,
+  secrets: readonly string[],
+): RedactedDefinitions {
+  const findings: Change[] = [];
+  if (secrets.length === 0) return { tools, ...(serverInfo ? { serverInfo } : {}), findings };
+  const rule = fetchRules["secret-in-definition"];
+  const redact = redactor(secrets);
+  tools.forEach((tool, index) => {
+    const pointers = redactInPlace(tool, redact);
+    if (pointers.length === 0) return;
+    const name = isRecord(tool) && typeof tool.name === "string" ? tool.name : undefined;
+    const where = `${pointers[0]}${pointers.length > 1 ? ` and ${pointers.length - 1} more` : ""}`;
+    findings.push({
+      rule: rule.id,
+      severity: rule.severity,
+      server,
+      ...(name === undefined ? {} : { tool: name }),
+      pointer: name === undefined ? `/tools/${index}${pointers[0]}` : pointers[0]!,
+      message: `${name === undefined ? `Entry ${index} of the tool list` : `Tool \`${name}\``} holds a secret mcp-contract sent the server (at ${where}); it was replaced with *** before hashing and locking.`,
+      hint: "The server echoes a credential into what it tells the model: rotate the credential, and ask the server's maintainers to stop reflecting it.",
+    });
+  });
+  let info = serverInfo;
+  if (serverInfo) {
+    const copy = { name: serverInfo.name, version: serverInfo.version };
+    const pointers = redactInPlace(copy, redact);
+    if (pointers.length > 0) {
+      info = copy;
+      findings.push({
+        rule: rule.id,
+        severity: rule.severity,
+        server,
+        pointer: `/serverInfo${pointers[0]}`,
+        message: `The server's serverInfo holds a secret mcp-contract sent the server (at /serverInfo${pointers[0]}); it was replaced with *** before locking.`,
+        hint: "The server echoes a credential back: rotate the credential, and ask the server's maintainers to stop reflecting it.",
+      });
+    }
+  }
+  return { tools, ...(info ? { serverInfo: info } : {}), findings };
+}
+
+/** Redacts `root` in place; returns the JSON Pointer of every string or key that held a secret, in walk order. */
+function redactInPlace(root: unknown, redact: (text: string) => string): string[] {
+  const found: string[] = [];
+  const stack: { node: unknown; pointer: string }[] = [{ node: root, pointer: "" }];
+  while (stack.length > 0) {
+    const { node, pointer } = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const value = node[i];
+        if (typeof value === "string") {
+          const clean = redact(value);
+          if (clean !== value) {
+            node[i] = clean;
+            found.push(`${pointer}/${i}`);
+          }
+        } else if (typeof value === "object" && value !== null)
+          stack.push({ node: value, pointer: `${pointer}/${i}` });
+      }
+      continue;
+    }
+    if (!isRecord(node)) continue;
+    const keys = Object.keys(node);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      let key = keys[k]!;
+      const cleanKey = redact(key);
+      if (cleanKey !== key) {
+        // Keep the value under the redacted key, as data (a key may be `__proto__`).
+        const value = node[key];
+        delete node[key];
+        Object.defineProperty(node, cleanKey, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        found.push(`${pointer}/${escapePointer(cleanKey)}`);
+        key = cleanKey;
+      }
+      const at = `${pointer}/${escapePointer(key)}`;
+      const value = node[key];
+      if (typeof value === "string") {
+        const clean = redact(value);
+        if (clean !== value) {
+          Object.defineProperty(node, key, {
+            value: clean,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          found.push(at);
+        }
+      } else if (typeof value === "object" && value !== null) stack.push({ node: value, pointer: at });
+    }
+  }
+  return found.sort();
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
