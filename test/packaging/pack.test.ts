@@ -1,0 +1,287 @@
+/**
+ * The package as people install it, made from a clean copy of the repository's tracked files
+ * (what a fresh clone holds: no dist/, no node_modules):
+ * - `npm pack` builds dist/ (the `prepare` script) and the tarball runs after `npm install -g`;
+ * - pre-commit's `language: node` installs the hook and its entry runs, both as pre-commit 3.5.0
+ *   to 4.6.0 does it (`npm install`, `npm pack`, `npm install -g` the tarball) and as 4.6.1 and
+ *   later do (`npm install -g git+file://…`).
+ *
+ * npm is the real client; its registry is a server on 127.0.0.1 serving what package-lock.json
+ * pins from npm's own cache (test/helpers/lockfile-registry.ts), so nothing leaves the machine.
+ * `npm ci`, which runs before the tests, fills that cache.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, sep } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { repoRoot } from "../helpers/cli.js";
+import { type LockfileRegistry, startLockfileRegistry } from "../helpers/lockfile-registry.js";
+
+const { name, version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+};
+const tarballName = `${name}-${version}.tgz`;
+/** One npm install of the whole dependency tree on a loaded 2-core machine can take minutes. */
+const INSTALL_MS = 600_000;
+
+let work: string;
+let registry: LockfileRegistry;
+/** The environment of a fresh shell: no npm_* variables of the `npm test` running us, no node_modules/.bin on PATH. */
+let shellEnv: Record<string, string>;
+let npmCache: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), INSTALL_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A new directory holding the repository's tracked files as they are in the working tree. */
+function cleanCopy(label: string): string {
+  const dir = join(work, label);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached"], { cwd: repoRoot, encoding: "utf8" })
+    .split("\0")
+    .filter((file) => file !== "");
+  expect(files).toContain("package.json");
+  for (const file of files) {
+    const from = join(repoRoot, file);
+    if (!existsSync(from)) continue; // deleted in the working tree, not yet committed
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(from, join(dir, file));
+  }
+  expect(existsSync(join(dir, "dist")), "a clean copy has no dist/").toBe(false);
+  return dir;
+}
+
+/** npm's environment: a fresh shell's, with npm talking only to the registry on 127.0.0.1. */
+function npmEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...shellEnv,
+    npm_config_cache: npmCache,
+    npm_config_registry: registry.url,
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+    ...extra,
+  };
+}
+
+/**
+ * The environment pre-commit's `language: node` installs and runs a hook in: get_env_patch in
+ * pre_commit/languages/node.py (https://github.com/pre-commit/pre-commit), for Linux and macOS.
+ * Its NPM_CONFIG_USERCONFIG is UNSET: a fresh shell has none.
+ */
+function preCommitEnv(envDir: string): Record<string, string> {
+  return npmEnv({
+    NODE_VIRTUAL_ENV: envDir,
+    NPM_CONFIG_PREFIX: envDir,
+    npm_config_prefix: envDir,
+    NODE_PATH: join(envDir, "lib", "node_modules"),
+    PATH: `${join(envDir, "bin")}${delimiter}${shellEnv.PATH}`,
+  });
+}
+
+const hook = (
+  parse(readFileSync(join(repoRoot, ".pre-commit-hooks.yaml"), "utf8")) as { id: string; entry: string }[]
+).find((h) => h.id === "mcp-contract")!;
+
+/**
+ * The installed mcp-contract (found on `env`'s PATH, as pre-commit runs a hook's entry) prints its
+ * version, and its `check --offline` passes on the demo agent's templates and lockfile and fails on
+ * a template that names a parameter the lockfile's tool does not have. Its dist/ has a build id.
+ */
+async function expectInstalledCliWorks(packageDir: string, env: Record<string, string>): Promise<void> {
+  const cliEnv: Record<string, string> = {
+    ...env,
+    NO_COLOR: "1",
+    MCP_CONTRACT_CACHE_DIR: join(work, "cli-cache"),
+  };
+  delete cliEnv.CI;
+  delete cliEnv.FORCE_COLOR;
+  expect(readFileSync(join(packageDir, "dist", "build-id"), "utf8")).toMatch(/^[0-9a-f]{64}\n$/);
+
+  const project = mkdtempSync(join(work, "project-"));
+  cpSync(join(repoRoot, "examples", "crm-agent"), project, { recursive: true });
+  expect(await run("mcp-contract", ["--version"], project, cliEnv)).toEqual({
+    code: 0,
+    stdout: `${version}\n`,
+    stderr: "",
+  });
+  // pre-commit runs `entry` split on spaces, in the project's directory.
+  const [command, ...args] = hook.entry.split(" ");
+  expect(command).toBe("mcp-contract");
+  expect(await run(command!, args, project, cliEnv)).toEqual({ code: 0, stdout: "no changes\n", stderr: "" });
+
+  const template = join(project, "prompts", "escalate.hbs");
+  writeFileSync(template, readFileSync(template, "utf8").replaceAll("customer_email", "customer_mail"));
+  const stale = await run(command!, args, project, cliEnv);
+  expect(stale.code).toBe(1);
+  expect(stale.stdout).toContain(
+    "BREAKING prompts/escalate.hbs:8:36 tool `crm/create_ticket` has no parameter `customer_mail` (did you mean `customer_email`?)  template-unknown-param",
+  );
+  expect(stale.stdout).toContain("1 breaking, 0 warning, 0 info");
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "mcp-contract-pack-"));
+  shellEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(npm_|_PACOTE_)/i.test(key)) shellEnv[key] = value;
+  }
+  shellEnv.PATH = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((entry) => !entry.split(sep).includes("node_modules"))
+    .join(delimiter);
+  npmCache =
+    process.env.npm_config_cache ??
+    execFileSync("npm", ["config", "get", "cache"], { env: shellEnv, encoding: "utf8" }).trim();
+  registry = await startLockfileRegistry(join(repoRoot, "package-lock.json"), npmCache);
+});
+
+// Three installed dependency trees to remove: slow on a loaded machine.
+afterAll(async () => {
+  await registry?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+}, INSTALL_MS);
+
+describe("npm pack", () => {
+  test("on a copy without its dependencies, prepare says what to run", async () => {
+    const dir = cleanCopy("bare");
+    const packed = await run("npm", ["pack"], dir, npmEnv());
+    expect(packed.code).toBe(1);
+    expect(packed.stderr).toContain(
+      "mcp-contract prepare: TypeScript is not installed, so dist/ cannot be built: run `npm ci` (or `npm install --include=dev`) first",
+    );
+    expect(existsSync(join(dir, tarballName))).toBe(false);
+  });
+
+  test(
+    "builds dist/ with its build id, and the tarball runs after npm install -g",
+    async () => {
+      const dir = cleanCopy("pack");
+      // The repository's own dependencies (npm ci installed them): npm pack only reads them.
+      symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+      const destination = join(work, "tarballs");
+      mkdirSync(destination);
+      const packed = await run("npm", ["pack", "--pack-destination", destination], dir, npmEnv());
+      expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
+
+      const prefix = join(work, "global");
+      const installed = await run(
+        "npm",
+        ["install", "-g", "--prefix", prefix, join(destination, tarballName)],
+        work,
+        npmEnv(),
+      );
+      expect(installed.code, installed.stderr).toBe(0);
+      expect(registry.misses).toEqual([]);
+      const packageDir = join(prefix, "lib", "node_modules", name);
+      // What the package ships, and nothing of the sources or tests.
+      for (const file of ["bin/mcp-contract.js", "dist/cli/main.js", "dist/index.js", "dist/index.d.ts"]) {
+        expect(existsSync(join(packageDir, file)), file).toBe(true);
+      }
+      for (const file of ["src", "test", "fixtures", ".npmrc"]) {
+        expect(existsSync(join(packageDir, file)), file).toBe(false);
+      }
+      await expectInstalledCliWorks(packageDir, {
+        ...shellEnv,
+        PATH: `${join(prefix, "bin")}${delimiter}${shellEnv.PATH}`,
+      });
+    },
+    INSTALL_MS * 2,
+  );
+});
+
+describe("pre-commit `language: node`", () => {
+  test(
+    "3.5.0 to 4.6.0: npm install in the hook's clone, npm pack, npm install -g the tarball",
+    async () => {
+      const clone = cleanCopy("pre-commit-3");
+      const envDir = join(work, "pre-commit-3-env");
+      const env = preCommitEnv(envDir);
+      // install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0, command for command.
+      const local = await run(
+        "npm",
+        ["install", "--include=dev", "--include=prod", "--ignore-prepublish", "--no-progress", "--no-save"],
+        clone,
+        env,
+      );
+      expect(local.code, local.stderr).toBe(0);
+      // pre-commit installs the file whose name is npm pack's whole stdout, stripped.
+      const packed = await run("npm", ["pack"], clone, env);
+      expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
+      const global = await run("npm", ["install", "-g", join(clone, packed.stdout.trim())], clone, env);
+      expect(global.code, global.stderr).toBe(0);
+      expect(registry.misses).toEqual([]);
+      await expectInstalledCliWorks(join(envDir, "lib", "node_modules", name), env);
+    },
+    INSTALL_MS * 3,
+  );
+
+  test(
+    "4.6.1 and later: npm install -g git+file:// of the hook's clone",
+    async () => {
+      const clone = cleanCopy("pre-commit-4");
+      const git = (...args: string[]) =>
+        execFileSync("git", args, {
+          cwd: clone,
+          env: { ...shellEnv, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+        });
+      git("init", "-q");
+      git("add", "-A");
+      git("-c", "user.name=hook", "-c", "user.email=hook@example.com", "commit", "-qm", "hook");
+      const envDir = join(work, "pre-commit-4-env");
+      const env = preCommitEnv(envDir);
+      // install_environment in pre_commit/languages/node.py of pre-commit 4.6.2; npm clones the
+      // repository, installs its dependencies, runs prepare, packs and installs the result.
+      const global = await run(
+        "npm",
+        ["install", "--allow-git=root", "--install-links", "-g", `git+file://${clone}`],
+        clone,
+        env,
+      );
+      expect(global.code, global.stderr).toBe(0);
+      expect(registry.misses).toEqual([]);
+      await expectInstalledCliWorks(join(envDir, "lib", "node_modules", name), env);
+    },
+    INSTALL_MS * 2,
+  );
+});
