@@ -2,7 +2,7 @@
  * Shared by `lock` and `check`: load the config, pick the servers, fetch them
  * with progress on stderr, and lock what came back.
  */
-import { loadConfig, type ParsedConfigStore } from "../config/load.js";
+import { interpolateServers, loadConfig, type ParsedConfigStore } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../diff/change.js";
 import { UsageError } from "../errors.js";
@@ -22,7 +22,11 @@ export interface FetchCommandOptions {
   quiet?: boolean;
 }
 
-/** Loads the config and registers its secrets for redaction of any later error. */
+/**
+ * Loads the config and registers its secrets for redaction of any later error.
+ * `${VAR}` is left in the servers: `fetchAndLock` interpolates the ones it
+ * contacts, so a command that contacts none (`check --offline`) needs no secrets.
+ */
 export async function loadCommandConfig(
   options: { config?: string },
   io: CommandIO,
@@ -32,6 +36,7 @@ export async function loadCommandConfig(
     configPath: options.config,
     cwd: io.cwd,
     env: io.env,
+    interpolate: false,
     ...(parsed && { parsed }),
   });
   registerSecrets(config.secrets);
@@ -74,17 +79,21 @@ export async function fetchAndLock(
 ): Promise<FetchedServers> {
   // Imported here, not at the top: `check --offline` uses this module and must not load the MCP SDK.
   // Nor the canonical hasher and the progress bar, which only a fetch needs.
+  // Only the servers fetched need their variables set (a ConfigError names an unset one).
+  const interpolated = interpolateServers(config, servers, io.env);
+  registerSecrets(interpolated.secrets);
+  const secrets = [...config.secrets, ...interpolated.secrets];
   const { fetchServers } = await import("../fetch/index.js");
   const { lockServer } = await import("../lockfile/build.js");
   const { createProgress } = await import("./progress.js");
   const progress = createProgress(io, Object.keys(servers).length, options.quiet);
   let outcomes: FetchOutcome[];
   try {
-    outcomes = await fetchServers(servers, {
+    outcomes = await fetchServers(interpolated.servers, {
       timeoutMs: options.timeout,
       concurrency: options.concurrency,
       maxPages: options.maxPages,
-      secrets: config.secrets,
+      secrets,
       signal: io.signal,
       onProgress: progress.onProgress,
     });
@@ -99,7 +108,7 @@ export async function fetchAndLock(
       locked.set(outcome.server, lockServer(outcome.snapshot));
       findings.push(...(outcome.snapshot.findings ?? []));
     } else {
-      failures.push({ server: outcome.server, message: redact(outcome.error.message, config.secrets) });
+      failures.push({ server: outcome.server, message: redact(outcome.error.message, secrets) });
     }
   }
   return { outcomes, locked, failures, findings };

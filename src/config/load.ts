@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { parseJson } from "../lockfile/parse.js";
-import { interpolate } from "./interpolate.js";
+import { interpolate, variablesIn } from "./interpolate.js";
 import { normalizeConfigShape } from "./normalize.js";
 import type { AuthConfig, ResolvedConfig, ServerConfig } from "./types.js";
 import { validateConfigDocument } from "./validate.js";
@@ -42,6 +42,12 @@ export interface LoadConfigOptions {
    * parser). Only documents that parsed without error are stored.
    */
   parsed?: ParsedConfigStore;
+  /**
+   * `false`: leave `${VAR}` in the servers' url, headers, args and env, for
+   * `interpolateServers` to fill in for the servers a command contacts (so
+   * `check --offline` needs no secrets). Default true: interpolate every server now.
+   */
+  interpolate?: boolean;
 }
 
 /** Parsed config documents keyed by path and text; `get` returns undefined on a miss. */
@@ -74,7 +80,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     data = await parseConfigText(text, path);
     options.parsed?.set(path, text, data);
   }
-  return resolveConfig(data, path, options.env);
+  return resolveConfig(data, path, options.env, { interpolate: options.interpolate ?? true });
 }
 
 /** Parses YAML or JSON config text (by extension; other names read as YAML, a superset of JSON). Errors carry file:line:column. */
@@ -98,6 +104,7 @@ export function resolveConfig(
   data: unknown,
   path: string,
   env: Readonly<Record<string, string | undefined>>,
+  options: { interpolate?: boolean } = {},
 ): ResolvedConfig {
   if (data === null || data === undefined)
     throw new ConfigError(`${path}: the config file is empty; add a servers map`);
@@ -106,11 +113,13 @@ export function resolveConfig(
   if (problem) throw new ConfigError(`${path}: ${problem}`);
   const raw = normalized as RawConfig;
   const dir = dirname(path);
+  const interpolateNow = options.interpolate ?? true;
   const secrets: string[] = [];
   const servers: Record<string, ServerConfig> = Object.create(null);
   for (const [name, server] of Object.entries(raw.servers)) {
-    const at = `${path}: $.servers.${name}`;
-    servers[name] = resolveServer(server, at, dir, env, secrets);
+    const at = serverPath(path, name);
+    const resolved = resolveServer(server, at, dir);
+    servers[name] = interpolateNow ? interpolateServer(resolved, at, env, secrets) : resolved;
   }
   return {
     path,
@@ -121,7 +130,32 @@ export function resolveConfig(
     partials: raw.partials ?? [],
     rules: { ...(raw.rules ?? {}) },
     secrets,
+    ...(interpolateNow ? {} : { uninterpolated: true }),
   };
+}
+
+/**
+ * Fills in `${VAR}` for the servers a command is about to contact, when the
+ * config was loaded with `interpolate: false` (else returns them as they are).
+ * Throws a ConfigError naming the file and JSON path of an unset variable.
+ * Pure: returns the servers and the secret values they now hold.
+ */
+export function interpolateServers(
+  config: Pick<ResolvedConfig, "path" | "uninterpolated">,
+  servers: Readonly<Record<string, ServerConfig>>,
+  env: Readonly<Record<string, string | undefined>>,
+): { servers: Record<string, ServerConfig>; secrets: string[] } {
+  const out: Record<string, ServerConfig> = Object.create(null);
+  const secrets: string[] = [];
+  for (const [name, server] of Object.entries(servers))
+    out[name] = config.uninterpolated
+      ? interpolateServer(server, serverPath(config.path, name), env, secrets)
+      : server;
+  return { servers: out, secrets };
+}
+
+function serverPath(path: string, name: string): string {
+  return `${path}: $.servers.${name}`;
 }
 
 interface RawServer {
@@ -144,24 +178,16 @@ interface RawConfig {
   rules?: Record<string, "breaking" | "warning" | "info" | "off">;
 }
 
-function resolveServer(
-  server: RawServer,
-  at: string,
-  dir: string,
-  env: Readonly<Record<string, string | undefined>>,
-  secrets: string[],
-): ServerConfig {
+/** The server with its paths resolved against the config's directory; `${VAR}` left in place. */
+function resolveServer(server: RawServer, at: string, dir: string): ServerConfig {
   if (server.url !== undefined) {
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(server.headers ?? {})) {
-      headers[key] = interpolate(value, env, `${at}.headers.${key}`, secrets);
-      secrets.push(headers[key]);
-    }
+    // A literal URL is checked now; one with ${VAR} once it is interpolated.
+    if (variablesIn(server.url).length === 0) checkServerUrl(server.url, at);
     const resolved: ServerConfig = {
       kind: "http",
-      url: interpolate(server.url, env, `${at}.url`, secrets),
+      url: server.url,
       transport: server.transport ?? "auto",
-      headers,
+      headers: ownEntries(server.headers),
     };
     if (server.auth) {
       resolved.auth =
@@ -177,26 +203,83 @@ function resolveServer(
                 ? {}
                 : { privateKeyFile: resolve(dir, server.auth.privateKeyFile) }),
             };
-      collectAuthSecrets(server.auth, env, secrets);
     }
     return resolved;
   }
   if (server.command !== undefined) {
-    const childEnv: Record<string, string> = {};
-    for (const [key, value] of Object.entries(server.env ?? {})) {
-      childEnv[key] = interpolate(value, env, `${at}.env.${key}`, secrets);
-      secrets.push(childEnv[key]);
-    }
     return {
       kind: "stdio",
       command: server.command,
-      args: (server.args ?? []).map((arg, i) => interpolate(arg, env, `${at}.args[${i}]`, secrets)),
-      env: childEnv,
+      args: server.args ?? [],
+      env: ownEntries(server.env),
       cwd: server.cwd ? (isAbsolute(server.cwd) ? server.cwd : resolve(dir, server.cwd)) : dir,
       inheritEnv: server.inheritEnv ?? false,
     };
   }
   return { kind: "file", file: resolve(dir, server.file!) };
+}
+
+/** `${VAR}` in the server's url, headers, args and env, from `env`; every value read is a secret. */
+function interpolateServer(
+  server: ServerConfig,
+  at: string,
+  env: Readonly<Record<string, string | undefined>>,
+  secrets: string[],
+): ServerConfig {
+  if (server.kind === "http") {
+    const headers: Record<string, string> = Object.create(null);
+    for (const [key, value] of Object.entries(server.headers)) {
+      headers[key] = interpolate(value, env, `${at}.headers.${key}`, secrets);
+      secrets.push(headers[key]);
+    }
+    const url = interpolate(server.url, env, `${at}.url`, secrets);
+    if (url !== server.url) checkServerUrl(url, at);
+    if (server.auth) collectAuthSecrets(server.auth, env, secrets);
+    return { ...server, url, headers };
+  }
+  if (server.kind === "stdio") {
+    const childEnv: Record<string, string> = Object.create(null);
+    for (const [key, value] of Object.entries(server.env)) {
+      childEnv[key] = interpolate(value, env, `${at}.env.${key}`, secrets);
+      secrets.push(childEnv[key]);
+    }
+    return {
+      ...server,
+      args: server.args.map((arg, i) => interpolate(arg, env, `${at}.args[${i}]`, secrets)),
+      env: childEnv,
+    };
+  }
+  return server;
+}
+
+/**
+ * A server URL must be an absolute http(s) URL. The message never quotes the
+ * value: an interpolated one holds secrets.
+ */
+function checkServerUrl(url: string, at: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new ConfigError(
+      `${at}.url: not a URL; write an absolute http:// or https:// URL, e.g. https://mcp.example.com/mcp`,
+    );
+  }
+  if (protocol === "http:" || protocol === "https:") return;
+  if (protocol === "file:")
+    throw new ConfigError(
+      `${at}.url: file: URLs are not fetched; to read a tools/list JSON file, write \`file: PATH\` (relative to the config) instead of \`url:\``,
+    );
+  throw new ConfigError(
+    `${at}.url: ${protocol}// is not supported; an MCP server is reached over http:// or https://, or started with \`command:\` (stdio)`,
+  );
+}
+
+/** A copy of a string map from the config as a null-prototype object (a key `__proto__` stays a key). */
+function ownEntries(map: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [key, value] of Object.entries(map ?? {})) out[key] = value;
+  return out;
 }
 
 function collectAuthSecrets(

@@ -79,4 +79,9 @@ export interface ResolvedConfig {
    * interpolated variables, tokens). Redact these from anything printed or written.
    */
   secrets: string[];
+  /**
+   * Loaded with `interpolate: false`: the servers' url, headers, args and env
+   * still hold `${VAR}`; `interpolateServers` fills them in (and returns their secrets).
+   */
+  uninterpolated?: boolean;
 }

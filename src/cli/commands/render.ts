@@ -28,7 +28,13 @@ export async function runRender(
   options: RenderCommandOptions,
   io: CommandIO,
 ): Promise<number> {
-  const config = await loadConfig({ configPath: options.config, cwd: io.cwd, env: io.env });
+  // render contacts no server: `${VAR}` in their settings need not be set.
+  const config = await loadConfig({
+    configPath: options.config,
+    cwd: io.cwd,
+    env: io.env,
+    interpolate: false,
+  });
   registerSecrets(config.secrets);
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` first`);
