@@ -96,7 +96,16 @@ export async function parseConfigText(text: string, path: string): Promise<unkno
     const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new ConfigError(`${path}${where}: invalid YAML: ${reason}`);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses aliases that expand exponentially ("billion laughs") when it builds the data.
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new ConfigError(
+        `${path}: invalid YAML: its aliases expand too far (an alias bomb?); write the repeated values out instead of aliasing them`,
+      );
+    throw error;
+  }
 }
 
 /** Pure: normalise, validate, interpolate and resolve a parsed config document. */

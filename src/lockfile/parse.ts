@@ -23,8 +23,13 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
   };
   if (!isRecord(data)) return fail("$", "expected an object with lockfileVersion and servers");
   const version = data.lockfileVersion;
-  if (typeof version !== "number")
+  if (version === undefined)
     return fail("$.lockfileVersion", "missing; this is not an mcp-contract lockfile");
+  if (typeof version !== "number")
+    return fail(
+      "$.lockfileVersion",
+      `is ${describeValue(version)}; it must be the number ${LOCKFILE_VERSION}`,
+    );
   if (version > LOCKFILE_VERSION) {
     return fail(
       "$.lockfileVersion",
@@ -60,12 +65,16 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
   return { ...data, servers } as unknown as Lockfile;
 }
 
-/** JSON.parse with a one-line error naming the source and the line:column of the problem. */
+/**
+ * JSON.parse with a one-line error naming the source and the line:column of the problem.
+ * A leading UTF-8 byte order mark (Windows editors write one) is ignored, as YAML ignores it.
+ */
 export function parseJson(
   text: string,
   source: string,
   ErrorClass: new (message: string) => Error = LockfileError,
 ): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch {
@@ -84,6 +93,15 @@ export function parseJson(
     const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
     throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`);
   }
+}
+
+/** `the string "1"`, `a list`, `null`: what a value is, for messages. */
+function describeValue(value: unknown): string {
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
