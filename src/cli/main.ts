@@ -32,11 +32,14 @@ function fetchOptions(command: Command): Command {
     .option("-q, --quiet", "no progress output");
 }
 
-/** `--format` (repeatable, each followed by an optional `--output`), `--fail-on`, `--acknowledgements`. */
-function reportOptions(command: Command): Command {
+/**
+ * `--format` (repeatable, each followed by an optional `--output`), `--fail-on`, and
+ * `--acknowledgements` unless the command reads none (`merge`: its reports carry theirs).
+ */
+function reportOptions(command: Command, { acknowledgements = true } = {}): Command {
   // Commander runs option parsers in command-line order: --output attaches to the --format before it.
   let specs: FormatSpec[] = [];
-  return command
+  command
     .option(
       "-f, --format <format>",
       `output format, repeatable (${FORMATS.join(", ")}); default text`,
@@ -58,13 +61,16 @@ function reportOptions(command: Command): Command {
         .choices(FAIL_ON_LEVELS)
         .default("breaking"),
     )
-    .option(
-      "--acknowledgements <file>",
-      "acknowledged changes (default: mcp-contract.acks.json next to the config)",
-    )
     .hook("preAction", (_program, action) => {
       action.setOptionValue("format", specs);
     });
+  if (acknowledgements) {
+    command.option(
+      "--acknowledgements <file>",
+      "acknowledged changes (default: mcp-contract.acks.json next to the config)",
+    );
+  }
+  return command;
 }
 
 function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
@@ -134,10 +140,12 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     .command("merge")
     .description("merge JSON reports of --shard runs into one report (the same as a single run's)")
     .argument("<reports...>", "JSON reports (check --format json --output FILE)");
-  reportOptions(mergeCommand).action(async (reports: string[], options, command: Command) => {
-    const { runMerge } = await import("./commands/merge.js");
-    setExit(await runMerge(reports, { ...command.optsWithGlobals(), ...options }, io));
-  });
+  reportOptions(mergeCommand, { acknowledgements: false }).action(
+    async (reports: string[], options, command: Command) => {
+      const { runMerge } = await import("./commands/merge.js");
+      setExit(await runMerge(reports, { ...command.optsWithGlobals(), ...options }, io));
+    },
+  );
 
   program
     .command("init")
