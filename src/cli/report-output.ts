@@ -6,7 +6,8 @@
  */
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { hostname } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Change } from "../diff/change.js";
 import { ConfigError, UsageError } from "../errors.js";
 import {
@@ -17,11 +18,12 @@ import {
 import { applyPolicy, type FailOn, getExitCode, type RuleSetting } from "../policy/policy.js";
 import type { Format } from "../report/formats.js";
 import { loadReporter } from "../report/lazy.js";
-import { lockfileLocator, resolveOptions } from "../report/options.js";
+import { type Locate, lockfileLocator, resolveOptions, toolListLocator } from "../report/options.js";
 import { createReport, type Report, type ShardInfo } from "../report/report.js";
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
+import { workingDirectoryFromRoot } from "./repository-root.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -79,16 +81,41 @@ export async function writeAcknowledgements(
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 
+/** A file findings about servers and tools can point at: a lockfile or one server's tool list. */
+export interface ContractFile {
+  /** Absolute path (for `git:REF:PATH`, where PATH is in the working tree). */
+  path: string;
+  /** Its text when the command has it (a git revision has no file to read); else it is read when a format needs it. */
+  text?: string;
+  /** Default `lockfile`; `tools` for a file holding one server's tool list (`diff`). */
+  kind?: "lockfile" | "tools";
+}
+
+/** What the formats point at and list, besides the report. */
+export interface ReportContext {
+  /** The file findings about servers and tools point at: the lockfile (`check`), diff's AFTER side. */
+  file?: ContractFile;
+  /**
+   * diff's BEFORE side, when it is a file of the working tree: findings about what only it
+   * holds (`holdsOnly`: removed or renamed tools, removed servers) point there.
+   */
+  before?: ContractFile & { holdsOnly: (server: string, tool?: string) => boolean };
+  /** Tool names by server, when the command knows them; else JUnit takes them from `file` (a lockfile). */
+  tools?: ReadonlyMap<string, readonly string[]>;
+  /** Template and partial files the run checked, as findings name them. */
+  templates?: readonly string[];
+}
+
 /** Everything `finishReport` needs from the command. */
-export interface ReportInput {
+export interface ReportInput extends Omit<ReportContext, "file"> {
   changes: readonly Change[];
   servers: readonly string[];
   errors?: readonly { server: string; message: string }[];
   shard?: ShardInfo;
   /** Per-rule overrides from the config. */
   rules?: Readonly<Record<string, RuleSetting>>;
-  /** Absolute lockfile path, for annotations that point at a tool's entry. */
-  lockfile?: string;
+  /** The lockfile's absolute path, or the file findings point at (see `ReportContext.file`). */
+  lockfile?: string | ContractFile;
   /** Absolute acknowledgements file path. */
   acknowledgementsFile: string;
 }
@@ -106,7 +133,13 @@ export async function finishReport(
     errors: input.errors,
     shard: input.shard,
   });
-  await writeReport(report, options, io, input.lockfile);
+  const { lockfile, before, tools, templates } = input;
+  await writeReport(report, options, io, {
+    file: typeof lockfile === "string" ? { path: lockfile } : lockfile,
+    before,
+    tools,
+    templates,
+  });
   return getExitCode(report, { failOn: options.failOn ?? "breaking" });
 }
 
@@ -115,7 +148,7 @@ export async function writeReport(
   report: Report,
   options: ReportCommandOptions,
   io: CommandIO,
-  lockfile?: string,
+  context: ReportContext = {},
 ): Promise<void> {
   const specs = options.format && options.format.length > 0 ? options.format : [{ format: "text" as Format }];
   const toStdout = specs.filter((s) => s.output === undefined);
@@ -124,27 +157,58 @@ export async function writeReport(
       `only one --format can write to stdout, got ${toStdout.map((s) => s.format).join(", ")}; give the others --output FILE`,
     );
   }
+  const wants = (...formats: Format[]) => specs.some((s) => formats.includes(s.format));
+  const locating = wants("sarif", "github");
   // Rule metadata pulls in every rule family (and fetch's): load it only for SARIF, keeping --offline light.
-  const rules = specs.some((s) => s.format === "sarif") ? (await import("../rules.js")).RULES : {};
-  let lockfileText: string | undefined;
-  // Only SARIF and GitHub annotations point at lockfile lines: other formats skip reading it again.
-  if (lockfile && specs.some((s) => s.format === "sarif" || s.format === "github"))
-    lockfileText = await readFile(lockfile, "utf8").catch(() => undefined);
+  const rules = wants("sarif") ? (await import("../rules.js")).RULES : {};
+  const ruleDocs = wants("sarif") ? await readRuleDocs(report, rules) : undefined;
+  // Only SARIF and GitHub annotations point at lines, and JUnit lists the lockfile's tools: other formats skip reading it again.
+  const file = context.file;
+  const fileText =
+    file && (locating || (wants("junit") && !context.tools))
+      ? (file.text ?? (await readFile(file.path, "utf8").catch(() => undefined)))
+      : undefined;
+  const before = context.before;
+  const beforeText =
+    before && locating
+      ? (before.text ?? (await readFile(before.path, "utf8").catch(() => undefined)))
+      : undefined;
+  // GitHub resolves both formats' paths from the repository root; asking git costs a process, so only for them.
+  const workingDirectory = locating ? await workingDirectoryFromRoot(io.cwd, io.env) : "";
+  const junit = wants("junit")
+    ? {
+        checked: {
+          tools:
+            context.tools ??
+            (file?.kind !== "tools" && fileText ? lockedTools(fileText, report.servers) : new Map()),
+          templates: context.templates ?? [],
+        },
+        startedAt: runStart(io.env),
+        hostname: hostname(),
+      }
+    : {};
+  const reporterOptions = (color: boolean) =>
+    resolveOptions({
+      color,
+      failOn: options.failOn ?? "breaking",
+      rules,
+      ruleDocs,
+      lockfile: file ? fromWorkingDirectory(file.path, io.cwd) : undefined,
+      locate: fileText === undefined ? undefined : locator(fileText, file?.kind),
+      before: before && {
+        file: fromWorkingDirectory(before.path, io.cwd),
+        locate: beforeText === undefined ? undefined : locator(beforeText, before.kind),
+        holdsOnly: before.holdsOnly,
+      },
+      workingDirectory,
+      ...junit,
+      toolVersion: pkg.version,
+    });
   for (const spec of specs) {
     const color = spec.format === "text" && spec.output === undefined && useColor(io);
     // Only the formats asked for are loaded (and chalk only for coloured text): see report/lazy.ts.
     const format = await loadReporter(spec.format, color);
-    const text = format(
-      report,
-      resolveOptions({
-        color,
-        failOn: options.failOn ?? "breaking",
-        rules,
-        lockfile: lockfile ? display(lockfile, io.cwd) : undefined,
-        locate: lockfileText === undefined ? undefined : lockfileLocator(lockfileText),
-        toolVersion: pkg.version,
-      }),
-    );
+    const text = format(report, reporterOptions(color));
     if (spec.output === undefined) io.stdout(text);
     else {
       const path = resolve(io.cwd, spec.output);
@@ -158,6 +222,70 @@ export async function writeReport(
       await appendFile(summary, markdown(report, resolveOptions({ failOn: options.failOn })));
     }
   }
+}
+
+/** Where the rule pages are: docs/ ships in the package, two levels above src/cli and dist/cli. */
+const RULE_DOCS = new URL("../../docs/rules/", import.meta.url);
+
+/**
+ * The docs page of every known rule in the report, for SARIF's `fullDescription` and `help`.
+ * Only ids in the rule table are read (a merged report's ids are data, never paths); a
+ * missing page leaves the rule with its summary and link.
+ */
+async function readRuleDocs(
+  report: Report,
+  rules: Readonly<Record<string, unknown>>,
+): Promise<Map<string, string>> {
+  const ids = [...new Set(report.changes.map((c) => c.rule))].filter(
+    (id) => Object.hasOwn(rules, id) && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(id),
+  );
+  const pages = await Promise.all(
+    ids.map((id) => readFile(new URL(`${id}.md`, RULE_DOCS), "utf8").catch(() => undefined)),
+  );
+  const docs = new Map<string, string>();
+  for (const [i, id] of ids.entries()) if (pages[i] !== undefined) docs.set(id, pages[i]!);
+  return docs;
+}
+
+/** The lockfile's tool names for each of the servers; none when the text is not a lockfile. */
+function lockedTools(text: string, servers: readonly string[]): Map<string, string[]> {
+  const tools = new Map<string, string[]>();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return tools;
+  }
+  const entries = isObject(data) && isObject(data.servers) ? data.servers : {};
+  for (const server of servers) {
+    const entry = Object.hasOwn(entries, server) ? entries[server] : undefined;
+    if (isObject(entry) && isObject(entry.tools)) tools.set(server, Object.keys(entry.tools));
+  }
+  return tools;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function locator(text: string, kind: ContractFile["kind"]): Locate {
+  return kind === "tools" ? toolListLocator(text) : lockfileLocator(text);
+}
+
+/**
+ * When the run started, for JUnit's `timestamp`: `SOURCE_DATE_EPOCH` (seconds, the
+ * reproducible-builds convention) when set, else the process's start.
+ */
+function runStart(env: Readonly<Record<string, string | undefined>>): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  return new Date(performance.timeOrigin);
+}
+
+/** A path relative to the working directory, forward slashes, `..` where it lies outside. */
+function fromWorkingDirectory(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return (isAbsolute(rel) ? path : rel).split(sep).join("/");
 }
 
 /** A path as shown to users and in annotations: relative to the working directory, forward slashes. */

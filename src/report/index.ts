@@ -32,7 +32,14 @@ export function formatReport(report: Report, format: Format, options: ReporterOp
   return reporters[format](report, resolveOptions(options));
 }
 
-export { DEFAULT_DOCS_BASE_URL, lockfileLocator, type ReporterOptions } from "./options.js";
+export {
+  type Checked,
+  DEFAULT_DOCS_BASE_URL,
+  type Locate,
+  lockfileLocator,
+  type ReporterOptions,
+  toolListLocator,
+} from "./options.js";
 export {
   type AppliedAcknowledgement,
   createReport,

@@ -1,8 +1,21 @@
+import { posix } from "node:path";
+import type { Change } from "../diff/change.js";
 import type { RuleMeta } from "../diff/rule.js";
 import type { FailOn } from "../policy/policy.js";
 
 /** Where rule docs are published; `helpUri` and text/markdown links are this plus `<rule>.md`. */
 export const DEFAULT_DOCS_BASE_URL = "https://github.com/mcp-contract/mcp-contract/blob/main/docs/rules/";
+
+/** 1-based line of a server's entry, or of a tool's entry when `tool` is given, in a file's text; undefined when unknown. */
+export type Locate = (server: string, tool?: string) => number | undefined;
+
+/** What a run checked, for reports that list what passed as well as what failed (JUnit). */
+export interface Checked {
+  /** Tool names by server (the lockfile's, or both sides of `diff`); tools with findings are added to them. */
+  tools: ReadonlyMap<string, readonly string[]>;
+  /** Template and partial files, as their findings name them (relative to the working directory). */
+  templates: readonly string[];
+}
 
 /** What reporters need besides the report. Every field has a default, so `{}` works. */
 export interface ReporterOptions {
@@ -12,10 +25,37 @@ export interface ReporterOptions {
   failOn?: FailOn;
   /** Rule metadata by id (SARIF rule descriptors, summaries); unknown ids get a bare descriptor. */
   rules?: Readonly<Record<string, RuleMeta>>;
-  /** Lockfile path as shown to users (relative to the repo); findings without a template location point at it. Default `mcp-contract.lock.json`. */
+  /**
+   * Each rule's docs page (docs/rules/<id>.md) by id, as markdown: SARIF takes a rule's
+   * `fullDescription` (the page's first paragraph) and `help` from it. Default none: then
+   * `fullDescription` is the summary and `help` a link to the page.
+   */
+  ruleDocs?: ReadonlyMap<string, string>;
+  /**
+   * The file findings without a template location point at: the lockfile, or diff's AFTER file;
+   * relative to the working directory, like the report's template locations. Default `mcp-contract.lock.json`.
+   */
   lockfile?: string;
-  /** 1-based line of a server's or tool's entry in the lockfile, when known (see `lockfileLocator`). */
-  locate?: (server: string, tool?: string) => number | undefined;
+  /** Lines of servers' and tools' entries in `lockfile`, when known (see `lockfileLocator`). */
+  locate?: Locate;
+  /**
+   * diff's BEFORE file, when it is a file of the working tree. Findings about a tool or server
+   * that only it holds (`holdsOnly`: a removed or renamed tool, a removed server) point at it,
+   * where the entry still is. Absent: every such finding points at `lockfile`.
+   */
+  before?: { file: string; locate?: Locate; holdsOnly: (server: string, tool?: string) => boolean };
+  /**
+   * The working directory's path from the repository root, with forward slashes ("" at the root,
+   * the default). SARIF and GitHub annotations name files from the root, where GitHub looks for
+   * them, so it is put before `lockfile`, `before.file` and template locations there.
+   */
+  workingDirectory?: string;
+  /** What the run checked, so JUnit has a test case per tool and per template; default: what has findings. */
+  checked?: Checked;
+  /** When the run started: JUnit's `timestamp`. Output-only metadata; default the epoch. */
+  startedAt?: Date;
+  /** The machine that ran it: JUnit's `hostname`. Output-only metadata; default `localhost`. */
+  hostname?: string;
   /** mcp-contract's version, recorded in SARIF. Default "0.0.0". */
   toolVersion?: string;
   /** Base URL of docs/rules/; default DEFAULT_DOCS_BASE_URL. */
@@ -23,19 +63,63 @@ export interface ReporterOptions {
 }
 
 /** ReporterOptions with defaults filled in. */
-export type ResolvedReporterOptions = Required<Omit<ReporterOptions, "locate">> &
-  Pick<ReporterOptions, "locate">;
+export type ResolvedReporterOptions = Required<Omit<ReporterOptions, "locate" | "before" | "checked">> &
+  Pick<ReporterOptions, "locate" | "before" | "checked">;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
   return {
     color: options.color ?? false,
     failOn: options.failOn ?? "breaking",
     rules: options.rules ?? {},
+    ruleDocs: options.ruleDocs ?? new Map(),
     lockfile: options.lockfile ?? "mcp-contract.lock.json",
     locate: options.locate,
+    before: options.before,
+    workingDirectory: options.workingDirectory ?? "",
+    checked: options.checked,
+    startedAt: options.startedAt ?? new Date(0),
+    hostname: options.hostname ?? "localhost",
     toolVersion: options.toolVersion ?? "0.0.0",
     docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
   };
+}
+
+/**
+ * A path relative to the working directory as GitHub names it: from the repository root, with
+ * forward slashes (`workingDirectory` put before it, `..` resolved). An absolute path stays as it is.
+ */
+export function fromRepositoryRoot(file: string, options: ResolvedReporterOptions): string {
+  const path = file.split("\\").join("/");
+  if (path.startsWith("/") || /^[A-Za-z]:\//.test(path)) return path;
+  return posix.normalize(options.workingDirectory === "" ? path : `${options.workingDirectory}/${path}`);
+}
+
+/** Where a finding points in a file: its path from the repository root and its line and column when known. */
+export interface FindingPlace {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * Where a finding points: its template location; else the entry of its tool (or server) in the
+ * file that holds it: `before.file` for what only BEFORE holds, else `lockfile`.
+ */
+export function findingPlace(
+  change: Pick<Change, "server" | "tool" | "location">,
+  options: ResolvedReporterOptions,
+): FindingPlace {
+  if (change.location) {
+    const { file, line, column } = change.location;
+    return { file: fromRepositoryRoot(file, options), line, column };
+  }
+  const before = options.before;
+  const holder =
+    before?.holdsOnly(change.server, change.tool) === true
+      ? { file: before.file, locate: before.locate }
+      : { file: options.lockfile, locate: options.locate };
+  const line = holder.locate?.(change.server, change.tool);
+  return { file: fromRepositoryRoot(holder.file, options), ...(line !== undefined && { line }) };
 }
 
 /** Link to a rule's docs page. */
@@ -77,4 +161,28 @@ export function lockfileLocator(text: string): (server: string, tool?: string) =
     const t = tools < 0 ? -1 : find(tool, tools);
     return (t < 0 ? s : t) + 1;
   };
+}
+
+/**
+ * Builds `locate` for a file holding one server's tool list (a `tools/list` result or a bare
+ * array, as `diff` reads them): a tool's line is the shallowest line with `"name": "<tool>"`.
+ * The file holds one server, so the server is ignored and has no line of its own.
+ */
+export function toolListLocator(text: string): Locate {
+  const lines = text.split("\n");
+  return (_server, tool) => {
+    if (tool === undefined) return undefined;
+    const needle = new RegExp(`"name"\\s*:\\s*${escapeRegExp(JSON.stringify(tool))}`);
+    let best: { line: number; indent: number } | undefined;
+    for (const [i, line] of lines.entries()) {
+      if (!needle.test(line)) continue;
+      const indent = line.length - line.trimStart().length;
+      if (!best || indent < best.indent) best = { line: i + 1, indent };
+    }
+    return best?.line;
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -3,13 +3,22 @@ import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
+import type { ReportingDescriptor, Result } from "sarif";
 import { describe, expect, test } from "vitest";
 import type { RuleMeta } from "../../src/diff/rule.js";
+import { applyPolicy } from "../../src/policy/policy.js";
 import { escapeData, escapeProperty, workflowCommand } from "../../src/report/formats/github.js";
-import { FORMATS, formatReport, lockfileLocator } from "../../src/report/index.js";
+import { absoluteLinks, firstParagraph } from "../../src/report/formats/sarif.js";
+import {
+  FORMATS,
+  formatReport,
+  lockfileLocator,
+  type ReporterOptions,
+  toolListLocator,
+} from "../../src/report/index.js";
 import { createReport } from "../../src/report/report.js";
 import { expectGolden } from "../golden.js";
-import { SAMPLE_LOCKFILE, sampleReport } from "./sample.js";
+import { NOW, SAMPLE_CHANGES, SAMPLE_CHECKED, SAMPLE_LOCKFILE, sampleReport } from "./sample.js";
 
 const RULES: Record<string, RuleMeta> = {
   "parameter-removed": {
@@ -25,10 +34,29 @@ const RULES: Record<string, RuleMeta> = {
     summary: "A tool was removed.",
   },
 };
-const options = {
+/** The real docs page of tool-removed, as the CLI reads it. */
+const TOOL_REMOVED_PAGE = readFileSync(new URL("../../docs/rules/tool-removed.md", import.meta.url), "utf8");
+/** A page of the docs' shape for the goldens, which must not change whenever a docs page does. */
+const SAMPLE_PAGE = `# tool-removed
+
+**Severity:** breaking
+
+## What changed
+A tool is no longer in the server's list:
+agents that call it fail.
+
+## How to fix
+
+See [the CI guide](../ci.md#accepting) and [param-removed](param-removed.md).
+`;
+const options: ReporterOptions = {
   rules: RULES,
+  ruleDocs: new Map([["tool-removed", SAMPLE_PAGE]]),
   lockfile: "mcp-contract.lock.json",
   locate: lockfileLocator(SAMPLE_LOCKFILE),
+  checked: SAMPLE_CHECKED,
+  startedAt: new Date("2026-11-24T12:00:00.250Z"),
+  hostname: "ci-runner-7",
   toolVersion: "1.2.3",
 };
 
@@ -96,6 +124,118 @@ describe("sarif", () => {
     for (const r of log.runs[0].results) expect(driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });
 
+  test("every rule has fullDescription and help (GitHub's GH2012): from its docs page, else its summary and link", () => {
+    const ruleDocs = new Map([["tool-removed", TOOL_REMOVED_PAGE]]);
+    const log = JSON.parse(formatReport(sampleReport(), "sarif", { ...options, ruleDocs }));
+    expect(validate(log)).toBe(true);
+    const rules: ReportingDescriptor[] = log.runs[0].tool.driver.rules;
+    expect(rules.map((r) => r.id)).toEqual([
+      "description-changed",
+      "parameter-removed",
+      "required-added",
+      "server-info-changed",
+      "template-unknown-parameter",
+      "tool-added",
+      "tool-removed",
+    ]);
+    for (const rule of rules) {
+      expect(rule.fullDescription?.text, rule.id).toMatch(/\S/);
+      expect(rule.help?.text, rule.id).toMatch(/\S/);
+      expect(rule.help?.markdown, rule.id).toMatch(/\S/);
+    }
+    const removed = rules.find((r) => r.id === "tool-removed")!;
+    // The page's first paragraph (under "What changed"), on one line; the whole page as help.
+    expect(removed.fullDescription!.text).toMatch(/^A tool is no longer in the server's `tools\/list`\. /);
+    expect(removed.fullDescription!.text).not.toMatch(/\n|#/);
+    expect(TOOL_REMOVED_PAGE.replace(/\s+/g, " ")).toContain(removed.fullDescription!.text);
+    expect(removed.help!.text).toBe(TOOL_REMOVED_PAGE);
+    expect(removed.help!.markdown).toContain("## Why it breaks agents");
+    const bare = rules.find((r) => r.id === "parameter-removed")!;
+    const url = "https://github.com/mcp-contract/mcp-contract/blob/main/docs/rules/parameter-removed.md";
+    expect(bare.fullDescription).toEqual({ text: "A parameter was removed." });
+    expect(bare.help).toEqual({
+      text: `A parameter was removed. See ${url}`,
+      markdown: `A parameter was removed. See [parameter-removed](${url}).`,
+    });
+    // An id with no metadata at all still gets every field.
+    const unknown = rules.find((r) => r.id === "required-added")!;
+    expect(unknown.shortDescription).toEqual({ text: "mcp-contract rule required-added." });
+    expect(unknown.fullDescription).toEqual({ text: "mcp-contract rule required-added." });
+  });
+
+  test("docs pages: the first paragraph skips headings and code; relative links become absolute", () => {
+    expect(firstParagraph("# id\n## What changed\nLine one\nline two.\n\nMore.")).toBe("Line one line two.");
+    expect(firstParagraph("# id\n\n```json\n{}\n```\n\nText.")).toBe("Text.");
+    expect(firstParagraph("# only a heading\n")).toBe("");
+    expect(
+      firstParagraph("# id\n\n**Severity:** warning\n\n## What changed\n\nThe change.\n\n## Why\n\nx"),
+    ).toBe("The change.");
+    const base = "https://example.test/repo/blob/main/docs/rules/";
+    expect(
+      absoluteLinks(
+        "[ci](../ci.md), [b](bound-tightened.md#x), [w](https://w.test/a), [t](#top), [m](mailto:a@b)",
+        base,
+      ),
+    ).toBe(
+      "[ci](https://example.test/repo/blob/main/docs/ci.md), [b](https://example.test/repo/blob/main/docs/rules/bound-tightened.md#x), [w](https://w.test/a), [t](#top), [m](mailto:a@b)",
+    );
+  });
+
+  const uris = (log: { runs: { results: Result[] }[] }) =>
+    log.runs[0]!.results.map((r) => {
+      const physical = r.locations![0]!.physicalLocation!;
+      return `${r.ruleId} ${physical.artifactLocation!.uri}${physical.region ? `:${physical.region.startLine}` : ""}`;
+    });
+
+  test("paths are from the repository root: the working directory's path goes before every file", () => {
+    const log = JSON.parse(
+      formatReport(sampleReport(), "sarif", {
+        ...options,
+        workingDirectory: "packages/agent",
+        lockfile: "../contracts/mcp-contract.lock.json",
+      }),
+    );
+    expect(validate(log)).toBe(true);
+    expect(uris(log)).toEqual([
+      "server-info-changed packages/contracts/mcp-contract.lock.json:4",
+      "tool-added packages/contracts/mcp-contract.lock.json:7",
+      "tool-removed packages/contracts/mcp-contract.lock.json:11",
+      "required-added packages/contracts/mcp-contract.lock.json:22",
+      "description-changed packages/contracts/mcp-contract.lock.json:22",
+      "parameter-removed packages/contracts/mcp-contract.lock.json:26",
+      "template-unknown-parameter packages/agent/prompts/support%2C%20v2.hbs:12",
+    ]);
+  });
+
+  test("diff: a finding about what only BEFORE holds points at BEFORE's entry, the others at AFTER", () => {
+    const beforeText = `{\n  "tools": [\n    { "name": "refund" },\n    {\n      "name": "void_invoice"\n    }\n  ]\n}\n`;
+    const log = JSON.parse(
+      formatReport(sampleReport(), "sarif", {
+        ...options,
+        workingDirectory: "snapshots",
+        lockfile: "after.json",
+        locate: toolListLocator(
+          `[{"name": "refund"}, {"name": "create_ticket"}, {"name": "search_customers"}]`,
+        ),
+        before: {
+          file: "before.json",
+          locate: toolListLocator(beforeText),
+          holdsOnly: (server, tool) => server === "billing" && tool === "void_invoice",
+        },
+      }),
+    );
+    expect(validate(log)).toBe(true);
+    expect(uris(log)).toEqual([
+      "server-info-changed snapshots/after.json",
+      "tool-added snapshots/after.json:1",
+      "tool-removed snapshots/before.json:5",
+      "required-added snapshots/after.json:1",
+      "description-changed snapshots/after.json:1",
+      "parameter-removed snapshots/after.json:1",
+      "template-unknown-parameter snapshots/prompts/support%2C%20v2.hbs:12",
+    ]);
+  });
+
   test("the validator catches an invalid log", () => {
     const log = JSON.parse(formatReport(sampleReport(), "sarif", options));
     log.runs[0].results[0].level = "fatal";
@@ -126,6 +266,17 @@ describe("github", () => {
     const voided = lines.find((l) => l.includes("tool-removed"));
     expect(voided).toMatch(/^::notice file=mcp-contract.lock.json,line=11,title=acknowledged breaking/);
   });
+
+  test("files are named from the repository root", () => {
+    const out = formatReport(sampleReport(), "github", { ...options, workingDirectory: "packages/agent" });
+    const files = out
+      .trimEnd()
+      .split("\n")
+      .map((l) => /file=([^,]*)/.exec(l)![1]);
+    expect(new Set(files)).toEqual(
+      new Set(["packages/agent/mcp-contract.lock.json", "packages/agent/prompts/support%2C v2.hbs"]),
+    );
+  });
 });
 
 describe("lockfileLocator", () => {
@@ -150,16 +301,161 @@ describe("text", () => {
 });
 
 describe("junit", () => {
-  test("marks as failures exactly what fails under --fail-on", () => {
-    const count = (failOn: "breaking" | "warning" | "never") =>
-      /<testsuites name="mcp-contract" tests="\d+" failures="(\d+)"/.exec(
-        formatReport(sampleReport(), "junit", { failOn }),
-      )![1];
-    expect(count("never")).toBe("0");
-    // breaking: crm/create_ticket (expired acknowledgement), crm/search_customers
-    expect(count("breaking")).toBe("2");
-    expect(count("warning")).toBe("2");
+  const junit = (extra: ReporterOptions = {}) =>
+    formatReport(sampleReport(), "junit", { ...options, ...extra });
+  /** Each test case as `suite/name: failure|error|skipped|pass`. */
+  const cases = (xml: string) =>
+    [...xml.matchAll(/<testsuite name="([^"]*)"[^>]*>([\s\S]*?)<\/testsuite>/g)].flatMap(([, suite, body]) =>
+      [...body!.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)].map(
+        ([, name, , inner]) =>
+          `${suite}/${name}: ${/<(failure|error|skipped)/.exec(inner ?? "")?.[1] ?? "pass"}`,
+      ),
+    );
+
+  test("one test case per locked tool and per template, a (server) case per server", () => {
+    expect(cases(junit())).toEqual([
+      "billing/(server): pass",
+      "billing/refund: pass",
+      "billing/void_invoice: pass",
+      "crm/(server): pass",
+      "crm/create_ticket: failure",
+      "crm/list_accounts: pass",
+      "crm/search_customers: failure",
+      "flaky/(server): error",
+      "search/(server): pass",
+      "search/query: pass",
+      "(templates)/prompts/clean.hbs: pass",
+      "(templates)/prompts/support, v2.hbs: failure",
+    ]);
   });
+
+  test("without what the run checked, the tools and templates with findings", () => {
+    expect(cases(junit({ checked: undefined }))).toEqual([
+      "billing/(server): pass",
+      "billing/refund: pass",
+      "billing/void_invoice: pass",
+      "crm/(server): pass",
+      "crm/create_ticket: failure",
+      "crm/search_customers: failure",
+      "flaky/(server): error",
+      "search/(server): pass",
+      "(templates)/prompts/support, v2.hbs: failure",
+    ]);
+  });
+
+  test("marks as failures exactly what fails under --fail-on, one failure element per case", () => {
+    const failures = (failOn: "breaking" | "warning" | "info" | "never") => {
+      const xml = junit({ failOn });
+      const counted = [...xml.matchAll(/<testsuite [^>]*failures="(\d+)"/g)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+      expect(counted).toBe((xml.match(/<failure /g) ?? []).length);
+      return cases(xml).filter((c) => c.endsWith("failure"));
+    };
+    expect(failures("never")).toEqual([]);
+    // crm/create_ticket: required-added (acknowledgement expired); crm/search_customers: parameter-removed;
+    // the template: template-unknown-parameter. tool-removed is acknowledged, tool-added info.
+    expect(failures("breaking")).toEqual([
+      "crm/create_ticket: failure",
+      "crm/search_customers: failure",
+      "(templates)/prompts/support, v2.hbs: failure",
+    ]);
+    expect(failures("warning")).toEqual(failures("breaking"));
+    expect(failures("info")).toEqual([
+      "billing/(server): failure",
+      "billing/refund: failure",
+      "crm/create_ticket: failure",
+      "crm/search_customers: failure",
+      "(templates)/prompts/support, v2.hbs: failure",
+    ]);
+  });
+
+  test("a failure's body lists all of its case's findings; passing cases' findings go to the suite's output", () => {
+    const xml = junit();
+    const ticket = /<testcase name="create_ticket"[\s\S]*?<\/testcase>/.exec(xml)![0];
+    expect(ticket.match(/<failure /g)).toHaveLength(1);
+    expect(ticket).toContain(
+      '<failure message="Parameter `priority` is now required: 100% of old calls, a,b: c&#10;fail." type="required-added">[breaking] required-added:',
+    );
+    expect(ticket).toContain("[warning] description-changed: Description changed.");
+    const billing = /<testsuite name="billing"[\s\S]*?<\/testsuite>/.exec(xml)![0];
+    expect(billing).toContain(
+      "<system-out>Findings that do not fail the run:\n\n(server)\n  [info] server-info-changed",
+    );
+    expect(billing).toContain("void_invoice\n  [breaking] tool-removed: Tool `void_invoice` was removed.");
+    expect(billing).toContain("acknowledged by ana@example.com: Nobody calls it");
+  });
+
+  test("several failing findings: one failure whose message counts them and whose type lists the rules", () => {
+    const report = createReport({
+      changes: applyPolicy(
+        SAMPLE_CHANGES.map((c) => ({ ...c, severity: "breaking" as const })),
+        { now: NOW },
+      ),
+      servers: ["crm", "billing"],
+    });
+    const xml = formatReport(report, "junit", options);
+    const ticket = /<testcase name="create_ticket"[\s\S]*?<\/testcase>/.exec(xml)![0];
+    expect(ticket.match(/<failure /g)).toHaveLength(1);
+    expect(ticket).toContain(
+      '<failure message="2 findings fail under --fail-on breaking: description-changed, required-added" type="description-changed, required-added">[breaking] description-changed:',
+    );
+  });
+
+  test("time on every case and suite; timestamp (to the second, no zone) and hostname as given", () => {
+    const xml = junit();
+    expect(xml.match(/<testcase /g)).toHaveLength(12);
+    expect(xml.match(/<testcase [^>]*time="0"/g)).toHaveLength(12);
+    const suites = xml.match(/<testsuite [^>]*>/g)!;
+    expect(suites).toHaveLength(5);
+    for (const suite of suites)
+      expect(suite).toMatch(/ time="0" timestamp="2026-11-24T12:00:00" hostname="ci-runner-7">$/);
+    expect(formatReport(sampleReport(), "junit")).toContain(
+      'timestamp="1970-01-01T00:00:00" hostname="localhost"',
+    );
+  });
+
+  test("a server that could not be fetched errs in its (server) case and skips its tools", () => {
+    const checked = { tools: new Map([["flaky", ["a", "b"]]]), templates: [] };
+    const xml = junit({ checked });
+    expect(cases(xml).filter((c) => c.startsWith("flaky/"))).toEqual([
+      "flaky/(server): error",
+      "flaky/a: skipped",
+      "flaky/b: skipped",
+    ]);
+    expect(xml).toContain(
+      '<testsuite name="flaky" package="flaky" id="2" tests="3" failures="0" errors="1" skipped="2"',
+    );
+    expect(xml).toContain('<skipped message="not checked: server flaky could not be fetched"/>');
+  });
+
+  test("names are data: a tool called (server) and a server called (templates) stay apart", () => {
+    const report = createReport({
+      changes: applyPolicy(
+        [
+          {
+            rule: "tool-removed",
+            severity: "breaking",
+            server: "(templates)",
+            tool: "(server)",
+            pointer: "",
+            message: "m",
+          },
+          { rule: "server-info-changed", severity: "info", server: "(templates)", pointer: "", message: "n" },
+        ],
+        { now: NOW },
+      ),
+      servers: ["(templates)"],
+    });
+    const xml = formatReport(report, "junit", { checked: { tools: new Map(), templates: ["t.hbs"] } });
+    expect(cases(xml)).toEqual([
+      "(templates)/(server): pass",
+      "(templates)/(server): failure",
+      "(templates)/t.hbs: pass",
+    ]);
+  });
+
   test("escapes XML", () => {
     const out = formatReport(sampleReport(), "junit");
     expect(out).toContain("&lt;b&gt;now&lt;/b&gt;");

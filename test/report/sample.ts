@@ -2,6 +2,7 @@ import type { Change } from "../../src/diff/change.js";
 import type { Acknowledgement } from "../../src/policy/acknowledgements.js";
 import { acknowledge } from "../../src/policy/acknowledgements.js";
 import { applyPolicy } from "../../src/policy/policy.js";
+import type { Checked } from "../../src/report/options.js";
 import { createReport, type Report } from "../../src/report/report.js";
 
 /** Findings covering every shape a reporter must handle, including characters that need escaping. */
@@ -93,6 +94,16 @@ export function sampleReport(): Report {
     errors: [{ server: "flaky", message: "connect ECONNREFUSED 127.0.0.1:1 (check the url)" }],
   });
 }
+
+/** What the sample run checked: every locked tool (some without findings) and two templates (one clean). */
+export const SAMPLE_CHECKED: Checked = {
+  tools: new Map([
+    ["billing", ["refund", "void_invoice"]],
+    ["crm", ["create_ticket", "list_accounts", "search_customers"]],
+    ["search", ["query"]],
+  ]),
+  templates: ["prompts/clean.hbs", "prompts/support, v2.hbs"],
+};
 
 /** A lockfile text as the lockfile writer lays it out, for `lockfileLocator`. */
 export const SAMPLE_LOCKFILE = `{

@@ -44,8 +44,10 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
   }
   let failures: { server: string; message: string }[] = [];
   let changes: Change[];
+  // The template files checked: JUnit has a test case for each.
+  let templateFiles: string[] = [];
   if (options.offline) {
-    changes = await offlineChanges(config, io, cache);
+    ({ changes, templateFiles } = await offlineChanges(config, io, cache));
   } else {
     // Imported here, not at the top: a cached offline check needs none of these modules.
     const { readLockfileIfExists } = await import("../../lockfile/io.js");
@@ -74,6 +76,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
     changes.push(...(await import("../../poisoning/index.js")).scanLockfile(current));
     const { templates } = await readTemplateFiles(config, io.cwd);
+    templateFiles = templates.map((t) => t.file);
     if (templates.length > 0)
       changes.push(...checkTemplates({ templates, lock: current, previousLock: lock, changes }));
   }
@@ -89,6 +92,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
       shard,
       rules: config.rules,
       lockfile: config.lockfile,
+      templates: templateFiles,
       acknowledgementsFile: acknowledgementsPath(options, config.dir, io.cwd),
     },
     options,
@@ -112,7 +116,7 @@ async function offlineChanges(
   config: ResolvedConfig,
   io: CommandIO,
   cache: ResultCache | undefined,
-): Promise<Change[]> {
+): Promise<{ changes: Change[]; templateFiles: string[] }> {
   // Ask git first: it runs while the files are read and hashed.
   const mayDiffer = lockfileMayDifferFromHead(config.lockfile);
   let lockBytes: Buffer;
@@ -139,6 +143,7 @@ async function offlineChanges(
     throw read.error;
   }
   const { templates } = read.files;
+  const templateFiles = templates.map((t) => t.file);
   const history = (await mayDiffer) ? await readCommittedLockfile(config.lockfile, lockText()) : undefined;
   const lockHash = sha256(lockBytes);
   const sourceHashes = templates.map((t) => sha256(t.source));
@@ -153,7 +158,7 @@ async function offlineChanges(
   );
   if (cache && runKey) {
     const hit = cache.get<Change[]>("offline-check", runKey);
-    if (Array.isArray(hit)) return hit;
+    if (Array.isArray(hit)) return { changes: hit, templateFiles };
   }
   const lock = parseLockfile(lockText(), config.lockfile);
   // The lockfile alone decides its integrity and poisoning findings.
@@ -180,7 +185,7 @@ async function offlineChanges(
   }
   changes.push(...lockFindings.poisoning);
   if (cache && runKey) cache.set("offline-check", runKey, changes);
-  return changes;
+  return { changes, templateFiles };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Severity } from "../../diff/change.js";
-import type { ResolvedReporterOptions } from "../options.js";
+import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 import { isAcknowledged, type Report } from "../report.js";
 
 const command: Record<Severity, "error" | "warning" | "notice"> = {
@@ -11,7 +11,9 @@ const command: Record<Severity, "error" | "warning" | "notice"> = {
 /**
  * GitHub Actions workflow commands, one line per finding:
  * `::error file=F,line=L,col=C,title=T::message`. Template findings point at
- * the template line; others at the tool's entry in the lockfile. Acknowledged
+ * the template line; others at the tool's entry in the file that holds it (the
+ * lockfile; for `diff`, the side that has the tool). Files are named from the
+ * repository root, as GitHub looks them up. Acknowledged
  * changes become notices. (The markdown summary for `$GITHUB_STEP_SUMMARY` is
  * the `markdown` format; the CLI writes it there.)
  */
@@ -22,7 +24,11 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
     lines.push(
       workflowCommand(
         "error",
-        { file: options.lockfile, line, title: `mcp-contract: ${error.server} could not be fetched` },
+        {
+          file: fromRepositoryRoot(options.lockfile, options),
+          line,
+          title: `mcp-contract: ${error.server} could not be fetched`,
+        },
         error.message,
       ),
     );
@@ -30,9 +36,8 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
   for (const change of report.changes) {
     const acknowledged = isAcknowledged(change);
     const level = acknowledged ? "notice" : command[change.severity];
-    const props: Props = change.location
-      ? { file: change.location.file, line: change.location.line, col: change.location.column }
-      : { file: options.lockfile, line: options.locate?.(change.server, change.tool) };
+    const place = findingPlace(change, options);
+    const props: Props = { file: place.file, line: place.line, col: place.column };
     const subject = [change.server, change.tool].filter(Boolean).join("/");
     props.title = `${acknowledged ? "acknowledged " : ""}${change.severity} ${change.rule}${subject ? ` (${subject})` : ""}`;
     let message = change.message;

@@ -1,100 +1,196 @@
 import { failsPolicy } from "../../policy/policy.js";
 import type { ResolvedReporterOptions } from "../options.js";
 import type { Report, ReportedChange } from "../report.js";
-import { formatLocation, groupByServerAndTool, preview } from "./shared.js";
+import { formatLocation, preview } from "./shared.js";
 
-/**
- * JUnit XML for CI dashboards: one test suite per server, one test case per
- * tool with findings (plus one passing case for a server without findings),
- * a `<failure>` for each change that fails the run under `--fail-on`, an
- * `<error>` for a server that could not be fetched. Other findings go in
- * `<system-out>` so they stay visible without failing the case.
- */
-export function formatJunit(report: Report, options: ResolvedReporterOptions): string {
-  const grouped = groupByServerAndTool(report.changes);
-  const errors = new Map((report.errors ?? []).map((e) => [e.server, e.message]));
-  const servers = [...new Set([...report.servers, ...grouped.keys(), ...errors.keys()])].sort();
-  let totalTests = 0;
-  let totalFailures = 0;
-  let totalErrors = 0;
-  const suites: string[] = [];
-  for (const server of servers) {
-    const cases: string[] = [];
-    let failures = 0;
-    const error = errors.get(server);
-    if (error !== undefined) {
-      cases.push(
-        `    <testcase classname="${attr(suiteName(server))}" name="fetch">\n      <error message="${attr(error)}" type="FetchError"/>\n    </testcase>`,
-      );
-    }
-    const tools = grouped.get(server);
-    if (tools) {
-      for (const [tool, changes] of tools) {
-        const failing = changes.filter((c) => failsPolicy(c, options.failOn));
-        failures += failing.length > 0 ? 1 : 0;
-        const body: string[] = failing.map(
-          (c) =>
-            `      <failure message="${attr(c.message)}" type="${attr(c.rule)}">${text(details(c))}</failure>`,
-        );
-        const rest = changes.filter((c) => !failing.includes(c));
-        if (rest.length > 0) {
-          body.push(
-            `      <system-out>${text(rest.map((c) => `[${c.severity}] ${details(c)}`).join("\n\n"))}</system-out>`,
-          );
-        }
-        cases.push(
-          `    <testcase classname="${attr(suiteName(server))}" name="${attr(tool === "" ? "(server)" : tool)}">\n${body.join("\n")}\n    </testcase>`,
-        );
-      }
-    } else if (error === undefined) {
-      cases.push(`    <testcase classname="${attr(suiteName(server))}" name="contract"/>`);
-    }
-    const errorCount = error === undefined ? 0 : 1;
-    totalTests += cases.length;
-    totalFailures += failures;
-    totalErrors += errorCount;
-    suites.push(
-      `  <testsuite name="${attr(suiteName(server))}" tests="${cases.length}" failures="${failures}" errors="${errorCount}">\n${cases.join("\n")}\n  </testsuite>`,
-    );
-  }
-  return [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="mcp-contract" tests="${totalTests}" failures="${totalFailures}" errors="${totalErrors}">`,
-    ...suites,
-    `</testsuites>`,
-    "",
-  ].join("\n");
+/** Name of the suite of template test cases. */
+const TEMPLATES_SUITE = "(templates)";
+/** Name of the test case of a server's own findings (capabilities, version, instructions, fetch errors). */
+const SERVER_CASE = "(server)";
+
+/** One test case: its findings, and whether its server could not be fetched. */
+interface Case {
+  name: string;
+  /** Sorts the `(server)` case before the tools. */
+  server: boolean;
+  changes: ReportedChange[];
+  /** The server could not be fetched: its `(server)` case errs with this message. */
+  fetchError?: string;
+  /** The server could not be fetched: this tool was not checked. */
+  skipped?: boolean;
 }
 
-function suiteName(server: string): string {
-  return server === "" ? "(templates)" : server;
+interface Suite {
+  name: string;
+  cases: Map<string, Case>;
+}
+
+/**
+ * JUnit XML for CI dashboards, valid under the Apache Ant JUnit schema (the
+ * strictest of the common ones; fixtures/junit/ has it) and so under Jenkins'
+ * and the readers that follow them. One test suite per server with one test
+ * case per tool it has (the lockfile's, or both sides of `diff`) and a
+ * `(server)` case for findings about the server itself; one `(templates)` suite
+ * with a test case per template file. A case has at most one `<failure>`,
+ * present when a finding fails the run under `--fail-on`, and its body lists all
+ * the case's findings. Findings of passing cases (warnings, notices,
+ * acknowledged changes) go to the suite's `<system-out>`. A server that could
+ * not be fetched errs in its `(server)` case and skips its tools' cases.
+ * `time` is 0: findings are computed for the whole run, not timed per tool.
+ */
+export function formatJunit(report: Report, options: ResolvedReporterOptions): string {
+  const errors = new Map((report.errors ?? []).map((e) => [e.server, e.message]));
+  // Keyed apart from their names: a server called "(templates)" or a tool called "(server)" is data, not a clash.
+  const suites = new Map<string, Suite>();
+  const caseOf = (suiteKey: string, suiteName: string, caseKey: string, caseName: string): Case => {
+    let suite = suites.get(suiteKey);
+    if (!suite) {
+      suite = { name: suiteName, cases: new Map() };
+      suites.set(suiteKey, suite);
+    }
+    let found = suite.cases.get(caseKey);
+    if (!found) {
+      found = { name: caseName, server: caseKey === "", changes: [] };
+      suite.cases.set(caseKey, found);
+    }
+    return found;
+  };
+  const serverCase = (server: string, tool: string | undefined): Case =>
+    server === "" && tool === undefined
+      ? caseOf("", TEMPLATES_SUITE, "", SERVER_CASE)
+      : caseOf(
+          `s:${server}`,
+          server === "" ? TEMPLATES_SUITE : server,
+          tool === undefined ? "" : `t:${tool}`,
+          tool ?? SERVER_CASE,
+        );
+  const templateCase = (file: string): Case => caseOf("", TEMPLATES_SUITE, `f:${file}`, file);
+
+  const servers = new Set([...report.servers, ...errors.keys()]);
+  for (const server of servers) {
+    serverCase(server, undefined);
+    for (const tool of options.checked?.tools.get(server) ?? []) serverCase(server, tool);
+  }
+  for (const file of options.checked?.templates ?? []) templateCase(file);
+  for (const change of report.changes) {
+    (change.location
+      ? templateCase(change.location.file)
+      : serverCase(change.server, change.tool)
+    ).changes.push(change);
+  }
+  for (const [server, message] of errors) {
+    for (const c of suites.get(`s:${server}`)?.cases.values() ?? []) {
+      if (c.server) c.fetchError = message;
+      else c.skipped = true;
+    }
+  }
+
+  const timestamp = options.startedAt.toISOString().slice(0, 19); // the schema's form: no fraction, no zone
+  const hostname = options.hostname.trim() === "" ? "localhost" : options.hostname;
+  // Server suites by name, then the templates; a server's `(server)` case first, then its tools by name.
+  const ordered = [...suites.entries()]
+    .sort(([a, x], [b, y]) => Number(a === "") - Number(b === "") || cmp(x.name, y.name))
+    .map(([, suite]) => suite);
+  const out = [`<?xml version="1.0" encoding="UTF-8"?>`, "<testsuites>"];
+  for (const [id, { name: suite, cases: caseMap }] of ordered.entries()) {
+    const cases = [...caseMap.values()].sort(
+      (a, b) => Number(b.server) - Number(a.server) || cmp(a.name, b.name),
+    );
+    const body: string[] = [];
+    const passed: string[] = [];
+    let failures = 0;
+    let errorCount = 0;
+    let skipped = 0;
+    for (const c of cases) {
+      const open = `    <testcase name="${attr(c.name)}" classname="${attr(suite)}" time="0"`;
+      const failing = c.changes.filter((change) => failsPolicy(change, options.failOn));
+      const others = c.changes.filter((change) => !failing.includes(change));
+      const listing = [...failing, ...others].map(details).join("\n\n");
+      if (c.fetchError !== undefined) {
+        errorCount++;
+        const text = listing === "" ? c.fetchError : `${c.fetchError}\n\n${listing}`;
+        body.push(
+          `${open}>\n      <error message="${attr(c.fetchError)}" type="FetchError">${escapeText(text)}</error>\n    </testcase>`,
+        );
+      } else if (failing.length > 0) {
+        failures++;
+        const rules = [...new Set(failing.map((change) => change.rule))];
+        const message =
+          failing.length === 1
+            ? failing[0]!.message
+            : `${failing.length} findings fail under --fail-on ${options.failOn}: ${rules.join(", ")}`;
+        body.push(
+          `${open}>\n      <failure message="${attr(message)}" type="${attr(rules.join(", "))}">${escapeText(listing)}</failure>\n    </testcase>`,
+        );
+      } else if (c.skipped && c.changes.length === 0) {
+        skipped++;
+        body.push(
+          `${open}>\n      <skipped message="${attr(`not checked: server ${suite} could not be fetched`)}"/>\n    </testcase>`,
+        );
+      } else {
+        body.push(`${open}/>`);
+        if (listing !== "") passed.push(`${c.name}\n${indent(listing)}`);
+      }
+    }
+    out.push(
+      `  <testsuite name="${attr(suite)}" package="${attr(suite)}" id="${id}" tests="${cases.length}" failures="${failures}" errors="${errorCount}" skipped="${skipped}" time="0" timestamp="${timestamp}" hostname="${attr(hostname)}">`,
+      "    <properties/>",
+      ...body,
+      passed.length === 0
+        ? "    <system-out/>"
+        : `    <system-out>${escapeText(`Findings that do not fail the run:\n\n${passed.join("\n\n")}`)}</system-out>`,
+      "    <system-err/>",
+      "  </testsuite>",
+    );
+  }
+  out.push("</testsuites>", "");
+  return out.join("\n");
 }
 
 function details(change: ReportedChange): string {
-  const lines = [`${change.rule}: ${change.message}`];
+  const lines = [`[${change.severity}] ${change.rule}: ${change.message}`];
+  if (change.location && change.tool !== undefined)
+    lines.push(`tool ${[change.server, change.tool].filter(Boolean).join("/")}`);
   const where = formatLocation(change);
   if (where) lines.push(`at ${where}`);
   if (change.pointer) lines.push(`pointer ${change.pointer}`);
   if (change.before !== undefined) lines.push(`before: ${preview(change.before, 500)}`);
   if (change.after !== undefined) lines.push(`after: ${preview(change.after, 500)}`);
   if (change.hint) lines.push(`hint: ${change.hint}`);
-  if (change.acknowledgement?.expired)
-    lines.push(`acknowledgement expired ${change.acknowledgement.expires}`);
+  if (change.acknowledgement) {
+    const ack = change.acknowledgement;
+    lines.push(
+      ack.expired
+        ? `acknowledgement expired ${ack.expires}`
+        : `acknowledged by ${ack.acceptedBy}: ${ack.reason}`,
+    );
+  }
   lines.push(`fingerprint ${change.fingerprint}`);
   return lines.join("\n");
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line === "" ? line : `  ${line}`))
+    .join("\n");
 }
 
 // XML 1.0 forbids most C0 controls even escaped; drop them.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-function text(value: string): string {
+function escapeText(value: string): string {
   return value.replace(INVALID_XML, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function attr(value: string): string {
-  return text(value)
+  return escapeText(value)
     .replace(/"/g, "&quot;")
     .replace(/\n/g, "&#10;")
     .replace(/\r/g, "&#13;")
     .replace(/\t/g, "&#9;");
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
