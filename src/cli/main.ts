@@ -150,9 +150,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
   program
     .command("init")
     .description(
-      "write a starter config (importing .mcp.json, .cursor/mcp.json, .vscode/mcp.json), CI workflow and pre-commit entry",
+      "write a starter config (importing the MCP client configs found: .mcp.json, .cursor/, .vscode/, .zed/, .continue/), CI workflow and pre-commit entry",
     )
-    .option("--from <file>", "import servers from this file instead")
+    .option("--from <file>", "import servers from this MCP client config instead")
     .option("--force", "overwrite existing files")
     .option("--no-workflow", "do not write .github/workflows/mcp-contract.yml")
     .option("--no-pre-commit", "do not add the pre-commit hook")

@@ -2,7 +2,7 @@
  * Shared by `lock` and `check`: load the config, pick the servers, fetch them
  * with progress on stderr, and lock what came back.
  */
-import { interpolateServers, loadConfig, type ParsedConfigStore } from "../config/load.js";
+import { interpolateServers, loadConfig, type ParsedConfigStore, readEnvFile } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../diff/change.js";
 import { UsageError } from "../errors.js";
@@ -25,10 +25,11 @@ export interface FetchCommandOptions {
 /**
  * Loads the config and registers its secrets for redaction of any later error.
  * `${VAR}` is left in the servers: `fetchAndLock` interpolates the ones it
- * contacts, so a command that contacts none (`check --offline`) needs no secrets.
+ * contacts, so a command that contacts none (`check --offline`) needs no secrets. How an MCP
+ * client config was read (servers skipped, where the lockfile goes) is said on stderr unless quiet.
  */
 export async function loadCommandConfig(
-  options: { config?: string },
+  options: { config?: string; quiet?: boolean },
   io: CommandIO,
   parsed?: ParsedConfigStore,
 ): Promise<ResolvedConfig> {
@@ -40,6 +41,8 @@ export async function loadCommandConfig(
     ...(parsed && { parsed }),
   });
   registerSecrets(config.secrets);
+  if (!options.quiet)
+    for (const note of config.notes) io.stderr(`mcp-contract: note: ${redact(note, config.secrets)}\n`);
   return config;
 }
 
@@ -80,7 +83,7 @@ export async function fetchAndLock(
   // Imported here, not at the top: `check --offline` uses this module and must not load the MCP SDK.
   // Nor the canonical hasher and the progress bar, which only a fetch needs.
   // Only the servers fetched need their variables set (a ConfigError names an unset one).
-  const interpolated = interpolateServers(config, servers, io.env);
+  const interpolated = interpolateServers(config, servers, io.env, readEnvFile);
   registerSecrets(interpolated.secrets);
   const secrets = [...config.secrets, ...interpolated.secrets];
   const { fetchServers } = await import("../fetch/index.js");

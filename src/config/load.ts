@@ -2,11 +2,14 @@
  * Finding and loading the config file (I/O), then the pure steps: parse,
  * normalise foreign shapes, validate, interpolate, resolve paths.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import type { Node as JsonNode, ParseError } from "jsonc-parser";
 import { ConfigError } from "../errors.js";
-import { parseJson } from "../lockfile/parse.js";
+import { detectShape } from "./import.js";
 import { interpolate, variablesIn } from "./interpolate.js";
 import { normalizeConfigShape } from "./normalize.js";
 import type { AuthConfig, ResolvedConfig, ServerConfig } from "./types.js";
@@ -80,12 +83,41 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     data = await parseConfigText(text, path);
     options.parsed?.set(path, text, data);
   }
-  return resolveConfig(data, path, options.env, { interpolate: options.interpolate ?? true });
+  const context: ResolveOptions = { interpolate: options.interpolate ?? true, readEnvFile };
+  // A client config's lockfile goes to the repository's top level, not into .vscode/ or .cursor/.
+  if (detectShape(data, path) !== "mcp-contract") {
+    const topLevel = findGitTopLevel(dirname(path));
+    if (topLevel !== undefined) context.topLevel = topLevel;
+  }
+  return resolveConfig(data, path, options.env, context);
 }
 
-/** Parses YAML or JSON config text (by extension; other names read as YAML, a superset of JSON). Errors carry file:line:column. */
+/** The nearest directory from `dir` up that holds `.git` (a directory, or a worktree's file). */
+export function findGitTopLevel(dir: string): string | undefined {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, ".git"))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** Reads a stdio server's `envFile` from disk: undefined when there is no such file. */
+export function readEnvFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new ConfigError(`${path}: cannot read envFile (${code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Parses YAML or JSON config text (by extension; other names read as YAML, a superset of JSON).
+ * JSON may carry comments and trailing commas (JSONC), as VS Code, Cursor and Zed write it.
+ * Errors carry file:line:column.
+ */
 export async function parseConfigText(text: string, path: string): Promise<unknown> {
-  if (path.endsWith(".json")) return parseJson(text, path, ConfigError);
+  if (path.endsWith(".json")) return parseJsonc(text, path);
   // Loaded only for YAML configs, so JSON configs never pay for the parser.
   const { parseDocument } = await import("yaml");
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -108,16 +140,67 @@ export async function parseConfigText(text: string, path: string): Promise<unkno
   }
 }
 
+/** JSON with comments and trailing commas; plain JSON takes JSON.parse, and jsonc-parser loads only for the rest. */
+function parseJsonc(text: string, path: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch {
+    const jsonc = createRequire(import.meta.url)("jsonc-parser") as typeof import("jsonc-parser");
+    const errors: ParseError[] = [];
+    const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const first = errors[0];
+    if (first || !tree) {
+      const offset = first?.offset ?? 0;
+      const before = text.slice(0, offset);
+      const line = before.split("\n").length;
+      const column = offset - before.lastIndexOf("\n");
+      const code = first ? jsonc.printParseErrorCode(first.error) : "ValueExpected";
+      const reason = code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+      throw new ConfigError(`${path}:${line}:${column}: invalid JSON: ${reason}`);
+    }
+    return jsonValue(tree);
+  }
+}
+
+/** A parse tree's value; object keys become own data properties (a "__proto__" key stays data). */
+function jsonValue(node: JsonNode): unknown {
+  if (node.type === "array") return (node.children ?? []).map(jsonValue);
+  if (node.type !== "object") return node.value;
+  const out: Record<string, unknown> = {};
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || !value) continue;
+    Object.defineProperty(out, key.value as string, {
+      value: jsonValue(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/** How to resolve a config, and what that needs from the file system (passed in, so resolving stays pure). */
+export interface ResolveOptions {
+  /** False: leave `${VAR}` (and `envFile`) for `interpolateServers`. Default true. */
+  interpolate?: boolean;
+  /** The git top level of the config's directory: where a client config's lockfile goes by default. */
+  topLevel?: string;
+  /** Reads a stdio server's `envFile` (absolute path); undefined when there is no such file. */
+  readEnvFile?: (path: string) => string | undefined;
+}
+
 /** Pure: normalise, validate, interpolate and resolve a parsed config document. */
 export function resolveConfig(
   data: unknown,
   path: string,
   env: Readonly<Record<string, string | undefined>>,
-  options: { interpolate?: boolean } = {},
+  options: ResolveOptions = {},
 ): ResolvedConfig {
   if (data === null || data === undefined)
     throw new ConfigError(`${path}: the config file is empty; add a servers map`);
-  const { data: normalized } = normalizeConfigShape(data);
+  const { data: normalized, shape, workspace, notes } = normalizeConfigShape(data, path);
   const problem = validateConfigDocument(normalized);
   if (problem) throw new ConfigError(`${path}: ${problem}`);
   const raw = normalized as RawConfig;
@@ -128,13 +211,26 @@ export function resolveConfig(
   for (const [name, server] of Object.entries(raw.servers)) {
     const at = serverPath(path, name);
     const resolved = resolveServer(server, at, dir);
-    servers[name] = interpolateNow ? interpolateServer(resolved, at, env, secrets) : resolved;
+    servers[name] = interpolateNow
+      ? interpolateServer(resolved, at, dir, env, secrets, options.readEnvFile)
+      : resolved;
+  }
+  let lockfile = resolve(dir, raw.lockfile ?? DEFAULT_LOCKFILE);
+  if (raw.lockfile === undefined && shape !== "mcp-contract") {
+    // Not inside .vscode/ or .cursor/: beside the code, where it is committed and found by `check`.
+    const base = options.topLevel ?? workspace;
+    lockfile = resolve(base, DEFAULT_LOCKFILE);
+    if (resolve(base) !== resolve(dir))
+      notes.push(
+        `${path}: lockfile ${lockfile} (${options.topLevel === undefined ? `the folder that holds ${basename(dir)}` : "the repository's top level"})`,
+      );
   }
   return {
     path,
     dir,
     servers,
-    lockfile: resolve(dir, raw.lockfile ?? DEFAULT_LOCKFILE),
+    lockfile,
+    notes,
     templates: raw.templates ?? DEFAULT_TEMPLATES,
     partials: raw.partials ?? [],
     rules: { ...(raw.rules ?? {}) },
@@ -144,21 +240,24 @@ export function resolveConfig(
 }
 
 /**
- * Fills in `${VAR}` for the servers a command is about to contact, when the
- * config was loaded with `interpolate: false` (else returns them as they are).
- * Throws a ConfigError naming the file and JSON path of an unset variable.
- * Pure: returns the servers and the secret values they now hold.
+ * Fills in `${VAR}` (and reads each stdio server's `envFile` through `readEnvFile`) for the
+ * servers a command is about to contact, when the config was loaded with `interpolate: false`
+ * (else returns them as they are). Throws a ConfigError naming the file and JSON path of an
+ * unset variable or a missing envFile. Pure but for `readEnvFile`: returns the servers and the
+ * secret values they now hold.
  */
 export function interpolateServers(
   config: Pick<ResolvedConfig, "path" | "uninterpolated">,
   servers: Readonly<Record<string, ServerConfig>>,
   env: Readonly<Record<string, string | undefined>>,
+  readEnvFile?: (path: string) => string | undefined,
 ): { servers: Record<string, ServerConfig>; secrets: string[] } {
   const out: Record<string, ServerConfig> = Object.create(null);
   const secrets: string[] = [];
+  const dir = dirname(config.path);
   for (const [name, server] of Object.entries(servers))
     out[name] = config.uninterpolated
-      ? interpolateServer(server, serverPath(config.path, name), env, secrets)
+      ? interpolateServer(server, serverPath(config.path, name), dir, env, secrets, readEnvFile)
       : server;
   return { servers: out, secrets };
 }
@@ -175,6 +274,7 @@ interface RawServer {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
+  envFile?: string;
   cwd?: string;
   inheritEnv?: boolean;
   file?: string;
@@ -223,6 +323,7 @@ function resolveServer(server: RawServer, at: string, dir: string): ServerConfig
       env: ownEntries(server.env),
       cwd: server.cwd ? (isAbsolute(server.cwd) ? server.cwd : resolve(dir, server.cwd)) : dir,
       inheritEnv: server.inheritEnv ?? false,
+      ...(server.envFile !== undefined && { envFile: server.envFile }),
     };
   }
   return { kind: "file", file: resolve(dir, server.file!) };
@@ -232,8 +333,10 @@ function resolveServer(server: RawServer, at: string, dir: string): ServerConfig
 function interpolateServer(
   server: ServerConfig,
   at: string,
+  dir: string,
   env: Readonly<Record<string, string | undefined>>,
   secrets: string[],
+  readEnvFile: ((path: string) => string | undefined) | undefined,
 ): ServerConfig {
   if (server.kind === "http") {
     const headers: Record<string, string> = Object.create(null);
@@ -247,13 +350,29 @@ function interpolateServer(
     return { ...server, url, headers };
   }
   if (server.kind === "stdio") {
+    const { envFile, ...rest } = server;
     const childEnv: Record<string, string> = Object.create(null);
+    if (envFile !== undefined) {
+      // The path is not a secret: interpolated without recording what it read.
+      const file = resolve(dir, interpolate(envFile, env, `${at}.envFile`, []));
+      const text = readEnvFile?.(file);
+      if (text === undefined)
+        throw new ConfigError(
+          `${at}.envFile: ${file} not found; create it (KEY=value lines) or remove envFile`,
+        );
+      for (const [key, value] of Object.entries(parseEnv(text))) {
+        if (value === undefined) continue;
+        childEnv[key] = value;
+        secrets.push(value);
+      }
+    }
+    // Values in `env` win over the envFile's.
     for (const [key, value] of Object.entries(server.env)) {
       childEnv[key] = interpolate(value, env, `${at}.env.${key}`, secrets);
       secrets.push(childEnv[key]);
     }
     return {
-      ...server,
+      ...rest,
       args: server.args.map((arg, i) => interpolate(arg, env, `${at}.args[${i}]`, secrets)),
       env: childEnv,
     };

@@ -1,88 +1,45 @@
 /**
- * Pure normalisation of the config shapes teams already have into
- * mcp-contract's own shape, before validation:
- * - `mcpServers` (Claude Desktop, Cursor, `.mcp.json`): `{command, args, env}` or `{url, headers}`, with an optional `type`;
- * - VS Code (`.vscode/mcp.json`): `servers` whose entries carry `type: stdio|http|sse`, plus `inputs`.
+ * `--config FILE` on an MCP client config (`.mcp.json`, `.vscode/mcp.json`, Zed's settings,
+ * Continue's YAML, ...): the one importer (import.ts, also behind `init`) reads it in place into
+ * mcp-contract's own shape, before validation. Pure.
  */
-
-/** Keys that foreign shapes carry and mcp-contract has no use for; dropped silently. */
-const FOREIGN_SERVER_KEYS = new Set([
-  "type",
-  "disabled",
-  "autoApprove",
-  "alwaysAllow",
-  "timeout",
-  "envFile",
-  "description",
-  "name",
-  "dev",
-  "gallery",
-  "version",
-]);
+import { basename, dirname } from "node:path";
+import { type ConfigShape, detectShape, importClientConfig } from "./import.js";
 
 export interface NormalizedConfig {
   /** The config in mcp-contract's own shape, ready for schema validation. */
   data: unknown;
   /** Which shape the file had. */
-  shape: "mcp-contract" | "mcpServers" | "vscode";
+  shape: ConfigShape;
+  /**
+   * The folder the config belongs to: for a file in `.vscode/`, `.cursor/`, `.zed/` or
+   * `.continue/[mcpServers/]`, the folder holding that directory (`${workspaceFolder}`, the default
+   * `cwd` of its stdio servers); otherwise the file's own directory.
+   */
+  workspace: string;
+  /** One line per server skipped or renamed, or key ignored. */
+  notes: string[];
 }
 
-/** Maps a parsed config document onto mcp-contract's own shape. */
-export function normalizeConfigShape(data: unknown): NormalizedConfig {
-  if (!isRecord(data)) return { data, shape: "mcp-contract" };
-  if (isRecord(data.mcpServers) && data.servers === undefined) {
-    const { mcpServers, ...rest } = data;
-    return { data: { ...keepOwnKeys(rest), servers: mapServers(mcpServers) }, shape: "mcpServers" };
-  }
-  if (isRecord(data.servers) && (data.inputs !== undefined || hasVsCodeServers(data.servers))) {
-    const { inputs: _inputs, servers, ...rest } = data;
-    return { data: { ...keepOwnKeys(rest), servers: mapServers(servers) }, shape: "vscode" };
-  }
-  return { data, shape: "mcp-contract" };
+/** Editor directories whose config belongs to the folder that holds them. */
+const EDITOR_DIRS = new Set([".vscode", ".cursor", ".zed", ".continue"]);
+
+/** The folder a config file at `path` belongs to (see NormalizedConfig.workspace). */
+export function workspaceOf(path: string): string {
+  let dir = dirname(path);
+  if (basename(dir) === "mcpServers" && basename(dirname(dir)) === ".continue") dir = dirname(dir);
+  return EDITOR_DIRS.has(basename(dir)) ? dirname(dir) : dir;
 }
 
-function hasVsCodeServers(servers: Record<string, unknown>): boolean {
-  return Object.values(servers).some((s) => isRecord(s) && typeof s.type === "string");
-}
-
-function mapServers(servers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, server] of Object.entries(servers)) {
-    if (!isRecord(server)) {
-      Object.defineProperty(out, name, {
-        value: server,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      continue;
-    }
-    const mapped: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(server)) {
-      if (!FOREIGN_SERVER_KEYS.has(key)) mapped[key] = value;
-    }
-    // `type: sse` pins the legacy transport; `http` / `streamable-http` pin Streamable HTTP.
-    if (typeof server.url === "string" && mapped.transport === undefined) {
-      if (server.type === "sse") mapped.transport = "sse";
-      else if (
-        server.type === "http" ||
-        server.type === "streamable-http" ||
-        server.type === "streamableHttp"
-      )
-        mapped.transport = "streamable-http";
-    }
-    Object.defineProperty(out, name, { value: mapped, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/** mcp-contract's own top-level keys survive next to a foreign shape; anything else is not ours to validate. */
-function keepOwnKeys(rest: Record<string, unknown>): Record<string, unknown> {
-  const own: Record<string, unknown> = {};
-  for (const key of ["lockfile", "templates", "partials", "rules"]) if (key in rest) own[key] = rest[key];
-  return own;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** Maps a parsed config document at `path` onto mcp-contract's own shape. */
+export function normalizeConfigShape(data: unknown, path = "mcp-contract.yaml"): NormalizedConfig {
+  const shape = detectShape(data, path);
+  if (shape === "mcp-contract") return { data, shape, workspace: dirname(path), notes: [] };
+  const workspace = workspaceOf(path);
+  const imported = importClientConfig(data as Record<string, unknown>, shape, path, {
+    workspaceFolder: workspace,
+    keepInputs: true,
+    ...(workspace !== dirname(path) && { defaultCwd: workspace }),
+  });
+  return { data: { ...imported.own, servers: imported.servers }, shape, workspace, notes: imported.notes };
 }

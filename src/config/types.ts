@@ -50,6 +50,11 @@ export interface StdioServerConfig {
   cwd: string;
   /** Pass the whole parent environment to the child (default: a minimal one). */
   inheritEnv: boolean;
+  /**
+   * A dotenv file of more variables for the child, as written (relative to the config's
+   * directory); only while `${VAR}` is uninterpolated: interpolation reads it into `env`.
+   */
+  envFile?: string;
 }
 
 export interface FileServerConfig {
@@ -84,4 +89,10 @@ export interface ResolvedConfig {
    * still hold `${VAR}`; `interpolateServers` fills them in (and returns their secrets).
    */
   uninterpolated?: boolean;
+  /**
+   * One line per thing the user should know about how an MCP client config was read: servers
+   * skipped (disabled, started by an extension) or renamed, keys ignored, where the lockfile
+   * goes. Empty for mcp-contract's own config. Names and paths only, never values.
+   */
+  notes: string[];
 }

@@ -6,7 +6,8 @@ import { parse } from "yaml";
 import {
   addPreCommitHook,
   INIT_FILES,
-  importServers,
+  importForInit,
+  referencedVariables,
   renderWorkflow,
   runInit,
 } from "../../src/cli/commands/init.js";
@@ -37,9 +38,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("importServers", () => {
+describe("importForInit", () => {
   test(".mcp.json (Claude Code): stdio and http, literal secrets moved to ${VAR}", () => {
-    const result = importServers(
+    const result = importForInit(
       {
         mcpServers: {
           crm: {
@@ -57,7 +58,7 @@ describe("importServers", () => {
       },
       ".mcp.json",
     );
-    expect(result.servers).toEqual({
+    expect({ ...result.servers }).toEqual({
       crm: {
         command: "npx",
         args: ["-y", "crm-mcp"],
@@ -68,16 +69,20 @@ describe("importServers", () => {
         transport: "streamable-http",
         headers: { Authorization: "Bearer ${SEARCH_AUTHORIZATION}" },
       },
-      legacy: { url: "${LEGACY_URL}/sse", transport: "sse" },
+      // mcp-contract reads ${VAR:-default} as Claude Code does: kept as written.
+      legacy: { url: "${LEGACY_URL:-http://localhost:9000}/sse", transport: "sse" },
     });
-    expect(result.variables).toEqual(["CRM_API_KEY", "LEGACY_URL", "SEARCH_AUTHORIZATION"]);
+    expect(referencedVariables(result.servers)).toEqual([
+      "CRM_API_KEY",
+      "LEGACY_URL",
+      "SEARCH_AUTHORIZATION",
+    ]);
     expect(JSON.stringify(result)).not.toContain("sk-live-123");
     expect(JSON.stringify(result)).not.toContain("abc.def");
-    expect(result.notes.join("\n")).toContain("default in ${LEGACY_URL:-http://localhost:9000} dropped");
   });
 
   test(".vscode/mcp.json: servers with type, inputs and ${workspaceFolder}", () => {
-    const result = importServers(
+    const result = importForInit(
       {
         inputs: [{ type: "promptString", id: "github-token", password: true }],
         servers: {
@@ -96,21 +101,116 @@ describe("importServers", () => {
       },
       ".vscode/mcp.json",
     );
-    expect(result.servers).toEqual({
+    expect({ ...result.servers }).toEqual({
       github: {
         url: "https://api.githubcopilot.com/mcp/",
-        transport: "streamable-http",
         headers: { Authorization: "Bearer ${GITHUB_TOKEN}" },
       },
       "local-files": { command: "node", args: ["server.js"], env: { HOME: "${HOME}" } },
     });
-    expect(result.variables).toEqual(["GITHUB_TOKEN", "HOME"]);
+    expect(referencedVariables(result.servers)).toEqual(["GITHUB_TOKEN", "HOME"]);
     expect(result.notes.join("\n")).toContain('renamed to "local-files"');
   });
 
   test("rejects a file with no server list", () => {
-    expect(() => importServers({ foo: 1 }, "x.json")).toThrow(
-      'x.json: no "mcpServers" or "servers" object found',
+    expect(() => importForInit({ foo: 1 }, "x.json")).toThrow(
+      'x.json: no MCP servers found (expected "mcpServers", "servers", "context_servers" or a Continue mcpServers list)',
+    );
+  });
+});
+
+describe("the workflow maps exactly the variables the written config reads", () => {
+  const envLines = (workflow: string) =>
+    workflow.split("\n").filter((line) => /^ {10}\w+: \$\{\{ secrets\./.test(line));
+
+  test("one secret per ${VAR} of the imported servers, none of CRM_TOKEN", async () => {
+    write(
+      ".mcp.json",
+      JSON.stringify({
+        mcpServers: {
+          search: {
+            type: "http",
+            url: "${SEARCH_URL:-https://s.example/mcp}",
+            headers: { "X-Key": "${SEARCH_KEY}" },
+          },
+          gh: {
+            command: "npx",
+            args: ["gh-mcp"],
+            env: { GITHUB_PERSONAL_ACCESS_TOKEN: "${GITHUB_PAT}", GITHUB_TOKEN: "ghp_literal" },
+          },
+          files: { command: "node", args: ["${userHome}/fs.js"] },
+        },
+      }),
+    );
+    await runInit({ preCommit: false }, io(), meta);
+    const workflow = read(INIT_FILES.workflow);
+    expect(envLines(workflow)).toEqual([
+      // GitHub refuses secret names starting with GITHUB_ (GITHUB_TOKEN is the workflow's own token).
+      "          GITHUB_PAT: ${{ secrets.MCP_GITHUB_PAT }}",
+      "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
+      "          SEARCH_KEY: ${{ secrets.SEARCH_KEY }}",
+      "          SEARCH_URL: ${{ secrets.SEARCH_URL }}",
+    ]);
+    expect(workflow).not.toContain("CRM_TOKEN");
+    // HOME (from ${userHome}) is the runner's own.
+    expect(workflow).not.toContain("secrets.HOME");
+    expect(out).toContain(
+      "add these repository secrets for the workflow: MCP_GITHUB_PAT (for GITHUB_PAT), GITHUB_TOKEN, SEARCH_KEY, SEARCH_URL",
+    );
+    // The rest of the workflow is the example's.
+    const exampleRest = renderWorkflow(exampleWorkflow, ["CRM_TOKEN"])
+      .split("\n")
+      .filter((l) => !l.includes("secrets.CRM_TOKEN"));
+    expect(workflow.split("\n").filter((l) => !/ {10}\w+: \$\{\{ secrets\./.test(l))).toEqual(exampleRest);
+  });
+
+  test("a GITHUB_ variable reads from an MCP_ secret; none at all drops the env block", () => {
+    expect(
+      envLines(renderWorkflow(exampleWorkflow, ["GITHUB_PERSONAL_ACCESS_TOKEN", "GITHUB_SHA", "CI"])),
+    ).toEqual(["          GITHUB_PERSONAL_ACCESS_TOKEN: ${{ secrets.MCP_GITHUB_PERSONAL_ACCESS_TOKEN }}"]);
+    const none = renderWorkflow(exampleWorkflow, []);
+    expect(none).not.toContain("secrets.");
+    expect(none).not.toMatch(/^\s+env:$/m);
+    expect(parse(none).jobs.contract.steps[1]).toEqual({
+      name: "Check servers and prompts against the lockfile",
+      uses: "mcp-contract/mcp-contract@v1",
+      with: { "fail-on": "breaking", format: "github sarif=mcp-contract.sarif" },
+    });
+  });
+
+  test("the placeholder config reads EXAMPLE_TOKEN, and the workflow maps it", async () => {
+    await runInit({ preCommit: false }, io(), meta);
+    expect(envLines(read(INIT_FILES.workflow))).toEqual([
+      "          EXAMPLE_TOKEN: ${{ secrets.EXAMPLE_TOKEN }}",
+    ]);
+  });
+
+  test("an envFile's variables need no secret: the file is read where the server starts", async () => {
+    write(
+      ".vscode/mcp.json",
+      JSON.stringify({
+        servers: { db: { type: "stdio", command: "db-mcp", envFile: "${workspaceFolder}/.env" } },
+      }),
+    );
+    await runInit({ preCommit: false }, io(), meta);
+    expect(parse(read(INIT_FILES.config)).servers).toEqual({ db: { command: "db-mcp", envFile: ".env" } });
+    expect(envLines(read(INIT_FILES.workflow))).toEqual([]);
+  });
+});
+
+describe("the editor hook", () => {
+  test("the first line points the YAML language server at the schema of this version", async () => {
+    await runInit({ workflow: false, preCommit: false }, io(), meta);
+    expect(read(INIT_FILES.config).split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=https://raw.githubusercontent.com/mcp-contract/mcp-contract/v1.2.3/schema/config.schema.json",
+    );
+  });
+
+  test("at the schema shipped in node_modules when the project installs mcp-contract", async () => {
+    write("node_modules/mcp-contract/schema/config.schema.json", "{}");
+    await runInit({ workflow: false, preCommit: false }, io(), meta);
+    expect(read(INIT_FILES.config).split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=./node_modules/mcp-contract/schema/config.schema.json",
     );
   });
 });
@@ -130,6 +230,7 @@ describe("runInit", () => {
       docs: { url: "http://docs/mcp" },
       tickets: { url: "http://t/sse", transport: "sse" },
     });
+    expect(read(INIT_FILES.config)).not.toContain("lockfile: .cursor");
     expect(config.templates).toEqual(["prompts/**/*.{hbs,handlebars}"]);
     expect(out).toContain("imported 3 servers from .mcp.json, .cursor/mcp.json, .vscode/mcp.json");
     expect(out).toContain('server "crm" also defined in an earlier file');
@@ -151,7 +252,7 @@ describe("runInit", () => {
 
   test("writes the workflow (the example's content) and a pre-commit config", async () => {
     await runInit({}, io(), meta);
-    expect(read(INIT_FILES.workflow)).toBe(renderWorkflow(exampleWorkflow));
+    expect(read(INIT_FILES.workflow)).toBe(renderWorkflow(exampleWorkflow, ["EXAMPLE_TOKEN"]));
     expect(read(INIT_FILES.workflow)).toContain("uses: mcp-contract/mcp-contract@v1");
     expect(parse(read(INIT_FILES.preCommit))).toEqual({
       repos: [
@@ -186,7 +287,7 @@ describe("runInit", () => {
 
   test("an unreadable editor config is a ConfigError naming the file", async () => {
     write(".mcp.json", "{ not json");
-    await expect(runInit({}, io(), meta)).rejects.toThrow(/^\.mcp\.json: not valid JSON/);
+    await expect(runInit({}, io(), meta)).rejects.toThrow(/^\.mcp\.json:1:3: invalid JSON: /);
   });
 });
 

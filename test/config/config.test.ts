@@ -96,7 +96,8 @@ describe("foreign shapes", () => {
       }),
       "mcp.json",
     );
-    expect(config.servers.gh).toMatchObject({ kind: "http", transport: "streamable-http" });
+    // VS Code's `http` tries Streamable HTTP, then SSE: mcp-contract's auto.
+    expect(config.servers.gh).toMatchObject({ kind: "http", transport: "auto" });
     expect(config.servers.cli).toMatchObject({ kind: "stdio", command: "node" });
   });
 });

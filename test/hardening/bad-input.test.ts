@@ -46,10 +46,11 @@ const cases: Case[] = [
   },
   {
     name: "malformed JSON config: line:column",
-    files: { "mcp-contract.json": '{\n  "servers": {\n    "crm": { "file": "a.json", }\n  }\n}\n' },
+    // Comments and trailing commas are JSONC, read as VS Code and Cursor write it; a missing colon is not.
+    files: { "mcp-contract.json": '{\n  "servers": {\n    "crm": { "file" "a.json", }\n  }\n}\n' },
     args: ["lock"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.json:3:32: invalid JSON: property name expected\n",
+    stderr: "mcp-contract: <tmp>/mcp-contract.json:3:21: invalid JSON: colon expected\n",
   },
   {
     name: "empty YAML config",

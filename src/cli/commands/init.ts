@@ -1,19 +1,32 @@
 /**
- * `mcp-contract init`: write a starter config (importing the servers a team
- * already configured for Claude Code, Cursor or VS Code), the GitHub workflow
- * and the pre-commit entry. Never overwrites a file without `--force`.
+ * `mcp-contract init`: write a starter config (importing the servers a team already configured
+ * for an MCP client, through the same importer as `--config FILE`), the GitHub workflow (mapping
+ * exactly the variables the written config reads) and the pre-commit entry. Never overwrites a
+ * file without `--force`.
  *
- * The conversion is pure (`importServers`, `renderConfig`); only `runInit`
+ * The conversion is pure (`importForInit`, `renderConfig`, `renderWorkflow`); only `runInit`
  * touches files.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
-import { parse, parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
+import { parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
+import { detectShape, type ImportedServer, importClientConfig } from "../../config/import.js";
+import { variablesIn } from "../../config/interpolate.js";
+import { parseConfigText } from "../../config/load.js";
 import { ConfigError } from "../../errors.js";
 
-/** Where editors keep MCP server lists, in the order init prefers them. */
-export const MCP_CONFIG_FILES = [".mcp.json", ".cursor/mcp.json", ".vscode/mcp.json"] as const;
+/** Where MCP clients keep a project's servers, in the order init prefers them (plus `.continue/mcpServers/*`). */
+export const MCP_CONFIG_FILES = [
+  ".mcp.json",
+  ".cursor/mcp.json",
+  ".vscode/mcp.json",
+  ".zed/settings.json",
+] as const;
+
+/** Continue's directory of server blocks, each a YAML or JSON file. */
+const CONTINUE_DIR = ".continue/mcpServers";
 
 /** Where init writes, relative to the directory it runs in. */
 export const INIT_FILES = {
@@ -25,16 +38,18 @@ export const INIT_FILES = {
 /** The repository the workflow's action and the pre-commit hook come from. */
 export const REPOSITORY = "mcp-contract/mcp-contract";
 
-/** A server as written to mcp-contract.yaml. */
-export type StarterServer =
-  | { command: string; args?: string[]; env?: Record<string, string>; cwd?: string }
-  | { url: string; transport?: "sse" | "streamable-http"; headers?: Record<string, string> };
+/** Where the config's schema ships inside an installed package (the editor hook's first choice). */
+export const LOCAL_SCHEMA = "./node_modules/mcp-contract/schema/config.schema.json";
 
-/** Result of importing one editor config. */
+/** The schema of this version on GitHub: the editor hook when mcp-contract is not installed in the project. */
+export function schemaUrl(version: string): string {
+  return `https://raw.githubusercontent.com/${REPOSITORY}/v${version}/schema/config.schema.json`;
+}
+
+/** Result of importing the editor configs found. */
 export interface ImportResult {
-  servers: Record<string, StarterServer>;
-  /** Environment variables the config now reads (secrets moved out of the file, VS Code inputs). */
-  variables: string[];
+  /** Servers in mcp-contract's shape by name (null-prototype), literal secrets replaced by `${VAR}`. */
+  servers: Record<string, ImportedServer>;
   /** One line per thing the user should look at. */
   notes: string[];
 }
@@ -43,104 +58,41 @@ const SECRET_KEY =
   /token|secret|password|passwd|pwd|api[-_]?key|apikey|auth|credential|cookie|session|private/i;
 
 /**
- * Converts a parsed `.mcp.json` / `.cursor/mcp.json` (`mcpServers`) or
- * `.vscode/mcp.json` (`servers`, `inputs`) into mcp-contract servers. Literal
- * secrets (header values, env values under secret-looking names) are replaced
- * by `${VAR}` references so they never land in a committed file; VS Code's
- * `${input:id}` and `${env:VAR}` become `${VAR}`.
+ * Reads one parsed client config for a config written into the folder init runs in: the same
+ * importer as `--config FILE` (so both give the same servers), then literal secrets (header
+ * values, env values under secret-looking names) are replaced by `${VAR}` references so they
+ * never land in a committed file. `sourceDir` is the client config's directory, relative to where
+ * the config is written (`envFile` paths are rebased from it).
  */
-export function importServers(data: unknown, source: string): ImportResult {
-  const result: ImportResult = { servers: {}, variables: [], notes: [] };
-  if (!isRecord(data))
-    throw new ConfigError(`${source}: expected a JSON object with "mcpServers" or "servers"`);
-  const entries = isRecord(data.mcpServers)
-    ? data.mcpServers
-    : isRecord(data.servers)
-      ? data.servers
-      : undefined;
-  if (!entries) throw new ConfigError(`${source}: no "mcpServers" or "servers" object found`);
-  const variables = new Set<string>();
-
-  for (const [rawName, entry] of Object.entries(entries)) {
-    const name = rawName.replace(/[/\s]+/g, "-");
-    if (name !== rawName)
-      result.notes.push(`${source}: server "${rawName}" renamed to "${name}" (no "/" or spaces)`);
-    if (!isRecord(entry)) {
-      result.notes.push(`${source}: server "${rawName}" is not an object; skipped`);
-      continue;
-    }
-    if (entry.disabled === true)
-      result.notes.push(`${source}: server "${rawName}" is disabled there; imported anyway`);
-    const prefix = envName(name);
-    const text = (value: unknown, where: string): string | undefined => {
-      if (typeof value !== "string") return undefined;
-      return convertVariables(value, variables, (note) => result.notes.push(`${source}: ${where}: ${note}`));
-    };
-    const secretMap = (map: unknown, kind: "env" | "headers"): Record<string, string> | undefined => {
-      if (!isRecord(map)) return undefined;
-      const out: Record<string, string> = {};
+export function importForInit(data: unknown, source: string, sourceDir = dirname(source)): ImportResult {
+  const shape = detectShape(data, source);
+  if (shape === "mcp-contract")
+    throw new ConfigError(
+      `${source}: no MCP servers found (expected "mcpServers", "servers", "context_servers" or a Continue mcpServers list)`,
+    );
+  const imported = importClientConfig(data as Record<string, unknown>, shape, source, {
+    workspaceFolder: ".",
+    rebasePath: (path) => join(sourceDir, path),
+  });
+  const notes = imported.notes;
+  for (const [name, server] of Object.entries(imported.servers)) {
+    for (const kind of ["env", "headers"] as const) {
+      const map = server[kind] as Record<string, string> | undefined;
+      if (!map) continue;
       for (const [key, value] of Object.entries(map)) {
-        const converted = text(value, `${rawName}.${kind}.${key}`);
-        if (converted === undefined) continue;
         const secret =
           kind === "headers" ? !/^(accept|content-type|user-agent)$/i.test(key) : SECRET_KEY.test(key);
-        if (secret && !converted.includes("${")) {
-          // An env entry already names a variable (the child's); a header gets one named after server and header.
-          const variable = kind === "env" ? envName(key) : `${prefix}_${envName(key)}`;
-          variables.add(variable);
-          // Keep an auth scheme visible ("Bearer ${VAR}") so the header still reads right.
-          const scheme = /^(Bearer|Basic|Token)\s+\S/i.exec(converted)?.[1];
-          out[key] = scheme ? `${scheme} \${${variable}}` : `\${${variable}}`;
-          result.notes.push(
-            `${source}: ${rawName}.${kind}.${key} was a literal value; now read from \${${variable}}`,
-          );
-        } else {
-          out[key] = converted;
-        }
+        if (!secret || value.includes("${")) continue;
+        // An env entry already names a variable (the child's); a header gets one named after server and header.
+        const variable = kind === "env" ? envName(key) : `${envName(name)}_${envName(key)}`;
+        // Keep an auth scheme visible ("Bearer ${VAR}") so the header still reads right.
+        const scheme = /^(Bearer|Basic|Token)\s+\S/i.exec(value)?.[1];
+        map[key] = scheme ? `${scheme} \${${variable}}` : `\${${variable}}`;
+        notes.push(`${source}: ${name}.${kind}.${key} was a literal value; now read from \${${variable}}`);
       }
-      return Object.keys(out).length > 0 ? out : undefined;
-    };
-
-    if (typeof entry.url === "string") {
-      const server: StarterServer = { url: text(entry.url, `${rawName}.url`)! };
-      if (entry.type === "sse") server.transport = "sse";
-      else if (entry.type === "http" || entry.type === "streamable-http")
-        server.transport = "streamable-http";
-      const headers = secretMap(entry.headers, "headers");
-      if (headers) server.headers = headers;
-      result.servers[name] = server;
-    } else if (typeof entry.command === "string") {
-      const server: StarterServer = { command: text(entry.command, `${rawName}.command`)! };
-      if (Array.isArray(entry.args)) {
-        server.args = entry.args.map((a, i) => text(String(a), `${rawName}.args[${i}]`)!);
-      }
-      const env = secretMap(entry.env, "env");
-      if (env) server.env = env;
-      if (typeof entry.cwd === "string") server.cwd = text(entry.cwd, `${rawName}.cwd`)!;
-      result.servers[name] = server;
-    } else {
-      result.notes.push(`${source}: server "${rawName}" has neither "command" nor "url"; skipped`);
     }
   }
-  result.variables = [...variables].sort();
-  return result;
-}
-
-/** `${input:id}` / `${env:VAR}` / `${VAR:-default}` / `${workspaceFolder}` → what mcp-contract reads. */
-function convertVariables(value: string, variables: Set<string>, note: (text: string) => void): string {
-  return value
-    .replace(/\$\{workspaceFolder\}\/?/g, (match) => (match.endsWith("/") ? "" : "."))
-    .replace(/\$\{(input|env):([^}]+)\}/g, (_m, kind: string, id: string) => {
-      const variable = envName(id);
-      variables.add(variable);
-      if (kind === "input") note(`VS Code input "${id}" is read from \${${variable}}`);
-      return `\${${variable}}`;
-    })
-    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}/g, (_m, name: string, fallback?: string) => {
-      variables.add(name);
-      if (fallback) note(`default in \${${name}${fallback}} dropped: set ${name}`);
-      return `\${${name}}`;
-    });
+  return { servers: imported.servers, notes };
 }
 
 function envName(text: string): string {
@@ -151,32 +103,66 @@ function envName(text: string): string {
   return /^[0-9]/.test(name) ? `_${name}` : name || "VALUE";
 }
 
-/** The starter mcp-contract.yaml. */
-export function renderConfig(imported: ImportResult | undefined, sources: readonly string[]): string {
+/** The starter config's servers when there is nothing to import. */
+const PLACEHOLDER_SERVERS: Record<string, ImportedServer> = {
+  example: {
+    url: "https://mcp.example.com/mcp",
+    headers: { Authorization: "Bearer ${EXAMPLE_TOKEN}" },
+  },
+};
+
+/** The servers init writes: the imported ones, or a placeholder to edit. */
+export function starterServers(imported: ImportResult | undefined): Record<string, ImportedServer> {
+  return imported && Object.keys(imported.servers).length > 0 ? imported.servers : PLACEHOLDER_SERVERS;
+}
+
+/** The environment variables these servers read, sorted (what the workflow must provide). */
+export function referencedVariables(servers: Record<string, ImportedServer>): string[] {
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") for (const name of variablesIn(value)) names.add(name);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === "object" && value !== null) Object.values(value).forEach(visit);
+  };
+  for (const server of Object.values(servers)) {
+    const { auth, ...rest } = server;
+    visit(rest);
+    // auth names its variables instead of writing ${VAR}.
+    if (typeof auth === "object" && auth !== null)
+      for (const key of ["tokenEnv", "clientSecretEnv", "privateKeyEnv"]) {
+        const name = (auth as Record<string, unknown>)[key];
+        if (typeof name === "string") names.add(name);
+      }
+  }
+  return [...names].sort();
+}
+
+/**
+ * The starter mcp-contract.yaml. Its first line is the editor hook: the YAML language server
+ * (VS Code's YAML extension, JetBrains, Zed, Neovim) validates and completes the file against
+ * `schemaRef`.
+ */
+export function renderConfig(
+  imported: ImportResult | undefined,
+  sources: readonly string[],
+  schemaRef: string,
+): string {
+  const servers = starterServers(imported);
+  const variables = referencedVariables(servers);
   const header = [
+    `# yaml-language-server: $schema=${schemaRef}`,
     "# mcp-contract: lock the MCP servers your agents use, and fail CI when a tool",
     "# changes under your prompts. Docs: https://github.com/mcp-contract/mcp-contract",
     sources.length > 0 ? `# Servers imported from ${sources.join(", ")}.` : "# Add your servers below.",
     "#   mcp-contract lock    # fetch every server, write mcp-contract.lock.json; commit it",
     "#   mcp-contract check   # diff live servers against it and check the templates",
   ];
-  if (imported && imported.variables.length > 0) {
-    header.push(
-      `# Read from the environment (set them locally and as CI secrets): ${imported.variables.join(", ")}`,
-    );
+  if (variables.length > 0) {
+    header.push(`# Read from the environment (set them locally and as CI secrets): ${variables.join(", ")}`);
   }
-  const servers =
-    imported && Object.keys(imported.servers).length > 0
-      ? imported.servers
-      : {
-          example: {
-            url: "https://mcp.example.com/mcp",
-            headers: { Authorization: "Bearer ${EXAMPLE_TOKEN}" },
-          },
-        };
   const body = stringify(
     {
-      servers,
+      servers: { ...servers },
       templates: ["prompts/**/*.{hbs,handlebars}"],
       lockfile: "mcp-contract.lock.json",
       rules: {},
@@ -189,9 +175,101 @@ export function renderConfig(imported: ImportResult | undefined, sources: readon
   return `${header.join("\n")}\n${body}`;
 }
 
-/** The workflow init writes: the same as examples/github/mcp-contract.yml (a test keeps them equal). */
-export function renderWorkflow(examplesWorkflow: string): string {
-  return examplesWorkflow.replace(/^# Copy to \.github\/workflows\/mcp-contract\.yml\.\n#\n/, "");
+/**
+ * Variables a GitHub-hosted runner sets itself (default environment variables and the OS's):
+ * the workflow must not overwrite them with a secret.
+ */
+const RUNNER_VARIABLES = new Set([
+  "CI",
+  "HOME",
+  "LANG",
+  "PATH",
+  "PWD",
+  "SHELL",
+  "TMPDIR",
+  "USER",
+  ...[
+    "ACTION",
+    "ACTION_PATH",
+    "ACTION_REPOSITORY",
+    "ACTIONS",
+    "ACTOR",
+    "ACTOR_ID",
+    "API_URL",
+    "BASE_REF",
+    "ENV",
+    "EVENT_NAME",
+    "EVENT_PATH",
+    "GRAPHQL_URL",
+    "HEAD_REF",
+    "JOB",
+    "OUTPUT",
+    "PATH",
+    "REF",
+    "REF_NAME",
+    "REF_PROTECTED",
+    "REF_TYPE",
+    "REPOSITORY",
+    "REPOSITORY_ID",
+    "REPOSITORY_OWNER",
+    "REPOSITORY_OWNER_ID",
+    "RETENTION_DAYS",
+    "RUN_ATTEMPT",
+    "RUN_ID",
+    "RUN_NUMBER",
+    "SERVER_URL",
+    "SHA",
+    "STATE",
+    "STEP_SUMMARY",
+    "TRIGGERING_ACTOR",
+    "WORKFLOW",
+    "WORKFLOW_REF",
+    "WORKFLOW_SHA",
+    "WORKSPACE",
+  ].map((name) => `GITHUB_${name}`),
+]);
+
+/**
+ * The secret a workflow reads `variable` from: the same name, except that GitHub refuses secret
+ * names starting with GITHUB_ (GITHUB_TOKEN is the workflow's own token).
+ */
+export function secretName(variable: string): string {
+  return /^GITHUB_/i.test(variable) && variable !== "GITHUB_TOKEN" ? `MCP_${variable}` : variable;
+}
+
+/** Which of `variables` the workflow maps from secrets (the runner sets the others). */
+export function workflowSecrets(variables: readonly string[]): string[] {
+  return variables.filter((name) => !RUNNER_VARIABLES.has(name) && !/^RUNNER_/.test(name));
+}
+
+/** The example's step environment: a comment, then one `NAME: ${{ secrets.NAME }}` per line. */
+const EXAMPLE_ENV =
+  /^( +)env:\n\1 {2}# Secrets referenced as \$\{VAR\}[^\n]*\n(?:\1 {2}\w+: \$\{\{ secrets\.\w+ \}\}\n)+/m;
+
+/**
+ * The workflow init writes: examples/github/mcp-contract.yml (a test keeps them in step) with its
+ * example `CRM_TOKEN` replaced by exactly the variables the written config reads, each from the
+ * repository secret of that name; no `env:` at all when it reads none.
+ */
+export function renderWorkflow(examplesWorkflow: string, variables: readonly string[]): string {
+  const text = examplesWorkflow.replace(/^# Copy to \.github\/workflows\/mcp-contract\.yml\.\n#\n/, "");
+  const match = EXAMPLE_ENV.exec(text);
+  if (!match)
+    throw new ConfigError(
+      "examples/github/mcp-contract.yml has no env: block of secrets to fill in; reinstall mcp-contract",
+    );
+  const indent = match[1]!;
+  const secrets = workflowSecrets(variables);
+  const block =
+    secrets.length === 0
+      ? ""
+      : [
+          `${indent}env:`,
+          `${indent}  # Secrets referenced as \${VAR} in mcp-contract.yaml; values are redacted from all output.`,
+          ...secrets.map((name) => `${indent}  ${name}: \${{ secrets.${secretName(name)} }}`),
+          "",
+        ].join("\n");
+  return text.slice(0, match.index) + block + text.slice(match.index + match[0].length);
 }
 
 /** The pre-commit framework entry for mcp-contract's hook, pinned to `rev`. */
@@ -244,24 +322,16 @@ export async function runInit(
   io: { cwd: string; stdout: (text: string) => void },
   meta: { version: string; exampleWorkflow: string },
 ): Promise<number> {
-  const sources = options.from ? [options.from] : [];
-  if (!options.from) {
-    for (const file of MCP_CONFIG_FILES)
-      if ((await readText(join(io.cwd, file))) !== undefined) sources.push(file);
-  }
+  const sources = options.from ? [options.from] : await findClientConfigs(io.cwd);
   let imported: ImportResult | undefined;
   for (const source of sources) {
-    const text = await readText(resolve(io.cwd, source));
+    const path = resolve(io.cwd, source);
+    const text = await readText(path);
     if (text === undefined) throw new ConfigError(`${source}: file not found`);
-    let data: unknown;
-    try {
-      // JSONC: VS Code and Cursor allow comments and trailing commas; YAML 1.2 reads JSON and tolerates both.
-      data = parse(stripJsonComments(text));
-    } catch (error) {
-      throw new ConfigError(`${source}: not valid JSON: ${(error as Error).message.split("\n")[0]}`);
-    }
-    const one = importServers(data, source);
-    imported ??= { servers: {}, variables: [], notes: [] };
+    // The same parser as --config: JSON with comments and trailing commas, or YAML.
+    const data = await parseConfigText(text, source);
+    const one = importForInit(data, source, relative(io.cwd, dirname(path)) || ".");
+    imported ??= { servers: Object.create(null), notes: [] };
     for (const [name, server] of Object.entries(one.servers)) {
       if (Object.hasOwn(imported.servers, name)) {
         imported.notes.push(`${source}: server "${name}" also defined in an earlier file; kept the first`);
@@ -269,9 +339,11 @@ export async function runInit(
         imported.servers[name] = server;
       }
     }
-    imported.variables = [...new Set([...imported.variables, ...one.variables])].sort();
     imported.notes.push(...one.notes);
   }
+  const servers = starterServers(imported);
+  const secrets = workflowSecrets(referencedVariables(servers));
+  const schemaRef = existsSync(join(io.cwd, LOCAL_SCHEMA)) ? LOCAL_SCHEMA : schemaUrl(meta.version);
 
   const actions: [string, InitAction][] = [];
   const write = async (file: string, content: string): Promise<void> => {
@@ -286,8 +358,9 @@ export async function runInit(
     actions.push([file, exists ? "overwritten" : "created"]);
   };
 
-  await write(INIT_FILES.config, renderConfig(imported, sources));
-  if (options.workflow !== false) await write(INIT_FILES.workflow, renderWorkflow(meta.exampleWorkflow));
+  await write(INIT_FILES.config, renderConfig(imported, sources, schemaRef));
+  if (options.workflow !== false)
+    await write(INIT_FILES.workflow, renderWorkflow(meta.exampleWorkflow, referencedVariables(servers)));
   if (options.preCommit !== false) {
     const path = join(io.cwd, INIT_FILES.preCommit);
     const before = await readText(path);
@@ -306,6 +379,12 @@ export async function runInit(
     lines.push("", `imported ${count} server${count === 1 ? "" : "s"} from ${sources.join(", ")}`);
     for (const note of imported.notes) lines.push(`  note: ${note}`);
   }
+  if (options.workflow !== false && secrets.length > 0) {
+    const names = secrets.map((name) =>
+      secretName(name) === name ? name : `${secretName(name)} (for ${name})`,
+    );
+    lines.push("", `add these repository secrets for the workflow: ${names.join(", ")}`);
+  }
   lines.push("", "next: mcp-contract lock, then commit mcp-contract.yaml and mcp-contract.lock.json");
   io.stdout(`${lines.join("\n")}\n`);
   return 0;
@@ -322,13 +401,24 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** Removes // and /* *\/ comments outside strings (JSONC). */
-function stripJsonComments(text: string): string {
-  return text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str?: string) => str ?? "");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The client configs in `cwd`, in MCP_CONFIG_FILES order, then Continue's server blocks by name. */
+async function findClientConfigs(cwd: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of MCP_CONFIG_FILES) {
+    const text = await readText(join(cwd, file));
+    if (text === undefined) continue;
+    // Zed's settings hold much else: only a file with context_servers is an MCP config.
+    if (file === ".zed/settings.json" && !/"context_servers"/.test(text)) continue;
+    found.push(file);
+  }
+  let blocks: string[] = [];
+  try {
+    blocks = await readdir(join(cwd, CONTINUE_DIR));
+  } catch {
+    // No Continue server blocks.
+  }
+  for (const name of blocks.sort()) if (/\.(ya?ml|json)$/.test(name)) found.push(`${CONTINUE_DIR}/${name}`);
+  return found;
 }
 
 /** The CLI's `init`: runs in the working directory with this package's version and example workflow. */
