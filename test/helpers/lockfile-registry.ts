@@ -7,7 +7,9 @@
  * integrity); tarballs are the bytes `npm ci` already put in npm's cache (content-addressed by
  * their integrity: <cache>/_cacache/content-v2/<algorithm>/<hex>). A package the lockfile does
  * not pin is a 404, and a tarball missing from the cache is a 404 recorded in `misses`: the test
- * fails at once instead of going to the network.
+ * fails at once instead of going to the network. Optional packages are the exception: the npm
+ * that filled the cache may have skipped some another npm version still asks for (npm 10 fetches
+ * the wasm32 fallbacks' dependencies that npm 11 leaves out); their 404 is what npm tolerates.
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -19,6 +21,7 @@ interface LockEntry {
   version?: string;
   integrity?: string;
   link?: boolean;
+  optional?: boolean;
   [field: string]: unknown;
 }
 
@@ -40,7 +43,7 @@ const MANIFEST_FIELDS = [
 export interface LockfileRegistry {
   /** Base URL with a trailing slash, for npm_config_registry. */
   url: string;
-  /** Requests that found nothing: `packument NAME` or `tarball PATH`. */
+  /** Requests that found nothing: `packument NAME` or `tarball PATH` (not optional packages' tarballs). */
   misses: string[];
   close(): Promise<void>;
 }
@@ -74,18 +77,18 @@ export async function startLockfileRegistry(
     byVersion.set(entry.version, entry);
     versions.set(name, byVersion);
   }
-  // URL path -> integrity. These are also the URLs npm builds itself for a lockfile without `resolved`.
-  const tarballs = new Map<string, string>();
+  // URL path -> lockfile entry. These are also the URLs npm builds itself for a lockfile without `resolved`.
+  const tarballs = new Map<string, LockEntry>();
   for (const [name, byVersion] of versions) {
-    for (const [version, entry] of byVersion) tarballs.set(tarballPath(name, version), entry.integrity!);
+    for (const [version, entry] of byVersion) tarballs.set(tarballPath(name, version), entry);
   }
   const misses: string[] = [];
   let base = "";
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
-    const integrity = tarballs.get(path);
-    if (integrity !== undefined) {
-      const [algorithm, digest] = integrity.split("-") as [string, string];
+    const tarball = tarballs.get(path);
+    if (tarball !== undefined) {
+      const [algorithm, digest] = tarball.integrity!.split("-") as [string, string];
       const hex = Buffer.from(digest, "base64").toString("hex");
       const content = join(npmCache, "_cacache", "content-v2", algorithm);
       const file = join(content, hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
@@ -93,7 +96,7 @@ export async function startLockfileRegistry(
       try {
         body = readFileSync(file);
       } catch {
-        misses.push(`tarball ${path}`);
+        if (tarball.optional !== true) misses.push(`tarball ${path}`);
         res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not in npm\'s cache"}');
         return;
       }
