@@ -14,6 +14,10 @@ export const ExitCode = {
   Usage: 2,
   /** A server could not be fetched. */
   FetchFailed: 3,
+  /** A bug in mcp-contract itself (EX_SOFTWARE from sysexits.h). */
+  Internal: 70,
+  /** Stopped by SIGINT or SIGTERM before it finished (128 + SIGINT, as shells report it). */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -68,5 +72,17 @@ export class PolicyError extends ContractError {
 /** A bug in mcp-contract itself. */
 export class InternalError extends ContractError {
   override readonly name = "InternalError";
-  readonly exitCode = ExitCode.Usage;
+  readonly exitCode = ExitCode.Internal;
+}
+
+/**
+ * SIGINT or SIGTERM stopped the run before it wrote the lockfile (a run that
+ * has written it finishes instead). The message is the one line the user sees.
+ */
+export class InterruptedError extends ContractError {
+  override readonly name = "InterruptedError";
+  readonly exitCode = ExitCode.Interrupted;
+  constructor() {
+    super("interrupted; lockfile unchanged");
+  }
 }

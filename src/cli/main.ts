@@ -188,8 +188,12 @@ export async function main(argv: readonly string[], partialIO: Partial<CommandIO
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // A second Ctrl-C while cleanup runs means "now": exit at once. The stdio layer's
-    // exit hook still SIGKILLs every child process group synchronously on the way out.
-    if (controller.signal.aborted) process.exit(130);
+    // exit hook still SIGKILLs every child process and its descendants synchronously on the way out.
+    // (No claim about the lockfile here: the first signal may have come after it was written.)
+    if (controller.signal.aborted) {
+      io.stderr("mcp-contract: interrupted\n");
+      process.exit(ExitCode.Interrupted);
+    }
     controller.abort(new Error(`interrupted by ${signal}`));
   };
   process.on("SIGINT", onSignal);
@@ -205,7 +209,8 @@ export async function main(argv: readonly string[], partialIO: Partial<CommandIO
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  if (controller.signal.aborted && exitCode === ExitCode.Ok) exitCode = 130;
+  // A command the signal stopped threw InterruptedError; one that had already written the
+  // lockfile finished, and its exit code stands.
   return exitCode;
 }
 
@@ -227,7 +232,7 @@ function handleError(error: unknown, io: CommandIO): number {
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets)}\n`);
-  return ExitCode.Usage;
+  return ExitCode.Internal;
 }
 
 function positiveInt(value: string): number {

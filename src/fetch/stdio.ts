@@ -1,13 +1,17 @@
 /**
- * A stdio transport that owns its child's whole process group: the SDK's
+ * A stdio transport that owns its child and everything it starts: the SDK's
  * StdioClientTransport kills only the direct child, which leaves grandchildren
  * (npx → node, sh → server) holding database connections. This one spawns the
- * server detached (its own process group), kills the group on every path, keeps
- * a redacted-on-output tail of stderr, and reports non-protocol stdout text.
+ * server detached (its own process group), marks its environment so that
+ * descendants which leave the group or session are found too (Linux, see
+ * ./descendants.ts), kills all of them on every path, keeps a redacted tail of
+ * stderr, and reports non-protocol stdout text.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { redactFragment, truncate } from "../redact.js";
+import { findDescendants, MARKER_VAR, signalProcesses } from "./descendants.js";
 
 /** How to start a stdio server. */
 export interface ChildParams {
@@ -24,17 +28,21 @@ const STDERR_TAIL_CHARS = 4000;
 /** Grace period between SIGTERM and SIGKILL of the process group. */
 const KILL_GRACE_MS = 1500;
 
-/** Every process group we started and have not yet reaped: killed if this process exits first. */
-const liveGroups = new Set<number>();
+/** Every server we started and have not yet reaped (its pid, which is its group, and its marker). */
+const liveServers = new Map<number, string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last resort when the CLI exits without closing (uncaught error, process.exit):
-  // synchronous SIGKILL of every group still alive.
+  // synchronous SIGKILL of every server, its group and every descendant still alive.
   process.on("exit", () => {
-    for (const pgid of liveGroups) killGroup(pgid, "SIGKILL");
+    for (const [pgid, marker] of liveServers) {
+      const descendants = findDescendants(pgid, marker);
+      killGroup(pgid, "SIGKILL");
+      signalProcesses(descendants, "SIGKILL");
+    }
   });
 }
 
@@ -74,6 +82,8 @@ export class ProcessGroupTransport implements Transport {
   /** Why the first non-JSON line the server printed to stdout is wrong, if it printed one. */
   strayOutput?: NonProtocolOutputError;
   private exited?: Promise<void>;
+  /** This server's value of MARKER_VAR: what its descendants are recognised by. */
+  private readonly marker = `${process.pid}.${randomBytes(8).toString("hex")}`;
 
   constructor(private readonly params: ChildParams) {}
 
@@ -105,7 +115,7 @@ export class ProcessGroupTransport implements Transport {
     return new Promise((resolve, reject) => {
       const child = spawn(this.params.command, [...this.params.args], {
         cwd: this.params.cwd,
-        env: this.params.env,
+        env: { ...this.params.env, [MARKER_VAR]: this.marker },
         stdio: ["pipe", "pipe", "pipe"],
         // Own process group, so one kill reaches every descendant.
         detached: process.platform !== "win32",
@@ -124,11 +134,11 @@ export class ProcessGroupTransport implements Transport {
         this.onerror?.(error);
       });
       child.once("spawn", () => {
-        if (child.pid !== undefined) liveGroups.add(child.pid);
+        if (child.pid !== undefined) liveServers.set(child.pid, this.marker);
         resolve();
       });
       child.once("close", () => {
-        if (child.pid !== undefined && this.closed) liveGroups.delete(child.pid);
+        if (child.pid !== undefined && this.closed) liveServers.delete(child.pid);
         this.finish();
       });
       child.stdin?.on("error", (error) => this.onerror?.(error));
@@ -208,15 +218,21 @@ export class ProcessGroupTransport implements Transport {
     } catch {
       // already closed
     }
-    if (this.exitStatus === undefined) {
+    // Found before any kill: once the server dies, its children lose their parent link.
+    const descendants = findDescendants(pgid, this.marker);
+    if (this.exitStatus === undefined || descendants.size > 0) {
       killGroup(pgid, "SIGTERM");
+      signalProcesses(descendants, "SIGTERM");
       const timer = new Promise<void>((resolve) => setTimeout(resolve, KILL_GRACE_MS).unref());
       await Promise.race([this.exited, timer]);
     }
-    // Descendants may outlive the leader: always sweep the group.
+    // Descendants may outlive the leader: always sweep the group, and everything it started
+    // that left the group, including what it started during the grace period.
+    for (const [pid, start] of findDescendants(pgid, this.marker)) descendants.set(pid, start);
     killGroup(pgid, "SIGKILL");
+    signalProcesses(descendants, "SIGKILL");
     await this.exited;
-    liveGroups.delete(pgid);
+    liveServers.delete(pgid);
     child.stdout?.destroy();
     child.stderr?.destroy();
     this.finish();

@@ -3,10 +3,19 @@
  * atomically so a crash or a concurrent writer never leaves a torn file.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { LockfileError } from "../errors.js";
+import { InterruptedError, LockfileError } from "../errors.js";
 import type { Lockfile } from "./format.js";
 import { parseLockfile } from "./parse.js";
 import { stableStringify } from "./serialize.js";
@@ -30,9 +39,67 @@ export async function readLockfileIfExists(path: string): Promise<Lockfile | und
   return parseLockfile(text, path);
 }
 
+/** The temp file `writeFileAtomic` writes next to `path` for process `pid`. */
+function tempName(path: string, pid: number): string {
+  return `.${basename(path)}.${pid}.${randomBytes(4).toString("hex")}.tmp`;
+}
+
+/**
+ * How old a dead process's temp file must be before it is removed: the pid may
+ * belong to a live writer in another pid namespace (a container sharing the
+ * directory), whose temp file lives only for the milliseconds of one write.
+ */
+const STALE_TEMP_AGE_MS = 60_000;
+
+/**
+ * Removes the temp files `writeFileAtomic` left next to `path` when its
+ * process was killed mid-write (SIGKILL, a crash): only names of exactly that
+ * pattern, only of processes that are gone, only when older than a minute.
+ * Returns the names removed. Never throws: a file it cannot remove stays.
+ */
+export function removeStaleTempFiles(path: string, now = Date.now()): string[] {
+  const prefix = `.${basename(path)}.`;
+  const pattern = /^(\d+)\.[0-9a-f]{8}\.tmp$/;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = pattern.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    const file = join(dirname(path), name);
+    try {
+      const stat = statSync(file);
+      if (!stat.isFile() || now - stat.mtimeMs < STALE_TEMP_AGE_MS) continue;
+      rmSync(file);
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/** Whether process `pid` exists (EPERM: it does, under another user). */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Writes `text` to `path` atomically: a temp file in the same directory, fsynced, then renamed over. */
 export function writeFileAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join(dirname(path), tempName(path, process.pid));
   try {
     const fd = openSync(temp, "w", 0o644);
     try {
@@ -50,8 +117,14 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
-/** Writes the lockfile atomically; returns whether its bytes changed. */
-export async function writeLockfile(path: string, lock: Lockfile): Promise<boolean> {
+/**
+ * Writes the lockfile atomically; returns whether its bytes changed. Removes
+ * the temp files of earlier runs that were killed mid-write. Once `signal` has
+ * aborted (SIGINT, SIGTERM), throws InterruptedError instead of writing: from
+ * that check on, the write is synchronous, so no signal lands in the middle.
+ */
+export async function writeLockfile(path: string, lock: Lockfile, signal?: AbortSignal): Promise<boolean> {
+  removeStaleTempFiles(path);
   const text = serializeLockfile(lock);
   let current: string | undefined;
   try {
@@ -59,6 +132,7 @@ export async function writeLockfile(path: string, lock: Lockfile): Promise<boole
   } catch {
     current = undefined;
   }
+  if (signal?.aborted) throw new InterruptedError();
   if (current === text) return false;
   writeFileAtomic(path, text);
   return true;

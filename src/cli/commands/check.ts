@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { openCache, parsedConfigStore, type ResultCache, sha256 } from "../../cache/index.js";
 import type { ResolvedConfig } from "../../config/types.js";
 import type { Change } from "../../diff/change.js";
-import { LockfileError, UsageError } from "../../errors.js";
+import { InterruptedError, LockfileError, UsageError } from "../../errors.js";
 import type { Lockfile } from "../../lockfile/format.js";
 import { parseLockfile } from "../../lockfile/parse.js";
 import { dict } from "../../own.js";
@@ -58,7 +58,7 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     // A hand-edited lockfile is reported before anything is compared against it.
     changes = (await import("../../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
     const fetched = await fetchAndLock(config, servers, options, io);
-    if (io.signal.aborted) return 130;
+    if (io.signal.aborted) throw new InterruptedError();
     failures = fetched.failures;
     changes.push(...fetched.findings);
     // Compare only what was fetched: a server that failed is reported as an error, not as removed.

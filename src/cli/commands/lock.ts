@@ -6,7 +6,7 @@
 
 import { execFile } from "node:child_process";
 import { diffLockfiles } from "../../diff/index.js";
-import { ExitCode, PolicyError, UsageError } from "../../errors.js";
+import { ExitCode, InterruptedError, PolicyError, UsageError } from "../../errors.js";
 import { emptyLockfile, nextLockfile } from "../../lockfile/build.js";
 import { readLockfileIfExists, writeLockfile } from "../../lockfile/io.js";
 import { acknowledge, expiryInstant } from "../../policy/acknowledgements.js";
@@ -41,7 +41,7 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
   const servers = selectServers(config, options.server);
   const previous = await readLockfileIfExists(config.lockfile);
   const { locked, failures, findings } = await fetchAndLock(config, servers, options, io);
-  if (io.signal.aborted) return 130;
+  if (io.signal.aborted) throw new InterruptedError();
   const next = nextLockfile(previous, Object.keys(config.servers), locked);
   const changes = [...findings, ...diffLockfiles(previous ?? emptyLockfile(), next)];
   // Tool poisoning is judged on what is now locked, on every run, not only on what changed.
@@ -67,7 +67,7 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
         `fix the prompts, or run \`mcp-contract lock --accept-breaking "<reason>"\` to record why they are fine`,
     );
   }
-  const changed = await writeLockfile(config.lockfile, next);
+  const changed = await writeLockfile(config.lockfile, next, io.signal);
   if (accepted.length > 0 && options.acceptBreaking !== undefined) {
     const acceptedBy = options.acceptedBy ?? (await whoAccepts(io));
     const acks = accepted.map((c) =>
