@@ -10,6 +10,7 @@ import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import { glob } from "tinyglobby";
 import type { ResolvedConfig } from "../config/types.js";
 import { TemplateError } from "../errors.js";
+import { dict } from "../own.js";
 import type { TemplateSource } from "../templates/check.js";
 
 /** Extensions a partials directory's files may have. */
@@ -51,7 +52,7 @@ export async function readTemplateFiles(
         });
   const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
   const templates: TemplateSource[] = [];
-  const partials: Record<string, string> = {};
+  const partials = dict<string>();
   // Synchronous reads: for hundreds of small, usually page-cached files, one system call each costs
   // far less than the thread-pool round trips of open, fstat, read and close per promise.
   const shownNames = all.map((file) => relative(relativeTo, file) || basename(file));

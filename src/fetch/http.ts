@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { AuthConfig, HttpServerConfig } from "../config/types.js";
+import { own } from "../own.js";
 import { networkCode, tlsCode } from "./describe.js";
 
 /** Statuses worth retrying: rate limiting and gateway trouble. Never other 4xx. */
@@ -139,7 +140,7 @@ export async function resolveHttpAuth(
   const auth: AuthConfig | undefined = config.auth;
   if (auth === undefined) return { headers, secrets };
   if (auth.type === "bearer") {
-    const token = env[auth.tokenEnv];
+    const token = own(env, auth.tokenEnv);
     if (token === undefined || token === "") {
       throw new Error(`environment variable ${auth.tokenEnv} (auth.tokenEnv) is not set`);
     }
@@ -155,7 +156,7 @@ export async function resolveHttpAuth(
     what: string,
   ): Promise<string> => {
     if (envName !== undefined) {
-      const value = env[envName];
+      const value = own(env, envName);
       if (value === undefined || value === "")
         throw new Error(`environment variable ${envName} (${what}) is not set`);
       return value;

@@ -6,6 +6,7 @@
 import { type Change, compareChanges } from "../diff/change.js";
 import type { RuleMeta } from "../diff/rule.js";
 import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
+import { dict, dictFrom } from "../own.js";
 import { destructiveWord, findInstructions } from "./patterns.js";
 import { poisoningRules } from "./rules.js";
 import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } from "./unicode.js";
@@ -312,9 +313,9 @@ function confusableNames(servers: ServerTools, out: Change[]): void {
 
 /** Scans every tool of every server in a lockfile (the definitions exactly as locked). */
 export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
-  const servers: ServerTools = {};
+  const servers: ServerTools = dict();
   for (const [server, entry] of Object.entries(lock.servers)) {
-    servers[server] = Object.fromEntries(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
+    servers[server] = dictFrom(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
   }
   return scanTools(servers, memo);
 }

@@ -5,6 +5,7 @@
  */
 import type { Change, Severity } from "../diff/change.js";
 import { ExitCode } from "../errors.js";
+import { own } from "../own.js";
 import { isAcknowledged, type Report, type ReportedChange } from "../report/report.js";
 import { type Acknowledgement, isExpired } from "./acknowledgements.js";
 import type { FailOn } from "./fail-on.js";
@@ -34,7 +35,7 @@ export function applyPolicy(changes: readonly Change[], options: PolicyOptions):
   for (const ack of options.acknowledgements ?? []) acks.set(ack.fingerprint, ack);
   const out: ReportedChange[] = [];
   for (const change of changes) {
-    const setting = options.rules?.[change.rule];
+    const setting = own(options.rules, change.rule);
     if (setting === "off") continue;
     const reported: ReportedChange = { ...change, fingerprint: fingerprint(change) };
     if (setting !== undefined) reported.severity = setting;

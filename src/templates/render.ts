@@ -7,6 +7,7 @@
 import type { HelperOptions } from "handlebars";
 import { TemplateError } from "../errors.js";
 import type { Lockfile } from "../lockfile/format.js";
+import { own, put } from "../own.js";
 import { paramNames, properties, requiredParams, ToolCatalog } from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
@@ -63,7 +64,7 @@ export function toolsView(lock: Lockfile): Record<string, ToolDoc> {
     const required = requiredParams(tool.definition);
     const params: Record<string, ParamDoc> = {};
     for (const name of paramNames(tool.definition)) {
-      params[name] = paramDoc(name, schemaProps[name] ?? {}, required.includes(name));
+      put(params, name, paramDoc(name, own(schemaProps, name) ?? {}, required.includes(name)));
     }
     const title = typeof tool.definition.title === "string" ? tool.definition.title : undefined;
     const description = typeof tool.definition.description === "string" ? tool.definition.description : "";
@@ -77,8 +78,8 @@ export function toolsView(lock: Lockfile): Record<string, ToolDoc> {
       required,
     };
     Object.defineProperty(doc, "toString", { value: () => formatToolDoc(doc), enumerable: false });
-    view[doc.qualifiedName] = doc;
-    if (counts.get(tool.name) === 1) view[tool.name] = doc;
+    put(view, doc.qualifiedName, doc);
+    if (counts.get(tool.name) === 1) put(view, tool.name, doc);
   }
   return view;
 }
@@ -130,10 +131,10 @@ export function renderTemplate(
       return fail(options, `tool \`${name}\` is ambiguous: write ${names}`);
     }
     if (found.status === "unknown") return fail(options, `no server in the lockfile has a tool \`${name}\``);
-    return tools[`${found.tool.server}/${found.tool.name}`]!;
+    return own(tools, `${found.tool.server}/${found.tool.name}`)!;
   };
   const lookupParam = (tool: ToolDoc, name: unknown, options: HelperOptions): ParamDoc => {
-    const param = typeof name === "string" ? tool.params[name] : undefined;
+    const param = typeof name === "string" ? own(tool.params, name) : undefined;
     return param ?? fail(options, `tool \`${tool.qualifiedName}\` has no parameter \`${String(name)}\``);
   };
 

@@ -2,7 +2,7 @@
 // crash, a stack overflow or a polluted prototype.
 import { describe, expect, it } from "vitest";
 import { canonicalJson, canonicalJsonIterative, hashTool } from "../../src/canonical/index.js";
-import { diffTools } from "../../src/diff/index.js";
+import { diffLockfiles, diffTools } from "../../src/diff/index.js";
 import { lockTools } from "../../src/lockfile/build.js";
 import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
@@ -138,8 +138,13 @@ describe("__proto__, constructor and prototype keys", () => {
     const changed = JSON.parse(
       hostile.replace('"required":["__proto__"]', '"required":["constructor"]'),
     ) as ToolDefinition;
-    expect(diffTools("s", { p: tool }, { p: changed }).length).toBeGreaterThan(0);
-    scanTools({ s: { p: tool, __proto__: changed } as Record<string, ToolDefinition> });
+    // Reported as the same edit on ordinary names would be (test/hardening/prototype-names.test.ts has the property).
+    expect(diffTools("s", { p: tool }, { p: changed }).map((c) => `${c.rule} ${c.pointer}`)).toEqual([
+      "param-became-required /inputSchema/properties/constructor",
+      "param-became-optional /inputSchema/properties/__proto__",
+    ]);
+    // A server and a tool named __proto__ (a computed key is an own property, not the prototype).
+    expect(scanTools({ ["__proto__"]: { ["__proto__"]: tool, p: changed } })).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -149,6 +154,11 @@ describe("__proto__, constructor and prototype keys", () => {
     const lock = parseLockfile(text, "proto.lock.json");
     expect(Object.keys(lock.servers)).toEqual(["__proto__"]);
     expect(JSON.parse(serializeLockfile(lock))).toEqual(JSON.parse(text));
+    const none = parseLockfile('{"lockfileVersion":1,"servers":{}}', "none.lock.json");
+    expect(diffLockfiles(lock, none).map((c) => `${c.rule} ${c.server}`)).toEqual([
+      "server-removed __proto__",
+    ]);
+    expect(diffLockfiles(none, lock).map((c) => `${c.rule} ${c.server}`)).toEqual(["server-added __proto__"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

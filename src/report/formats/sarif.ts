@@ -1,5 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Severity } from "../../diff/change.js";
+import { own } from "../../own.js";
 import { findingPlace, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { isAcknowledged, type Report } from "../report.js";
 
@@ -16,7 +17,7 @@ const level: Record<Severity, Result.level> = { breaking: "error", warning: "war
 export function formatSarif(report: Report, options: ResolvedReporterOptions): string {
   const ruleIds = [...new Set(report.changes.map((c) => c.rule))].sort();
   const rules: ReportingDescriptor[] = ruleIds.map((id) => {
-    const meta = options.rules[id];
+    const meta = own(options.rules, id);
     const helpUri = ruleDocsUrl(id, options);
     const page = options.ruleDocs.get(id);
     const summary = meta?.summary ?? `mcp-contract rule ${id}.`;
