@@ -2,7 +2,7 @@
 // `hasOwnProperty` or `__proto__` is reported exactly as an ordinary name would be, in the library
 // and in every command. The exact cases first (each was a wrong verdict or a crash), then the
 // property test, then the CLI.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -695,5 +695,34 @@ describe("the CLI", () => {
     }
     expect(check.stdout).toContain("3 breaking, 0 warning, 0 info\n");
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(text);
+  });
+
+  it("diff of two lockfiles and check --offline with a template see the same names", async () => {
+    const dir = project();
+    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, "before.lock.json"), readFileSync(join(dir, "mcp-contract.lock.json")));
+    for (let i = 0; i < names.length; i++)
+      writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ tools: [tool("x")] }));
+    const relock = await runCli(["lock"], { cwd: dir });
+    expect(relock.code).toBe(0);
+    expect(relock.stdout).toContain(`wrote ${join(dir, "mcp-contract.lock.json")} (3 servers)\n`);
+
+    const diff = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
+    expect(diff.code).toBe(1);
+    for (const name of names) {
+      expect(diff.stdout).toContain(
+        `server ${name}\n  tool constructor\n    BREAKING Tool \`constructor\` was removed.  tool-removed\n`,
+      );
+    }
+    expect(diff.stdout).toContain("3 breaking, 0 warning, 0 info\n");
+
+    mkdirSync(join(dir, "prompts"));
+    writeFileSync(join(dir, "prompts", "a.hbs"), '{{tool "__proto__/constructor"}}\n{{tool "toString/x"}}\n');
+    const offline = await runCli(["check", "--offline", "--no-cache"], { cwd: dir });
+    expect(offline.code).toBe(1);
+    expect(offline.stdout).toContain(
+      "server __proto__\n  tool constructor\n    BREAKING prompts/a.hbs:1:9 server `__proto__` has no tool `constructor`  template-unknown-tool\n",
+    );
+    expect(offline.stdout).toContain("1 breaking, 0 warning, 0 info\n");
   });
 });
