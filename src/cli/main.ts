@@ -89,7 +89,7 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
   )
     .option(
       "--accept-breaking <reason>",
-      "record the breaking changes this lock accepts, with this reason (required when CI=true)",
+      "accept the breaking changes this lock makes and record each with this reason (a plain lock refuses them)",
     )
     .option(
       "--accepted-by <who>",

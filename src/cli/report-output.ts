@@ -46,13 +46,26 @@ export function acknowledgementsPath(options: ReportCommandOptions, baseDir: str
     : join(baseDir, ACKNOWLEDGEMENTS_FILE);
 }
 
-/** Reads and validates the acknowledgements file; none when it does not exist. */
-export async function readAcknowledgements(path: string, cwd: string): Promise<Acknowledgement[]> {
+/**
+ * Reads and validates the acknowledgements file. A missing default file means
+ * none; a missing file named with `--acknowledgements` (`given`) is a config
+ * error, so a typo never silently drops every acknowledgement.
+ */
+export async function readAcknowledgements(
+  path: string,
+  cwd: string,
+  given = false,
+): Promise<Acknowledgement[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (!given) return [];
+      throw new ConfigError(
+        `${display(path, cwd)}: no such acknowledgements file (given with --acknowledgements)`,
+      );
+    }
     throw new ConfigError(`${display(path, cwd)}: cannot read (${(error as NodeJS.ErrnoException).code})`);
   }
   let data: unknown;
@@ -126,7 +139,11 @@ export async function finishReport(
   options: ReportCommandOptions,
   io: CommandIO,
 ): Promise<number> {
-  const acknowledgements = await readAcknowledgements(input.acknowledgementsFile, io.cwd);
+  const acknowledgements = await readAcknowledgements(
+    input.acknowledgementsFile,
+    io.cwd,
+    options.acknowledgements !== undefined,
+  );
   const report = createReport({
     changes: applyPolicy(input.changes, { rules: input.rules, acknowledgements, now: new Date() }),
     servers: input.servers,

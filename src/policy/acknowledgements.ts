@@ -66,19 +66,19 @@ export function acknowledge(
   change: Change,
   accepted: { reason: string; acceptedBy: string; now: Date; expires?: string },
 ): Acknowledgement {
-  const ack: Acknowledgement = {
+  // Keys in the order reviewers read them (the order docs/ci.md shows).
+  return {
     fingerprint: fingerprint(change),
     rule: change.rule,
     server: change.server,
+    ...(change.tool !== undefined ? { tool: change.tool } : {}),
     pointer: change.pointer,
     message: change.message,
     reason: accepted.reason,
     acceptedBy: accepted.acceptedBy,
     acceptedAt: accepted.now.toISOString().slice(0, 10),
+    ...(accepted.expires !== undefined ? { expires: accepted.expires } : {}),
   };
-  if (change.tool !== undefined) ack.tool = change.tool;
-  if (accepted.expires !== undefined) ack.expires = accepted.expires;
-  return ack;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The CI workflow end to end, with the built bin and real stdio servers:
- * shard + merge equals one run; lock refuses breaking changes in CI unless
- * accepted with a reason; acknowledgements make the PR's `diff git:...` pass
+ * shard + merge equals one run; lock refuses breaking changes (in CI as
+ * outside it, see accept-flow.test.ts) unless accepted with a reason;
+ * acknowledgements make the PR's `diff git:...` pass
  * until they expire; the pre-commit hook runs exactly as the framework would.
  */
 import { execFileSync } from "node:child_process";
@@ -126,11 +127,13 @@ describe("several formats in one run", () => {
 describe("lock, acknowledgements and git baselines", () => {
   const acks = () => join(dir, "mcp-contract.acks.json");
 
-  test("in CI, lock refuses breaking changes without --accept-breaking and leaves the lockfile alone", async () => {
+  test("in CI as outside it, lock refuses breaking changes without --accept-breaking and leaves the lockfile alone", async () => {
     const before = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
     const result = await runCli(["lock", "-q"], { cwd: dir, env: { CI: "true" } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/refusing to accept \d+ breaking changes in CI/);
+    expect(result.stderr).toMatch(
+      /^mcp-contract: 9 breaking changes \(listed above\) need a reason to be accepted; .* was not changed\. Fix the prompts that use them, then run: mcp-contract lock --accept-breaking "<reason>"\n$/,
+    );
     expect(result.stdout).toContain("BREAKING");
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(before);
     expect(existsSync(acks())).toBe(false);
@@ -159,6 +162,7 @@ describe("lock, acknowledgements and git baselines", () => {
     });
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     expect(diff.stdout).toMatch(/0 breaking, .* acknowledged/);
+    writeFileSync(join(dir, "none.json"), '{"version": 1, "acknowledgements": []}\n');
     const withoutAcks = await runCli(
       [
         "diff",

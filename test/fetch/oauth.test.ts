@@ -143,7 +143,10 @@ describe("OAuth client credentials", () => {
     );
     // Only our lines: the SDK's own "[mcp-sdk] OAuth …" diagnostic is not printed beside them.
     expect(result.stderr).not.toContain("[mcp-sdk]");
-    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^mcp-contract: server "ledger": /),
+      `mcp-contract: no server could be fetched; ${join(dir, "mcp-contract.lock.json")} was not changed`,
+    ]);
     expect(fixture.stats.tokensIssued).toEqual([]);
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(before);
     expectNoLeak([result.stdout, result.stderr], [wrong]);

@@ -131,11 +131,10 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
       env: proxyEnv({ HTTP_PROXY: `http://proxyuser:${password}@127.0.0.1:${port}` }),
     });
     expect(result.code).toBe(3);
-    const lines = result.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(
-      `mcp-contract: server "crm": cannot connect to ${fixture.url} through proxy http://127.0.0.1:${port}/ from HTTP_PROXY (ECONNREFUSED) after 3 retries; kept its previous lockfile entry`,
-    );
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `mcp-contract: server "crm": cannot connect to ${fixture.url} through proxy http://127.0.0.1:${port}/ from HTTP_PROXY (ECONNREFUSED) after 3 retries`,
+      `mcp-contract: no server could be fetched; ${lockPath} was not changed`,
+    ]);
     for (const text of [result.stderr, result.stdout]) {
       expect(text).not.toContain(password);
       expect(text).not.toContain("proxyuser");
@@ -164,7 +163,8 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     });
     expect(bad.code).toBe(3);
     expect(bad.stderr.trim().split("\n")).toEqual([
-      `mcp-contract: server "crm": proxy http://127.0.0.1:${proxy.port}/ (HTTP_PROXY) rejected the credentials (HTTP 407); check the user and password in HTTP_PROXY; kept its previous lockfile entry`,
+      `mcp-contract: server "crm": proxy http://127.0.0.1:${proxy.port}/ (HTTP_PROXY) rejected the credentials (HTTP 407); check the user and password in HTTP_PROXY`,
+      `mcp-contract: no server could be fetched; ${join(dir, "mcp-contract.lock.json")} was not changed`,
     ]);
     for (const text of [bad.stderr, bad.stdout]) {
       expect(text).not.toContain(wrong);
@@ -180,9 +180,10 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
       env: proxyEnv({ HTTPS_PROXY: "http://user:hunter2-secret@[bad" }),
     });
     expect(result.code).toBe(3);
-    expect(result.stderr.trim()).toBe(
-      'mcp-contract: server "crm": HTTPS_PROXY is not a valid proxy URL (expected http://host:port); kept its previous lockfile entry',
-    );
+    expect(result.stderr.trim().split("\n")).toEqual([
+      'mcp-contract: server "crm": HTTPS_PROXY is not a valid proxy URL (expected http://host:port)',
+      "mcp-contract: no server could be fetched; no lockfile was written",
+    ]);
   });
 });
 

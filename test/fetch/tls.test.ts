@@ -105,7 +105,8 @@ describe("HTTPS servers with a private CA (NODE_EXTRA_CA_CERTS)", () => {
     const result = await runCli(["lock"], { cwd: dir, env: cleanEnv({}) });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toEqual([
-      `mcp-contract: server "secure": ${server.url} presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file; kept its previous lockfile entry`,
+      `mcp-contract: server "secure": ${server.url} presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file`,
+      "mcp-contract: no server could be fetched; no lockfile was written",
     ]);
     // Asking again would get the same certificate: at most the probe and the plain handshake tried.
     expect(server.stats.connections).toBeGreaterThan(0);
@@ -132,7 +133,8 @@ describe("HTTPS servers with a private CA (NODE_EXTRA_CA_CERTS)", () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toEqual([
-      `mcp-contract: server "secure": ${server.url} presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); NODE_EXTRA_CA_CERTS is ${pki.otherCaFile}: check that this file holds the CA that signed it; kept its previous lockfile entry`,
+      `mcp-contract: server "secure": ${server.url} presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); NODE_EXTRA_CA_CERTS is ${pki.otherCaFile}: check that this file holds the CA that signed it`,
+      "mcp-contract: no server could be fetched; no lockfile was written",
     ]);
   });
 
@@ -155,7 +157,8 @@ describe("HTTPS servers with a private CA (NODE_EXTRA_CA_CERTS)", () => {
     const untrusted = await runCli(["lock"], { cwd: dir, env: cleanEnv({ HTTPS_PROXY: proxy.url }) });
     expect(untrusted.code).toBe(3);
     expect(untrusted.stderr.trim().split("\n")).toEqual([
-      `mcp-contract: server "secure": ${server.url} through proxy ${proxy.url}/ from HTTPS_PROXY presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file; kept its previous lockfile entry`,
+      `mcp-contract: server "secure": ${server.url} through proxy ${proxy.url}/ from HTTPS_PROXY presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file`,
+      `mcp-contract: no server could be fetched; ${join(dir, "mcp-contract.lock.json")} was not changed`,
     ]);
   });
 });

@@ -480,7 +480,7 @@ const cases: Case[] = [
     args: ["lock"],
     code: 3,
     stderr:
-      'mcp-contract: server "crm": cannot read <tmp>/missing.json (ENOENT); kept its previous lockfile entry\n',
+      'mcp-contract: server "crm": cannot read <tmp>/missing.json (ENOENT)\nmcp-contract: no server could be fetched; no lockfile was written\n',
   },
   {
     name: "file server with malformed JSON",
@@ -488,7 +488,7 @@ const cases: Case[] = [
     args: ["lock"],
     code: 3,
     stderr:
-      'mcp-contract: server "crm": <tmp>/tools.json:1:2: invalid JSON: invalid symbol; kept its previous lockfile entry\n',
+      'mcp-contract: server "crm": <tmp>/tools.json:1:2: invalid JSON: invalid symbol\nmcp-contract: no server could be fetched; no lockfile was written\n',
   },
   {
     // Not a failure: the entry is skipped with an invalid-tool-definition warning (on stdout), as on
@@ -508,7 +508,7 @@ const cases: Case[] = [
     args: ["lock"],
     code: 3,
     stderr:
-      'mcp-contract: server "crm": cannot read <tmp>/tools.json/x (ENOTDIR); kept its previous lockfile entry\n',
+      'mcp-contract: server "crm": cannot read <tmp>/tools.json/x (ENOTDIR)\nmcp-contract: no server could be fetched; no lockfile was written\n',
   },
 ];
 

@@ -5,6 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { emptyLockfile } from "../../src/lockfile/build.js";
+import { serializeLockfile } from "../../src/lockfile/io.js";
 import { runCli } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
@@ -40,7 +42,10 @@ describe("concurrent writers", () => {
 
     for (let round = 0; round < 5; round++) {
       // Odd rounds race over an existing lockfile (the rename replaces it), even rounds over none.
+      // The existing one locks no server, so neither run accepts a breaking change (that needs
+      // --accept-breaking, which would also write an acknowledgements file).
       if (round % 2 === 0) rmSync(lockPath, { force: true });
+      else writeFileSync(lockPath, serializeLockfile(emptyLockfile()));
       const [a, b] = await Promise.all([
         runCli(["lock", "--quiet", "--config", "a.yaml"], { cwd: dir }),
         runCli(["lock", "--quiet", "--config", "b.yaml"], { cwd: dir }),

@@ -81,7 +81,8 @@ describe("check --offline with git history", () => {
     git(dir, "init", "-q");
     git(dir, "add", ".");
     git(dir, "commit", "-qm", "v1 contract");
-    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+    // A breaking change needs a reason: plain `lock` would stop and ask for one.
+    expect((await runCli(["lock", "--accept-breaking", "prompts follow"], { cwd: dir })).code).toBe(0);
 
     const result = await runTraced(["check", "--offline"], dir);
     expect(result.code).toBe(1);

@@ -1,14 +1,27 @@
 /**
  * `mcp-contract lock`: fetch every server, write the lockfile atomically,
  * print what changed since the previous one. A server that fails keeps its
- * previous entry, and the command exits 3.
+ * previous entry, and the command exits 3; when every server fails nothing is
+ * written.
+ *
+ * Accepting a breaking change takes a reason, locally and in CI alike: a lock
+ * that would move the lockfile past an unacknowledged breaking change writes
+ * nothing and prints the `--accept-breaking` command to run (exit 1). The
+ * breaking changes a lock accepts are counted from the lockfile committed at
+ * git HEAD when the working copy already differs from it (what the pull
+ * request's `diff git:…` step will see), else from the working lockfile, so a
+ * lockfile that moved earlier without a reason can still be acknowledged.
  */
 
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { diffLockfiles } from "../../diff/index.js";
-import { ExitCode, InterruptedError, PolicyError, UsageError } from "../../errors.js";
+import { ExitCode, InterruptedError, LockfileError, PolicyError, UsageError } from "../../errors.js";
 import { emptyLockfile, nextLockfile } from "../../lockfile/build.js";
+import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists, writeLockfile } from "../../lockfile/io.js";
+import { parseLockfile } from "../../lockfile/parse.js";
+import { has } from "../../own.js";
 import { acknowledge, expiryInstant } from "../../policy/acknowledgements.js";
 import { applyPolicy } from "../../policy/policy.js";
 import { createReport, formatReport, isAcknowledged } from "../../report/index.js";
@@ -16,9 +29,10 @@ import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { acknowledgementsPath, readAcknowledgements, writeAcknowledgements } from "../report-output.js";
 import { type FetchCommandOptions, fetchAndLock, loadCommandConfig, selectServers } from "../servers.js";
+import { readCommittedLockfile } from "../templates-io.js";
 
 export interface LockOptions extends FetchCommandOptions {
-  /** Record the breaking changes this lock accepts, with this reason; required when CI=true. */
+  /** Accept the breaking changes this lock makes and record each one with this reason. */
   acceptBreaking?: string;
   acceptedBy?: string;
   /** The recorded acknowledgements expire after this date. */
@@ -26,10 +40,19 @@ export interface LockOptions extends FetchCommandOptions {
   acknowledgements?: string;
 }
 
+/** What `lock --accept-breaking` is told when the reason is left as the placeholder it was shown. */
+const REASON_PLACEHOLDER = "<reason>";
+
 export async function runLock(options: LockOptions, io: CommandIO): Promise<number> {
-  if (options.acceptBreaking !== undefined && options.acceptBreaking.trim() === "") {
+  const reason = options.acceptBreaking?.trim();
+  if (reason === "") {
     throw new UsageError(
       '--accept-breaking needs a reason, e.g. --accept-breaking "prompts updated in this PR"',
+    );
+  }
+  if (reason === REASON_PLACEHOLDER) {
+    throw new UsageError(
+      `--accept-breaking "${REASON_PLACEHOLDER}": write why the changes are fine in place of ${REASON_PLACEHOLDER}`,
     );
   }
   if (options.expires !== undefined && Number.isNaN(expiryInstant(options.expires))) {
@@ -40,60 +63,83 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
   const config = await loadCommandConfig(options, io);
   const servers = selectServers(config, options.server);
   const previous = await readLockfileIfExists(config.lockfile);
+  const committed = await committedLockfile(config.lockfile);
   const { locked, failures, findings } = await fetchAndLock(config, servers, options, io);
   if (io.signal.aborted) throw new InterruptedError();
+  const unchanged = previous ? `${config.lockfile} was not changed` : "no lockfile was written";
+  // After a write, each failed server's line says what the lockfile holds for it; else a last line says nothing was written.
+  const reportFailures = (written: boolean) => {
+    for (const failure of failures) {
+      const kept = has(previous?.servers, failure.server);
+      const outcome = !written
+        ? ""
+        : kept
+          ? "; kept its previous lockfile entry"
+          : "; not in the lockfile; nothing was written for it";
+      io.stderr(`mcp-contract: ${failure.message}${outcome}\n`);
+    }
+  };
+  if (locked.size === 0 && failures.length > 0) {
+    reportFailures(false);
+    io.stderr(`mcp-contract: no server could be fetched; ${unchanged}\n`);
+    return ExitCode.FetchFailed;
+  }
+
   const next = nextLockfile(previous, Object.keys(config.servers), locked);
-  const changes = [...findings, ...diffLockfiles(previous ?? emptyLockfile(), next)];
+  // What the change is measured from: the committed lockfile when the working copy already moved.
+  const baseline = committed ?? previous;
+  const since = committed ? " since the lockfile committed at git HEAD" : "";
+  const changes = [...findings, ...diffLockfiles(baseline ?? emptyLockfile(), next)];
   // Tool poisoning is judged on what is now locked, on every run, not only on what changed.
   changes.push(...(await import("../../poisoning/index.js")).scanLockfile(next));
   const acksFile = acknowledgementsPath(options, config.dir, io.cwd);
   const now = new Date();
   const reported = applyPolicy(changes, {
     rules: config.rules,
-    acknowledgements: await readAcknowledgements(acksFile, io.cwd),
+    // --accept-breaking may name a file it is about to create; anything else must exist.
+    acknowledgements: await readAcknowledgements(
+      acksFile,
+      io.cwd,
+      options.acknowledgements !== undefined && reason === undefined,
+    ),
     now,
   });
   // The breaking changes this lock accepts: a first lock accepts nothing, it only records.
-  const accepted = previous ? reported.filter((c) => c.severity === "breaking" && !isAcknowledged(c)) : [];
-  const ci = io.env.CI !== undefined && io.env.CI !== "" && io.env.CI !== "false" && io.env.CI !== "0";
-  if (accepted.length > 0 && ci && options.acceptBreaking === undefined) {
-    io.stdout(
-      formatReport(createReport({ changes: accepted, servers: Object.keys(servers) }), "text", {
-        color: useColor(io),
-      }),
-    );
-    throw new PolicyError(
-      `refusing to accept ${plural(accepted.length, "breaking change")} in CI (CI=${io.env.CI}); ` +
-        `fix the prompts, or run \`mcp-contract lock --accept-breaking "<reason>"\` to record why they are fine`,
-    );
+  const accepted = baseline ? reported.filter((c) => c.severity === "breaking" && !isAcknowledged(c)) : [];
+  const text = (shown: typeof reported) =>
+    formatReport(createReport({ changes: shown, servers: Object.keys(servers) }), "text", {
+      color: useColor(io),
+    });
+
+  if (accepted.length > 0 && reason === undefined) {
+    io.stdout(text(accepted));
+    reportFailures(false);
+    const refusal =
+      `${plural(accepted.length, "breaking change")}${since} (listed above) ${accepted.length === 1 ? "needs" : "need"} a reason to be accepted; ${unchanged}. ` +
+      `Fix the prompts that use them, then run: ${acceptCommand(options)}`;
+    // A server that could not be fetched wins (exit 3): the run is incomplete.
+    if (failures.length === 0) throw new PolicyError(refusal);
+    io.stderr(`mcp-contract: ${refusal}\n`);
+    return ExitCode.FetchFailed;
   }
+
   const changed = await writeLockfile(config.lockfile, next, io.signal);
-  if (accepted.length > 0 && options.acceptBreaking !== undefined) {
+  if (accepted.length > 0 && reason !== undefined) {
     const acceptedBy = options.acceptedBy ?? (await whoAccepts(io));
     const acks = accepted.map((c) =>
-      acknowledge(c, {
-        reason: options.acceptBreaking!.trim(),
-        acceptedBy,
-        now,
-        ...(options.expires ? { expires: options.expires } : {}),
-      }),
+      acknowledge(c, { reason, acceptedBy, now, ...(options.expires ? { expires: options.expires } : {}) }),
     );
     await writeAcknowledgements(acksFile, acks, io.cwd);
   }
   if (!options.quiet || changes.length > 0) {
     if (changes.length > 0) {
-      io.stdout(
-        formatReport(createReport({ changes: reported, servers: Object.keys(servers) }), "text", {
-          color: useColor(io),
-        }),
-      );
+      if (committed) io.stdout(`changes since the lockfile committed at git HEAD:\n`);
+      io.stdout(text(reported));
     }
     if (accepted.length > 0) {
-      io.stdout(
-        options.acceptBreaking !== undefined
-          ? `accepted ${plural(accepted.length, "breaking change")}; recorded in ${acksFile}\n`
-          : `accepted ${plural(accepted.length, "breaking change")} (listed above); to let CI's diff pass, record why with --accept-breaking "<reason>"\n`,
-      );
+      io.stdout(`accepted ${plural(accepted.length, "breaking change")}${since}; recorded in ${acksFile}\n`);
+    } else if (reason !== undefined) {
+      io.stdout(`--accept-breaking: no unacknowledged breaking change${since}; nothing recorded\n`);
     }
     io.stdout(
       changed
@@ -101,10 +147,44 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
         : `${config.lockfile} is up to date\n`,
     );
   }
-  for (const failure of failures) {
-    io.stderr(`mcp-contract: ${failure.message}; kept its previous lockfile entry\n`);
-  }
+  reportFailures(true);
   return failures.length > 0 ? ExitCode.FetchFailed : ExitCode.Ok;
+}
+
+/**
+ * The lockfile as committed at git HEAD when the working copy differs from it
+ * (e.g. an earlier `lock` already moved it, or it was deleted). Undefined when
+ * there is no such history or it cannot be read as a lockfile: the working
+ * lockfile is then the baseline.
+ */
+async function committedLockfile(path: string): Promise<Lockfile | undefined> {
+  const current = await readFile(path, "utf8").catch(() => undefined);
+  const text = await readCommittedLockfile(path, current);
+  if (text === undefined) return undefined;
+  try {
+    return parseLockfile(text, `git HEAD:${path}`);
+  } catch (error) {
+    if (error instanceof LockfileError) return undefined;
+    throw error;
+  }
+}
+
+/** The command that accepts what a plain `lock` refused, with the options that chose what it locked. */
+function acceptCommand(options: LockOptions): string {
+  const words = ["mcp-contract", "lock"];
+  if (options.config !== undefined) words.push("--config", shellWord(options.config));
+  for (const server of options.server ?? []) words.push("--server", shellWord(server));
+  if (options.acknowledgements !== undefined)
+    words.push("--acknowledgements", shellWord(options.acknowledgements));
+  if (options.acceptedBy !== undefined) words.push("--accepted-by", shellWord(options.acceptedBy));
+  if (options.expires !== undefined) words.push("--expires", shellWord(options.expires));
+  words.push("--accept-breaking", `"${REASON_PLACEHOLDER}"`);
+  return words.join(" ");
+}
+
+/** A word a POSIX shell reads back as `word`. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Who accepts: git's user.email, else the CI actor, else the login name. */
