@@ -703,9 +703,18 @@ describe("the CLI", () => {
     writeFileSync(join(dir, "before.lock.json"), readFileSync(join(dir, "mcp-contract.lock.json")));
     for (let i = 0; i < names.length; i++)
       writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ tools: [tool("x")] }));
-    const relock = await runCli(["lock"], { cwd: dir });
+    // Removing a tool is breaking: lock takes it with a reason, recorded away from the default
+    // acknowledgements file so the diff below still sees the changes unacknowledged.
+    const relock = await runCli(
+      ["lock", "--acknowledgements", "accepted.json", "--accept-breaking", "gone"],
+      {
+        cwd: dir,
+      },
+    );
     expect(relock.code).toBe(0);
-    expect(relock.stdout).toContain(`wrote ${join(dir, "mcp-contract.lock.json")} (3 servers)\n`);
+    expect(relock.stdout).toContain(
+      `accepted 3 breaking changes; recorded in ${join(dir, "accepted.json")}\nwrote ${join(dir, "mcp-contract.lock.json")} (3 servers)\n`,
+    );
 
     const diff = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
     expect(diff.code).toBe(1);
