@@ -85,6 +85,14 @@ function parser(): Parse | null {
   return parse;
 }
 
+/**
+ * A property name as json-schema-diff is given it. It keeps property names as keys of plain objects,
+ * where `__proto__` would vanish; the same prefix on every name, on both sides, changes no verdict.
+ */
+function alias(name: string): string {
+  return `.${name}`;
+}
+
 /** Copies `schema` with every local `$ref` inlined; undefined when it is recursive, too large, or has a remote ref. */
 export function inlineRefs(schema: unknown, root: unknown): unknown {
   let nodes = 0;
@@ -104,7 +112,14 @@ export function inlineRefs(schema: unknown, root: unknown): unknown {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(node)) {
       if (k === "$defs" || k === "definitions" || k === "$schema" || k === "$id") continue;
-      put(out, k, walk(v, stack));
+      if (k === "properties" && isObject(v)) {
+        if (++nodes > MAX_INLINED_NODES) throw new Error("too large");
+        const props: JsonObject = {};
+        for (const [name, sub] of Object.entries(v)) props[alias(name)] = walk(sub, stack);
+        out.properties = props;
+      } else if (k === "required" && Array.isArray(v)) {
+        out.required = v.map((name) => (typeof name === "string" ? alias(name) : name));
+      } else put(out, k, walk(v, stack));
     }
     return out;
   };

@@ -98,6 +98,17 @@ describe("the cases that were wrong", () => {
     expect(JSON.stringify(changes[0]!.witness)).toBe('{"__proto__":"b"}');
   });
 
+  it("a change only json-schema-diff judges (inside not) is judged alike for every Object.prototype name (was no change for __proto__)", () => {
+    const verdict = (name: string) => {
+      const schema = (type: string) =>
+        `{"a":{"type":"object","not":{"type":"object","properties":{${JSON.stringify(name)}:{"type":"${type}"}},"required":[${JSON.stringify(name)}]}}}`;
+      return brief(diffTools("s", tools(tool("t", schema("string"))), tools(tool("t", schema("number")))));
+    };
+    expect(verdict("alpha")).toEqual(["breaking schema-narrowed /inputSchema/properties/a"]);
+    for (const name of Object.getOwnPropertyNames(Object.prototype))
+      expect(verdict(name), name).toEqual(verdict("alpha"));
+  });
+
   it("servers named constructor, toString and __proto__ are locked, round-trip and are diffed", () => {
     const names = ["constructor", "toString", "__proto__"];
     const fetched = new Map(names.map((n) => [n, lockServer({ tools: [tool("constructor"), tool("x")] })]));
