@@ -2,7 +2,7 @@
 // `hasOwnProperty` or `__proto__` is reported exactly as an ordinary name would be, in the library
 // and in every command. The exact cases first (each was a wrong verdict or a crash), then the
 // property test, then the CLI.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -708,25 +708,32 @@ describe("the CLI", () => {
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(text);
   });
 
-  it("diff of two lockfiles and check --offline with a template see the same names", async () => {
+  it("lock --accept-breaking, diff of two lockfiles and check --offline with a template see the same names", async () => {
     const dir = project();
     expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
     writeFileSync(join(dir, "before.lock.json"), readFileSync(join(dir, "mcp-contract.lock.json")));
     for (let i = 0; i < names.length; i++)
       writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ tools: [tool("x")] }));
-    // Removing a tool is breaking: lock takes it with a reason, recorded away from the default
-    // acknowledgements file so the diff below still sees the changes unacknowledged.
-    const relock = await runCli(
-      ["lock", "--acknowledgements", "accepted.json", "--accept-breaking", "gone"],
-      {
-        cwd: dir,
-      },
-    );
+    // The breaking changes are accepted by fingerprint, whatever the servers are called.
+    const relock = await runCli(["lock", "--accept-breaking", "tools retired"], { cwd: dir });
     expect(relock.code).toBe(0);
     expect(relock.stdout).toContain(
-      `accepted 3 breaking changes; recorded in ${join(dir, "accepted.json")}\nwrote ${join(dir, "mcp-contract.lock.json")} (3 servers)\n`,
+      `accepted 3 breaking changes; recorded in ${join(dir, "mcp-contract.acks.json")}\n`,
     );
+    expect(relock.stdout).toContain(`wrote ${join(dir, "mcp-contract.lock.json")} (3 servers)\n`);
+    const acks = JSON.parse(readFileSync(join(dir, "mcp-contract.acks.json"), "utf8")) as {
+      acknowledgements: { server: string; tool: string; rule: string }[];
+    };
+    expect(acks.acknowledgements.map((a) => `${a.server} ${a.tool} ${a.rule}`).sort()).toEqual([
+      "__proto__ constructor tool-removed",
+      "constructor constructor tool-removed",
+      "toString constructor tool-removed",
+    ]);
+    const accepted = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain("0 breaking, 0 warning, 0 info, 3 acknowledged\n");
 
+    rmSync(join(dir, "mcp-contract.acks.json"));
     const diff = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
     expect(diff.code).toBe(1);
     for (const name of names) {
