@@ -63,7 +63,7 @@ export class FetchError extends ContractError {
   }
 }
 
-/** The policy refused an action, e.g. `lock` accepting breaking changes in CI without `--accept-breaking`. */
+/** The policy refused an action, e.g. `lock` accepting a breaking change without `--accept-breaking "reason"`. */
 export class PolicyError extends ContractError {
   override readonly name = "PolicyError";
   readonly exitCode = ExitCode.PolicyFailed;
