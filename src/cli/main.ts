@@ -2,7 +2,9 @@
  * The CLI entry: builds the commander program, imports the chosen command
  * lazily, and is the one place that turns typed errors into exit codes.
  */
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { resolve, sep } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ContractError, ExitCode } from "../errors.js";
 import { FAIL_ON_LEVELS } from "../policy/fail-on.js";
@@ -23,11 +25,17 @@ function fetchOptions(command: Command): Command {
     .addOption(
       new Option("--timeout <ms>", "per-server timeout in milliseconds")
         .default(30_000)
-        .argParser(positiveInt),
+        .argParser(wholeNumber(MAX_TIMEOUT_MS, " (milliseconds)")),
     )
-    .addOption(new Option("--concurrency <n>", "servers fetched at once").default(8).argParser(positiveInt))
     .addOption(
-      new Option("--max-pages <n>", "most tools/list pages per server").default(1000).argParser(positiveInt),
+      new Option("--concurrency <n>", "servers fetched at once")
+        .default(8)
+        .argParser(wholeNumber(MAX_CONCURRENCY)),
+    )
+    .addOption(
+      new Option("--max-pages <n>", "most tools/list pages per server")
+        .default(1000)
+        .argParser(wholeNumber(MAX_PAGES)),
     )
     .option("-q, --quiet", "no progress output");
 }
@@ -36,7 +44,7 @@ function fetchOptions(command: Command): Command {
  * `--format` (repeatable, each followed by an optional `--output`), `--fail-on`, and
  * `--acknowledgements` unless the command reads none (`merge`: its reports carry theirs).
  */
-function reportOptions(command: Command, { acknowledgements = true } = {}): Command {
+function reportOptions(command: Command, cwd: string, { acknowledgements = true } = {}): Command {
   // Commander runs option parsers in command-line order: --output attaches to the --format before it.
   let specs: FormatSpec[] = [];
   command
@@ -52,7 +60,7 @@ function reportOptions(command: Command, { acknowledgements = true } = {}): Comm
       "-o, --output <file>",
       "write the --format before it to FILE instead of stdout",
       (value: string) => {
-        specs = attachOutput(specs, value);
+        specs = attachOutput(specs, notADirectory(value, cwd));
         return value;
       },
     )
@@ -118,7 +126,7 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       "with --offline: do not read or write the result cache (also MCP_CONTRACT_NO_CACHE=1)",
     )
     .option("--shard <K/N>", "fetch and check only every Nth server, starting at the Kth (for a CI matrix)");
-  reportOptions(checkCommand).action(async (options, command: Command) => {
+  reportOptions(checkCommand, io.cwd).action(async (options, command: Command) => {
     const { runCheck } = await import("./commands/check.js");
     setExit(await runCheck({ ...command.optsWithGlobals(), ...options }, io));
   });
@@ -131,16 +139,18 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       "lockfile or tools/list JSON file, or git:REF:PATH (e.g. git:origin/main:mcp-contract.lock.json)",
     )
     .argument("<after>", "lockfile or tools/list JSON file (or git:REF:PATH)");
-  reportOptions(diffCommand).action(async (before: string, after: string, options, command: Command) => {
-    const { runDiff } = await import("./commands/diff.js");
-    setExit(await runDiff(before, after, { ...command.optsWithGlobals(), ...options }, io));
-  });
+  reportOptions(diffCommand, io.cwd).action(
+    async (before: string, after: string, options, command: Command) => {
+      const { runDiff } = await import("./commands/diff.js");
+      setExit(await runDiff(before, after, { ...command.optsWithGlobals(), ...options }, io));
+    },
+  );
 
   const mergeCommand = program
     .command("merge")
     .description("merge JSON reports of --shard runs into one report (the same as a single run's)")
     .argument("<reports...>", "JSON reports (check --format json --output FILE)");
-  reportOptions(mergeCommand, { acknowledgements: false }).action(
+  reportOptions(mergeCommand, io.cwd, { acknowledgements: false }).action(
     async (reports: string[], options, command: Command) => {
       const { runMerge } = await import("./commands/merge.js");
       setExit(await runMerge(reports, { ...command.optsWithGlobals(), ...options }, io));
@@ -235,8 +245,37 @@ function handleError(error: unknown, io: CommandIO): number {
   return ExitCode.Internal;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
+/** `--output FILE` must name a file: refused before any fetch when it names a directory. */
+function notADirectory(value: string, cwd: string): string {
+  const directory =
+    value.endsWith("/") ||
+    value.endsWith(sep) ||
+    (() => {
+      try {
+        return statSync(resolve(cwd, value)).isDirectory();
+      } catch {
+        return false;
+      }
+    })();
+  if (directory) throw new InvalidArgumentError("it is a directory; name a file to write the report to");
+  return value;
+}
+
+/** The longest timer Node keeps: a longer one fires after 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+const MAX_CONCURRENCY = 1024;
+const MAX_PAGES = 1_000_000;
+
+/**
+ * Commander parser for a whole number from 1 to `max`, written in digits
+ * (`1e3`, `0x10`, `2.5` and values past `max` are usage errors).
+ */
+function wholeNumber(max: number, unit = ""): (value: string) => number {
+  return (value) => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}${unit}`);
+    }
+    return n;
+  };
 }

@@ -229,8 +229,17 @@ export async function writeReport(
     if (spec.output === undefined) io.stdout(text);
     else {
       const path = resolve(io.cwd, spec.output);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, text);
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, text);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        const why =
+          code === "ENOTDIR" || code === "EEXIST" ? ": part of its path is a file, not a directory" : "";
+        throw new UsageError(
+          `--output ${spec.output}: cannot write the ${spec.format} report (${code}${why})`,
+        );
+      }
     }
     // Under GitHub Actions, annotations go to the log and the readable summary to the job page.
     const summary = io.env.GITHUB_STEP_SUMMARY;

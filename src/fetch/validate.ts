@@ -74,8 +74,7 @@ export function checkTools(server: string, raw: readonly unknown[]): CheckedTool
         invalid(tool.name, `/${key}/type`, `\`${key}.type\` must be "object"`, schema.type);
       }
       const compileError = schemaCompileError(schema);
-      if (compileError !== undefined)
-        invalid(tool.name, `/${key}`, `\`${key}\` does not compile (${compileError})`);
+      if (compileError !== undefined) invalid(tool.name, `/${key}`, `\`${key}\` ${compileError}`);
     }
   });
   for (const [name, count] of seen) {
@@ -111,8 +110,8 @@ function legacyAjv(): Ajv {
 }
 
 /**
- * Why `schema` is not usable JSON Schema, or undefined when it is. Full
- * compilation costs ~1 ms per schema (seconds for a 5,000-tool server), so we
+ * Why `schema` is not usable JSON Schema ("does not compile (…)", or "is too
+ * deep to validate …"), or undefined when it is. Full compilation costs ~1 ms per schema (seconds for a 5,000-tool server), so we
  * check against the dialect's meta-schema, check every `pattern` as a Unicode
  * regex, and compile only schemas with references, which are the ones that can
  * fail to resolve.
@@ -121,22 +120,39 @@ function schemaCompileError(schema: Record<string, unknown>): string | undefined
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
   const legacy = /draft-0[4-7]/.test(dialect);
   const ajv = legacy ? legacyAjv() : modernAjv();
+  // Walked first, iteratively: ajv recurses, and a schema deep enough overflows its stack.
+  const scan = scanSchema(schema);
+  const tooDeep = `is too deep to validate (nested ${scan.depth} levels, more than ${MAX_VALIDATED_DEPTH}); it was kept as sent, unchecked`;
+  if (scan.depth > MAX_VALIDATED_DEPTH) return tooDeep;
   try {
-    if (dialect !== "" && ajv.getSchema(dialect) === undefined) return `unknown $schema dialect ${dialect}`;
-    if (!ajv.validateSchema(schema)) return ajv.errorsText(ajv.errors, { dataVar: "schema" });
-    const scan = scanSchema(schema);
-    if (scan.badPattern !== undefined) return `invalid pattern ${JSON.stringify(scan.badPattern)}`;
+    if (dialect !== "" && ajv.getSchema(dialect) === undefined)
+      return `does not compile (unknown $schema dialect ${dialect})`;
+    if (!ajv.validateSchema(schema))
+      return `does not compile (${ajv.errorsText(ajv.errors, { dataVar: "schema" })})`;
+    if (scan.badPattern !== undefined)
+      return `does not compile (invalid pattern ${JSON.stringify(scan.badPattern)})`;
     if (scan.hasRef) ajv.compile(schema);
     return undefined;
   } catch (error) {
-    return (error as Error).message.split("\n")[0];
+    // A stack overflow says nothing about the schema, only about its depth.
+    if (error instanceof RangeError) return tooDeep;
+    return `does not compile (${(error as Error).message.split("\n")[0]})`;
   }
 }
 
-/** What one walk over a schema found: a bad `pattern` (if any), and whether any `$ref` occurs. */
+/**
+ * Schemas nested deeper than this (JSON levels) are not handed to ajv, whose
+ * recursion overflows not far beyond; reported as too deep to validate (as is
+ * a stack overflow below it).
+ */
+const MAX_VALIDATED_DEPTH = 1000;
+
+/** What one walk over a schema found: a bad `pattern` (if any), whether any `$ref` occurs, its depth. */
 interface SchemaScan {
   badPattern?: string;
   hasRef: boolean;
+  /** Deepest nesting of objects and arrays, the root being 1. */
+  depth: number;
 }
 
 /**
@@ -144,12 +160,19 @@ interface SchemaScan {
  * patterns: this runs on every tool of every fetch.
  */
 function scanSchema(root: unknown): SchemaScan {
-  const scan: SchemaScan = { hasRef: false };
+  const scan: SchemaScan = { hasRef: false, depth: 0 };
   const stack: unknown[] = [root];
+  const depths: number[] = [1];
   while (stack.length > 0) {
     const node = stack.pop();
+    const depth = depths.pop()!;
+    if (depth > scan.depth) scan.depth = depth;
     if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === "object" && item !== null) stack.push(item);
+      for (const item of node)
+        if (typeof item === "object" && item !== null) {
+          stack.push(item);
+          depths.push(depth + 1);
+        }
       continue;
     }
     if (!isRecord(node)) continue;
@@ -159,7 +182,10 @@ function scanSchema(root: unknown): SchemaScan {
       if (key === "$ref") scan.hasRef = true;
       if (key === "pattern" && typeof value === "string") {
         if (scan.badPattern === undefined && !isUnicodeRegex(value)) scan.badPattern = value;
-      } else if (typeof value === "object" && value !== null) stack.push(value);
+      } else if (typeof value === "object" && value !== null) {
+        stack.push(value);
+        depths.push(depth + 1);
+      }
     }
   }
   return scan;

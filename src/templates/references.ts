@@ -154,8 +154,72 @@ export function extractReferences(source: string, file: string): TemplateReferen
   return { file, references };
 }
 
+/**
+ * How deep blocks (`{{#…}}`, `{{^…}}`) and subexpressions (`(…)`) may nest.
+ * Handlebars parses and compiles recursively, in time that grows with the
+ * square of the depth: 5,000 levels take seconds and then overflow the stack.
+ */
+export const MAX_TEMPLATE_NESTING = 256;
+
+/**
+ * Throws TemplateError (`file:line: …`) when `body` nests blocks and
+ * subexpressions deeper than MAX_TEMPLATE_NESTING; a linear scan, run before
+ * Handlebars sees the text. Comments and string literals are skipped; a
+ * template Handlebars would reject anyway (an unclosed block) is left to it.
+ */
+export function checkNesting(body: string, file: string): void {
+  let depth = 0;
+  let line = 1;
+  const fail = (): never => {
+    throw new TemplateError(
+      `${file}:${line}: blocks and subexpressions nest more than ${MAX_TEMPLATE_NESTING} deep; flatten the template (Handlebars would overflow its stack)`,
+    );
+  };
+  let i = 0;
+  const lineTo = (end: number): void => {
+    for (; i < end; i++) if (body.charCodeAt(i) === 10) line++;
+  };
+  for (;;) {
+    const open = body.indexOf("{{", i);
+    if (open === -1) return;
+    lineTo(open);
+    let j = open + 2;
+    while (body[j] === "{") j++; // triple-stash and raw blocks
+    if (body[j] === "~") j++;
+    if (body[j] === "!") {
+      // {{!-- … --}} may hold "}}"; {{! … }} may not.
+      const end = body.startsWith("--", j + 1) ? body.indexOf("--}}", j) : body.indexOf("}}", j);
+      if (end === -1) return;
+      lineTo(end);
+      continue;
+    }
+    const sigil = body[j];
+    if (sigil === "#") depth++;
+    else if (sigil === "^" && !/^\^\s*~?\}\}/.test(body.slice(j, j + 8))) depth++;
+    else if (sigil === "/") depth = Math.max(0, depth - 1);
+    if (depth > MAX_TEMPLATE_NESTING) fail();
+    // Inside the mustache: subexpressions, outside string literals.
+    let parens = 0;
+    let quote: string | undefined;
+    let k = j;
+    for (; k < body.length; k++) {
+      const c = body[k]!;
+      if (c === "\n") line++;
+      if (quote) {
+        if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === "(") {
+        if (++parens + depth > MAX_TEMPLATE_NESTING) fail();
+      } else if (c === ")") parens = Math.max(0, parens - 1);
+      else if (c === "}" && body[k + 1] === "}") break;
+    }
+    i = k;
+  }
+}
+
 /** `Handlebars.parse`, its errors turned into `file:line: message`. */
 export function parseTemplate(body: string, file: string): hbs.AST.Program {
+  checkNesting(body, file);
   try {
     return handlebars().parse(body);
   } catch (error) {

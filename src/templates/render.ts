@@ -11,7 +11,7 @@ import { own, put } from "../own.js";
 import { paramNames, properties, requiredParams, ToolCatalog } from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
-import { parseTemplate, templateSyntaxError } from "./references.js";
+import { checkNesting, parseTemplate, templateSyntaxError } from "./references.js";
 
 /** One parameter as templates see it. Renders as its name. */
 export interface ParamDoc {
@@ -155,7 +155,9 @@ export function renderTemplate(
     return lookupParam(scoped, args[0], options).name;
   });
   for (const [name, partial] of Object.entries(options.partials ?? {})) {
-    hbs.registerPartial(name, splitFrontMatter(partial, name).body);
+    const partialBody = splitFrontMatter(partial, name).body;
+    checkNesting(partialBody, name);
+    hbs.registerPartial(name, partialBody);
   }
 
   const body = splitFrontMatter(source, file).body;

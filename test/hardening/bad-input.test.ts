@@ -313,6 +313,55 @@ const cases: Case[] = [
     stderr:
       "mcp-contract: prompts/a.hbs:4: syntax error: the file ends inside a block: a {{#…}} is missing its {{/…}}\n",
   },
+  // Handlebars parses recursively in quadratic time: 5,000 nested blocks took 14.5 s and then
+  // overflowed the stack. The nesting is bounded before Handlebars sees the text.
+  {
+    name: "template with 5,000 nested {{#if}} blocks",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "prompts/deep.hbs": `Intro\n${"{{#if a}}".repeat(5000)}x${"{{/if}}".repeat(5000)}\n`,
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: prompts/deep.hbs:2: blocks and subexpressions nest more than 256 deep; flatten the template (Handlebars would overflow its stack)\n",
+  },
+  {
+    name: "render on a template with 5,000 nested blocks",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "p.hbs": `${"{{#each a}}\n".repeat(5000)}x${"{{/each}}".repeat(5000)}\n`,
+    },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: p.hbs:257: blocks and subexpressions nest more than 256 deep; flatten the template (Handlebars would overflow its stack)\n",
+  },
+  {
+    name: "template with 300 nested subexpressions",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "prompts/sub.hbs": `{{tool ${"(concat ".repeat(300)}"x"${")".repeat(300)}}}\n`,
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: prompts/sub.hbs:1: blocks and subexpressions nest more than 256 deep; flatten the template (Handlebars would overflow its stack)\n",
+  },
+  {
+    name: "256 nested blocks are within the bound",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "prompts/ok.hbs": `{{!-- {{#if}} in a comment does not count --}}${"{{#if a}}".repeat(256)}{{"(((("}}x${"{{/if}}".repeat(256)}\n`,
+    },
+    args: ["check", "--offline", "--quiet"],
+    code: 0,
+    stderr: "",
+  },
   {
     name: "render on a missing template",
     files: { ...crmConfig, "mcp-contract.lock.json": "@lock" },
@@ -366,21 +415,91 @@ const cases: Case[] = [
     args: ["lock", "--timeout", "soon"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument 'soon' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument 'soon' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
   },
   {
     name: "zero --timeout",
     args: ["check", "--timeout", "0"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument '0' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument '0' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
   },
   {
     name: "negative --concurrency",
     args: ["lock", "--concurrency", "-1"],
     code: 2,
     stderr:
-      "error: option '--concurrency <n>' argument '-1' is invalid. expected a positive integer\n(run mcp-contract --help for usage)\n",
+      "error: option '--concurrency <n>' argument '-1' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract --help for usage)\n",
+  },
+  // Node turns a timer of 2^31 ms or more into 1 ms (even a file: server would "time out"), and
+  // 1e20 into "The value of \"delay\" is out of range": both are usage errors before anything runs.
+  {
+    name: "--timeout of 2^31 ms, past Node's timer limit",
+    files: crmConfig,
+    args: ["lock", "--timeout", "2147483648"],
+    code: 2,
+    stderr:
+      "error: option '--timeout <ms>' argument '2147483648' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--timeout 1e20",
+    files: crmConfig,
+    args: ["check", "--timeout", "1e20"],
+    code: 2,
+    stderr:
+      "error: option '--timeout <ms>' argument '1e20' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--timeout 2.5 (not a whole number)",
+    args: ["lock", "--timeout", "2.5"],
+    code: 2,
+    stderr:
+      "error: option '--timeout <ms>' argument '2.5' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--concurrency past its range",
+    args: ["lock", "--concurrency", "100000"],
+    code: 2,
+    stderr:
+      "error: option '--concurrency <n>' argument '100000' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--max-pages in exponent notation",
+    args: ["check", "--max-pages", "1e3"],
+    code: 2,
+    stderr:
+      "error: option '--max-pages <n>' argument '1e3' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--max-pages of 2^53, not a safe integer",
+    args: ["check", "--max-pages", "9007199254740993"],
+    code: 2,
+    stderr:
+      "error: option '--max-pages <n>' argument '9007199254740993' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--output naming a directory, refused before anything runs",
+    files: { "a.json": "[]", out: null },
+    args: ["diff", "a.json", "a.json", "--format", "json", "--output", "out"],
+    code: 2,
+    stderr:
+      "error: option '-o, --output <file>' argument 'out' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--output ending in a slash",
+    files: { "a.json": "[]" },
+    args: ["diff", "a.json", "a.json", "--output", "reports/"],
+    code: 2,
+    stderr:
+      "error: option '-o, --output <file>' argument 'reports/' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract --help for usage)\n",
+  },
+  {
+    name: "--output through a regular file",
+    files: { "a.json": "[]" },
+    args: ["diff", "a.json", "a.json", "--format", "json", "--output", "a.json/report.json"],
+    code: 2,
+    stderr:
+      "mcp-contract: --output a.json/report.json: cannot write the json report (EEXIST: part of its path is a file, not a directory)\n",
   },
   {
     name: "unknown command",
@@ -580,5 +699,27 @@ describe("prototype pollution through the config", () => {
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(
       `${join(dir, "mcp-contract.json")}: $.rules.__proto__: unknown rule id; the rule ids are listed in the README and docs/rules/`,
     );
+  });
+});
+
+describe("a schema too deep to validate", () => {
+  it("is one finding on its tool saying so (the validator overflowing is not an invalid schema), and is locked", async () => {
+    // Written as text: JSON.stringify itself would overflow on it.
+    const schema = `${'{"type": "object", "properties": {"x": '.repeat(10_000)}{"type": "string"}${"}}".repeat(10_000)}`;
+    const dir = materialize({
+      "mcp-contract.yaml": yamlFile(),
+      "tools.json": `{"tools": [{"name": "deep", "inputSchema": ${schema}}]}`,
+    });
+    const result = await runCli(["lock"], { cwd: dir });
+    expect(result.stderr).toBe("fetched crm: 1 tools\n");
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n").filter((line) => line.includes("invalid-tool-definition"));
+    expect(lines).toEqual([
+      "    warning  Tool `deep`: `inputSchema` is too deep to validate (nested 20001 levels, more than 1000); it was kept as sent, unchecked. (The tool was kept exactly as sent; ask the server's maintainers to fix its definition.)  invalid-tool-definition",
+    ]);
+    expect(result.stdout).not.toContain("does not compile");
+    expect(
+      JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).servers.crm.tools.deep,
+    ).toBeDefined();
   });
 });
