@@ -41,7 +41,11 @@ export function parseGitSource(argument: string): GitSource | undefined {
  * with `git show REF:./PATH` run in `cwd`. Throws LockfileError naming the
  * argument and what to do.
  */
-export async function readFileArgument(argument: string, cwd: string): Promise<string> {
+export async function readFileArgument(
+  argument: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<string> {
   const git = parseGitSource(argument);
   if (!git) {
     try {
@@ -63,7 +67,7 @@ export async function readFileArgument(argument: string, cwd: string): Promise<s
         cwd,
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_PAGER: "cat", LC_ALL: "C" },
+        env: { ...env, GIT_PAGER: "cat", LC_ALL: "C" },
       },
       (error, stdout, stderr) => {
         if (!error) return done(stdout);

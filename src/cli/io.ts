@@ -9,16 +9,21 @@ export interface CommandIO {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (live progress, colour). */
   isTTY: boolean;
+  /** Whether stdout is a terminal (colour of the text report). */
+  stdoutIsTTY: boolean;
+  /** Widths of stdout and stderr when they are terminals (help text wraps to them; 80 otherwise). */
+  stdoutColumns?: number;
+  stderrColumns?: number;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
 }
 
 /** Whether to colour output: never with NO_COLOR, always with FORCE_COLOR, else only on a TTY. */
 export function useColor(
-  io: Pick<CommandIO, "env" | "isTTY">,
+  io: Pick<CommandIO, "env" | "isTTY" | "stdoutIsTTY">,
   stream: "stdout" | "stderr" = "stdout",
 ): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
-  return stream === "stdout" ? Boolean(process.stdout.isTTY) : io.isTTY;
+  return stream === "stdout" ? io.stdoutIsTTY : io.isTTY;
 }

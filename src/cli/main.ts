@@ -12,7 +12,7 @@ import { redact } from "../redact.js";
 import { FORMATS } from "../report/formats.js";
 import { attachOutput, collectFormat, type FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
-import { knownSecrets } from "./secrets.js";
+import { knownSecrets, withSecretScope } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -88,7 +88,13 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     .option("-c, --config <file>", "config file (default: mcp-contract.yaml|.yml|.json, searched upward)")
     .showHelpAfterError("(run mcp-contract --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // Help wraps to the terminal, else to 80 columns (what commander does with process.stdout).
+      getOutHelpWidth: () => io.stdoutColumns ?? 80,
+      getErrHelpWidth: () => io.stderrColumns ?? 80,
+    });
 
   fetchOptions(
     program
@@ -185,7 +191,12 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
-export async function main(argv: readonly string[], partialIO: Partial<CommandIO> = {}): Promise<number> {
+export function main(argv: readonly string[], partialIO: Partial<CommandIO> = {}): Promise<number> {
+  // Each run redacts the secrets of its own config only: several runs may share a process.
+  return withSecretScope(() => run(argv, partialIO));
+}
+
+async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Promise<number> {
   const controller = new AbortController();
   const io: CommandIO = {
     cwd: process.cwd(),
@@ -193,6 +204,9 @@ export async function main(argv: readonly string[], partialIO: Partial<CommandIO
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && { stdoutColumns: process.stdout.columns }),
+    ...(process.stderr.isTTY && { stderrColumns: process.stderr.columns }),
     signal: controller.signal,
     ...partialIO,
   };
@@ -237,11 +251,11 @@ function handleError(error: unknown, io: CommandIO): number {
     return ExitCode.Usage;
   }
   if (error instanceof ContractError) {
-    io.stderr(`mcp-contract: ${redact(error.message, knownSecrets)}\n`);
+    io.stderr(`mcp-contract: ${redact(error.message, knownSecrets())}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets)}\n`);
+  io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets())}\n`);
   return ExitCode.Internal;
 }
 

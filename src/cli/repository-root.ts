@@ -25,7 +25,7 @@ export async function repositoryRoot(
     const root = await realpath(resolve(cwd, workspace)).catch(() => undefined);
     if (root !== undefined && contains(root, here)) return root;
   }
-  const top = await gitToplevel(here);
+  const top = await gitToplevel(here, env);
   if (top !== undefined) {
     const root = await realpath(top).catch(() => top);
     if (contains(root, here)) return root;
@@ -45,12 +45,15 @@ export async function workingDirectoryFromRoot(
 }
 
 /** `git rev-parse --show-toplevel` in `cwd`; undefined outside a work tree or without git. */
-export function gitToplevel(cwd: string): Promise<string | undefined> {
+export function gitToplevel(
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<string | undefined> {
   return new Promise((done) => {
     execFile(
       "git",
       ["rev-parse", "--show-toplevel"],
-      { cwd, timeout: 10_000, windowsHide: true },
+      { cwd, env, timeout: 10_000, windowsHide: true },
       (error, stdout) => {
         const top = String(stdout).trim();
         done(error || top === "" ? undefined : top);

@@ -99,6 +99,7 @@ export async function fetchAndLock(
       secrets,
       signal: io.signal,
       onProgress: progress.onProgress,
+      env: io.env,
     });
   } finally {
     progress.finish();

@@ -98,9 +98,10 @@ function readError(error: unknown, shown: string): TemplateError {
 export async function readCommittedLockfile(
   lockfilePath: string,
   currentText?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string | undefined> {
   const dir = dirname(lockfilePath);
-  const committed = await git(dir, ["show", `HEAD:./${basename(lockfilePath)}`]);
+  const committed = await git(dir, ["show", `HEAD:./${basename(lockfilePath)}`], env);
   if (committed === undefined || committed === currentText) return undefined;
   return committed;
 }
@@ -111,30 +112,37 @@ export async function readCommittedLockfile(
  * stat data without reading 5 MB through a pipe). When false there is no history
  * to read, so the pre-commit path skips `readCommittedLockfile` and the diff.
  */
-export async function lockfileMayDifferFromHead(lockfilePath: string): Promise<boolean> {
-  const code = await gitStatus(dirname(lockfilePath), [
-    "diff",
-    "--quiet",
-    "--no-ext-diff",
-    "--no-textconv",
-    "HEAD",
-    "--",
-    basename(lockfilePath),
-  ]);
+export async function lockfileMayDifferFromHead(
+  lockfilePath: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<boolean> {
+  const code = await gitStatus(
+    dirname(lockfilePath),
+    ["diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", basename(lockfilePath)],
+    env,
+  );
   return code !== 0;
 }
 
 const GIT_ENV = { GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
 
-function gitStatus(cwd: string, args: string[]): Promise<number> {
+function gitStatus(
+  cwd: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   return new Promise((done) => {
-    const child = execFile("git", args, { cwd, env: { ...process.env, ...GIT_ENV } }, () => undefined);
+    const child = execFile("git", args, { cwd, env: { ...env, ...GIT_ENV } }, () => undefined);
     child.on("error", () => done(-1));
     child.on("close", (code) => done(code ?? -1));
   });
 }
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
+function git(
+  cwd: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
   return new Promise((done) => {
     execFile(
       "git",
@@ -144,7 +152,7 @@ function git(cwd: string, args: string[]): Promise<string | undefined> {
         cwd,
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0" },
+        env: { ...env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0" },
       },
       (error, stdout) => done(error ? undefined : stdout),
     );

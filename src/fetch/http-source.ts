@@ -35,10 +35,11 @@ const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);
 export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Promise<SessionResult> {
   const trace: HttpTrace = { retries: 0 };
   const url = new URL(config.url);
-  const proxies = proxySettings();
+  const env = ctx.options.env ?? process.env;
+  const proxies = proxySettings(env);
   const proxy = proxies ? proxyFor(url, proxies) : undefined;
-  ctx.explain = (error) => explainHttp(config, trace, error, proxy);
-  const auth = await resolveHttpAuth(config);
+  ctx.explain = (error) => explainHttp(config, trace, error, proxy, env.NODE_EXTRA_CA_CERTS);
+  const auth = await resolveHttpAuth(config, env);
   ctx.secrets.push(...auth.secrets, ...(proxies?.secrets ?? []));
   let base: FetchFn = fetch;
   if (proxies !== undefined) {
@@ -161,13 +162,14 @@ function explainHttp(
   trace: HttpTrace,
   error: unknown,
   proxy: ProxySource | undefined,
+  extraCaCerts: string | undefined,
 ): string | undefined {
   const where = safeUrl(config.url);
   const through = proxy ? ` through proxy ${proxy.display} from ${proxy.variable}` : "";
   const retried =
     trace.retries > 0 ? ` after ${trace.retries} ${trace.retries === 1 ? "retry" : "retries"}` : "";
   const tls = tlsCode(error) ?? tlsCode(trace.lastError);
-  if (tls) return describeTlsFailure(`${where}${through}`, tls, process.env.NODE_EXTRA_CA_CERTS);
+  if (tls) return describeTlsFailure(`${where}${through}`, tls, extraCaCerts);
   if (proxy) {
     const refusal = proxyRefusal(error) ?? proxyRefusal(trace.lastError);
     if (refusal === 407 && proxy.hasCredentials) {

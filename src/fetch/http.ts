@@ -133,7 +133,7 @@ export interface ResolvedOAuth {
  */
 export async function resolveHttpAuth(
   config: HttpServerConfig,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<ResolvedHttpAuth> {
   const headers = { ...config.headers };
   const secrets = Object.values(config.headers);

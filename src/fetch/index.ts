@@ -37,6 +37,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Told about each server's progress; never required. */
   onProgress?: (event: FetchProgressEvent) => void;
+  /** Where proxy settings, auth tokens and stdio children's variables are read (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What `onProgress` hears, per server. */

@@ -40,7 +40,9 @@ export class ProxyConfigError extends Error {}
  * undici). Undefined when neither an HTTP nor an HTTPS proxy is set: then the
  * caller keeps Node's plain `fetch`.
  */
-export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
+export function proxySettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ProxySettings | undefined {
   const secrets: string[] = [];
   const read = (lower: string, upper: string): ProxySource | undefined => {
     const variable = env[lower] !== undefined ? lower : upper;

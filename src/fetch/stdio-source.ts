@@ -33,7 +33,7 @@ export const NETWORK_ENV_VARS = [
  */
 export function childEnv(
   config: StdioServerConfig,
-  parent: NodeJS.ProcessEnv = process.env,
+  parent: Readonly<Record<string, string | undefined>> = process.env,
 ): Record<string, string> {
   const base: Record<string, string> = {};
   if (config.inheritEnv) {
@@ -50,7 +50,7 @@ export function childEnv(
 
 /** Lists the tools of a stdio server; the child is killed on every path. */
 export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): Promise<SessionResult> {
-  const env = childEnv(config);
+  const env = childEnv(config, ctx.options.env);
   // Credentials in the proxy variables the child receives: redacted from its stderr like any secret.
   ctx.secrets.push(...proxyCredentials(env));
   let transport: ProcessGroupTransport | undefined;

@@ -118,7 +118,7 @@ async function offlineChanges(
   cache: ResultCache | undefined,
 ): Promise<{ changes: Change[]; templateFiles: string[] }> {
   // Ask git first: it runs while the files are read and hashed.
-  const mayDiffer = lockfileMayDifferFromHead(config.lockfile);
+  const mayDiffer = lockfileMayDifferFromHead(config.lockfile, io.env);
   let lockBytes: Buffer;
   try {
     lockBytes = readFileSync(config.lockfile);
@@ -144,7 +144,9 @@ async function offlineChanges(
   }
   const { templates } = read.files;
   const templateFiles = templates.map((t) => t.file);
-  const history = (await mayDiffer) ? await readCommittedLockfile(config.lockfile, lockText()) : undefined;
+  const history = (await mayDiffer)
+    ? await readCommittedLockfile(config.lockfile, lockText(), io.env)
+    : undefined;
   const lockHash = sha256(lockBytes);
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's

@@ -55,9 +55,9 @@ export async function runDiff(
     {
       changes,
       servers: [...servers],
-      lockfile: await contractFile(afterPath, after, io.cwd),
+      lockfile: await contractFile(afterPath, after, io),
       ...(!beforePath.startsWith("git:") && {
-        before: { ...(await contractFile(beforePath, before, io.cwd)), holdsOnly: beforeHoldsOnly },
+        before: { ...(await contractFile(beforePath, before, io)), holdsOnly: beforeHoldsOnly },
       }),
       tools: toolNames(beforeLock, afterLock),
       acknowledgementsFile: acknowledgementsPath(options, io.cwd, io.cwd),
@@ -86,12 +86,13 @@ function toolNames(...locks: Lockfile[]): Map<string, string[]> {
 }
 
 /** A side as reports point at it: its file in the working tree (PATH for `git:REF:PATH`), with the text read. */
-async function contractFile(argument: string, side: Side, cwd: string): Promise<ContractFile> {
+async function contractFile(argument: string, side: Side, io: CommandIO): Promise<ContractFile> {
+  const { cwd } = io;
   const git = parseGitSource(argument);
   let path = resolve(cwd, argument);
   if (git) {
     // A leading "/" names the path from the repository root, as `git show` reads it.
-    const root = git.path.startsWith("/") ? ((await gitToplevel(cwd)) ?? cwd) : cwd;
+    const root = git.path.startsWith("/") ? ((await gitToplevel(cwd, io.env)) ?? cwd) : cwd;
     path = resolve(root, git.path.replace(/^\/+/, ""));
   }
   return { path, text: side.text, kind: side.lock ? "lockfile" : "tools" };
@@ -103,7 +104,7 @@ type Side = (
 ) & { text: string };
 
 async function readSide(path: string, io: CommandIO): Promise<Side> {
-  const text = await readFileArgument(path, io.cwd);
+  const text = await readFileArgument(path, io.cwd, io.env);
   const data = parseJson(text, path);
   if (data && typeof data === "object" && !Array.isArray(data) && "lockfileVersion" in data) {
     return { lock: validateLockfile(data, path), text };

@@ -190,7 +190,7 @@ function shellWord(word: string): string {
 /** Who accepts: git's user.email, else the CI actor, else the login name. */
 async function whoAccepts(io: CommandIO): Promise<string> {
   const email = await new Promise<string>((done) => {
-    execFile("git", ["config", "user.email"], { cwd: io.cwd }, (error, stdout) =>
+    execFile("git", ["config", "user.email"], { cwd: io.cwd, env: io.env }, (error, stdout) =>
       done(error ? "" : stdout.trim()),
     );
   });

@@ -27,7 +27,7 @@ export async function runMerge(
   const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
   const reports: Report[] = [];
   for (const path of paths) {
-    const text = await readFileArgument(path, io.cwd);
+    const text = await readFileArgument(path, io.cwd, io.env);
     let data: unknown;
     try {
       data = JSON.parse(text);

@@ -1,0 +1,105 @@
+/**
+ * The in-process harness gives what the real process gives: same arguments, same
+ * exit code, stdout and stderr, byte for byte. If it did not, tests converted to it
+ * would assert something the shipped bin does not do.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { knownSecrets, registerSecrets, withSecretScope } from "../../src/cli/secrets.js";
+import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
+import { closedPort } from "../helpers/ports.js";
+
+const everything = join(
+  repoRoot,
+  "fixtures",
+  "corpus",
+  "snapshots",
+  "@modelcontextprotocol__server-everything",
+);
+const demo = join(repoRoot, "examples", "crm-agent");
+
+const cases: { name: string; args: string[]; cwd?: string; code: number }[] = [
+  { name: "check on the demo (breaking changes, exit 1)", args: ["check"], cwd: demo, code: 1 },
+  {
+    name: "check --offline on the demo as JSON",
+    args: ["check", "--offline", "--format", "json"],
+    cwd: demo,
+    code: 0,
+  },
+  {
+    name: "diff of two corpus snapshots",
+    args: ["diff", join(everything, "2025.7.29.json"), join(everything, "2025.9.12.json")],
+    code: 1,
+  },
+  {
+    name: "diff as SARIF (paths from the repository root)",
+    args: ["diff", join(everything, "2025.7.29.json"), join(everything, "2025.9.12.json"), "-f", "sarif"],
+    code: 1,
+  },
+  { name: "--help", args: ["--help"], code: 0 },
+  { name: "check --help", args: ["check", "--help"], code: 0 },
+  { name: "--version", args: ["--version"], code: 0 },
+  { name: "no command (help on stderr)", args: [], code: 0 },
+  { name: "an unknown command", args: ["frobnicate"], code: 2 },
+  { name: "a bad option value", args: ["diff", "a", "b", "--format", "xml"], code: 2 },
+  { name: "a missing file", args: ["diff", "nope.json", "nope.json"], code: 2 },
+];
+
+describe("runCliInProcess agrees with runCli", () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const options = c.cwd === undefined ? {} : { cwd: c.cwd };
+      const [real, inProcess] = await Promise.all([
+        runCli(c.args, options),
+        runCliInProcess(c.args, options),
+      ]);
+      expect(real.code).toBe(c.code);
+      expect(inProcess).toEqual(real);
+    });
+  }
+
+  it("a fetch failure, with a header read from the environment given", async () => {
+    const port = await closedPort();
+    // One directory each: both write a lockfile.
+    const project = () => {
+      const dir = mkdtempSync(join(tmpdir(), "mcp-contract-in-process-"));
+      writeFileSync(
+        join(dir, "mcp-contract.yaml"),
+        `servers:\n  crm:\n    url: http://127.0.0.1:${port}/mcp\n    headers:\n      Authorization: Bearer \${CRM_TOKEN}\n`,
+      );
+      return dir;
+    };
+    const env = { CRM_TOKEN: "tok-4f1c9e" };
+    const [a, b] = [project(), project()];
+    const [real, inProcess] = await Promise.all([
+      runCli(["lock"], { cwd: a, env }),
+      runCliInProcess(["lock"], { cwd: b, env }),
+    ]);
+    expect(real.code).toBe(3);
+    expect(inProcess).toEqual({ ...real, stdout: real.stdout.replace(a, b) });
+  });
+});
+
+describe("runs in one process do not leak into each other", () => {
+  it("leaves no SIGINT or SIGTERM listener behind", async () => {
+    const before = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    await Promise.all([runCliInProcess(["check"], { cwd: demo }), runCliInProcess(["--help"])]);
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(before);
+  });
+
+  it("each run knows only the secrets it registered", async () => {
+    const seen = await Promise.all(
+      ["first-secret", "second-secret"].map((secret) =>
+        withSecretScope(async () => {
+          registerSecrets([secret]);
+          await new Promise((done) => setTimeout(done, 10));
+          return [...knownSecrets()];
+        }),
+      ),
+    );
+    expect(seen).toEqual([["first-secret"], ["second-secret"]]);
+    expect(await withSecretScope(async () => [...knownSecrets()])).toEqual([]);
+  });
+});
