@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FORMATS } from "../src/report/formats.js";
-import { repoRoot, runCli } from "./helpers/cli.js";
+import { repoRoot, runCliInProcess } from "./helpers/cli.js";
 
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 
@@ -31,7 +31,7 @@ function optionsTable(): Map<string, Set<string>> {
 
 /** The long options a command's --help lists (without --help itself). */
 async function helpOptions(command: string): Promise<Set<string>> {
-  const help = await runCli([command, "--help"]);
+  const help = await runCliInProcess([command, "--help"]);
   expect(help.code, help.stderr).toBe(0);
   const options = help.stdout.slice(help.stdout.indexOf("Options:"));
   return new Set(
@@ -44,7 +44,7 @@ describe("README options", () => {
     const table = optionsTable();
     expect([...table.keys()].sort()).toEqual(["check", "diff", "init", "lock", "merge", "render"]);
     // --config is the program's option: the commands that read a config take it from there.
-    const global = await runCli(["--help"]);
+    const global = await runCliInProcess(["--help"]);
     expect(global.stdout).toMatch(/^ {2}-c, --config <file>/m);
     const readsConfig = new Set(["lock", "check", "render"]);
     for (const [command, listed] of table) {
@@ -64,7 +64,7 @@ describe("README options", () => {
   });
 
   it("merge takes no --acknowledgements: its reports carry theirs", async () => {
-    const result = await runCli(["merge", "--acknowledgements", "acks.json", "report.json"]);
+    const result = await runCliInProcess(["merge", "--acknowledgements", "acks.json", "report.json"]);
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toContain("error: unknown option '--acknowledgements'");
   });
@@ -80,7 +80,7 @@ describe("README JSON report", () => {
 
   it("is the demo's real `check --format json` output, changes shortened", async () => {
     expect(start).toBeGreaterThan(0);
-    const result = await runCli(["check", "--format", "json", "--quiet"], {
+    const result = await runCliInProcess(["check", "--format", "json", "--quiet"], {
       cwd: join(repoRoot, "examples", "crm-agent"),
     });
     expect(result.code, result.stderr).toBe(1);

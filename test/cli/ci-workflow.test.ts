@@ -1,5 +1,5 @@
 /**
- * The CI workflow end to end, with the built bin and real stdio servers:
+ * The CI workflow end to end, with the built CLI and real stdio servers:
  * shard + merge equals one run; lock refuses breaking changes (in CI as
  * outside it, see accept-flow.test.ts) unless accepted with a reason;
  * acknowledgements make the PR's `diff git:...` pass
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { binPath, repoRoot, runCli } from "../helpers/cli.js";
+import { binPath, repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
 let dir: string;
@@ -36,7 +36,7 @@ const git = (...args: string[]) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mcp-contract-ci-"));
   writeConfig("v1");
-  const locked = await runCli(["lock", "-q"], { cwd: dir });
+  const locked = await runCliInProcess(["lock", "-q"], { cwd: dir });
   expect(locked.code, locked.stderr).toBe(0);
   git("init", "-q", "-b", "main");
   git("config", "user.email", "ana@example.com");
@@ -49,11 +49,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("--shard and merge", () => {
   test("merging the shards' JSON reports equals a single run's report", async () => {
-    const whole = await runCli(["check", "--format", "json"], { cwd: dir });
+    const whole = await runCliInProcess(["check", "--format", "json"], { cwd: dir });
     expect(whole.code).toBe(1);
     const shards = await Promise.all(
       [1, 2].map((k) =>
-        runCli(
+        runCliInProcess(
           ["check", "--shard", `${k}/2`, "--fail-on", "never", "--format", "json", "--output", `r${k}.json`],
           {
             cwd: dir,
@@ -65,20 +65,20 @@ describe("--shard and merge", () => {
     const r1 = JSON.parse(readFileSync(join(dir, "r1.json"), "utf8"));
     expect(r1.servers).toEqual(["alpha", "crm"]);
     expect(r1.shard).toEqual({ index: 1, total: 2 });
-    const merged = await runCli(["merge", "r2.json", "r1.json", "--format", "json"], { cwd: dir });
+    const merged = await runCliInProcess(["merge", "r2.json", "r1.json", "--format", "json"], { cwd: dir });
     expect(merged.code).toBe(1);
     expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
     expect(JSON.parse(whole.stdout).summary.breaking).toBeGreaterThan(0);
   });
 
   test("merge refuses a missing shard", async () => {
-    const result = await runCli(["merge", "r1.json"], { cwd: dir });
+    const result = await runCliInProcess(["merge", "r1.json"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("merge: missing shard 2/2");
   });
 
   test("a malformed --shard is a usage error", async () => {
-    const result = await runCli(["check", "--shard", "3/2"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--shard", "3/2"], { cwd: dir });
     expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain("--shard 3/2");
   });
@@ -86,7 +86,7 @@ describe("--shard and merge", () => {
 
 describe("several formats in one run", () => {
   test("each --output takes the --format before it; one format may use stdout", async () => {
-    const result = await runCli(
+    const result = await runCliInProcess(
       [
         "check",
         "--offline",
@@ -107,14 +107,16 @@ describe("several formats in one run", () => {
     expect(result.stdout).toBe("no changes\n");
     expect(JSON.parse(readFileSync(join(dir, "out/x.sarif"), "utf8")).version).toBe("2.1.0");
     expect(readFileSync(join(dir, "j.xml"), "utf8")).toMatch(/^<\?xml/);
-    const two = await runCli(["check", "--offline", "--format", "text", "--format", "json"], { cwd: dir });
+    const two = await runCliInProcess(["check", "--offline", "--format", "text", "--format", "json"], {
+      cwd: dir,
+    });
     expect(two.code).toBe(2);
     expect(two.stderr).toContain("only one --format can write to stdout");
   });
 
   test("github format also writes the markdown summary to $GITHUB_STEP_SUMMARY", async () => {
     const summary = join(dir, "summary.md");
-    const result = await runCli(["check", "--format", "github", "--server", "crm"], {
+    const result = await runCliInProcess(["check", "--format", "github", "--server", "crm"], {
       cwd: dir,
       env: { GITHUB_STEP_SUMMARY: summary },
     });
@@ -129,7 +131,7 @@ describe("lock, acknowledgements and git baselines", () => {
 
   test("in CI as outside it, lock refuses breaking changes without --accept-breaking and leaves the lockfile alone", async () => {
     const before = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
-    const result = await runCli(["lock", "-q"], { cwd: dir, env: { CI: "true" } });
+    const result = await runCliInProcess(["lock", "-q"], { cwd: dir, env: { CI: "true" } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^mcp-contract: 9 breaking changes \(listed above\) need a reason to be accepted; .* was not changed\. Fix the prompts that use them, then run: mcp-contract lock --accept-breaking "<reason>"\n$/,
@@ -140,7 +142,7 @@ describe("lock, acknowledgements and git baselines", () => {
   });
 
   test("--accept-breaking records each accepted change; the PR's diff against main then passes", async () => {
-    const result = await runCli(
+    const result = await runCliInProcess(
       ["lock", "--accept-breaking", "prompts updated in this PR", "--expires", "2999-01-01"],
       {
         cwd: dir,
@@ -157,13 +159,16 @@ describe("lock, acknowledgements and git baselines", () => {
       expires: "2999-01-01",
     });
 
-    const diff = await runCli(["diff", "git:main:mcp-contract.lock.json", "mcp-contract.lock.json"], {
-      cwd: dir,
-    });
+    const diff = await runCliInProcess(
+      ["diff", "git:main:mcp-contract.lock.json", "mcp-contract.lock.json"],
+      {
+        cwd: dir,
+      },
+    );
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     expect(diff.stdout).toMatch(/0 breaking, .* acknowledged/);
     writeFileSync(join(dir, "none.json"), '{"version": 1, "acknowledgements": []}\n');
-    const withoutAcks = await runCli(
+    const withoutAcks = await runCliInProcess(
       [
         "diff",
         "git:main:mcp-contract.lock.json",
@@ -180,7 +185,7 @@ describe("lock, acknowledgements and git baselines", () => {
     const file = JSON.parse(readFileSync(acks(), "utf8"));
     for (const ack of file.acknowledgements) ack.expires = "2020-01-01";
     writeFileSync(join(dir, "expired.json"), JSON.stringify(file));
-    const result = await runCli(
+    const result = await runCliInProcess(
       [
         "diff",
         "git:main:mcp-contract.lock.json",
@@ -199,7 +204,9 @@ describe("lock, acknowledgements and git baselines", () => {
       join(dir, "bad.json"),
       JSON.stringify({ version: 1, acknowledgements: [{ fingerprint: "x" }] }),
     );
-    const result = await runCli(["check", "--offline", "--acknowledgements", "bad.json"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline", "--acknowledgements", "bad.json"], {
+      cwd: dir,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^mcp-contract: bad\.json: \/acknowledgements\/0/);
   });
@@ -233,6 +240,7 @@ describe("pre-commit hook", () => {
       join(repo, "mcp-contract.yaml"),
       `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", "v1"])}\n`,
     );
+    // Real processes of the bin: the hook's entry runs as its own process.
     const clean = await runCli(args, { cwd: repo });
     expect(clean).toMatchObject({ code: 0, stdout: "no changes\n" });
 

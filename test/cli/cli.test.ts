@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 import { closedPort } from "../helpers/ports.js";
 
@@ -26,6 +26,7 @@ describe("help and version", () => {
   it("--help lists the commands and loads no SDK, ajv or handlebars module", async () => {
     const trace = join(tempDir(), "trace.txt");
     writeFileSync(trace, "");
+    // A real process: what a fresh Node process loads for --help.
     const result = await runCli(["--help"], {
       nodeArgs: ["--import", join(repoRoot, "test", "helpers", "trace-imports.mjs")],
       env: { MCP_CONTRACT_TRACE_FILE: trace },
@@ -44,13 +45,13 @@ describe("help and version", () => {
 
   it("--version prints the package version", async () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
-    const result = await runCli(["--version"]);
+    const result = await runCliInProcess(["--version"]);
     expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
   it("an unknown command or option value is a usage error (exit 2)", async () => {
-    expect((await runCli(["frobnicate"])).code).toBe(2);
-    const bad = await runCli(["diff", "a", "b", "--format", "xml"]);
+    expect((await runCliInProcess(["frobnicate"])).code).toBe(2);
+    const bad = await runCliInProcess(["diff", "a", "b", "--format", "xml"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Allowed choices are text, json/);
   });
@@ -59,7 +60,7 @@ describe("help and version", () => {
 describe("lock", () => {
   it("writes the same bytes twice against an unchanged server, and the same hashes when tools come in another order", async () => {
     const dir = stdioProject("v1");
-    const first = await runCli(["lock"], { cwd: dir });
+    const first = await runCliInProcess(["lock"], { cwd: dir });
     expect(first.stderr).toBe("fetched crm: 3 tools\n");
     expect(first.code).toBe(0);
     const lockPath = join(dir, "mcp-contract.lock.json");
@@ -68,19 +69,19 @@ describe("lock", () => {
     expect(bytes.endsWith("}\n")).toBe(true);
     expect(bytes).not.toContain(dir); // no absolute paths
 
-    const second = await runCli(["lock"], { cwd: dir });
+    const second = await runCliInProcess(["lock"], { cwd: dir });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("is up to date");
     expect(readFileSync(lockPath, "utf8")).toBe(bytes);
 
     const reversed = stdioProject("v1", ["--reverse"]);
-    expect((await runCli(["lock"], { cwd: reversed })).code).toBe(0);
+    expect((await runCliInProcess(["lock"], { cwd: reversed })).code).toBe(0);
     expect(readFileSync(join(reversed, "mcp-contract.lock.json"), "utf8")).toBe(bytes);
   });
 
   it("an unreachable server exits 3 with one line naming it, and leaves the lockfile byte-for-byte untouched", async () => {
     const dir = stdioProject("v1");
-    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock"], { cwd: dir })).code).toBe(0);
     const lockPath = join(dir, "mcp-contract.lock.json");
     const before = readFileSync(lockPath, "utf8");
     const port = await closedPort();
@@ -88,11 +89,11 @@ describe("lock", () => {
       join(dir, "mcp-contract.yaml"),
       `servers:\n  crm:\n    url: http://127.0.0.1:${port}/mcp\n`,
     );
-    const lock = await runCli(["lock"], { cwd: dir });
+    const lock = await runCliInProcess(["lock"], { cwd: dir });
     expect(lock.code).toBe(3);
     expect(readFileSync(lockPath, "utf8")).toBe(before);
     expect(lock.stderr).toMatch(/crm/);
-    const check = await runCli(["check"], { cwd: dir });
+    const check = await runCliInProcess(["check"], { cwd: dir });
     expect(check.code).toBe(3);
     const errorLines = check.stderr.trim().split("\n");
     expect(errorLines).toHaveLength(1);
@@ -101,7 +102,7 @@ describe("lock", () => {
 
   it("--server names an unknown server: usage error naming the config", async () => {
     const dir = stdioProject("v1");
-    const result = await runCli(["lock", "--server", "nope"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "--server", "nope"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown server "nope" in --server; .*mcp-contract\.yaml configures: crm/);
   });
@@ -120,12 +121,15 @@ describe("check over Streamable HTTP", () => {
   it("is clean against the server it locked, and fails with exit 1 when the server broke the contract", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    url: ${CRM_URL}\n");
-    expect((await runCli(["lock"], { cwd: dir, env: { CRM_URL: v1.url } })).code).toBe(0);
-    const clean = await runCli(["check"], { cwd: dir, env: { CRM_URL: v1.url } });
+    expect((await runCliInProcess(["lock"], { cwd: dir, env: { CRM_URL: v1.url } })).code).toBe(0);
+    const clean = await runCliInProcess(["check"], { cwd: dir, env: { CRM_URL: v1.url } });
     expect(clean).toMatchObject({ code: 0 });
     expect(clean.stdout).toContain("no changes");
 
-    const broken = await runCli(["check", "--format", "json"], { cwd: dir, env: { CRM_URL: v2.url } });
+    const broken = await runCliInProcess(["check", "--format", "json"], {
+      cwd: dir,
+      env: { CRM_URL: v2.url },
+    });
     expect(broken.code).toBe(1);
     const report = JSON.parse(broken.stdout);
     expect(report.version).toBe(1);
@@ -146,7 +150,7 @@ describe("check over Streamable HTTP", () => {
     const stdio = stdioProject("v1");
     const http = tempDir();
     writeFileSync(join(http, "mcp-contract.yaml"), `servers:\n  crm:\n    url: ${v1.url}\n`);
-    await Promise.all([runCli(["lock"], { cwd: stdio }), runCli(["lock"], { cwd: http })]);
+    await Promise.all([runCliInProcess(["lock"], { cwd: stdio }), runCliInProcess(["lock"], { cwd: http })]);
     const a = JSON.parse(readFileSync(join(stdio, "mcp-contract.lock.json"), "utf8"));
     const b = JSON.parse(readFileSync(join(http, "mcp-contract.lock.json"), "utf8"));
     expect(b.servers.crm.hash).toBe(a.servers.crm.hash);
@@ -155,7 +159,7 @@ describe("check over Streamable HTTP", () => {
 
 describe("the demo", () => {
   it("check on examples/crm-agent shows the breaking changes, customer_email among them, and exits 1", async () => {
-    const result = await runCli(["check"], { cwd: join(repoRoot, "examples", "crm-agent") });
+    const result = await runCliInProcess(["check"], { cwd: join(repoRoot, "examples", "crm-agent") });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("customer_email");
     expect(result.stdout).toMatch(/BREAKING/);
@@ -169,7 +173,7 @@ describe("the demo", () => {
       join(dir, "mcp-contract.yaml"),
       `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", "v1"])}\n`,
     );
-    const result = await runCli(["lock"], { cwd: dir });
+    const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("is up to date");
   });
@@ -179,7 +183,7 @@ describe("diff", () => {
   it("diffs two corpus snapshots with no server and reports the removed tool as JSON", async () => {
     // server-everything 2025.7.29 -> 2025.9.12 removed startElicitation (see corpus expected.json)
     const dir = join(corpus, "@modelcontextprotocol__server-everything");
-    const result = await runCli([
+    const result = await runCliInProcess([
       "diff",
       join(dir, "2025.7.29.json"),
       join(dir, "2025.9.12.json"),
@@ -195,12 +199,12 @@ describe("diff", () => {
 
   it("a snapshot diffed with itself is clean (exit 0)", async () => {
     const file = join(corpus, "@playwright__mcp", "0.0.83.json");
-    const result = await runCli(["diff", file, file]);
+    const result = await runCliInProcess(["diff", file, file]);
     expect(result).toMatchObject({ code: 0, stdout: "no changes\n" });
   });
 
   it("a missing file is a one-line usage error (exit 2)", async () => {
-    const result = await runCli(["diff", "nope.json", "nope.json"]);
+    const result = await runCliInProcess(["diff", "nope.json", "nope.json"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("mcp-contract: nope.json: file not found\n");
   });

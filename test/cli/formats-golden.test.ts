@@ -1,6 +1,6 @@
 /**
  * CLI golden tests: every format of `check` on the demo (examples/crm-agent,
- * whose server v2 broke the contract locked from v1), run as the built bin
+ * whose server v2 broke the contract locked from v1), run as the built CLI
  * with colour off. Regenerate with UPDATE_GOLDEN=1 and review the diff.
  * GITHUB_WORKSPACE is the repository, as in CI, so SARIF and annotation paths
  * are the same on a clone and in a tarball; JUnit's timestamp comes from
@@ -16,7 +16,7 @@ import { absoluteLinks, firstParagraph } from "../../src/report/formats/sarif.js
 import { FORMATS } from "../../src/report/formats.js";
 import { DEFAULT_DOCS_BASE_URL } from "../../src/report/options.js";
 import { expectGolden } from "../golden.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 const demo = join(repoRoot, "examples", "crm-agent");
 const extension = {
@@ -31,7 +31,7 @@ const extension = {
 describe("check on the demo, every format", () => {
   for (const format of FORMATS) {
     test(format, async () => {
-      const result = await runCli(["check", "--format", format], {
+      const result = await runCliInProcess(["check", "--format", format], {
         cwd: demo,
         env: { GITHUB_STEP_SUMMARY: undefined, GITHUB_WORKSPACE: repoRoot, SOURCE_DATE_EPOCH: "1764578400" },
       });
@@ -58,7 +58,7 @@ describe("check on the demo, every format", () => {
     });
   }
   test("--offline (the pre-commit hook) in text", async () => {
-    const result = await runCli(["check", "--offline"], { cwd: demo });
+    const result = await runCliInProcess(["check", "--offline"], { cwd: demo });
     expectGolden("demo/check-offline.txt", `exit ${result.code}\n${result.stdout}`);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { knownSecrets, registerSecrets, withSecretScope } from "../../src/cli/secrets.js";
-import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
+import { captureStray, repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
 
 const everything = join(
@@ -101,5 +101,18 @@ describe("runs in one process do not leak into each other", () => {
     );
     expect(seen).toEqual([["first-secret"], ["second-secret"]]);
     expect(await withSecretScope(async () => [...knownSecrets()])).toEqual([]);
+  });
+
+  it("what else writes to this process's stdout, stderr or console during a run joins the run's output", () => {
+    const saved = [console.warn, console.log, process.stdout.write, process.stderr.write];
+    const run = { stdout: "", stderr: "" };
+    const release = captureStray(run);
+    console.warn("a warning %d", 1);
+    console.log("a log");
+    process.stdout.write("raw out\n");
+    process.stderr.write(Buffer.from("raw err\n"));
+    release();
+    expect(run).toEqual({ stdout: "a log\nraw out\n", stderr: "a warning 1\nraw err\n" });
+    expect([console.warn, console.log, process.stdout.write, process.stderr.write]).toEqual(saved);
   });
 });

@@ -9,7 +9,7 @@ import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { Lockfile } from "../../src/lockfile/format.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliInProcess } from "../helpers/cli.js";
 
 let dir: string;
 let cacheDir: string;
@@ -40,7 +40,10 @@ afterAll(async () => {
 
 async function check(cache: "cache" | "no-cache", extraEnv: Record<string, string> = {}) {
   const args = ["check", "--offline", "--format", "json", ...(cache === "no-cache" ? ["--no-cache"] : [])];
-  const run = await runCli(args, { cwd: dir, env: { MCP_CONTRACT_CACHE_DIR: cacheDir, ...extraEnv } });
+  const run = await runCliInProcess(args, {
+    cwd: dir,
+    env: { MCP_CONTRACT_CACHE_DIR: cacheDir, ...extraEnv },
+  });
   expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
   return { code: run.code, report: JSON.parse(run.stdout) as { changes: { rule: string; tool?: string }[] } };
 }
@@ -156,6 +159,7 @@ describe("check --offline with the result cache", () => {
       preload,
       'process.on("exit", () => process.stderr.write(`MODULES ${JSON.stringify(Object.keys(require.cache))}\\n`));\n',
     );
+    // Real processes: the preload lists what a fresh Node process loaded.
     const run = await runCli(["check", "--offline"], {
       cwd: dir,
       env: { MCP_CONTRACT_CACHE_DIR: cacheDir },

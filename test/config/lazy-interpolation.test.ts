@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { interpolateServers, loadConfig } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 const CONFIG = [
   "servers:",
@@ -81,26 +81,26 @@ describe("loadConfig with interpolate: false", () => {
 describe("the CLI with the secrets unset", () => {
   it("lock --server and check --offline need none; check of an authenticated server names the unset one", async () => {
     const dir = project();
-    const locked = await runCli(["lock", "--server", "local"], { cwd: dir, env: UNSET });
+    const locked = await runCliInProcess(["lock", "--server", "local"], { cwd: dir, env: UNSET });
     expect(locked.stderr).toMatch(/^fetched local: 1 tools?\n$/);
     expect(locked.code).toBe(0);
     expect(
       Object.keys(JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).servers),
     ).toEqual(["local"]);
 
-    const offline = await runCli(["check", "--offline", "--no-cache"], { cwd: dir, env: UNSET });
+    const offline = await runCliInProcess(["check", "--offline", "--no-cache"], { cwd: dir, env: UNSET });
     expect(offline.stderr).toBe("");
     expect(offline.code).toBe(0);
-    const cached = await runCli(["check", "--offline"], { cwd: dir, env: UNSET });
+    const cached = await runCliInProcess(["check", "--offline"], { cwd: dir, env: UNSET });
     expect(cached.code).toBe(0);
 
-    const onlyLocal = await runCli(["check", "--server", "local", "--format", "json"], {
+    const onlyLocal = await runCliInProcess(["check", "--server", "local", "--format", "json"], {
       cwd: dir,
       env: UNSET,
     });
     expect(onlyLocal.code).toBe(0);
 
-    const online = await runCli(["check"], { cwd: dir, env: UNSET });
+    const online = await runCliInProcess(["check"], { cwd: dir, env: UNSET });
     expect(online.stderr).toBe(
       `mcp-contract: ${join(dir, "mcp-contract.yaml")}: $.servers.remote.headers.Authorization: environment variable MCP_TOKEN is not set; export it or remove \${MCP_TOKEN}\n`,
     );
@@ -109,12 +109,12 @@ describe("the CLI with the secrets unset", () => {
 
   it("render needs no secrets either", async () => {
     const dir = project();
-    expect((await runCli(["lock", "--server", "local"], { cwd: dir, env: UNSET })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "--server", "local"], { cwd: dir, env: UNSET })).code).toBe(0);
     writeFileSync(
       join(dir, "prompt.hbs"),
       'Use {{tool "local/search"}} with {{param "local/search" "q"}}.\n',
     );
-    const rendered = await runCli(["render", "prompt.hbs"], { cwd: dir, env: UNSET });
+    const rendered = await runCliInProcess(["render", "prompt.hbs"], { cwd: dir, env: UNSET });
     expect(rendered).toMatchObject({ code: 0, stderr: "" });
     expect(rendered.stdout).toMatch(/^Use search\b[\s\S]* with q\.\n$/);
   });

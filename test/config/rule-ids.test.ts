@@ -10,7 +10,7 @@ import { ConfigError } from "../../src/errors.js";
 import { parseAcknowledgements } from "../../src/policy/validate.js";
 import { closestRuleId, RULE_IDS } from "../../src/rule-ids.js";
 import { RULES } from "../../src/rules.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "mcp-contract-rule-ids-"));
@@ -86,7 +86,7 @@ describe("config rules:", () => {
   it("the CLI exits 2 with one line", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers: {}\nrules:\n  parameter-removed: warning\n");
-    const result = await runCli(["check", "--offline", "--no-cache"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline", "--no-cache"], { cwd: dir });
     expect(result.stderr).toBe(
       `mcp-contract: ${join(dir, "mcp-contract.yaml")}: $.rules.parameter-removed: unknown rule id; did you mean \`param-removed\`?\n`,
     );
@@ -123,13 +123,13 @@ describe("acknowledgements", () => {
       JSON.stringify({ tools: [{ name: "a", inputSchema: { type: "object" } }] }),
     );
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm: { file: tools.json }\ntemplates: []\n");
-    const locked = await runCli(["lock"], { cwd: dir });
+    const locked = await runCliInProcess(["lock"], { cwd: dir });
     expect(locked.code).toBe(0);
     writeFileSync(
       join(dir, "mcp-contract.acks.json"),
       JSON.stringify({ version: 1, acknowledgements: [ack("annotation-changed")] }),
     );
-    const result = await runCli(["check", "--offline", "--no-cache"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline", "--no-cache"], { cwd: dir });
     expect(result.stderr).toBe(
       'mcp-contract: mcp-contract.acks.json: /acknowledgements/0/rule "annotation-changed": unknown rule id; did you mean `tool-annotation-changed`?\n',
     );
@@ -199,7 +199,7 @@ describe("rule ids in the docs", () => {
       ...markdownFiles(join(repoRoot, "docs")).map((f) => relative(repoRoot, f)),
     ].map((f) => [f, readFileSync(join(repoRoot, f), "utf8")]);
     const dir = tempDir();
-    const init = await runCli(["init"], { cwd: dir });
+    const init = await runCliInProcess(["init"], { cwd: dir });
     expect(init.code).toBe(0);
     for (const file of readdirSync(dir, { recursive: true, withFileTypes: true }))
       if (file.isFile()) {

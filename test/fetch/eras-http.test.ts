@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { startV2Http, type V2FixtureOptions } from "../../fixtures/servers/v2-server.mjs";
 import type { Lockfile } from "../../src/lockfile/format.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));
 
@@ -30,7 +30,7 @@ const TOOLS = [
 async function lock(servers: string): Promise<{ code: number | null; stderr: string; lock?: Lockfile }> {
   const dir = mkdtempSync(join(tmpdir(), "mcp-contract-eras-http-"));
   writeFileSync(join(dir, "mcp-contract.yaml"), `servers:\n${servers}`);
-  const result = await runCli(["lock"], { cwd: dir });
+  const result = await runCliInProcess(["lock"], { cwd: dir });
   const path = join(dir, "mcp-contract.lock.json");
   return {
     code: result.code,

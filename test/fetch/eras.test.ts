@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { StdioServerConfig } from "../../src/config/types.js";
 import { fetchServer } from "../../src/fetch/index.js";
 import { lockServer } from "../../src/lockfile/build.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { fetchOptions, REPO_ROOT, stdioFixture } from "./helpers.js";
 
 const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));
@@ -71,7 +71,7 @@ describe("protocol eras and SDK generations", () => {
       join(dir, "mcp-contract.yaml"),
       `servers:\n  modern:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([V2_SERVER, JSON.stringify({ cacheHints: true })])}\n`,
     );
-    const result = await runCli(["lock"], { cwd: dir });
+    const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.code).toBe(0);
     const lock = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     expect(lock.servers.modern.protocolVersion).toBe("2026-07-28");

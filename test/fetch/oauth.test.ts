@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOAuthFixture } from "../../fixtures/servers/oauth-fixture.mjs";
 import { fetchServer } from "../../src/fetch/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { fetchOptions, httpConfig } from "./helpers.js";
 
 const CLIENT_ID = "mcp-contract-ci";
@@ -59,7 +59,7 @@ describe("OAuth client credentials", () => {
       { type: "oauth-client-credentials", clientId: CLIENT_ID, clientSecretEnv: "LEDGER_SECRET" },
       fixture.url,
     );
-    const result = await runCli(["lock"], { cwd: dir, env: { LEDGER_SECRET: SECRET } });
+    const result = await runCliInProcess(["lock"], { cwd: dir, env: { LEDGER_SECRET: SECRET } });
     expect(result.stderr).toBe("fetched ledger: 3 tools\n");
     expect(result.code).toBe(0);
     expect(fixture.stats.authMethods).toEqual(["client_secret_basic"]);
@@ -90,7 +90,7 @@ describe("OAuth client credentials", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(dir, "keys"));
     writeFileSync(join(dir, "keys", "ci.pem"), keys.privateKey);
-    const result = await runCli(["lock"], { cwd: dir });
+    const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.stderr).toBe("fetched ledger: 3 tools\n");
     expect(result.code).toBe(0);
     expect(fixture.stats.authMethods).toEqual(["private_key_jwt"]);
@@ -136,7 +136,7 @@ describe("OAuth client credentials", () => {
     writeFileSync(join(dir, "secret.txt"), `${wrong}\n`);
     const before = '{\n  "lockfileVersion": 1,\n  "servers": {}\n}\n';
     writeFileSync(join(dir, "mcp-contract.lock.json"), before);
-    const result = await runCli(["lock"], { cwd: dir });
+    const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       'server "ledger": the authorization server refused the client credentials (invalid_client)',

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOAuthFixture } from "../../fixtures/servers/oauth-fixture.mjs";
 import { ProxyConfigError, proxyFor, proxySettings } from "../../src/fetch/proxy.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
 import { trackedProxies } from "./forward-proxy.js";
 import { trackedHttpFixtures } from "./helpers.js";
@@ -58,7 +58,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
         auth: { type: "oauth-client-credentials", clientId: CLIENT_ID, clientSecretEnv: "LEDGER_SECRET" },
       },
     });
-    const result = await runCli(["lock"], {
+    const result = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTP_PROXY: proxy.url, LEDGER_SECRET: CLIENT_SECRET }),
     });
@@ -88,7 +88,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const direct = await startFixture({ transport: "streamable-http" });
     const proxied = await startFixture({ transport: "streamable-http" });
     const dir = project({ direct: { url: direct.url }, proxied: { url: proxied.url } });
-    const result = await runCli(["lock"], {
+    const result = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({
         http_proxy: proxy.url,
@@ -107,7 +107,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const proxy = await startProxy();
     const fixture = await startFixture({ transport: "streamable-http" });
     const dir = project({ crm: { url: fixture.url } });
-    const result = await runCli(["lock"], {
+    const result = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" }),
     });
@@ -122,11 +122,11 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const port = await closedPort();
     const dir = project({ crm: { url: fixture.url } });
     const lockPath = join(dir, "mcp-contract.lock.json");
-    expect((await runCli(["lock"], { cwd: dir, env: proxyEnv({}) })).code).toBe(0);
+    expect((await runCliInProcess(["lock"], { cwd: dir, env: proxyEnv({}) })).code).toBe(0);
     const before = readFileSync(lockPath, "utf8");
     const requestsBefore = fixture.stats.requests;
     const password = "pr0xy-pa55word-4e1f";
-    const result = await runCli(["lock"], {
+    const result = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTP_PROXY: `http://proxyuser:${password}@127.0.0.1:${port}` }),
     });
@@ -147,7 +147,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const proxy = await startProxy({ credentials: "ci-user:right-pa55word" });
     const fixture = await startFixture({ transport: "streamable-http" });
     const dir = project({ crm: { url: fixture.url } });
-    const good = await runCli(["lock"], {
+    const good = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTP_PROXY: `http://ci-user:right-pa55word@127.0.0.1:${proxy.port}` }),
     });
@@ -157,7 +157,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     expect(proxy.seen.every((entry) => entry.proxyAuthorization === expectedHeader)).toBe(true);
 
     const wrong = "wr0ng-pa55word-9d2a";
-    const bad = await runCli(["lock"], {
+    const bad = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTP_PROXY: `http://ci-user:${wrong}@127.0.0.1:${proxy.port}` }),
     });
@@ -175,7 +175,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
   it("a proxy variable that is not a URL is named, its value is not printed", async () => {
     const fixture = await startFixture({ transport: "streamable-http" });
     const dir = project({ crm: { url: fixture.url } });
-    const result = await runCli(["lock"], {
+    const result = await runCliInProcess(["lock"], {
       cwd: dir,
       env: proxyEnv({ HTTPS_PROXY: "http://user:hunter2-secret@[bad" }),
     });

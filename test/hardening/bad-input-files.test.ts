@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 const BOM = "\uFEFF";
 const TOOLS = JSON.stringify({
@@ -19,7 +19,7 @@ function project(files: Record<string, string>): string {
 }
 
 async function run(dir: string, args: string[], env: Record<string, string | undefined> = {}) {
-  const result = await runCli(args, { cwd: dir, env });
+  const result = await runCliInProcess(args, { cwd: dir, env });
   return { code: result.code, stderr: result.stderr.replaceAll(dir, "<tmp>"), stdout: result.stdout };
 }
 

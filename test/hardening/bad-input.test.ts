@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 const crmTools = join(repoRoot, "fixtures", "servers", "crm", "tools.v1.json");
 
@@ -662,17 +662,17 @@ const probe: Record<string, { code: number | null; stderr: string }> = {};
 describe("bad input catalogue", () => {
   beforeAll(async () => {
     const dir = materialize(crmConfig);
-    const result = await runCli(["lock", "--quiet"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "--quiet"], { cwd: dir });
     expect(result.code).toBe(0);
     validLock = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
     expect(validLock).toContain('"create_ticket"');
   });
 
-  // Each case is its own child process and temp dir: run a few at once to keep the suite quick.
+  // Each case is its own run and temp dir: run a few at once to keep the suite quick.
   it.concurrent.each(cases)("$name", async (c) => {
     const dir = materialize(c.files ?? {});
     const args = c.args.map((a) => a.replaceAll("<tmp>", dir));
-    const result = await runCli(args, { cwd: dir, env: c.env });
+    const result = await runCliInProcess(args, { cwd: dir, env: c.env });
     const stderr = result.stderr.replaceAll(dir, "<tmp>");
     if (process.env.BAD_INPUT_PROBE) {
       probe[c.name] = { code: result.code, stderr };

@@ -22,7 +22,7 @@ import { createReport, formatReport } from "../../src/report/index.js";
 import { RULES } from "../../src/rules.js";
 import { checkTemplates } from "../../src/templates/check.js";
 import { renderTemplate } from "../../src/templates/render.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 /** Parses JSON text, so `__proto__` is an own key as it is in anything a server sends. */
 function json<T>(text: string): T {
@@ -677,7 +677,7 @@ describe("the CLI", () => {
 
   it("lock writes servers named constructor, toString and __proto__; check sees a removed tool constructor as breaking", async () => {
     const dir = project();
-    const lock = await runCli(["lock"], { cwd: dir });
+    const lock = await runCliInProcess(["lock"], { cwd: dir });
     expect(lock.code).toBe(0);
     expect(lock.stderr.split("\n").sort()).toEqual([
       "",
@@ -692,12 +692,12 @@ describe("the CLI", () => {
     expect(Object.keys(written.servers)).toEqual(["__proto__", "constructor", "toString"]);
     for (const name of names) expect(Object.keys(written.servers[name]!.tools)).toEqual(["constructor", "x"]);
 
-    const clean = await runCli(["check"], { cwd: dir });
+    const clean = await runCliInProcess(["check"], { cwd: dir });
     expect(clean).toMatchObject({ code: 0, stdout: "no changes\n" });
 
     for (let i = 0; i < names.length; i++)
       writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ tools: [tool("x")] }));
-    const check = await runCli(["check"], { cwd: dir });
+    const check = await runCliInProcess(["check"], { cwd: dir });
     expect(check.code).toBe(1);
     for (const name of names) {
       expect(check.stdout).toContain(

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 describe("lockfile-tampered", () => {
   it("check --offline and diff report a definition whose hash no longer matches; exit 1", async () => {
@@ -13,13 +13,13 @@ describe("lockfile-tampered", () => {
       join(dir, "weather.json"),
     );
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  weather:\n    file: weather.json\n");
-    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock"], { cwd: dir })).code).toBe(0);
     const path = join(dir, "mcp-contract.lock.json");
     const clean = readFileSync(path, "utf8");
-    expect((await runCli(["check", "--offline"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["check", "--offline"], { cwd: dir })).code).toBe(0);
 
     writeFileSync(path, clean.replace("Get the current weather for a city.", "Get the weather."));
-    const checked = await runCli(["check", "--offline"], { cwd: dir });
+    const checked = await runCliInProcess(["check", "--offline"], { cwd: dir });
     expect(checked.code).toBe(1);
     expect(checked.stdout).toContain("lockfile-tampered");
     expect(checked.stdout).toMatch(
@@ -27,9 +27,12 @@ describe("lockfile-tampered", () => {
     );
 
     writeFileSync(join(dir, "clean.lock.json"), clean);
-    const diffed = await runCli(["diff", "clean.lock.json", "mcp-contract.lock.json", "--format", "json"], {
-      cwd: dir,
-    });
+    const diffed = await runCliInProcess(
+      ["diff", "clean.lock.json", "mcp-contract.lock.json", "--format", "json"],
+      {
+        cwd: dir,
+      },
+    );
     expect(diffed.code).toBe(1);
     const rules = (JSON.parse(diffed.stdout) as { changes: { rule: string }[] }).changes.map((c) => c.rule);
     expect(rules).toContain("lockfile-tampered");

@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { format } from "node:util";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 export const binPath = join(repoRoot, "bin", "mcp-contract.js");
@@ -66,6 +67,52 @@ export function runCli(
 type Main = typeof import("../../src/cli/main.js").main;
 let loaded: Promise<Main> | undefined;
 
+/** Output of the in-process runs under way. */
+const running = new Set<{ stdout: string; stderr: string }>();
+let restoreStreams: (() => void) | undefined;
+
+/**
+ * While in-process runs are under way, whatever is written to this process's stdout or
+ * stderr or console (a dependency's warning, a stray log) joins every running run's
+ * output, as the child's pipes would carry it: such a write fails an exact assertion
+ * here as it would with `runCli`, instead of going unseen to the test's console.
+ */
+export function captureStray(run: { stdout: string; stderr: string }): () => void {
+  running.add(run);
+  if (running.size === 1) {
+    const { stdout, stderr } = process;
+    const saved = { out: stdout.write, err: stderr.write, console: { ...console } };
+    const to = (stream: "stdout" | "stderr") => (text: string) => {
+      for (const r of running) r[stream] += text;
+    };
+    const toOut = to("stdout");
+    const toErr = to("stderr");
+    stdout.write = ((chunk: string | Uint8Array) => {
+      toOut(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      return true;
+    }) as typeof stdout.write;
+    stderr.write = ((chunk: string | Uint8Array) => {
+      toErr(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      return true;
+    }) as typeof stderr.write;
+    for (const name of ["log", "info", "debug"] as const) {
+      console[name] = (...args: unknown[]) => toOut(`${format(...args)}\n`);
+    }
+    for (const name of ["warn", "error", "trace"] as const) {
+      console[name] = (...args: unknown[]) => toErr(`${format(...args)}\n`);
+    }
+    restoreStreams = () => {
+      stdout.write = saved.out;
+      stderr.write = saved.err;
+      Object.assign(console, saved.console);
+    };
+  }
+  return () => {
+    running.delete(run);
+    if (running.size === 0) restoreStreams?.();
+  };
+}
+
 /**
  * Runs `main(args, io)` of the built CLI in this process: what `runCli` gives for the
  * same arguments, where the result depends on the arguments, files and environment only.
@@ -81,19 +128,23 @@ export async function runCliInProcess(args: readonly string[], options: CliOptio
   // A child's environment has no unset variables: drop them, as spawn does.
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(cliEnv(options.env))) if (v !== undefined) env[k] = v;
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd: options.cwd ?? repoRoot,
-    env,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    stdoutIsTTY: false,
-  });
-  return { code, stdout, stderr };
+  const output = { stdout: "", stderr: "" };
+  const release = captureStray(output);
+  try {
+    const code = await main(args, {
+      cwd: options.cwd ?? repoRoot,
+      env,
+      stdout: (text) => {
+        output.stdout += text;
+      },
+      stderr: (text) => {
+        output.stderr += text;
+      },
+      isTTY: false,
+      stdoutIsTTY: false,
+    });
+    return { code, ...output };
+  } finally {
+    release();
+  }
 }

@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 const fixtures = join(repoRoot, "fixtures", "poisoning");
 
@@ -18,12 +18,12 @@ function project(): string {
 describe("poisoning in lock and check", () => {
   it("a rug pull: clean at lock time, warned about on check and on the next lock", async () => {
     const dir = project();
-    const locked = await runCli(["lock"], { cwd: dir });
+    const locked = await runCliInProcess(["lock"], { cwd: dir });
     expect(locked.code).toBe(0);
     expect(locked.stdout).not.toContain("hidden-instructions");
 
     copyFileSync(join(fixtures, "rug-pull", "after.json"), join(dir, "weather.json"));
-    const checked = await runCli(["check", "--format", "json"], { cwd: dir });
+    const checked = await runCliInProcess(["check", "--format", "json"], { cwd: dir });
     // A description change is a warning, not breaking: the poisoning warning rides along, exit 0.
     expect(checked.code, checked.stderr).toBe(0);
     const report = JSON.parse(checked.stdout) as {
@@ -34,13 +34,13 @@ describe("poisoning in lock and check", () => {
     );
     expect(report.changes.map((c) => c.rule)).toContain("tool-description-changed");
 
-    const relocked = await runCli(["lock"], { cwd: dir });
+    const relocked = await runCliInProcess(["lock"], { cwd: dir });
     expect(relocked.code).toBe(0);
     expect(relocked.stdout).toContain("hidden-instructions");
     expect(relocked.stdout).toContain("Tool `get_weather` on server `weather`: its description contains");
 
     // Offline, the lockfile itself is scanned: the warning stays until the definition is fixed.
-    const offline = await runCli(["check", "--offline"], { cwd: dir });
+    const offline = await runCliInProcess(["check", "--offline"], { cwd: dir });
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain("hidden-instructions");
   });

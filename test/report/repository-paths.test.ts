@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Log } from "sarif";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 import { junitSchemaErrors } from "./junit-xsd.js";
 
 let base: string; // holds the workspace and a directory outside any repository
@@ -76,7 +76,7 @@ afterAll(async () => {
 
 /** Runs the CLI with no GitHub variable but those given (the suite itself may run under Actions). */
 function run(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-  return runCli(args, {
+  return runCliInProcess(args, {
     cwd,
     env: { GITHUB_WORKSPACE: undefined, GITHUB_STEP_SUMMARY: undefined, GITHUB_ACTIONS: undefined, ...env },
   });

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 import { pos } from "./helpers.js";
 
@@ -25,6 +25,7 @@ afterAll(() => {
 async function runTraced(args: string[], cwd: string) {
   const trace = join(tempDir(), "trace.txt");
   writeFileSync(trace, "");
+  // A real process: the tracer sees what a fresh Node process loads.
   const result = await runCli(args, {
     cwd,
     nodeArgs: ["--import", tracer],
@@ -42,7 +43,7 @@ function git(cwd: string, ...args: string[]): void {
 
 describe("check on the demo", () => {
   it("flags the stale customer_email at the template's exact line and column, with the rename hint", async () => {
-    const result = await runCli(["check"], { cwd: demo });
+    const result = await runCliInProcess(["check"], { cwd: demo });
     expect(result.code).toBe(1);
     const at = `prompts/escalate.hbs:${pos(escalate, "customer_email")}`;
     expect(at).toBe("prompts/escalate.hbs:8:36");
@@ -82,7 +83,9 @@ describe("check --offline with git history", () => {
     git(dir, "add", ".");
     git(dir, "commit", "-qm", "v1 contract");
     // A breaking change needs a reason: plain `lock` would stop and ask for one.
-    expect((await runCli(["lock", "--accept-breaking", "prompts follow"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "--accept-breaking", "prompts follow"], { cwd: dir })).code).toBe(
+      0,
+    );
 
     const result = await runTraced(["check", "--offline"], dir);
     expect(result.code).toBe(1);
@@ -93,7 +96,7 @@ describe("check --offline with git history", () => {
     // Without history (committed), the same finding stands, with no hint to cite but no crash either.
     git(dir, "add", ".");
     git(dir, "commit", "-qm", "v2 contract");
-    const plain = await runCli(["check", "--offline"], { cwd: dir });
+    const plain = await runCliInProcess(["check", "--offline"], { cwd: dir });
     expect(plain.code).toBe(1);
     expect(plain.stdout).toContain(
       "prompts/escalate.hbs:8:36 tool `crm/create_ticket` has no parameter `customer_email`",
@@ -112,7 +115,7 @@ describe("template errors", () => {
       join(dir, "prompts", "bad.hbs"),
       'Hello\n\n{{#tool "crm/create_ticket"}}\n{{param "subject"}}\n',
     );
-    const result = await runCli(["check", "--offline"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^mcp-contract: prompts\/bad\.hbs:\d+: syntax error: .+\n$/);
   });
@@ -122,7 +125,7 @@ describe("render", () => {
   it("renders the demo template with the lockfile's tools and --data", async () => {
     const data = join(tempDir(), "data.yaml");
     writeFileSync(data, "company: Acme\n");
-    const result = await runCli(["render", "prompts/escalate.hbs", "--data", data], { cwd: demo });
+    const result = await runCliInProcess(["render", "prompts/escalate.hbs", "--data", data], { cwd: demo });
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines[0]).toBe("You are the support escalation agent for Acme.");
@@ -136,14 +139,14 @@ describe("render", () => {
     cpSync(join(demo, "mcp-contract.lock.json"), join(dir, "mcp-contract.lock.json"));
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers: {}\n");
     writeFileSync(join(dir, "p.hbs"), 'Hi\n  {{param "crm/create_ticket" "email_address"}}');
-    const unknown = await runCli(["render", "p.hbs"], { cwd: dir });
+    const unknown = await runCliInProcess(["render", "p.hbs"], { cwd: dir });
     expect(unknown).toMatchObject({
       code: 2,
       stdout: "",
       stderr: "mcp-contract: p.hbs:2:3: tool `crm/create_ticket` has no parameter `email_address`\n",
     });
     writeFileSync(join(dir, "bad.yaml"), "a: [1\n");
-    const badData = await runCli(["render", "p.hbs", "--data", "bad.yaml"], { cwd: dir });
+    const badData = await runCliInProcess(["render", "p.hbs", "--data", "bad.yaml"], { cwd: dir });
     expect(badData.code).toBe(2);
     expect(badData.stderr).toMatch(/^mcp-contract: bad\.yaml(:\d+)?: invalid --data file: /);
   });
