@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
 // `lock` and `check` on a VS Code config, as a team runs them: the disabled server is not
@@ -34,7 +34,7 @@ it("lock and check --config .vscode/mcp.json: disabled skipped, lockfile at the 
   },
 }`,
   );
-  const lock = await runCli(["lock", "--config", ".vscode/mcp.json"], { cwd: dir });
+  const lock = await runCliInProcess(["lock", "--config", ".vscode/mcp.json"], { cwd: dir });
   expect(lock.code).toBe(0);
   const config = join(dir, ".vscode", "mcp.json");
   const lockfile = join(dir, "mcp-contract.lock.json");
@@ -50,7 +50,7 @@ it("lock and check --config .vscode/mcp.json: disabled skipped, lockfile at the 
   expect(existsSync(lockfile)).toBe(true);
   expect(existsSync(join(dir, ".vscode", "mcp-contract.lock.json"))).toBe(false);
 
-  const check = await runCli(["check", "--config", ".vscode/mcp.json", "--quiet"], { cwd: dir });
+  const check = await runCliInProcess(["check", "--config", ".vscode/mcp.json", "--quiet"], { cwd: dir });
   expect(check.stderr).toBe("");
   expect(check.code).toBe(0);
 });

@@ -710,12 +710,12 @@ describe("the CLI", () => {
 
   it("lock --accept-breaking, diff of two lockfiles and check --offline with a template see the same names", async () => {
     const dir = project();
-    expect((await runCli(["lock"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock"], { cwd: dir })).code).toBe(0);
     writeFileSync(join(dir, "before.lock.json"), readFileSync(join(dir, "mcp-contract.lock.json")));
     for (let i = 0; i < names.length; i++)
       writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ tools: [tool("x")] }));
     // The breaking changes are accepted by fingerprint, whatever the servers are called.
-    const relock = await runCli(["lock", "--accept-breaking", "tools retired"], { cwd: dir });
+    const relock = await runCliInProcess(["lock", "--accept-breaking", "tools retired"], { cwd: dir });
     expect(relock.code).toBe(0);
     expect(relock.stdout).toContain(
       `accepted 3 breaking changes; recorded in ${join(dir, "mcp-contract.acks.json")}\n`,
@@ -729,12 +729,14 @@ describe("the CLI", () => {
       "constructor constructor tool-removed",
       "toString constructor tool-removed",
     ]);
-    const accepted = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
+    const accepted = await runCliInProcess(["diff", "before.lock.json", "mcp-contract.lock.json"], {
+      cwd: dir,
+    });
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toContain("0 breaking, 0 warning, 0 info, 3 acknowledged\n");
 
     rmSync(join(dir, "mcp-contract.acks.json"));
-    const diff = await runCli(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
+    const diff = await runCliInProcess(["diff", "before.lock.json", "mcp-contract.lock.json"], { cwd: dir });
     expect(diff.code).toBe(1);
     for (const name of names) {
       expect(diff.stdout).toContain(
@@ -745,7 +747,7 @@ describe("the CLI", () => {
 
     mkdirSync(join(dir, "prompts"));
     writeFileSync(join(dir, "prompts", "a.hbs"), '{{tool "__proto__/constructor"}}\n{{tool "toString/x"}}\n');
-    const offline = await runCli(["check", "--offline", "--no-cache"], { cwd: dir });
+    const offline = await runCliInProcess(["check", "--offline", "--no-cache"], { cwd: dir });
     expect(offline.code).toBe(1);
     expect(offline.stdout).toContain(
       "server __proto__\n  tool constructor\n    BREAKING prompts/a.hbs:1:9 server `__proto__` has no tool `constructor`  template-unknown-tool\n",
