@@ -24,7 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binPath, type CliResult, repoRoot, runCli } from "../helpers/cli.js";
+import { binPath, type CliResult, repoRoot, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
 const temps: string[] = [];
@@ -53,7 +53,7 @@ async function repoLockedAtV1(configDir = ""): Promise<{ repo: string; dir: stri
   const dir = join(repo, configDir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "mcp-contract.yaml"), crmConfig("v1"));
-  const locked = await runCli(["lock", "-q"], { cwd: dir });
+  const locked = await runCliInProcess(["lock", "-q"], { cwd: dir });
   expect(locked.code, locked.stderr).toBe(0);
   git(repo, "init", "-q", "-b", "main");
   git(repo, "config", "user.email", "ana@example.com");
@@ -113,7 +113,7 @@ describe("accepting a breaking change, outside CI", () => {
     const { repo, dir, lockfile } = await repoLockedAtV1();
     const committed = readFileSync(lockfile, "utf8");
 
-    const plain = await runCli(["lock"], { cwd: dir });
+    const plain = await runCliInProcess(["lock"], { cwd: dir });
     expect(plain.code).toBe(1);
     const { line, command } = refusal(plain.stderr);
     expect(line).toBe(
@@ -160,13 +160,16 @@ describe("accepting a breaking change, outside CI", () => {
     ]);
 
     // The pull request's step, against the committed lockfile: the acknowledgements make it pass.
-    const diff = await runCli(["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"], {
-      cwd: dir,
-    });
+    const diff = await runCliInProcess(
+      ["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"],
+      {
+        cwd: dir,
+      },
+    );
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     expect(diff.stdout).toMatch(/^0 breaking, 1 warning, 0 info, 3 acknowledged\n$/m);
     writeFileSync(join(dir, "none.json"), '{"version": 1, "acknowledgements": []}\n');
-    const withoutAcks = await runCli(
+    const withoutAcks = await runCliInProcess(
       [
         "diff",
         "git:HEAD:mcp-contract.lock.json",
@@ -180,14 +183,14 @@ describe("accepting a breaking change, outside CI", () => {
     expect(withoutAcks.stdout).toMatch(/^3 breaking, 1 warning, 0 info\n$/m);
 
     // Locking again accepts nothing new; asking to accept says there is nothing to record.
-    const again = await runCli(["lock", "-q"], { cwd: dir });
+    const again = await runCliInProcess(["lock", "-q"], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^changes since the lockfile committed at git HEAD:\n/);
     expect(again.stdout).toContain(
       `0 breaking, 1 warning, 0 info, 3 acknowledged\n${lockfile} is up to date\n`,
     );
     const before = readFileSync(join(dir, "mcp-contract.acks.json"), "utf8");
-    const nothing = await runCli(["lock", "-q", "--accept-breaking", "again"], { cwd: dir });
+    const nothing = await runCliInProcess(["lock", "-q", "--accept-breaking", "again"], { cwd: dir });
     expect(nothing.code).toBe(0);
     expect(nothing.stdout).toContain(
       "--accept-breaking: no unacknowledged breaking change since the lockfile committed at git HEAD; nothing recorded\n",
@@ -202,11 +205,11 @@ describe("accepting a breaking change, outside CI", () => {
     // its bytes are what a first lock of v2 writes.
     const elsewhere = tempDir();
     writeFileSync(join(elsewhere, "mcp-contract.yaml"), crmConfig("v2"));
-    expect((await runCli(["lock", "-q"], { cwd: elsewhere })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: elsewhere })).code).toBe(0);
     const moved = readFileSync(join(elsewhere, "mcp-contract.lock.json"), "utf8");
     writeFileSync(lockfile, moved);
 
-    const plain = await runCli(["lock", "--config", "agent/mcp-contract.yaml"], { cwd: repo });
+    const plain = await runCliInProcess(["lock", "--config", "agent/mcp-contract.yaml"], { cwd: repo });
     expect(plain.code).toBe(1);
     const { line, command } = refusal(plain.stderr);
     expect(line).toBe(
@@ -219,9 +222,12 @@ describe("accepting a breaking change, outside CI", () => {
     expect(existsSync(join(dir, "mcp-contract.acks.json"))).toBe(false);
 
     // Before the fix the PR's diff fails: nothing acknowledges what the moved lockfile accepts.
-    const failing = await runCli(["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"], {
-      cwd: dir,
-    });
+    const failing = await runCliInProcess(
+      ["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"],
+      {
+        cwd: dir,
+      },
+    );
     expect(failing.code).toBe(1);
 
     const accept = await runShell(
@@ -240,9 +246,12 @@ describe("accepting a breaking change, outside CI", () => {
       new Set(["vendor renamed the field; prompts follow"]),
     );
 
-    const diff = await runCli(["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"], {
-      cwd: dir,
-    });
+    const diff = await runCliInProcess(
+      ["diff", "git:HEAD:mcp-contract.lock.json", "mcp-contract.lock.json"],
+      {
+        cwd: dir,
+      },
+    );
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     expect(diff.stdout).toMatch(/^0 breaking, 1 warning, 0 info, 3 acknowledged\n$/m);
   });
@@ -311,7 +320,7 @@ describe("lock when servers fail", () => {
   it("when every server fails and there is no lockfile, nothing is written and it says so (exit 3)", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta"]));
-    const result = await runCli(["lock", "-q"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "-q"], { cwd: dir });
     expect(result).toMatchObject({
       code: 3,
       stdout: "",
@@ -328,13 +337,13 @@ describe("lock when servers fail", () => {
     for (const name of ["alpha", "beta", "gone"])
       writeFileSync(join(dir, `${name}.json`), JSON.stringify([tool("t")]));
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta", "gone"]));
-    expect((await runCli(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
     const lockfile = join(dir, "mcp-contract.lock.json");
     const before = readFileSync(lockfile, "utf8");
     rmSync(join(dir, "alpha.json"));
     rmSync(join(dir, "beta.json"));
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta"]));
-    const result = await runCli(["lock", "-q"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "-q"], { cwd: dir });
     expect(result).toMatchObject({
       code: 3,
       stdout: "",
@@ -352,7 +361,7 @@ describe("lock when servers fail", () => {
     writeFileSync(join(dir, "alpha.json"), JSON.stringify([tool("a")]));
     writeFileSync(join(dir, "beta.json"), JSON.stringify([tool("b")]));
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta"]));
-    expect((await runCli(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
     const lockfile = join(dir, "mcp-contract.lock.json");
     const before = JSON.parse(readFileSync(lockfile, "utf8"));
 
@@ -360,7 +369,7 @@ describe("lock when servers fail", () => {
     writeFileSync(join(dir, "alpha.json"), JSON.stringify([tool("a"), tool("a2")]));
     rmSync(join(dir, "beta.json"));
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta", "gamma"]));
-    const result = await runCli(["lock", "-q"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "-q"], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
       `mcp-contract: server "beta": cannot read ${dir}/beta.json (ENOENT); kept its previous lockfile entry\n` +
@@ -379,12 +388,14 @@ describe("lock when servers fail", () => {
     writeFileSync(join(dir, "alpha.json"), JSON.stringify([tool("a"), tool("b")]));
     writeFileSync(join(dir, "beta.json"), JSON.stringify([tool("b")]));
     writeFileSync(join(dir, "mcp-contract.yaml"), fileConfig(["alpha", "beta"]));
-    expect((await runCli(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
     const lockfile = join(dir, "mcp-contract.lock.json");
     const before = readFileSync(lockfile, "utf8");
     writeFileSync(join(dir, "alpha.json"), JSON.stringify([tool("a")]));
     rmSync(join(dir, "beta.json"));
-    const result = await runCli(["lock", "-q", "--server", "alpha", "--server", "beta"], { cwd: dir });
+    const result = await runCliInProcess(["lock", "-q", "--server", "alpha", "--server", "beta"], {
+      cwd: dir,
+    });
     expect(result.code).toBe(3);
     expect(result.stdout).toContain("BREAKING Tool `b` was removed.");
     expect(result.stderr).toBe(
@@ -401,7 +412,7 @@ describe("--acknowledgements FILE", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "tools.json"), JSON.stringify([{ name: "t", inputSchema: { type: "object" } }]));
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: tools.json\n");
-    expect((await runCli(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
     const lockfile = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
     const missing =
       "mcp-contract: typo.json: no such acknowledgements file (given with --acknowledgements)\n";
@@ -411,7 +422,7 @@ describe("--acknowledgements FILE", () => {
       ["diff", "mcp-contract.lock.json", "mcp-contract.lock.json", "--acknowledgements", "typo.json"],
       ["lock", "-q", "--acknowledgements", "typo.json"],
     ]) {
-      const result = await runCli(args, { cwd: dir });
+      const result = await runCliInProcess(args, { cwd: dir });
       expect({ args, code: result.code, stderr: result.stderr.replace(/^fetched .*\n/, "") }).toEqual({
         args,
         code: 2,
@@ -419,7 +430,7 @@ describe("--acknowledgements FILE", () => {
       });
     }
     expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toBe(lockfile);
-    expect(await runCli(["check", "--offline"], { cwd: dir })).toMatchObject({
+    expect(await runCliInProcess(["check", "--offline"], { cwd: dir })).toMatchObject({
       code: 0,
       stdout: "no changes\n",
     });
@@ -430,17 +441,17 @@ describe("--acknowledgements FILE", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "tools.json"), JSON.stringify([{ name: "a" }, { name: "b" }]));
     writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: tools.json\n");
-    expect((await runCli(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
     writeFileSync(join(dir, "tools.json"), JSON.stringify([{ name: "a" }]));
-    const refused = await runCli(["lock", "-q", "--acknowledgements", "new.json"], { cwd: dir });
+    const refused = await runCliInProcess(["lock", "-q", "--acknowledgements", "new.json"], { cwd: dir });
     expect(refused.code).toBe(2);
     writeFileSync(join(dir, "empty.json"), '{"version": 1, "acknowledgements": []}\n');
-    const stop = await runCli(["lock", "-q", "--acknowledgements", "empty.json"], { cwd: dir });
+    const stop = await runCliInProcess(["lock", "-q", "--acknowledgements", "empty.json"], { cwd: dir });
     expect(stop.code).toBe(1);
     expect(refusal(stop.stderr).command).toBe(
       'mcp-contract lock --acknowledgements empty.json --accept-breaking "<reason>"',
     );
-    const accept = await runCli(
+    const accept = await runCliInProcess(
       [
         "lock",
         "-q",

@@ -710,7 +710,7 @@ describe("a schema too deep to validate", () => {
       "mcp-contract.yaml": yamlFile(),
       "tools.json": `{"tools": [{"name": "deep", "inputSchema": ${schema}}]}`,
     });
-    const result = await runCli(["lock"], { cwd: dir });
+    const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.stderr).toBe("fetched crm: 1 tools\n");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n").filter((line) => line.includes("invalid-tool-definition"));
