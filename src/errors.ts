@@ -21,9 +21,32 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The input file at fault (absolute path) and, when known, the 1-based position in it. */
+export interface ErrorLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
 /** Base class: every error mcp-contract raises on purpose. */
 export abstract class ContractError extends Error {
   abstract readonly exitCode: ExitCode;
+  // Private, behind an accessor: not an own property, so errors still compare by name and message.
+  #location: ErrorLocation | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { location?: ErrorLocation }) {
+    super(message, options);
+    this.#location = options?.location;
+  }
+
+  /** Where the input at fault is, for `--format github` annotations (the message names it too). */
+  get location(): ErrorLocation | undefined {
+    return this.#location;
+  }
+
+  set location(location: ErrorLocation | undefined) {
+    this.#location = location;
+  }
 }
 
 /** Bad command-line usage (unknown option value, missing argument, unknown --server). */

@@ -3,10 +3,11 @@
  * lazily, and is the one place that turns typed errors into exit codes.
  */
 import { statSync } from "node:fs";
+import { realpath } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { ContractError, ExitCode } from "../errors.js";
+import { ConfigError, ContractError, type ErrorLocation, ExitCode } from "../errors.js";
 import { FAIL_ON_LEVELS } from "../policy/fail-on.js";
 import { redact } from "../redact.js";
 import { FORMATS } from "../report/formats.js";
@@ -229,6 +230,13 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
     }).parseAsync(argv, { from: "user" });
   } catch (error) {
     exitCode = handleError(error, io);
+    // Every config error, and any other input error that knows its file.
+    if (
+      error instanceof ContractError &&
+      (error.location || error instanceof ConfigError) &&
+      asksForGithub(argv)
+    )
+      await annotate(error, error.location, io);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -257,6 +265,43 @@ function handleError(error: unknown, io: CommandIO): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets())}\n`);
   return ExitCode.Internal;
+}
+
+/** Whether the command line asks for `--format github` (read again here: the error may precede the action). */
+function asksForGithub(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return false;
+    if ((arg === "--format" || arg === "-f") && argv[i + 1] === "github") return true;
+    if (arg === "--format=github" || arg === "-fgithub") return true;
+  }
+  return false;
+}
+
+/**
+ * With `--format github`, an input error is also a workflow command on stdout, so the file (and
+ * line) at fault is annotated in the pull request: `::error file=mcp-contract.yaml,line=4::…`.
+ * The file is named from the repository root, as the report's annotations are.
+ */
+async function annotate(
+  error: ContractError,
+  location: ErrorLocation | undefined,
+  io: CommandIO,
+): Promise<void> {
+  const { workflowCommand } = await import("../report/formats/github.js");
+  let file: string | undefined;
+  if (location) {
+    const { repositoryRoot } = await import("./repository-root.js");
+    const absolute = resolve(io.cwd, location.file);
+    const real = await realpath(absolute).catch(() => absolute);
+    file = relative(await repositoryRoot(io.cwd, io.env), real)
+      .split(sep)
+      .join("/");
+  }
+  // "ConfigError" -> "config error"
+  const title = `mcp-contract: ${error.name.replace(/Error$/, "").toLowerCase()} error`;
+  const props = { file, line: location?.line, col: location?.column, title };
+  io.stdout(`${workflowCommand("error", props, redact(error.message, knownSecrets()))}\n`);
 }
 
 /** `--output FILE` must name a file: refused before any fetch when it names a directory. */

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { Node as JsonNode, ParseError } from "jsonc-parser";
-import { ConfigError } from "../errors.js";
+import { ConfigError, type ErrorLocation } from "../errors.js";
 import { detectShape } from "./import.js";
 import { interpolate, variablesIn } from "./interpolate.js";
 import { normalizeConfigShape } from "./normalize.js";
@@ -78,18 +78,67 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     if (code === "ENOENT") throw new ConfigError(`${path}: config file not found`);
     throw new ConfigError(`${path}: cannot read config file (${code ?? (error as Error).message})`);
   }
-  let data = options.parsed?.get(path, text);
-  if (data === undefined) {
-    data = await parseConfigText(text, path);
-    options.parsed?.set(path, text, data);
+  try {
+    let data = options.parsed?.get(path, text);
+    if (data === undefined) {
+      data = await parseConfigText(text, path);
+      options.parsed?.set(path, text, data);
+    }
+    const context: ResolveOptions = { interpolate: options.interpolate ?? true, readEnvFile };
+    // A client config's lockfile goes to the repository's top level, not into .vscode/ or .cursor/.
+    if (detectShape(data, path) !== "mcp-contract") {
+      const topLevel = findGitTopLevel(dirname(path));
+      if (topLevel !== undefined) context.topLevel = topLevel;
+    }
+    return resolveConfig(data, path, options.env, context);
+  } catch (error) {
+    // Only on an error: where in the file it is, for `--format github` annotations.
+    if (error instanceof ConfigError && !error.location)
+      error.location = await locateConfigError(error.message, path, text);
+    throw error;
   }
-  const context: ResolveOptions = { interpolate: options.interpolate ?? true, readEnvFile };
-  // A client config's lockfile goes to the repository's top level, not into .vscode/ or .cursor/.
-  if (detectShape(data, path) !== "mcp-contract") {
-    const topLevel = findGitTopLevel(dirname(path));
-    if (topLevel !== undefined) context.topLevel = topLevel;
+}
+
+/**
+ * Where in the config file a ConfigError's message points: its `file:line:column`, or the
+ * line of the key its JSON path (`$.servers.crm.url`) names; the file alone when neither is found.
+ */
+export async function locateConfigError(message: string, path: string, text: string): Promise<ErrorLocation> {
+  const file: ErrorLocation = { file: path };
+  if (!message.startsWith(path)) return file;
+  const rest = message.slice(path.length);
+  const position = /^:(\d+):(\d+): /.exec(rest);
+  if (position) return { file: path, line: Number(position[1]), column: Number(position[2]) };
+  const jsonPath = /^: \$((?:\.[^.[\s:]+|\[(?:"(?:[^"\\]|\\.)*"|\d+)\])*)/.exec(rest)?.[1];
+  if (!jsonPath) return file;
+  const segments = [...jsonPath.matchAll(/\.([^.[\s:]+)|\[("(?:[^"\\]|\\.)*"|\d+)\]/g)].map(
+    (m) => m[1] ?? (JSON.parse(m[2]!) as string | number),
+  );
+  const { parseDocument, isMap, isSeq, isScalar } = await import("yaml");
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const doc = parseDocument(source);
+  let node: unknown = doc.contents;
+  let offset: number | undefined;
+  for (const [i, segment] of segments.entries()) {
+    let next: { key: unknown; value: unknown } | undefined;
+    if (isMap(node)) {
+      const keyOf = (pair: { key: unknown }) => (isScalar(pair.key) ? String(pair.key.value) : undefined);
+      next = node.items.find((pair) => keyOf(pair) === String(segment));
+      // Foreign shapes keep their servers under another key; mcp-contract's messages say `servers`.
+      if (!next && i === 0 && segment === "servers")
+        next = node.items.find((pair) => ["mcpServers", "context_servers"].includes(keyOf(pair) ?? ""));
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      next = item === undefined ? undefined : { key: item, value: item };
+    }
+    if (!next) break;
+    const range = (next.key as { range?: [number, number, number] } | null)?.range;
+    if (range) offset = range[0];
+    node = next.value;
   }
-  return resolveConfig(data, path, options.env, context);
+  if (offset === undefined) return file;
+  const before = source.slice(0, offset);
+  return { file: path, line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }
 
 /** The nearest directory from `dir` up that holds `.git` (a directory, or a worktree's file). */
@@ -255,10 +304,15 @@ export function interpolateServers(
   const out: Record<string, ServerConfig> = Object.create(null);
   const secrets: string[] = [];
   const dir = dirname(config.path);
-  for (const [name, server] of Object.entries(servers))
-    out[name] = config.uninterpolated
-      ? interpolateServer(server, serverPath(config.path, name), dir, env, secrets, readEnvFile)
-      : server;
+  try {
+    for (const [name, server] of Object.entries(servers))
+      out[name] = config.uninterpolated
+        ? interpolateServer(server, serverPath(config.path, name), dir, env, secrets, readEnvFile)
+        : server;
+  } catch (error) {
+    if (error instanceof ConfigError && !error.location) error.location = { file: config.path };
+    throw error;
+  }
   return { servers: out, secrets };
 }
 

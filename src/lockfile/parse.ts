@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import type { ParseError } from "jsonc-parser";
-import { LockfileError } from "../errors.js";
+import { type ErrorLocation, LockfileError } from "../errors.js";
 import { dict } from "../own.js";
 import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile } from "./format.js";
 
@@ -19,7 +19,7 @@ export function parseLockfile(text: string, source: string): Lockfile {
 /** Checks that parsed JSON has the lockfile's shape. */
 export function validateLockfile(data: unknown, source: string): Lockfile {
   const fail = (path: string, what: string): never => {
-    throw new LockfileError(`${source}: ${path}: ${what}`);
+    throw new LockfileError(`${source}: ${path}: ${what}`, { location: { file: source } });
   };
   if (!isRecord(data)) return fail("$", "expected an object with lockfileVersion and servers");
   const version = data.lockfileVersion;
@@ -72,7 +72,7 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
 export function parseJson(
   text: string,
   source: string,
-  ErrorClass: new (message: string) => Error = LockfileError,
+  ErrorClass: new (message: string, options?: { location?: ErrorLocation }) => Error = LockfileError,
 ): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
@@ -91,7 +91,9 @@ export function parseJson(
     const line = before.split("\n").length;
     const column = offset - before.lastIndexOf("\n");
     const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
-    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`);
+    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`, {
+      location: { file: source, line, column },
+    });
   }
 }
 
