@@ -39,6 +39,11 @@ export function redact(text: string, secrets: readonly string[]): string {
   return redactor(secrets)(text);
 }
 
+/** Every form of every usable secret that `redact` replaces (raw, URL-encoded, base64). */
+export function secretForms(secrets: readonly string[]): string[] {
+  return usable(secrets).flatMap(formsOf);
+}
+
 /** `redact` with its secrets prepared once, for redacting many strings (every string of a tool list). */
 export function redactor(secrets: readonly string[]): (text: string) => string {
   const forms = usable(secrets).map(formsOf);

@@ -5,7 +5,7 @@
  * `secret-in-definition` on the tool that held them. Pure.
  */
 import type { Change } from "../diff/change.js";
-import { redactor } from "../redact.js";
+import { redactor, secretForms } from "../redact.js";
 import { isRecord } from "./file.js";
 import { fetchRules } from "./rules.js";
 
@@ -32,7 +32,12 @@ export function redactDefinitions(
   if (secrets.length === 0) return { tools, ...(serverInfo ? { serverInfo } : {}), findings };
   const rule = fetchRules["secret-in-definition"];
   const redact = redactor(secrets);
+  // As they appear inside JSON text: a quick look at each tool's JSON skips the walk for clean tools.
+  const needles = secretForms(secrets).map((form) => JSON.stringify(form).slice(1, -1));
+  // The usual case, no secret anywhere, costs one serialisation of the list.
+  const anyTool = mayHold(tools, needles);
   tools.forEach((tool, index) => {
+    if (!anyTool || !mayHold(tool, needles)) return;
     const pointers = redactInPlace(tool, redact);
     if (pointers.length === 0) return;
     const name = isRecord(tool) && typeof tool.name === "string" ? tool.name : undefined;
@@ -64,6 +69,17 @@ export function redactDefinitions(
     }
   }
   return { tools, ...(info ? { serverInfo: info } : {}), findings };
+}
+
+/** Whether `value`'s JSON text holds any of `needles`; true when it cannot be serialised (too deep). */
+function mayHold(value: unknown, needles: readonly string[]): boolean {
+  if (needles.length === 0) return false;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined || needles.some((needle) => text.includes(needle));
+  } catch {
+    return true;
+  }
 }
 
 /** Redacts `root` in place; returns the JSON Pointer of every string or key that held a secret, in walk order. */
