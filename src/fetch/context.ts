@@ -1,4 +1,5 @@
 import type { FetchOptions } from "./index.js";
+import type { SessionPhase } from "./session.js";
 
 /** Per-fetch state shared with the transport helpers. */
 export interface FetchContext {
@@ -13,6 +14,8 @@ export interface FetchContext {
   closers: Set<() => Promise<void>>;
   /** Text to append to a failure message (e.g. the stderr tail). */
   detail?: () => string | undefined;
+  /** How far the session got (unset: not connected yet); what a dropped connection is blamed on. */
+  phase?: SessionPhase;
   /** Builds the failure cause for errors the transport understands best. */
   explain?: (error: unknown) => string | undefined;
 }

@@ -2,8 +2,9 @@
  * Turns whatever went wrong into one line for the user: the cause, without
  * stack traces, SDK jargon or secrets (redaction happens in the caller).
  */
-import { SdkError } from "@modelcontextprotocol/client";
+import { SdkError, SseError } from "@modelcontextprotocol/client";
 import { PaginationError } from "./pages.js";
+import { ServerErrorAnswer, SessionFault } from "./session.js";
 import { NonProtocolOutputError } from "./stdio.js";
 
 /**
@@ -36,6 +37,17 @@ const NETWORK_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   ...TLS_CODES,
 ]);
+
+/**
+ * Codes for a connection the server accepted and then closed or reset: the
+ * server went away in the middle of an exchange, which is not "cannot connect".
+ */
+const CLOSED_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
+/** Whether `code` (from `networkCode`) says the server closed a connection it had accepted. */
+export function isClosedConnection(code: string | undefined): boolean {
+  return code !== undefined && CLOSED_CODES.has(code);
+}
 
 /** Every error in a cause chain (and AggregateError members), outermost first. */
 export function causeChain(error: unknown): unknown[] {
@@ -92,16 +104,35 @@ export function httpStatus(error: unknown): number | undefined {
   for (const item of causeChain(error)) {
     const status = (item as { status?: unknown; data?: { status?: unknown } }).status;
     if (typeof status === "number") return status;
+    // The legacy SSE transport's refused event stream: the status is its `code`.
+    const code = (item as { code?: unknown }).code;
+    if (item instanceof SseError && typeof code === "number" && code >= 100 && code <= 599) return code;
     const match = item instanceof Error ? /\bHTTP (\d{3})\b/.exec(item.message) : null;
     if (match) return Number(match[1]);
   }
   return undefined;
 }
 
+/**
+ * What the server did wrong, when that is why the session failed: its own
+ * JSON-RPC error answer, a pagination fault, a protocol violation. Every
+ * transport reports these before anything it noticed afterwards (the process
+ * we stopped, the connection we closed).
+ */
+export function sessionCause(error: unknown): string | undefined {
+  for (const item of causeChain(error)) {
+    if (item instanceof SessionFault || item instanceof ServerErrorAnswer || item instanceof PaginationError)
+      return item.message;
+  }
+  return undefined;
+}
+
 /** A one-line description of an error that is not one of the cases the caller handles itself. */
 export function describeError(error: unknown): string {
+  const own = sessionCause(error);
+  if (own !== undefined) return own;
   for (const item of causeChain(error)) {
-    if (item instanceof PaginationError || item instanceof NonProtocolOutputError) return item.message;
+    if (item instanceof NonProtocolOutputError) return item.message;
   }
   if (error instanceof SdkError && /timed out/i.test(error.message)) return "request timed out";
   // A schema validation error (zod, from the SDK) has a JSON array as its message: name the field.

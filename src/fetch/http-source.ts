@@ -9,12 +9,21 @@ import {
   OAuthError,
   PrivateKeyJwtProvider,
   SSEClientTransport,
+  SseError,
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
 import type { HttpServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
-import { causeChain, describeTlsFailure, httpStatus, networkCode, tlsCode } from "./describe.js";
+import {
+  causeChain,
+  describeTlsFailure,
+  httpStatus,
+  isClosedConnection,
+  networkCode,
+  sessionCause,
+  tlsCode,
+} from "./describe.js";
 import { toolEntriesOf } from "./file.js";
 import {
   DEFAULT_RETRY,
@@ -26,7 +35,7 @@ import {
 } from "./http.js";
 import { safeUrl } from "./index.js";
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
-import { listToolsRaw, type SessionResult } from "./session.js";
+import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
 
 /** Statuses on which `auto` falls back from Streamable HTTP to SSE. */
 const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);
@@ -38,7 +47,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
   const env = ctx.options.env ?? process.env;
   const proxies = proxySettings(env);
   const proxy = proxies ? proxyFor(url, proxies) : undefined;
-  ctx.explain = (error) => explainHttp(config, trace, error, proxy, env.NODE_EXTRA_CA_CERTS);
+  ctx.explain = (error) => explainHttp(config, trace, error, proxy, env.NODE_EXTRA_CA_CERTS, ctx.phase);
   const auth = await resolveHttpAuth(config, env);
   ctx.secrets.push(...auth.secrets, ...(proxies?.secrets ?? []));
   let base: FetchFn = fetch;
@@ -51,6 +60,8 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
   const fetchImpl = retryingFetch(trace, ctx.signal, DEFAULT_RETRY, base);
 
   if (config.transport === "json") {
+    // One GET is the whole listing.
+    ctx.phase = "listing";
     const response = await fetchImpl(url, {
       method: "GET",
       headers: { Accept: "application/json", ...auth.headers },
@@ -70,6 +81,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     const transport = makeTransport(kind, url, auth, fetchImpl, ctx);
     const close = (): Promise<void> => transport.close();
     ctx.closers.add(close);
+    ctx.phase = undefined;
     return listToolsRaw(transport, {
       signal: ctx.signal,
       requestTimeoutMs: ctx.options.timeoutMs,
@@ -77,7 +89,14 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
       secrets: [...ctx.options.secrets, ...ctx.secrets],
       // The 2026-07-28 probe only makes sense on Streamable HTTP.
       negotiation: kind === "sse" ? "legacy" : "auto",
+      onConnected: () => {
+        ctx.phase = "listing";
+      },
       onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),
+      // Legacy SSE: every answer comes on the one event stream, so once it fails nothing more can
+      // come (the EventSource would reconnect into a new session that knows nothing of our requests).
+      faultOf: (error) =>
+        kind === "sse" && error instanceof SseError ? "closed the event stream" : undefined,
     }).finally(() => ctx.closers.delete(close));
   };
 
@@ -88,7 +107,16 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined || !SSE_FALLBACK_STATUSES.has(status) || ctx.signal.aborted) throw error;
-    return await session("sse");
+    try {
+      return await session("sse");
+    } catch (fallbackError) {
+      // Refused as well (no event stream at all): the Streamable HTTP answer is the one that
+      // tells the user what is wrong with the URL, not the fallback's 404 or 405.
+      const fallbackStatus = httpStatus(fallbackError);
+      if (ctx.phase !== undefined || fallbackStatus === undefined || ctx.signal.aborted) throw fallbackError;
+      ctx.detail = () => `the legacy SSE fallback got HTTP ${fallbackStatus}`;
+      throw error;
+    }
   }
 }
 
@@ -163,7 +191,11 @@ function explainHttp(
   error: unknown,
   proxy: ProxySource | undefined,
   extraCaCerts: string | undefined,
+  phase: SessionPhase | undefined,
 ): string | undefined {
+  // What the server said or did wrong comes first: the connection we then closed is no news.
+  const own = sessionCause(error);
+  if (own !== undefined) return own;
   const where = safeUrl(config.url);
   const through = proxy ? ` through proxy ${proxy.display} from ${proxy.variable}` : "";
   const retried =
@@ -183,6 +215,10 @@ function explainHttp(
     }
   }
   const code = networkCode(error) ?? networkCode(trace.lastError);
+  if (code && isClosedConnection(code)) {
+    const when = phase === "listing" ? "while listing tools" : "during the handshake";
+    return `${where}${through} closed the connection ${when} (${code})${retried}`;
+  }
   if (code) return `cannot connect to ${where}${through} (${code})${retried}`;
   if (
     causeChain(error)

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { AuthConfig, HttpServerConfig } from "../config/types.js";
 import { own } from "../own.js";
-import { networkCode, tlsCode } from "./describe.js";
+import { isClosedConnection, networkCode, tlsCode } from "./describe.js";
 
 /** Statuses worth retrying: rate limiting and gateway trouble. Never other 4xx. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -47,8 +47,11 @@ export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Pro
 /**
  * Wraps `base` (Node's fetch, or the proxy-aware one): retries connection
  * errors and 429/502/503/504 with exponential backoff, honouring `Retry-After`
- * (capped at `maxDelayMs`); stops at once when `signal` aborts. Records the
- * last status in `trace`.
+ * (capped at `maxDelayMs`); stops at once when `signal` aborts. A connection
+ * the server accepted and then closed is retried once, at once (a keep-alive
+ * connection it had already closed), never more: a server that drops the
+ * request again has crashed, and waiting would only delay saying so. Records
+ * the last status in `trace`.
  */
 export function retryingFetch(
   trace: HttpTrace,
@@ -57,6 +60,7 @@ export function retryingFetch(
   base: FetchFn = fetch,
 ): FetchFn {
   return async (input, init) => {
+    let closedRetried = false;
     for (let attempt = 0; ; attempt++) {
       const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
       let response: Response | undefined;
@@ -71,17 +75,20 @@ export function retryingFetch(
       }
       // Connection errors with a network code are transient; others (bad port, bad URL) are not,
       // nor is a certificate we do not trust: asking again gets the same certificate.
+      const closed = response === undefined && isClosedConnection(networkCode(failure));
       const retryable =
         response === undefined
-          ? networkCode(failure) !== undefined && tlsCode(failure) === undefined
+          ? networkCode(failure) !== undefined && tlsCode(failure) === undefined && !(closed && closedRetried)
           : RETRY_STATUSES.has(response.status);
       if (!retryable || attempt >= policy.retries) {
         if (response !== undefined) return response;
         throw failure;
       }
+      if (closed) closedRetried = true;
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
-      const delay = retryAfter === undefined ? backoff : Math.min(policy.maxDelayMs, retryAfter);
+      let delay = retryAfter === undefined ? backoff : Math.min(policy.maxDelayMs, retryAfter);
+      if (closed) delay = 0;
       await response?.body?.cancel().catch(() => {});
       trace.retries++;
       await sleep(delay, signal);

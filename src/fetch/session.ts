@@ -4,12 +4,17 @@
  * through tools/list RAW. The SDK validates and reshapes results; we tap the
  * transport so the lockfile records each tool exactly as the server sent it,
  * and a tool the SDK would reject does not cost us the rest of the list.
+ *
+ * The tap also ends the session the moment the server breaks the protocol: the
+ * SDK only reports a message it cannot parse, or a stream that ended before
+ * the answer, through `onerror` and leaves the request waiting for its timeout.
  */
 import {
   Client,
   type JSONRPCMessage,
   type StandardSchemaV1,
   type Transport,
+  type TransportSendOptions,
 } from "@modelcontextprotocol/client";
 import { walkPages } from "./pages.js";
 
@@ -20,6 +25,9 @@ export interface SessionResult {
   rawTools: unknown[];
   pages: number;
 }
+
+/** Where a session is: what a failure message says it happened during. */
+export type SessionPhase = "handshake" | "listing";
 
 /** Session settings. */
 export interface SessionOptions {
@@ -32,6 +40,39 @@ export interface SessionOptions {
   onPage?: (page: number, tools: number) => void;
   /** Redacted from any server text the session quotes (a looping cursor); none when absent. */
   secrets?: readonly string[];
+  /** Told when the handshake is done and listing starts. */
+  onConnected?: () => void;
+  /**
+   * What a transport error means when it ends the session at once, e.g.
+   * "closed its stdout"; undefined for errors that leave the session running.
+   * Messages that are not JSON or not JSON-RPC always end it.
+   */
+  faultOf?: (error: unknown) => string | undefined;
+}
+
+/**
+ * The server broke the session: it sent a message that is not JSON-RPC, or a
+ * stream ended before the answer. The message says what and when, without the
+ * server name.
+ */
+export class SessionFault extends Error {
+  override readonly name = "SessionFault";
+}
+
+/**
+ * The server answered a request with a JSON-RPC error. `text` is the server's
+ * own message (redact it before showing it; the fetch layer does).
+ */
+export class ServerErrorAnswer extends Error {
+  override readonly name = "ServerErrorAnswer";
+  constructor(
+    readonly method: string,
+    readonly code: unknown,
+    readonly text: string,
+  ) {
+    const number = typeof code === "number" && Number.isInteger(code) ? ` ${code}` : "";
+    super(`the server answered ${method} with JSON-RPC error${number}: ${text || "(no message)"}`);
+  }
 }
 
 /** Accepts anything: we validate raw pages ourselves. */
@@ -39,13 +80,19 @@ const anyResult: StandardSchemaV1<unknown, unknown> = {
   "~standard": { version: 1, vendor: "mcp-contract", validate: (value: unknown) => ({ value }) },
 };
 
-/** The raw response to the tools/list request in flight. */
-interface Tap {
-  pendingId?: string | number;
-  raw?: { id: string | number; result: unknown };
-}
-
 const CLIENT_INFO = { name: "mcp-contract", version: "0.1.0" };
+
+const PHASE_TEXT: Record<SessionPhase, string> = {
+  handshake: "during the handshake",
+  listing: "while listing tools",
+};
+
+/** What the tap saw of one request we sent. */
+interface SentRequest {
+  method: string;
+  /** The raw `result` or `error` member of its answer, once one arrived. */
+  answer?: { result: unknown } | { error: unknown };
+}
 
 /** Connects over `transport`, lists every tool raw, and closes the session (and transport). */
 export async function listToolsRaw(transport: Transport, options: SessionOptions): Promise<SessionResult> {
@@ -62,46 +109,35 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
         }
       : {}),
   });
-  // Errors the transport reports outside any request (e.g. stray stdout) must not crash us;
-  // the request that fails because of them carries the cause.
+  // Errors the transport reports outside any request must not crash us: the tap below turns
+  // the ones that end the session into a rejection of the request in flight.
   client.onerror = () => {};
+  const tap = new SessionTap(transport, options);
   try {
     const requestOptions = { signal: options.signal, timeout: options.requestTimeoutMs };
-    await client.connect(transport, requestOptions);
-
-    // Tap raw tools/list responses by JSON-RPC id.
-    const tap: Tap = {};
-    const captured = (): Tap["raw"] => tap.raw;
-    const send = transport.send.bind(transport);
-    transport.send = (message: JSONRPCMessage, sendOptions) => {
-      if ("method" in message && message.method === "tools/list" && "id" in message)
-        tap.pendingId = message.id;
-      return send(message, sendOptions);
-    };
-    const deliver = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      if ("id" in message && message.id === tap.pendingId && "result" in message) {
-        tap.raw = { id: message.id, result: message.result };
-      }
-      deliver?.(message, extra);
-    };
+    try {
+      await tap.guard(client.connect(transport, requestOptions));
+    } catch (error) {
+      throw tap.answeredWithError("initialize") ?? error;
+    }
+    tap.phase = "listing";
+    options.onConnected?.();
 
     const walked = await walkPages(
       async (cursor) => {
-        tap.raw = undefined;
-        tap.pendingId = undefined;
         const params = cursor === undefined ? {} : { cursor };
+        const sent = tap.expect("tools/list");
         try {
-          await client.request({ method: "tools/list", params }, anyResult, requestOptions);
+          await tap.guard(client.request({ method: "tools/list", params }, anyResult, requestOptions));
         } catch (error) {
           // The SDK may reject a page it finds invalid (2026-era result validation);
           // the raw page is still ours to salvage.
-          const raw = captured();
-          if (raw === undefined || raw.id !== tap.pendingId) throw error;
+          if (sent.request === undefined || sent.request.answer === undefined) throw error;
         }
-        const raw = captured();
-        if (raw === undefined) throw new Error("tools/list returned no result");
-        return raw.result;
+        const answer = sent.request?.answer;
+        if (answer === undefined) throw new Error("tools/list returned no result");
+        if ("error" in answer) throw errorAnswer("tools/list", answer.error);
+        return answer.result;
       },
       options.maxPages,
       options.onPage,
@@ -116,7 +152,158 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
       pages: walked.pages,
     };
   } finally {
+    tap.done = true;
     await client.close().catch(() => {});
     await transport.close().catch(() => {});
   }
+}
+
+function errorAnswer(method: string, error: unknown): ServerErrorAnswer {
+  const { code, message } = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return new ServerErrorAnswer(method, code, typeof message === "string" ? message : "");
+}
+
+/**
+ * Sits between the SDK client and the transport, installed before `connect`:
+ * records every request we send and the raw answer to each, and turns the
+ * faults `faultOf` names (and unparseable messages) into an immediate rejection
+ * of whatever the session is waiting for.
+ */
+class SessionTap {
+  phase: SessionPhase = "handshake";
+  /** Set when the session is over: nothing is a fault any more. */
+  done = false;
+  private readonly sent = new Map<string | number, SentRequest>();
+  /** Requests by method, most recent last: what `expect` and `answeredWithError` look at. */
+  private readonly latest = new Map<string, SentRequest>();
+  private waitingFor?: { method: string; slot: { request?: SentRequest } };
+  private fault?: SessionFault;
+  private rejectWaiting?: (error: SessionFault) => void;
+  private started = false;
+
+  constructor(
+    transport: Transport,
+    private readonly options: SessionOptions,
+  ) {
+    const start = transport.start.bind(transport);
+    transport.start = async () => {
+      await start();
+      this.started = true;
+    };
+    // The client sets these on `connect` (and again when version negotiation falls back); we see
+    // every call first. Each read wraps the handler set at that moment, so a handler that calls the
+    // one it replaced (as the client's do) never calls itself; our part is idempotent.
+    let onmessage: Transport["onmessage"];
+    Object.defineProperty(transport, "onmessage", {
+      configurable: true,
+      get: () => {
+        const current = onmessage;
+        return current === undefined ? undefined : this.deliver(current);
+      },
+      set: (value: Transport["onmessage"]) => {
+        onmessage = value;
+      },
+    });
+    let onerror: Transport["onerror"];
+    Object.defineProperty(transport, "onerror", {
+      configurable: true,
+      get: () => {
+        const current = onerror;
+        return (error: Error) => {
+          current?.(error);
+          this.onTransportError(error);
+        };
+      },
+      set: (value: Transport["onerror"]) => {
+        onerror = value;
+      },
+    });
+    const send = transport.send.bind(transport);
+    transport.send = (message: JSONRPCMessage, sendOptions?: TransportSendOptions) => {
+      if (!("method" in message) || !("id" in message) || message.id === undefined) {
+        return send(message, sendOptions);
+      }
+      const id = message.id;
+      const request: SentRequest = { method: message.method };
+      this.sent.set(id, request);
+      this.latest.set(message.method, request);
+      if (this.waitingFor?.method === message.method) this.waitingFor.slot.request = request;
+      const ended = sendOptions?.onRequestStreamEnd;
+      return send(message, {
+        ...sendOptions,
+        // Streamable HTTP: the event stream that carries this answer ended (cleanly or not) and
+        // the SDK will not reconnect it. Without the answer, nothing else will come.
+        onRequestStreamEnd: () => {
+          ended?.();
+          if (request.answer === undefined)
+            this.fail(`closed the event stream before answering ${request.method}`, undefined, false);
+        },
+      });
+    };
+  }
+
+  /** Starts waiting for the next request of `method`; `request` is filled in when it is sent. */
+  expect(method: string): { request?: SentRequest } {
+    const slot: { request?: SentRequest } = {};
+    this.waitingFor = { method, slot };
+    return slot;
+  }
+
+  /** The server's JSON-RPC error answer to the latest `method` request, if that is how it ended. */
+  answeredWithError(method: string): ServerErrorAnswer | undefined {
+    const answer = this.latest.get(method)?.answer;
+    return answer !== undefined && "error" in answer ? errorAnswer(method, answer.error) : undefined;
+  }
+
+  /** `work`, or the session's fault as soon as one happens. */
+  guard<T>(work: Promise<T>): Promise<T> {
+    if (this.fault !== undefined) {
+      work.catch(() => {});
+      return Promise.reject(this.fault);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectWaiting = reject;
+      work.then(resolve, reject).finally(() => {
+        if (this.rejectWaiting === reject) this.rejectWaiting = undefined;
+      });
+    });
+  }
+
+  private deliver(onmessage: NonNullable<Transport["onmessage"]>): NonNullable<Transport["onmessage"]> {
+    return (message, extra) => {
+      if ("id" in message && message.id !== undefined && !("method" in message)) {
+        const request = this.sent.get(message.id);
+        if (request !== undefined && request.answer === undefined) {
+          if ("result" in message) request.answer = { result: message.result };
+          else if ("error" in message) request.answer = { error: message.error };
+        }
+      }
+      onmessage(message, extra);
+    };
+  }
+
+  private onTransportError(error: unknown): void {
+    // Before the transport started, its errors reject `start` itself (a refused stream, a 404).
+    if (!this.started || this.done) return;
+    const what = this.options.faultOf?.(error) ?? protocolViolation(error);
+    if (what !== undefined) this.fail(what, error);
+  }
+
+  private fail(what: string, cause?: unknown, withPhase = true): void {
+    if (this.done || this.fault !== undefined) return;
+    this.fault = new SessionFault(withPhase ? `${what} ${PHASE_TEXT[this.phase]}` : what, { cause });
+    this.rejectWaiting?.(this.fault);
+  }
+}
+
+/** A message the SDK could not parse: not JSON, or JSON that is not a JSON-RPC message. */
+function protocolViolation(error: unknown): string | undefined {
+  // The parser's own text may quote the message (and a secret in it, cut short): say what it was.
+  if (error instanceof SyntaxError) return "sent a message that is not valid JSON";
+  const issues = (error as { issues?: unknown } | null)?.issues;
+  if (Array.isArray(issues)) return "sent a message that is not a JSON-RPC message";
+  return undefined;
 }

@@ -2,10 +2,10 @@
 import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import type { StdioServerConfig } from "../config/types.js";
 import type { FetchContext } from "./context.js";
-import { causeChain, describeError } from "./describe.js";
+import { causeChain, describeError, sessionCause } from "./describe.js";
 import { proxyCredentials } from "./proxy.js";
 import { listToolsRaw, type SessionResult } from "./session.js";
-import { NonProtocolOutputError, ProcessGroupTransport } from "./stdio.js";
+import { NonProtocolOutputError, ProcessGroupTransport, StdoutClosedError } from "./stdio.js";
 
 /** How many stderr lines a failure message shows. */
 const STDERR_LINES_SHOWN = 3;
@@ -75,10 +75,15 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
         maxPages: ctx.options.maxPages,
         secrets: [...ctx.options.secrets, ...ctx.secrets],
         negotiation,
-        onPage: (page, tools) => {
+        onConnected: () => {
           connected = true;
-          ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools });
         },
+        onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),
+        // stdout is the protocol channel: text there, or stdout closing, ends the session at once.
+        faultOf: (error) =>
+          error instanceof NonProtocolOutputError || error instanceof StdoutClosedError
+            ? error.message
+            : undefined,
       });
       // stdout is the protocol channel: text there corrupts it, even if this session survived.
       if (current.strayOutput !== undefined) throw current.strayOutput;
@@ -96,7 +101,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
     const exitedDuringProbe =
       !connected &&
       !ctx.signal.aborted &&
-      transport?.exitStatus !== undefined &&
+      transport?.exitedOnItsOwn === true &&
       transport.strayOutput === undefined &&
       !causeChain(error).some((item) => (item as { code?: unknown }).code === "ENOENT");
     if (!exitedDuringProbe) throw error;
@@ -110,6 +115,9 @@ function explainStdio(
   error: unknown,
   connected: boolean,
 ): string {
+  // What the server said or did wrong comes first: the process we then stopped is no news.
+  const own = sessionCause(error);
+  if (own !== undefined) return own;
   for (const item of causeChain(error)) {
     const code = (item as { code?: unknown }).code;
     if (code === "ENOENT" || code === "EACCES") {
@@ -118,7 +126,7 @@ function explainStdio(
     if (item instanceof NonProtocolOutputError) return item.message;
   }
   if (transport?.strayOutput !== undefined) return transport.strayOutput.message;
-  const exit = transport?.exitStatus;
+  const exit = transport?.exitedOnItsOwn ? transport.exitStatus : undefined;
   if (exit) {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     return `the server process ${how} ${connected ? "while listing tools" : "before completing the handshake"}`;

@@ -65,6 +65,17 @@ export class NonProtocolOutputError extends Error {
   }
 }
 
+/** The server closed its stdout while it kept running: no answer can come any more. */
+export class StdoutClosedError extends Error {
+  override readonly name = "StdoutClosedError";
+  constructor(midMessage: boolean) {
+    super(`closed its stdout${midMessage ? " in the middle of a message" : ""}`);
+  }
+}
+
+/** How long a closed stdout waits for the process to exit before it counts as a fault of its own. */
+const STDOUT_CLOSE_GRACE_MS = 200;
+
 /** MCP client transport over a child process's stdin/stdout, owning its process group. */
 export class ProcessGroupTransport implements Transport {
   onclose?: () => void;
@@ -79,6 +90,9 @@ export class ProcessGroupTransport implements Transport {
   private closed = false;
   /** Exit code or signal once the child has exited. */
   exitStatus?: { code: number | null; signal: NodeJS.Signals | null };
+  /** True when the child exited before `close` asked it to (a crash, not our SIGTERM). */
+  exitedOnItsOwn = false;
+  private closing = false;
   /** Why the first non-JSON line the server printed to stdout is wrong, if it printed one. */
   strayOutput?: NonProtocolOutputError;
   private exited?: Promise<void>;
@@ -125,6 +139,7 @@ export class ProcessGroupTransport implements Transport {
       this.exited = new Promise((resolveExit) => {
         child.once("exit", (code, signal) => {
           this.exitStatus = { code, signal };
+          this.exitedOnItsOwn = !this.closing;
           resolveExit();
         });
         child.once("error", () => resolveExit());
@@ -144,6 +159,14 @@ export class ProcessGroupTransport implements Transport {
       child.stdin?.on("error", (error) => this.onerror?.(error));
       child.stdout?.setEncoding("utf8");
       child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
+      // A process that exits closes stdout too: only a stdout closed by one that lives on is reported
+      // here (an exit is reported by `close`).
+      child.stdout?.once("end", () => {
+        setTimeout(() => {
+          if (this.exitStatus === undefined && !this.closing)
+            this.onerror?.(new StdoutClosedError(this.buffer.trim() !== ""));
+        }, STDOUT_CLOSE_GRACE_MS).unref();
+      });
       child.stderr?.setEncoding("utf8");
       child.stderr?.on("data", (chunk: string) => {
         const text = this.stderrText + chunk;
@@ -213,6 +236,7 @@ export class ProcessGroupTransport implements Transport {
       return;
     }
     const pgid = child.pid;
+    this.closing = true;
     try {
       child.stdin?.end();
     } catch {

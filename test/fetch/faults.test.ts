@@ -83,6 +83,17 @@ describe("HTTP faults", () => {
     expect(error.message).toMatch(/^server "crm": /);
   });
 
+  it("a connection dropped mid tools/list is retried once, at once, then named as closed (not 'cannot connect')", async () => {
+    const fixture = await http({ generate: 4, pageSize: 2, crashOnPage: 2 });
+    const config = httpConfig(fixture.url, { transport: "streamable-http" });
+    const error = await failure(fetchServer("crm", config, fetchOptions()));
+    expect(error.message).toBe(
+      `server "crm": ${fixture.url} closed the connection while listing tools (UND_ERR_SOCKET) after 1 retry`,
+    );
+    // initialize, initialized, page 1, page 2 and its one retry (the discover probe is a POST too).
+    expect(fixture.stats.methods.filter((m) => m === "POST").length).toBe(6);
+  });
+
   it("a server slower than the timeout fails with 'timed out'", async () => {
     const fixture = await http({ delayMs: 20_000 });
     const error = await failure(
