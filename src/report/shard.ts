@@ -3,12 +3,16 @@
  */
 import type { ShardInfo } from "./report.js";
 
-/** Parses `K/N` (1 ≤ K ≤ N); undefined with a message when malformed. */
+/** Most jobs a run is split over (past 2^53 the numbers would not even be exact). */
+const MAX_SHARDS = 10_000;
+
+/** Parses `K/N` (1 ≤ K ≤ N ≤ 10,000); a message when malformed. */
 export function parseShard(text: string): ShardInfo | string {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!match) return `expected K/N, e.g. 1/4, got "${text}"`;
   const index = Number(match[1]);
   const total = Number(match[2]);
+  if (total > MAX_SHARDS) return `expected N from 1 to ${MAX_SHARDS}, got "${text}"`;
   if (total < 1 || index < 1 || index > total) return `expected 1 ≤ K ≤ N, got "${text}"`;
   return { index, total };
 }

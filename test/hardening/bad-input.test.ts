@@ -478,6 +478,14 @@ const cases: Case[] = [
       "error: option '--max-pages <n>' argument '9007199254740993' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract --help for usage)\n",
   },
   {
+    name: "--shard past its range",
+    files: crmConfig,
+    args: ["check", "--shard", "1/100000000000000000000"],
+    code: 2,
+    stderr:
+      'mcp-contract: --shard 1/100000000000000000000: expected N from 1 to 10000, got "1/100000000000000000000"\n',
+  },
+  {
     name: "--output naming a directory, refused before anything runs",
     files: { "a.json": "[]", out: null },
     args: ["diff", "a.json", "a.json", "--format", "json", "--output", "out"],
