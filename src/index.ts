@@ -1,6 +1,9 @@
 /**
- * mcp-contract as a library: the same functions the CLI uses. Nothing here
- * prints or exits; errors are the typed errors of ./errors.js.
+ * mcp-contract as a library: the same functions the CLI uses. `checkProject`,
+ * `diffFiles` and `lockProject` are whole commands as data (the pipeline the
+ * CLI runs); `formatReport` prints a report as any `--format` does and
+ * `getExitCode` is the exit code the CLI would give it. Nothing here prints or
+ * exits; errors are the typed errors of ./errors.js. See docs/library.md.
  */
 export { canonicalJson, hashServer, hashTool, sha256 } from "./canonical/index.js";
 export { findConfigFile, loadConfig, parseConfigText, resolveConfig } from "./config/load.js";
@@ -17,7 +20,46 @@ export type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "./lockf
 export { LOCKFILE_VERSION } from "./lockfile/format.js";
 export { readLockfileIfExists, serializeLockfile, writeLockfile } from "./lockfile/io.js";
 export { parseLockfile, validateLockfile } from "./lockfile/parse.js";
+export * from "./pipeline/index.js";
+export {
+  type Acknowledgement,
+  type AcknowledgementsFile,
+  acknowledge,
+  addAcknowledgements,
+  isExpired,
+} from "./policy/acknowledgements.js";
+export {
+  applyPolicy,
+  FAIL_ON_LEVELS,
+  type FailOn,
+  failsPolicy,
+  getExitCode,
+  type PolicyOptions,
+  type RuleSetting,
+} from "./policy/policy.js";
 export { redact } from "./redact.js";
+export {
+  type AppliedAcknowledgement,
+  type Checked,
+  createReport,
+  DEFAULT_DOCS_BASE_URL,
+  FORMATS,
+  type Format,
+  formatReport,
+  isAcknowledged,
+  type Locate,
+  lockfileLocator,
+  mergeReports,
+  REPORT_VERSION,
+  type Report,
+  type ReportError,
+  type ReportedChange,
+  type ReporterOptions,
+  type ReportSummary,
+  type ShardInfo,
+  ShardMismatchError,
+  toolListLocator,
+} from "./report/index.js";
 export { RULES } from "./rules.js";
 export {
   type CheckTemplatesInput,

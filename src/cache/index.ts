@@ -1,9 +1,10 @@
 /**
  * A content-addressed result cache for the offline pre-commit path: results of
- * pure steps (template references, the lockfile's integrity and poisoning
- * findings, a whole offline check, a parsed config) stored under the sha256 of
- * everything they depend on plus the build that computed them. I/O at the
- * edge: the pure modules never see it.
+ * named pure stages of the pipeline (template references, the lockfile's
+ * integrity and poisoning findings, a whole offline check, a parsed config)
+ * stored under the sha256 of everything they depend on plus the build that
+ * computed them. I/O at the edge: src/pipeline/ asks it (`StageMemo`), the
+ * stages never see it.
  *
  * Safe by construction: a missing, unreadable, corrupt or foreign entry is a
  * miss (each entry carries the sha256 of its own body), a failed write is
@@ -186,5 +187,27 @@ export function parsedConfigStore(cache: ResultCache): {
     set: (path, text, data) => {
       if (data !== undefined && isJsonSafe(data)) cache.set("config", key(path, text), { data });
     },
+  };
+}
+
+/**
+ * A memo of named pure stages: a stage's result stored under the stage's name
+ * and everything it depends on. The pipeline asks it; the stages never see it.
+ */
+export interface StageMemo {
+  /** The stored result of `stage` for `inputs`, when `valid` accepts it; else undefined. */
+  get<T>(stage: string, inputs: readonly string[], valid: (value: unknown) => value is T): T | undefined;
+  /** Stores `value` as the result of `stage` for `inputs` (failures are ignored). */
+  set(stage: string, inputs: readonly string[], value: unknown): void;
+}
+
+/** The stages memoised in `cache`: each stage's results in its own directory, keyed by `ResultCache.key`. */
+export function stageMemo(cache: ResultCache): StageMemo {
+  return {
+    get: <T>(stage: string, inputs: readonly string[], valid: (value: unknown) => value is T) => {
+      const hit = cache.get<unknown>(stage, cache.key(stage, ...inputs));
+      return valid(hit) ? hit : undefined;
+    },
+    set: (stage, inputs, value) => cache.set(stage, cache.key(stage, ...inputs), value),
   };
 }

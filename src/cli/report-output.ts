@@ -1,34 +1,24 @@
 /**
- * The last stage every reporting command shares: apply the policy (rule
- * overrides, acknowledgements), build the report, write each `--format` to
- * stdout or its `--output` file (and the markdown job summary under GitHub
- * Actions), and return the exit code from `getExitCode`.
+ * The printing every reporting command shares: write a report (built by the
+ * pipeline, src/pipeline/) in each `--format` to stdout or its `--output` file,
+ * and the markdown job summary under GitHub Actions.
  */
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { Change } from "../diff/change.js";
-import { ConfigError, UsageError } from "../errors.js";
-import {
-  type Acknowledgement,
-  type AcknowledgementsFile,
-  addAcknowledgements,
-} from "../policy/acknowledgements.js";
-import { applyPolicy, type FailOn, getExitCode, type RuleSetting } from "../policy/policy.js";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { UsageError } from "../errors.js";
+import type { FailOn } from "../policy/policy.js";
 import type { Format } from "../report/formats.js";
 import { loadReporter } from "../report/lazy.js";
 import { type Locate, lockfileLocator, resolveOptions, toolListLocator } from "../report/options.js";
-import { createReport, type Report, type ShardInfo } from "../report/report.js";
+import type { Report } from "../report/report.js";
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
 import { workingDirectoryFromRoot } from "./repository-root.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
-
-/** Default acknowledgements file name, next to the config (or in the working directory for `diff`). */
-export const ACKNOWLEDGEMENTS_FILE = "mcp-contract.acks.json";
 
 /** Options of every reporting command. */
 export interface ReportCommandOptions {
@@ -37,61 +27,6 @@ export interface ReportCommandOptions {
   failOn?: FailOn;
   /** Acknowledgements file; default mcp-contract.acks.json next to the config. */
   acknowledgements?: string;
-}
-
-/** Where a command's acknowledgements live. */
-export function acknowledgementsPath(options: ReportCommandOptions, baseDir: string, cwd: string): string {
-  return options.acknowledgements
-    ? resolve(cwd, options.acknowledgements)
-    : join(baseDir, ACKNOWLEDGEMENTS_FILE);
-}
-
-/**
- * Reads and validates the acknowledgements file. A missing default file means
- * none; a missing file named with `--acknowledgements` (`given`) is a config
- * error, so a typo never silently drops every acknowledgement.
- */
-export async function readAcknowledgements(
-  path: string,
-  cwd: string,
-  given = false,
-): Promise<Acknowledgement[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      if (!given) return [];
-      throw new ConfigError(
-        `${display(path, cwd)}: no such acknowledgements file (given with --acknowledgements)`,
-      );
-    }
-    throw new ConfigError(`${display(path, cwd)}: cannot read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${display(path, cwd)}: not valid JSON (${(error as Error).message})`);
-  }
-  const { parseAcknowledgements } = await import("../policy/validate.js");
-  const result = parseAcknowledgements(data, display(path, cwd));
-  if (!result.file)
-    throw new ConfigError(
-      `${result.errors[0]}${result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : ""}`,
-    );
-  return result.file.acknowledgements;
-}
-
-/** Adds acknowledgements to the file (creating it), one per fingerprint, sorted. */
-export async function writeAcknowledgements(
-  path: string,
-  added: readonly Acknowledgement[],
-  cwd: string,
-): Promise<void> {
-  const existing = await readAcknowledgements(path, cwd);
-  const file: AcknowledgementsFile = { version: 1, acknowledgements: addAcknowledgements(existing, added) };
-  await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 
 /** A file findings about servers and tools can point at: a lockfile or one server's tool list. */
@@ -117,47 +52,6 @@ export interface ReportContext {
   tools?: ReadonlyMap<string, readonly string[]>;
   /** Template and partial files the run checked, as findings name them. */
   templates?: readonly string[];
-}
-
-/** Everything `finishReport` needs from the command. */
-export interface ReportInput extends Omit<ReportContext, "file"> {
-  changes: readonly Change[];
-  servers: readonly string[];
-  errors?: readonly { server: string; message: string }[];
-  shard?: ShardInfo;
-  /** Per-rule overrides from the config. */
-  rules?: Readonly<Record<string, RuleSetting>>;
-  /** The lockfile's absolute path, or the file findings point at (see `ReportContext.file`). */
-  lockfile?: string | ContractFile;
-  /** Absolute acknowledgements file path. */
-  acknowledgementsFile: string;
-}
-
-/** Applies the policy, writes every requested format, returns the exit code. */
-export async function finishReport(
-  input: ReportInput,
-  options: ReportCommandOptions,
-  io: CommandIO,
-): Promise<number> {
-  const acknowledgements = await readAcknowledgements(
-    input.acknowledgementsFile,
-    io.cwd,
-    options.acknowledgements !== undefined,
-  );
-  const report = createReport({
-    changes: applyPolicy(input.changes, { rules: input.rules, acknowledgements, now: new Date() }),
-    servers: input.servers,
-    errors: input.errors,
-    shard: input.shard,
-  });
-  const { lockfile, before, tools, templates } = input;
-  await writeReport(report, options, io, {
-    file: typeof lockfile === "string" ? { path: lockfile } : lockfile,
-    before,
-    tools,
-    templates,
-  });
-  return getExitCode(report, { failOn: options.failOn ?? "breaking" });
 }
 
 /** Writes a finished report in every requested format. */
@@ -312,10 +206,4 @@ function runStart(env: Readonly<Record<string, string | undefined>>): Date {
 function fromWorkingDirectory(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return (isAbsolute(rel) ? path : rel).split(sep).join("/");
-}
-
-/** A path as shown to users and in annotations: relative to the working directory, forward slashes. */
-function display(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return (rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel).split("\\").join("/");
 }

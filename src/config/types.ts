@@ -6,12 +6,14 @@
 /** How to reach an HTTP server. `auto` tries Streamable HTTP, then legacy SSE. */
 export type HttpTransport = "auto" | "streamable-http" | "sse" | "json";
 
+/** `auth: { type: bearer }`: a token sent as `Authorization: Bearer …`. */
 export interface BearerAuth {
   type: "bearer";
   /** Name of the environment variable that holds the token. */
   tokenEnv: string;
 }
 
+/** `auth: { type: oauth-client-credentials }`: a token fetched from the token endpoint before connecting. */
 export interface OAuthClientCredentialsAuth {
   type: "oauth-client-credentials";
   clientId: string;
@@ -31,8 +33,10 @@ export interface OAuthClientCredentialsAuth {
   issuer?: string;
 }
 
+/** How an HTTP server is authenticated. */
 export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth;
 
+/** A server reached over HTTP (Streamable HTTP, legacy SSE, or a plain JSON endpoint). */
 export interface HttpServerConfig {
   kind: "http";
   url: string;
@@ -41,6 +45,7 @@ export interface HttpServerConfig {
   auth?: AuthConfig;
 }
 
+/** A server run as a child process, spoken to over stdio. */
 export interface StdioServerConfig {
   kind: "stdio";
   command: string;
@@ -57,14 +62,17 @@ export interface StdioServerConfig {
   envFile?: string;
 }
 
+/** A "server" that is a file holding a tools/list result (`file:`). */
 export interface FileServerConfig {
   kind: "file";
   /** Absolute path of a JSON file holding a tools/list result. */
   file: string;
 }
 
+/** One configured server: HTTP, stdio or a file. */
 export type ServerConfig = HttpServerConfig | StdioServerConfig | FileServerConfig;
 
+/** A loaded config: validated, defaults filled in, paths absolute. */
 export interface ResolvedConfig {
   /** Absolute path of the config file. */
   path: string;

@@ -43,6 +43,7 @@ export interface Change {
 /** Counts per severity. */
 export type Summary = Record<Severity, number>;
 
+/** How many changes there are of each severity. */
 export function summarize(changes: readonly Change[]): Summary {
   const summary: Summary = { breaking: 0, warning: 0, info: 0 };
   for (const change of changes) summary[change.severity]++;

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseGitSource, readFileArgument } from "../../src/cli/git-source.js";
 import { LockfileError } from "../../src/errors.js";
+import { parseGitSource, readFileArgument } from "../../src/pipeline/git-source.js";
 
 describe("parseGitSource", () => {
   test("splits at the first colon after git:", () => {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readCommittedLockfile, readTemplateFile, readTemplateFiles } from "../../src/cli/templates-io.js";
 import { TemplateError } from "../../src/errors.js";
+import { readCommittedLockfile, readTemplateFile, readTemplateFiles } from "../../src/pipeline/files.js";
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -22,14 +22,20 @@ import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists, writeLockfile } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
 import { has } from "../../own.js";
+import {
+  acknowledgementsPath,
+  readAcknowledgements,
+  writeAcknowledgements,
+} from "../../pipeline/acknowledgements.js";
+import { readCommittedLockfile } from "../../pipeline/files.js";
+import { resolveRun } from "../../pipeline/run.js";
+import { fetchSources, loadProjectConfig, selectServers } from "../../pipeline/sources.js";
 import { acknowledge, expiryInstant } from "../../policy/acknowledgements.js";
 import { applyPolicy } from "../../policy/policy.js";
 import { createReport, formatReport, isAcknowledged } from "../../report/index.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
-import { acknowledgementsPath, readAcknowledgements, writeAcknowledgements } from "../report-output.js";
-import { type FetchCommandOptions, fetchAndLock, loadCommandConfig, selectServers } from "../servers.js";
-import { readCommittedLockfile } from "../templates-io.js";
+import { type FetchCommandOptions, pipelineHooks } from "../servers.js";
 
 export interface LockOptions extends FetchCommandOptions {
   /** Accept the breaking changes this lock makes and record each one with this reason. */
@@ -60,11 +66,12 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
       `--expires ${options.expires}: expected a date (YYYY-MM-DD) or an RFC 3339 date-time`,
     );
   }
-  const config = await loadCommandConfig(options, io);
+  const run = resolveRun({ cwd: io.cwd, env: io.env, signal: io.signal, hooks: pipelineHooks(options, io) });
+  const config = await loadProjectConfig(run, options.config);
   const servers = selectServers(config, options.server);
   const previous = await readLockfileIfExists(config.lockfile);
-  const committed = await committedLockfile(config.lockfile);
-  const { locked, failures, findings } = await fetchAndLock(config, servers, options, io);
+  const committed = await committedLockfile(config.lockfile, io.env);
+  const { locked, failures, findings } = await fetchSources(config, servers, options, run);
   if (io.signal.aborted) throw new InterruptedError();
   const unchanged = previous ? `${config.lockfile} was not changed` : "no lockfile was written";
   // After a write, each failed server's line says what the lockfile holds for it; else a last line says nothing was written.
@@ -92,7 +99,7 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
   const changes = [...findings, ...diffLockfiles(baseline ?? emptyLockfile(), next)];
   // Tool poisoning is judged on what is now locked, on every run, not only on what changed.
   changes.push(...(await import("../../poisoning/index.js")).scanLockfile(next));
-  const acksFile = acknowledgementsPath(options, config.dir, io.cwd);
+  const acksFile = acknowledgementsPath(options.acknowledgements, config.dir, io.cwd);
   const now = new Date();
   const reported = applyPolicy(changes, {
     rules: config.rules,
@@ -157,9 +164,12 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
  * there is no such history or it cannot be read as a lockfile: the working
  * lockfile is then the baseline.
  */
-async function committedLockfile(path: string): Promise<Lockfile | undefined> {
+async function committedLockfile(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Lockfile | undefined> {
   const current = await readFile(path, "utf8").catch(() => undefined);
-  const text = await readCommittedLockfile(path, current);
+  const text = await readCommittedLockfile(path, current, env);
   if (text === undefined) return undefined;
   try {
     return parseLockfile(text, `git HEAD:${path}`);

@@ -7,9 +7,9 @@
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { UsageError } from "../../errors.js";
+import { readFileArgument } from "../../pipeline/git-source.js";
 import { getExitCode } from "../../policy/policy.js";
 import { mergeReports, type Report, ShardMismatchError } from "../../report/report.js";
-import { readFileArgument } from "../git-source.js";
 import type { CommandIO } from "../io.js";
 import type { ReportCommandOptions } from "../report-output.js";
 import { writeReport } from "../report-output.js";

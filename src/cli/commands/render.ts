@@ -10,10 +10,10 @@ import { loadConfig } from "../../config/load.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
 import { parseJson } from "../../lockfile/parse.js";
+import { readTemplateFile, readTemplateFiles } from "../../pipeline/files.js";
 import { renderTemplate } from "../../templates/render.js";
 import type { CommandIO } from "../io.js";
 import { registerSecrets } from "../secrets.js";
-import { readTemplateFile, readTemplateFiles } from "../templates-io.js";
 
 /** Options of `render`. */
 export interface RenderCommandOptions {

@@ -1,0 +1,129 @@
+/**
+ * `checkProject`: the check as one staged function, for `check`, `check
+ * --offline` and the library alike. Config → servers (and shard) → either the
+ * live sources (fetch, snapshots, diff against the lockfile, templates against
+ * the live tools, poisoning) or the lockfile alone (offline.ts) → policy →
+ * report. It prints nothing and decides no exit code: see `getExitCode`.
+ */
+import { openCache, parsedConfigStore, stageMemo } from "../cache/index.js";
+import type { ResolvedConfig, ServerConfig } from "../config/types.js";
+import type { Change } from "../diff/change.js";
+import { InterruptedError, UsageError } from "../errors.js";
+import type { Lockfile } from "../lockfile/format.js";
+import { dict } from "../own.js";
+import type { Report, ReportError, ShardInfo } from "../report/report.js";
+import { inShard, parseShard, selectShard } from "../report/shard.js";
+import { acknowledgementsPath } from "./acknowledgements.js";
+import { readTemplateFiles } from "./files.js";
+import { noLockfile, offlineFindings } from "./offline.js";
+import { reportFindings } from "./report.js";
+import { type Run, type RunOptions, resolveRun } from "./run.js";
+import { type FetchSettings, fetchSources, loadProjectConfig, selectServers } from "./sources.js";
+
+/** What `checkProject` checks and how. */
+export interface CheckProjectOptions extends RunOptions, FetchSettings {
+  /** The config file (relative to `cwd`); default the one found from `cwd` upwards. */
+  config?: string;
+  /** Only these servers (`--server`); default all. */
+  servers?: readonly string[];
+  /** No network: the lockfile's integrity, templates against it, the poisoning scan (`--offline`). */
+  offline?: boolean;
+  /** `K/N`: only every Nth server, starting at the Kth (`--shard`). */
+  shard?: string;
+  /** False: offline, read and write no result cache (`--no-cache`). Default true (unless `MCP_CONTRACT_NO_CACHE`). */
+  cache?: boolean;
+  /** The acknowledgements file (relative to `cwd`), which must then exist; default mcp-contract.acks.json next to the config. */
+  acknowledgements?: string;
+}
+
+/** What a check found, with what reporters need to point at it. */
+export interface CheckResult {
+  /** The report: `formatReport(result.report, "json")` is `mcp-contract check --format json`. */
+  report: Report;
+  /** The config the check ran with. */
+  config: ResolvedConfig;
+  /** The lockfile's absolute path: findings about servers and tools point at it. */
+  lockfile: string;
+  /** The template and partial files checked, as findings name them. */
+  templates: string[];
+  /** The acknowledgements file the policy read (it may not exist). */
+  acknowledgementsFile: string;
+}
+
+/**
+ * Checks a project: what `mcp-contract check` (or `check --offline`) reports,
+ * as data. Throws the typed errors of errors.ts (bad config, no lockfile, …);
+ * servers that cannot be fetched are `report.errors`, not exceptions.
+ */
+export async function checkProject(options: CheckProjectOptions = {}): Promise<CheckResult> {
+  const run = resolveRun(options);
+  const cache = options.offline ? openCache(options, run.cwd, run.env) : undefined;
+  const config = await loadProjectConfig(run, options.config, cache && parsedConfigStore(cache));
+  let servers = selectServers(config, options.servers);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (typeof shard === "string") throw new UsageError(`--shard ${options.shard}: ${shard}`);
+  if (shard) {
+    const names = new Set(selectShard(Object.keys(servers), shard));
+    servers = Object.fromEntries(Object.entries(servers).filter(([name]) => names.has(name)));
+  }
+  const found = options.offline
+    ? { ...(await offlineFindings(config, run, cache && stageMemo(cache))), failures: [] }
+    : await onlineFindings(config, servers, options, run);
+  run.hooks.failed?.(found.failures);
+  // A shard reports only its own servers' findings (and shard 1 the server-less ones), so merge counts each once.
+  const names = new Set(Object.keys(servers));
+  const changes = shard ? found.changes.filter((c) => inShard(c.server, names, shard)) : found.changes;
+  const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
+  const report = await reportFindings(
+    { changes, servers: [...names], errors: found.failures, ...(shard && { shard: shard as ShardInfo }) },
+    {
+      rules: config.rules,
+      acknowledgementsFile,
+      given: options.acknowledgements !== undefined,
+      cwd: run.cwd,
+    },
+  );
+  return { report, config, lockfile: config.lockfile, templates: found.templateFiles, acknowledgementsFile };
+}
+
+/**
+ * The online stages: the lockfile's integrity, the live servers' snapshots
+ * diffed against it, the poisoning scan of what is now current, and the
+ * templates against the live tools with the lockfile as their previous version.
+ */
+async function onlineFindings(
+  config: ResolvedConfig,
+  servers: Record<string, ServerConfig>,
+  settings: FetchSettings,
+  run: Run,
+): Promise<{ changes: Change[]; templateFiles: string[]; failures: ReportError[] }> {
+  // Imported here, not at the top: a cached offline check needs none of these modules.
+  const { readLockfileIfExists } = await import("../lockfile/io.js");
+  const { emptyLockfile } = await import("../lockfile/build.js");
+  const { checkTemplates } = await import("../templates/check.js");
+  const lock = await readLockfileIfExists(config.lockfile);
+  if (!lock) throw noLockfile(config.lockfile);
+  // A hand-edited lockfile is reported before anything is compared against it.
+  const changes = (await import("../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
+  const fetched = await fetchSources(config, servers, settings, run);
+  if (run.signal.aborted) throw new InterruptedError();
+  changes.push(...fetched.findings);
+  // Compare only what was fetched: a server that failed is reported as an error, not as removed.
+  const before: Lockfile = emptyLockfile();
+  const after: Lockfile = emptyLockfile();
+  for (const name of Object.keys(servers)) {
+    const live = fetched.locked.get(name);
+    if (!live) continue;
+    after.servers[name] = live;
+    if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
+  }
+  const { diffLockfiles } = await import("../diff/index.js");
+  changes.push(...diffLockfiles(before, after));
+  // Templates must match the live servers; a server not fetched keeps its locked tools.
+  const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
+  changes.push(...(await import("../poisoning/index.js")).scanLockfile(current));
+  const { templates } = await readTemplateFiles(config, run.cwd);
+  if (templates.length > 0)
+    changes.push(...checkTemplates({ templates, lock: current, previousLock: lock, changes }));
+  return { changes, templateFiles: templates.map((t) => t.file), failures: fetched.failures };
+}

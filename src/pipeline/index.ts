@@ -1,0 +1,17 @@
+/**
+ * The pipeline: one staged function per command, the same for the CLI and the
+ * library. config → sources → snapshots → lockfile diff → templates → policy →
+ * report data; commands only parse flags, call it, print and map the outcome
+ * to an exit code.
+ */
+export {
+  ACKNOWLEDGEMENTS_FILE,
+  acknowledgementsPath,
+  readAcknowledgements,
+  writeAcknowledgements,
+} from "./acknowledgements.js";
+export { type CheckProjectOptions, type CheckResult, checkProject } from "./check.js";
+export { type DiffFilesOptions, type DiffResult, type DiffSide, diffFiles } from "./diff.js";
+export { decide, type Findings, type PolicyInput } from "./report.js";
+export type { FetchProgress, PipelineHooks, RunOptions } from "./run.js";
+export type { FetchSettings } from "./sources.js";

@@ -1,0 +1,23 @@
+// The library's documented example (docs/library.md) reproduces `mcp-contract check --format json`
+// on the demo byte for byte, exit code included; the demo starts its v2 CRM server over stdio.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { repoRoot, runCli } from "../helpers/cli.js";
+
+const demo = join(repoRoot, "examples", "crm-agent");
+
+it("examples/library/check.mjs prints what check --format json prints on the demo", async () => {
+  const cli = await runCli(["check", "--format", "json"], { cwd: demo });
+  expect(cli.code, cli.stderr).toBe(1);
+  const example = spawnSync(process.execPath, [join(repoRoot, "examples", "library", "check.mjs"), demo], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, CI: undefined },
+    timeout: 45_000,
+  });
+  expect(example.stderr).toBe("");
+  expect(example.status).toBe(1);
+  expect(JSON.parse(example.stdout).summary.breaking).toBeGreaterThan(0);
+  expect(example.stdout).toBe(cli.stdout);
+});

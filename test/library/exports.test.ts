@@ -1,0 +1,55 @@
+// The library's surface: every name src/index.ts exports carries a doc comment where it is
+// declared (what an editor shows a library user), and the pipeline, policy and reporters are there.
+import { join } from "node:path";
+import ts from "typescript";
+import { expect, it } from "vitest";
+import * as library from "../../src/index.js";
+import { repoRoot } from "../helpers/cli.js";
+
+/** Exported names of src/index.ts whose declarations have no doc comment. */
+function undocumentedExports(): { names: string[]; missing: string[] } {
+  const entry = join(repoRoot, "src", "index.ts");
+  const program = ts.createProgram([entry], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+  const names: string[] = [];
+  const missing: string[] = [];
+  for (const exported of checker.getExportsOfModule(module)) {
+    names.push(exported.name);
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const documented = (symbol.declarations ?? []).some((declaration) => {
+      // A `const` is documented on its statement, two levels up.
+      const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
+      return ts.getJSDocCommentsAndTags(node).length > 0;
+    });
+    if (!documented) missing.push(exported.name);
+  }
+  return { names, missing: missing.sort() };
+}
+
+it("every exported name has a doc comment", () => {
+  const { names, missing } = undocumentedExports();
+  expect(names.length).toBeGreaterThan(100);
+  expect(missing).toEqual([]);
+});
+
+it("exports the pipeline, the policy and the reporters", () => {
+  for (const name of [
+    "checkProject",
+    "diffFiles",
+    "decide",
+    "applyPolicy",
+    "getExitCode",
+    "formatReport",
+    "createReport",
+    "mergeReports",
+    "readAcknowledgements",
+  ])
+    expect(typeof (library as Record<string, unknown>)[name], name).toBe("function");
+});
