@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
+// A real process: the promise is about every byte the shipped bin writes (as in secrets.test.ts).
 import { runCli } from "../helpers/cli.js";
 
 // The variables of an envFile are secrets like ${VAR} values: a stdio server that prints its

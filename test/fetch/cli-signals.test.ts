@@ -310,6 +310,7 @@ describe("a lock killed mid-write", () => {
     const fresh = `.mcp-contract.lock.json.${dead}.ffffffff.tmp`;
     writeFileSync(join(dir, fresh), "x");
 
+    // A real process: a writer is told dead or alive by its pid.
     const result = await runCli(["lock", "--quiet"], { cwd: dir });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);

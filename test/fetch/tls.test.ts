@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startV2Http } from "../../fixtures/servers/v2-server.mjs";
+// Real processes: Node reads NODE_EXTRA_CA_CERTS once, when the process starts.
 import { runCli } from "../helpers/cli.js";
 import { trackedProxies } from "./forward-proxy.js";
 

@@ -18,6 +18,7 @@ import type { ServerConfig, StdioServerConfig } from "../../src/config/types.js"
 import { fetchServer } from "../../src/fetch/index.js";
 import { redactFragment, truncate, truncateStart } from "../../src/redact.js";
 import { fetchOptions, httpConfig, stdioFixture } from "../fetch/helpers.js";
+// Real processes: the promise is about every byte the shipped bin writes, whoever in the process writes it.
 import { binPath, type CliResult, runCli } from "../helpers/cli.js";
 
 // Each holds characters that URL-encode, so the encoded forms differ from the raw ones.
