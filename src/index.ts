@@ -5,19 +5,20 @@
  * `getExitCode` is the exit code the CLI would give it. Nothing here prints or
  * exits; errors are the typed errors of ./errors.js. See docs/library.md.
  */
-export { canonicalJson, hashServer, hashTool, sha256 } from "./canonical/index.js";
+export { canonicalJson, hashServer, hashTool } from "./canonical/index.js";
 export { findConfigFile, loadConfig, parseConfigText, resolveConfig } from "./config/load.js";
 export type * from "./config/types.js";
-export type { Change, Severity, SourceLocation, Summary } from "./diff/change.js";
-export { compareChanges, SEVERITIES, summarize } from "./diff/change.js";
+export type { Change, Severity, SourceLocation, Summary } from "./core/change.js";
+export { compareChanges, SEVERITIES, summarize } from "./core/change.js";
+export { sha256 } from "./core/hash.js";
+export type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "./core/lockfile.js";
+export { LOCKFILE_VERSION } from "./core/lockfile.js";
+export type { RuleMeta } from "./core/rule.js";
+export type { ServerSnapshot } from "./core/snapshot.js";
 export { diffLockfiles, diffTools } from "./diff/index.js";
-export type { RuleMeta } from "./diff/rule.js";
 export * from "./errors.js";
 export { type FetchOptions, type FetchOutcome, fetchServer, fetchServers } from "./fetch/index.js";
-export type { ServerSnapshot } from "./fetch/types.js";
 export { emptyLockfile, lockServer, lockTools, nextLockfile } from "./lockfile/build.js";
-export type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "./lockfile/format.js";
-export { LOCKFILE_VERSION } from "./lockfile/format.js";
 export { readLockfileIfExists, serializeLockfile, writeLockfile } from "./lockfile/io.js";
 export { parseLockfile, validateLockfile } from "./lockfile/parse.js";
 export * from "./pipeline/index.js";

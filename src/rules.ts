@@ -4,7 +4,7 @@
  * SARIF and docs can look any id up.
  */
 
-import type { RuleMeta } from "./diff/rule.js";
+import type { RuleMeta } from "./core/rule.js";
 import { DIFF_RULES } from "./diff/rules/index.js";
 import { fetchRules } from "./fetch/rules.js";
 import { lockfileRules } from "./lockfile/verify.js";

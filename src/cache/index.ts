@@ -17,16 +17,12 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sha256 } from "../core/hash.js";
 
 /** Set to a directory to cache there; the cache's own directory name is not appended. */
 export const CACHE_DIR_ENV = "MCP_CONTRACT_CACHE_DIR";
 /** Set to anything but `""`, `0` or `false` to turn the cache off (as `--no-cache` does). */
 export const NO_CACHE_ENV = "MCP_CONTRACT_NO_CACHE";
-
-/** sha256 hex of a string (as UTF-8) or of bytes. */
-export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /**
  * Which build computed a result: the package version, the modification time

@@ -3,8 +3,8 @@
  * the bytes independent of key order and number spelling; the server hash is
  * taken over the sorted tool hashes, so tool order does not matter either.
  */
-import { hash } from "node:crypto";
-import type { ToolDefinition } from "../lockfile/format.js";
+import { sha256 } from "../core/hash.js";
+import type { ToolDefinition } from "../core/lockfile.js";
 
 // Characters JSON.stringify escapes (quote, backslash, controls) or must check (lone surrogates).
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -132,12 +132,6 @@ export function canonicalJsonIterative(value: unknown): string {
     for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]);
   }
   return out.join("");
-}
-
-/** Lower-case hex sha256 of a UTF-8 string. */
-export function sha256(text: string): string {
-  // The one-shot hash (Node 20.12+) skips a Hash object per call: it matters at one call per tool.
-  return hash("sha256", text, "hex");
 }
 
 /** Hash of one tool definition, exactly as the server sent it. */

@@ -27,6 +27,7 @@
  * `${{ secrets.NAME }}` is `${NAME}`. Any other `${...}` only its client can resolve: an error.
  */
 import { isAbsolute, join, relative } from "node:path";
+import { isRecord } from "../core/json.js";
 import { ConfigError } from "../errors.js";
 import { inputVariable } from "./interpolate.js";
 
@@ -354,8 +355,4 @@ function convertVariables(
 
 function pathSegment(key: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,8 +5,8 @@
  * through `SchemaDiff.emit`; which rule id and severity a change gets depends
  * on the direction: input (the agent sends it) or output (the agent reads it).
  */
-import type { Change, Severity } from "./change.js";
-import type { RuleMeta } from "./rule.js";
+import type { Change, Severity } from "../core/change.js";
+import type { RuleMeta } from "../core/rule.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,

@@ -2,13 +2,14 @@
  * The semantic diff: lockfile against lockfile, or one server's tool list
  * against another. Pure: takes definitions, returns sorted `Change`s.
  */
-import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
-import { dictFrom, has, own } from "../own.js";
-import { type Change, compareChanges } from "./change.js";
+
+import { type Change, compareChanges } from "../core/change.js";
+import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
+import { dictFrom, has, own } from "../core/own.js";
+import type { RuleMeta } from "../core/rule.js";
 import { SchemaDiff } from "./compare.js";
 import { MAX_SCHEMA_DEPTH, newSharedState, SchemaTooDeepError, type SharedState } from "./engine.js";
 import { findToolRenames } from "./rename.js";
-import type { RuleMeta } from "./rule.js";
 import { metaRules } from "./rules/meta.js";
 import { serverRules } from "./rules/server.js";
 import { checkToolLevel, toolDeprecated, toolRules } from "./rules/tool.js";
@@ -273,7 +274,7 @@ function checkDialect(
   );
 }
 
-export type { Change, Severity, Summary } from "./change.js";
-export { compareChanges, SEVERITIES, summarize } from "./change.js";
-export type { RuleMeta } from "./rule.js";
+export type { Change, Severity, Summary } from "../core/change.js";
+export { compareChanges, SEVERITIES, summarize } from "../core/change.js";
+export type { RuleMeta } from "../core/rule.js";
 export { type Bump, requiredBump } from "./semver.js";

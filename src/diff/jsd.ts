@@ -10,7 +10,7 @@
  * difference" would be worse than "could not judge".
  */
 import { createRequire } from "node:module";
-import { put } from "../own.js";
+import { put } from "../core/own.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 interface JsonSet {

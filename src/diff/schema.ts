@@ -4,7 +4,7 @@
  * spellings alike and folds the three ways of saying "nullable" into one flag.
  */
 import { canonicalJson } from "../canonical/index.js";
-import { dict, own } from "../own.js";
+import { dict, own } from "../core/own.js";
 
 /** A JSON object (a schema node that is not a boolean schema). */
 export type JsonObject = Record<string, unknown>;

@@ -2,7 +2,7 @@
  * Semver verdicts: the version bump a set of changes requires, and whether
  * the server's reported version rose that much.
  */
-import type { Change } from "./change.js";
+import type { Change } from "../core/change.js";
 
 /** The bump a set of changes requires; `none` when nothing changed. */
 export type Bump = "major" | "minor" | "patch" | "none";

@@ -6,8 +6,8 @@
  */
 
 import { Validator, validate } from "@cfworker/json-schema";
-import { dict, own, put } from "../own.js";
-import type { Change } from "./change.js";
+import type { Change } from "../core/change.js";
+import { dict, own, put } from "../core/own.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 const MAX_DEPTH = 8;

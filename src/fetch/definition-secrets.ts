@@ -4,9 +4,9 @@
  * definition is hashed, locked or reported, and reported as
  * `secret-in-definition` on the tool that held them. Pure.
  */
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
+import { isRecord } from "../core/json.js";
 import { redactor, secretForms } from "../redact.js";
-import { isRecord } from "./file.js";
 import { fetchRules } from "./rules.js";
 
 /** The definitions with every secret replaced, and one finding per definition that held any. */

@@ -4,8 +4,8 @@
  * snapshot files).
  */
 import { readFile } from "node:fs/promises";
-import type { ToolDefinition } from "../lockfile/format.js";
-import { parseJson } from "../lockfile/parse.js";
+import { isRecord, parseJson } from "../core/json.js";
+import type { ToolDefinition } from "../core/lockfile.js";
 
 /**
  * The raw entries of a parsed tools/list document: either a result object
@@ -51,9 +51,4 @@ export async function readToolsFile(path: string): Promise<unknown[]> {
   }
   // parseJson names the line:column of a syntax error; V8's message gives an offset at best.
   return toolEntriesOf(parseJson(text, path, Error), path);
-}
-
-/** A plain (non-array) object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { AuthConfig, HttpServerConfig } from "../config/types.js";
-import { own } from "../own.js";
+import { own } from "../core/own.js";
 import { isClosedConnection, networkCode, tlsCode } from "./describe.js";
 
 /** Statuses worth retrying: rate limiting and gateway trouble. Never other 4xx. */

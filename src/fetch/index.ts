@@ -4,20 +4,19 @@
  * goes wrong, never hanging and never leaving a child process behind.
  */
 import type { ServerConfig } from "../config/types.js";
+import type { ToolDefinition } from "../core/lockfile.js";
+import type { ServerSnapshot } from "../core/snapshot.js";
 import { FetchError } from "../errors.js";
-import type { ToolDefinition } from "../lockfile/format.js";
 import { redact, truncate } from "../redact.js";
 import type { FetchContext } from "./context.js";
 import { redactDefinitions } from "./definition-secrets.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
 import { withQuietSdk } from "./sdk-console.js";
-import type { ServerSnapshot } from "./types.js";
 import { checkTools } from "./validate.js";
 
 export { parseToolsDocument } from "./file.js";
 export { fetchRules } from "./rules.js";
-export type { ServerSnapshot } from "./types.js";
 
 /** The longest failure message, and the longest cause in it (the rest is left for the detail, e.g. stderr). */
 const MESSAGE_CHARS = 1000;

@@ -2,8 +2,9 @@
  * Pagination, independent of transport: follow `nextCursor` to the end, never
  * loop. An empty-string cursor is a cursor (2026-07-28), not the end.
  */
+
+import { isRecord } from "../core/json.js";
 import { truncate } from "../redact.js";
-import { isRecord } from "./file.js";
 
 /** How much of a looping cursor the error message quotes. */
 const CURSOR_QUOTE_CHARS = 60;

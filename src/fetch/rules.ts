@@ -1,4 +1,4 @@
-import { defineRules } from "../diff/rule.js";
+import { defineRules } from "../core/rule.js";
 
 /** Findings raised while fetching, before any diff: the server's own list is malformed. */
 export const fetchRules = defineRules("fetch", {

@@ -4,9 +4,9 @@
  */
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { Change } from "../diff/change.js";
-import type { ToolDefinition } from "../lockfile/format.js";
-import { isRecord } from "./file.js";
+import type { Change } from "../core/change.js";
+import { isRecord } from "../core/json.js";
+import type { ToolDefinition } from "../core/lockfile.js";
 import { fetchRules } from "./rules.js";
 
 /** The tools that can be keyed by name, plus findings for everything wrong with the raw list. */

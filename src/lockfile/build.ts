@@ -2,15 +2,15 @@
  * Pure construction of lockfile entries from fetched snapshots.
  */
 import { hashServer, hashTool } from "../canonical/index.js";
-import type { ServerSnapshot } from "../fetch/types.js";
-import { dict, has, own } from "../own.js";
 import {
   LOCKFILE_VERSION,
   type LockedServer,
   type LockedTool,
   type Lockfile,
   type ToolDefinition,
-} from "./format.js";
+} from "../core/lockfile.js";
+import { dict, has, own } from "../core/own.js";
+import type { ServerSnapshot } from "../core/snapshot.js";
 
 /** Builds one server's lockfile entry. Later duplicates of a tool name are dropped (fetch reports them). */
 export function lockServer(snapshot: Omit<ServerSnapshot, "server">): LockedServer {

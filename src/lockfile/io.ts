@@ -15,8 +15,8 @@ import {
 } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { Lockfile } from "../core/lockfile.js";
 import { InterruptedError, LockfileError } from "../errors.js";
-import type { Lockfile } from "./format.js";
 import { parseLockfile } from "./parse.js";
 import { stableStringify } from "./serialize.js";
 

@@ -4,11 +4,10 @@
  * them in step); the check here is hand-written so the offline pre-commit path
  * need not load ajv.
  */
-import { createRequire } from "node:module";
-import type { ParseError } from "jsonc-parser";
-import { type ErrorLocation, LockfileError } from "../errors.js";
-import { dict } from "../own.js";
-import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile } from "./format.js";
+import { isRecord, parseJson } from "../core/json.js";
+import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile } from "../core/lockfile.js";
+import { dict } from "../core/own.js";
+import { LockfileError } from "../errors.js";
 
 /** Parses lockfile text; `source` names the file in errors. */
 export function parseLockfile(text: string, source: string): Lockfile {
@@ -65,38 +64,6 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
   return { ...data, servers } as unknown as Lockfile;
 }
 
-/**
- * JSON.parse with a one-line error naming the source and the line:column of the problem.
- * A leading UTF-8 byte order mark (Windows editors write one) is ignored, as YAML ignores it.
- */
-export function parseJson(
-  text: string,
-  source: string,
-  ErrorClass: new (message: string, options?: { location?: ErrorLocation }) => Error = LockfileError,
-): unknown {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch {
-    // V8's messages carry a position only sometimes; jsonc-parser always reports one. Loaded only
-    // here, on an error, so reading a valid lockfile or config never pays for it.
-    const { parse: parseTolerant, printParseErrorCode } = createRequire(import.meta.url)(
-      "jsonc-parser",
-    ) as typeof import("jsonc-parser");
-    const errors: ParseError[] = [];
-    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
-    const first = errors[0];
-    const offset = first?.offset ?? 0;
-    const before = text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
-    const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
-    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`, {
-      location: { file: source, line, column },
-    });
-  }
-}
-
 /** `the string "1"`, `a list`, `null`: what a value is, for messages. */
 function describeValue(value: unknown): string {
   if (typeof value === "string")
@@ -104,13 +71,4 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value !== null && typeof value === "object") return "an object";
   return String(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describeParseError(code: string): string {
-  // "PropertyNameExpected" -> "property name expected"
-  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }

@@ -5,9 +5,9 @@
  * claims was reviewed is not what it contains. Pure.
  */
 import { hashServer, hashTool } from "../canonical/index.js";
-import type { Change } from "../diff/change.js";
-import { defineRules } from "../diff/rule.js";
-import type { Lockfile } from "./format.js";
+import type { Change } from "../core/change.js";
+import type { Lockfile } from "../core/lockfile.js";
+import { defineRules } from "../core/rule.js";
 
 /** Lockfile integrity rules. */
 export const lockfileRules = defineRules("lockfile", {

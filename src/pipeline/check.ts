@@ -7,10 +7,10 @@
  */
 import { openCache, parsedConfigStore, stageMemo } from "../cache/index.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
+import type { Lockfile } from "../core/lockfile.js";
+import { dict } from "../core/own.js";
 import { InterruptedError, UsageError } from "../errors.js";
-import type { Lockfile } from "../lockfile/format.js";
-import { dict } from "../own.js";
 import type { Report, ReportError, ShardInfo } from "../report/report.js";
 import { inShard, parseShard, selectShard } from "../report/shard.js";
 import { acknowledgementsPath } from "./acknowledgements.js";

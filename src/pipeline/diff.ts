@@ -4,12 +4,14 @@
  * result, or a bare array of tools, read from a path or `git:REF:PATH` (the
  * I/O edge); then the lockfiles' integrity, their diff, the policy and the report.
  */
+
+import { parseJson } from "../core/json.js";
+import type { Lockfile } from "../core/lockfile.js";
 import { diffLockfiles } from "../diff/index.js";
 import { LockfileError } from "../errors.js";
 import { parseToolsDocument } from "../fetch/file.js";
 import { lockTools } from "../lockfile/build.js";
-import type { Lockfile } from "../lockfile/format.js";
-import { parseJson, validateLockfile } from "../lockfile/parse.js";
+import { validateLockfile } from "../lockfile/parse.js";
 import { verifyLockfile } from "../lockfile/verify.js";
 import type { Report } from "../report/report.js";
 import { acknowledgementsPath } from "./acknowledgements.js";
@@ -125,7 +127,7 @@ async function readSide(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Side> {
   const text = await readFileArgument(path, cwd, env);
-  const data = parseJson(text, path);
+  const data = parseJson(text, path, LockfileError);
   if (data && typeof data === "object" && !Array.isArray(data) && "lockfileVersion" in data) {
     return { lock: validateLockfile(data, path), text };
   }

@@ -9,8 +9,8 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import { glob } from "tinyglobby";
 import type { ResolvedConfig } from "../config/types.js";
+import { dict } from "../core/own.js";
 import { TemplateError } from "../errors.js";
-import { dict } from "../own.js";
 import type { TemplateSource } from "../templates/check.js";
 
 /** Extensions a partials directory's files may have. */

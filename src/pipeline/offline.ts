@@ -14,11 +14,12 @@
  * - `references`: one template's references, for its name and text.
  */
 import { readFileSync } from "node:fs";
-import { type StageMemo, sha256 } from "../cache/index.js";
+import type { StageMemo } from "../cache/index.js";
 import type { ResolvedConfig } from "../config/types.js";
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
+import { sha256 } from "../core/hash.js";
+import type { Lockfile } from "../core/lockfile.js";
 import { LockfileError, UsageError } from "../errors.js";
-import type { Lockfile } from "../lockfile/format.js";
 import { parseLockfile } from "../lockfile/parse.js";
 import type { ScanMemo } from "../poisoning/scan.js";
 import type { TemplateSource } from "../templates/check.js";

@@ -3,7 +3,7 @@
  * the report built from what it marked. Pure but for reading the
  * acknowledgements file.
  */
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
 import type { Acknowledgement } from "../policy/acknowledgements.js";
 import { applyPolicy, type RuleSetting } from "../policy/policy.js";
 import { createReport, type Report, type ReportError, type ShardInfo } from "../report/report.js";

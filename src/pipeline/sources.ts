@@ -5,10 +5,10 @@
  */
 import { interpolateServers, loadConfig, type ParsedConfigStore, readEnvFile } from "../config/load.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
+import type { LockedServer } from "../core/lockfile.js";
 import { UsageError } from "../errors.js";
 import type { FetchOutcome } from "../fetch/index.js";
-import type { LockedServer } from "../lockfile/format.js";
 import { redact } from "../redact.js";
 import type { ReportError } from "../report/report.js";
 import type { Run } from "./run.js";

@@ -1,4 +1,4 @@
-import { defineRules } from "../diff/rule.js";
+import { defineRules } from "../core/rule.js";
 
 /**
  * Tool-poisoning rules: what a tool definition says to the model that it

@@ -3,10 +3,10 @@
  * returns warnings. It reads the text a server wrote for the model and flags
  * what a reviewer should read before trusting it; it never decides alone.
  */
-import { type Change, compareChanges } from "../diff/change.js";
-import type { RuleMeta } from "../diff/rule.js";
-import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
-import { dict, dictFrom } from "../own.js";
+import { type Change, compareChanges } from "../core/change.js";
+import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
+import { dict, dictFrom } from "../core/own.js";
+import type { RuleMeta } from "../core/rule.js";
 import { destructiveWord, findInstructions } from "./patterns.js";
 import { poisoningRules } from "./rules.js";
 import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } from "./unicode.js";

@@ -5,7 +5,8 @@
  * change is a visible line in a pull request. Pure: parsing, matching and
  * creating; validation (ajv) is in ./validate.ts, reading and writing in src/cli/acknowledgements.ts.
  */
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
+import { cmp } from "../core/json.js";
 import type { ReportedChange } from "../report/report.js";
 import { fingerprint } from "./fingerprint.js";
 
@@ -109,8 +110,4 @@ export function unusedAcknowledgements(
 ): Acknowledgement[] {
   const used = new Set(changes.map((c) => c.fingerprint));
   return acks.filter((a) => !used.has(a.fingerprint));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 // (test/canonical/same-as-canonicalize.test.ts), so fingerprints are unchanged, and one CommonJS
 // module fewer for every run (fingerprints are computed on the pre-commit path too).
 import { canonicalJson } from "../canonical/index.js";
-import type { Change } from "../diff/change.js";
+import type { Change } from "../core/change.js";
 
 /**
  * A stable id for one change, used to acknowledge it and to de-duplicate it

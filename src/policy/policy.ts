@@ -3,9 +3,9 @@
  * changes plus config and acknowledgements, returns reported changes; takes a
  * report, returns an exit code.
  */
-import type { Change, Severity } from "../diff/change.js";
+import type { Change, Severity } from "../core/change.js";
+import { own } from "../core/own.js";
 import { ExitCode } from "../errors.js";
-import { own } from "../own.js";
 import { isAcknowledged, type Report, type ReportedChange } from "../report/report.js";
 import { type Acknowledgement, isExpired } from "./acknowledgements.js";
 import type { FailOn } from "./fail-on.js";

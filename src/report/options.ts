@@ -1,6 +1,6 @@
 import { posix } from "node:path";
-import type { Change } from "../diff/change.js";
-import type { RuleMeta } from "../diff/rule.js";
+import type { Change } from "../core/change.js";
+import type { RuleMeta } from "../core/rule.js";
 import type { FailOn } from "../policy/policy.js";
 
 /** Where rule docs are published; `helpUri` and text/markdown links are this plus `<rule>.md`. */

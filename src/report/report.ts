@@ -3,7 +3,8 @@
  * one of these; `--format json` prints exactly this object (documented by
  * schema/report.schema.json); `merge` combines several into one.
  */
-import { type Change, compareChanges, SEVERITIES, type Severity } from "../diff/change.js";
+import { type Change, compareChanges, SEVERITIES, type Severity } from "../core/change.js";
+import { cmp } from "../core/json.js";
 
 /** Version of the report shape; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -152,7 +153,3 @@ function checkShards(reports: readonly Report[]): string | undefined {
 
 /** Severities from most to least severe, for grouping output. */
 export const SEVERITY_ORDER: readonly Severity[] = SEVERITIES;
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -2,7 +2,9 @@
  * The tools a lockfile offers, looked up the way templates name them:
  * `create_ticket` (unique across servers) or `crm/create_ticket`. Pure.
  */
-import type { Lockfile, ToolDefinition } from "../lockfile/format.js";
+
+import { cmp } from "../core/json.js";
+import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
 
 /** One tool of one server. */
 export interface CatalogTool {
@@ -106,8 +108,4 @@ export function paramPointer(param: string): string {
 /** `server/tool`. */
 export function qualified(tool: { server: string; name: string }): string {
   return `${tool.server}/${tool.name}`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,8 +4,8 @@
  * `Change[]` out.
  */
 import { closest, distance } from "fastest-levenshtein";
-import type { Change, SourceLocation } from "../diff/change.js";
-import type { Lockfile } from "../lockfile/format.js";
+import type { Change, SourceLocation } from "../core/change.js";
+import type { Lockfile } from "../core/lockfile.js";
 import {
   type CatalogTool,
   paramNames,

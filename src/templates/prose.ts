@@ -3,7 +3,7 @@
  * Handlebars statements (`` `customer_email` ``, `` `create_ticket(customer_email=...)` ``).
  * Input is the AST's ContentStatements; positions are mapped back through their `loc`.
  */
-import type { SourceLocation } from "../diff/change.js";
+import type { SourceLocation } from "../core/change.js";
 import type { CallReference, MentionReference } from "./types.js";
 
 /** One stretch of literal text and where it starts (1-based line, 0-based column, as Handlebars reports). */

@@ -3,7 +3,7 @@
  * AST (never by regex over the source, never by running it). Pure.
  */
 
-import type { SourceLocation } from "../diff/change.js";
+import type { SourceLocation } from "../core/change.js";
 import { TemplateError } from "../errors.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";

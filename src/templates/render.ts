@@ -5,9 +5,9 @@
  * `{{param ...}}` the parameter's name, `{{tools.x...}}` the same data by path.
  */
 import type { HelperOptions } from "handlebars";
+import type { Lockfile } from "../core/lockfile.js";
+import { own, put } from "../core/own.js";
 import { TemplateError } from "../errors.js";
-import type { Lockfile } from "../lockfile/format.js";
-import { own, put } from "../own.js";
 import { paramNames, properties, requiredParams, ToolCatalog } from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";

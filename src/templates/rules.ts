@@ -1,4 +1,4 @@
-import { defineRules } from "../diff/rule.js";
+import { defineRules } from "../core/rule.js";
 
 /** Findings about prompt templates: references to tools and parameters, checked against the lockfile. */
 export const TEMPLATE_RULES = defineRules("template", {

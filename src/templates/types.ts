@@ -2,7 +2,7 @@
  * What a template refers to, as read from its Handlebars AST. Pure data: the
  * checker resolves it against a lockfile, the renderer never needs it.
  */
-import type { SourceLocation } from "../diff/change.js";
+import type { SourceLocation } from "../core/change.js";
 
 /** Which syntax a reference was written in (see docs/templates.md). */
 export type ReferenceForm = "helper" | "block" | "path" | "front-matter" | "prose";

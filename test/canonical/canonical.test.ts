@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, hashServer, hashTool } from "../../src/canonical/index.js";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { lockServer } from "../../src/lockfile/build.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 const corpus = CORPUS_SNAPSHOTS;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hashServer, hashTool } from "../../src/canonical/index.js";
-import type { Lockfile } from "../../src/lockfile/format.js";
+import type { Lockfile } from "../../src/core/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { runCli, runCliInProcess } from "../helpers/cli.js";
 

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { type Change, diffTools } from "../../src/diff/index.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { CORPUS } from "../helpers/corpus.js";
 import { type ExpectedChange, type ExpectedPair, reproduces } from "./corpus-map.js";
 

@@ -2,9 +2,9 @@
 // `schema-too-deep`, at the pointer where the walk stopped (not at the schema root). Nullable
 // chains (`anyOf: [X, {type: "null"}]` inside each other) fold into one node at any depth.
 import { describe, expect, it } from "vitest";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { MAX_SCHEMA_DEPTH } from "../../src/diff/engine.js";
 import { diffTools } from "../../src/diff/index.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 
 const wraps: Record<string, (s: unknown) => unknown> = {
   anyOf: (s) => ({ anyOf: [s, { type: "boolean" }] }),

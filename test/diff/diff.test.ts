@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import type { Lockfile, ToolDefinition } from "../../src/core/lockfile.js";
 import { type Change, diffLockfiles, diffTools } from "../../src/diff/index.js";
 import { actualBump, requiredBump } from "../../src/diff/semver.js";
 import { wordChanges } from "../../src/diff/words.js";
-import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { CORPUS } from "../helpers/corpus.js";
 
 const tool = (inputSchema: unknown, extra: Record<string, unknown> = {}): ToolDefinition => ({

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Lockfile, ToolDefinition } from "../../src/core/lockfile.js";
 import { diffLockfiles, diffTools } from "../../src/diff/index.js";
 import { DIFF_RULES } from "../../src/diff/rules/index.js";
-import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { RULES } from "../../src/rules.js";
 
 const ROOT = join(import.meta.dirname, "../../fixtures/rules");

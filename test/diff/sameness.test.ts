@@ -1,10 +1,10 @@
 // The equality the diff walk asks of every sub-schema pair before recursing (`jsonSameness`), and
 // the skips built on it: they must never hide a change, least of all one made through a `$ref`.
 import { describe, expect, it } from "vitest";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { diffTools } from "../../src/diff/index.js";
 import { DIFFERENT, EQUAL, EQUAL_WITH_REF, jsonEqual, jsonSameness } from "../../src/diff/schema.js";
 import { attachWitnesses } from "../../src/diff/witness.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 
 describe("jsonSameness", () => {
   it("is JSON equality: key order ignored, undefined members absent, array order kept", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { startV2Http, type V2FixtureOptions } from "../../fixtures/servers/v2-server.mjs";
-import type { Lockfile } from "../../src/lockfile/format.js";
+import type { Lockfile } from "../../src/core/lockfile.js";
 import { runCliInProcess } from "../helpers/cli.js";
 
 const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));

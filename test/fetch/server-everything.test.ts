@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StdioServerConfig } from "../../src/config/types.js";
+import type { ServerSnapshot } from "../../src/core/snapshot.js";
 import { fetchServer } from "../../src/fetch/index.js";
-import type { ServerSnapshot } from "../../src/fetch/types.js";
 import { fetchOptions, httpConfig, REPO_ROOT } from "./helpers.js";
 
 const require = createRequire(import.meta.url);

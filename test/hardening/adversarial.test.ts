@@ -2,9 +2,9 @@
 // crash, a stack overflow or a polluted prototype.
 import { describe, expect, it } from "vitest";
 import { canonicalJson, canonicalJsonIterative, hashTool } from "../../src/canonical/index.js";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { diffLockfiles, diffTools } from "../../src/diff/index.js";
 import { lockTools } from "../../src/lockfile/build.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";

@@ -2,9 +2,9 @@
 // additionalProperties ends with `schema-too-deep` (or nothing, when the schema did not change), never
 // a stack overflow. Nested nullable unions fold (below); other nested unions: test/diff/deep-unions.test.ts.
 import { describe, expect, it } from "vitest";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { MAX_SCHEMA_DEPTH } from "../../src/diff/engine.js";
 import { diffTools } from "../../src/diff/index.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
 
 const wraps: Record<string, (s: unknown) => unknown> = {
   properties: (s) => ({ type: "object", properties: { x: s }, required: ["x"] }),

@@ -4,9 +4,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, hashTool } from "../../src/canonical/index.js";
+import type { Lockfile, ToolDefinition } from "../../src/core/lockfile.js";
 import { diffTools } from "../../src/diff/index.js";
 import { lockServer } from "../../src/lockfile/build.js";
-import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
 

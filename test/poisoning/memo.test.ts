@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import type { Change } from "../../src/diff/change.js";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
+import type { Change } from "../../src/core/change.js";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { type ServerTools, scanTools } from "../../src/poisoning/index.js";
 
 const dir = join(import.meta.dirname, "../../fixtures/poisoning");

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { ToolDefinition } from "../../src/lockfile/format.js";
+import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { poisoningRules, type ServerTools, scanTools, skeleton } from "../../src/poisoning/index.js";
 import { RULES } from "../../src/rules.js";
 import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { Change } from "../../src/diff/change.js";
+import type { Change } from "../../src/core/change.js";
 import { ExitCode } from "../../src/errors.js";
 import {
   type Acknowledgement,

@@ -5,7 +5,7 @@ import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import type { ReportingDescriptor, Result } from "sarif";
 import { describe, expect, test } from "vitest";
-import type { RuleMeta } from "../../src/diff/rule.js";
+import type { RuleMeta } from "../../src/core/rule.js";
 import { applyPolicy } from "../../src/policy/policy.js";
 import { escapeData, escapeProperty, workflowCommand } from "../../src/report/formats/github.js";
 import { absoluteLinks, firstParagraph } from "../../src/report/formats/sarif.js";

@@ -1,4 +1,4 @@
-import type { Change } from "../../src/diff/change.js";
+import type { Change } from "../../src/core/change.js";
 import type { Acknowledgement } from "../../src/policy/acknowledgements.js";
 import { acknowledge } from "../../src/policy/acknowledgements.js";
 import { applyPolicy } from "../../src/policy/policy.js";

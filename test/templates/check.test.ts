@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Change } from "../../src/diff/change.js";
+import type { Change } from "../../src/core/change.js";
 import { TemplateError } from "../../src/errors.js";
 import { checkTemplates } from "../../src/templates/check.js";
 import { brief, loadLock, pos, V1_TO_V2 } from "./helpers.js";

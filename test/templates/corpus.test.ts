@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Lockfile, ToolDefinition } from "../../src/core/lockfile.js";
 import { lockServer } from "../../src/lockfile/build.js";
-import type { Lockfile, ToolDefinition } from "../../src/lockfile/format.js";
 import { checkTemplates } from "../../src/templates/check.js";
 import { renderTemplate } from "../../src/templates/render.js";
 import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";

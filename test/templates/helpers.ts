@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Change } from "../../src/diff/change.js";
-import type { Lockfile } from "../../src/lockfile/format.js";
+import type { Change } from "../../src/core/change.js";
+import type { Lockfile } from "../../src/core/lockfile.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/templates/", import.meta.url));
 

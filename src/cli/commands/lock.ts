@@ -15,13 +15,13 @@
 
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import type { Lockfile } from "../../core/lockfile.js";
+import { has } from "../../core/own.js";
 import { diffLockfiles } from "../../diff/index.js";
 import { ExitCode, InterruptedError, LockfileError, PolicyError, UsageError } from "../../errors.js";
 import { emptyLockfile, nextLockfile } from "../../lockfile/build.js";
-import type { Lockfile } from "../../lockfile/format.js";
 import { readLockfileIfExists, writeLockfile } from "../../lockfile/io.js";
 import { parseLockfile } from "../../lockfile/parse.js";
-import { has } from "../../own.js";
 import {
   acknowledgementsPath,
   readAcknowledgements,

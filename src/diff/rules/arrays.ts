@@ -3,8 +3,9 @@
  * spellings are normalised to these) are compared recursively at any depth.
  * The changes inside are reported by the other families at `…/items`.
  */
+
+import { defineRules } from "../../core/rule.js";
 import { child, type Loc, type SchemaDiff } from "../engine.js";
-import { defineRules } from "../rule.js";
 import type { SchemaNode } from "../schema.js";
 
 /** Arrays have no rules of their own: item changes are reported by the families that own each keyword. */

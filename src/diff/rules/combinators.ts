@@ -5,10 +5,10 @@
  * `if`/`then`/`else`, …), for which json-schema-diff gives a set-inclusion
  * verdict under a time budget.
  */
-import { dict, has, put } from "../../own.js";
+import { dict, has, put } from "../../core/own.js";
+import { defineRules } from "../../core/rule.js";
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
-import { defineRules } from "../rule.js";
 import {
   ANNOTATION_KEYWORDS,
   isObject,

@@ -2,8 +2,9 @@
  * Value constraints: numeric, length, item and property-count bounds,
  * multipleOf, pattern, format and uniqueItems.
  */
+
+import { defineRules } from "../../core/rule.js";
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
-import { defineRules } from "../rule.js";
 import type { SchemaNode } from "../schema.js";
 import { capital, outputShapeRules } from "./params.js";
 

@@ -1,8 +1,9 @@
 /**
  * Enumerations and constants (`const` is read as a one-value `enum`).
  */
+
+import { defineRules } from "../../core/rule.js";
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
-import { defineRules } from "../rule.js";
 import { jsonKey, type SchemaNode, show } from "../schema.js";
 import { capital, outputShapeRules } from "./params.js";
 

@@ -1,5 +1,5 @@
 /** Every rule the semantic diff can emit, by id (one family per file in this folder). */
-import type { RuleMeta } from "../rule.js";
+import type { RuleMeta } from "../../core/rule.js";
 import { arrayRules } from "./arrays.js";
 import { combinatorRules } from "./combinators.js";
 import { constraintRules } from "./constraints.js";

@@ -2,8 +2,9 @@
  * What a schema node says to the model rather than to a validator:
  * descriptions, defaults, titles, deprecation, and the root `$schema` dialect.
  */
+
+import { defineRules } from "../../core/rule.js";
 import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
-import { defineRules } from "../rule.js";
 import { jsonEqual, type SchemaNode, show } from "../schema.js";
 import { wordDiff } from "../words.js";
 import { deferredAnnotations } from "./combinators.js";

@@ -4,10 +4,10 @@
  * output schema the same edits are read the other way round.
  */
 
-import { has } from "../../own.js";
+import { has } from "../../core/own.js";
+import { defineRules } from "../../core/rule.js";
 import { child, describeLoc, type Loc, propLabel, type SchemaDiff } from "../engine.js";
 import { findRenames } from "../rename.js";
-import { defineRules } from "../rule.js";
 import { isObject, type JsonObject, normalize, type SchemaNode, show } from "../schema.js";
 
 /** Parameter-level rules (input schemas). */

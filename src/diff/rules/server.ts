@@ -3,7 +3,7 @@
  * lockfiles, and a server version that did not rise as much as its changes
  * require.
  */
-import { defineRules } from "../rule.js";
+import { defineRules } from "../../core/rule.js";
 
 /** Server rules. */
 export const serverRules = defineRules("server", {

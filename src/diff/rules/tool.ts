@@ -3,11 +3,12 @@
  * description and title, annotations by effective value, outputSchema
  * presence, execution.taskSupport, `_meta` and `icons`.
  */
-import type { ToolDefinition } from "../../lockfile/format.js";
-import { has, own } from "../../own.js";
-import type { Change } from "../change.js";
-import type { RuleMeta } from "../rule.js";
-import { defineRules } from "../rule.js";
+
+import type { Change } from "../../core/change.js";
+import type { ToolDefinition } from "../../core/lockfile.js";
+import { has, own } from "../../core/own.js";
+import type { RuleMeta } from "../../core/rule.js";
+import { defineRules } from "../../core/rule.js";
 import { isObject, jsonEqual, show } from "../schema.js";
 import { wordDiff } from "../words.js";
 

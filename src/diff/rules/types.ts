@@ -2,8 +2,9 @@
  * JSON types and nullability. `type` is a set; `integer` is a subtype of
  * `number`; null is tracked separately whichever way it was spelled.
  */
+
+import { defineRules } from "../../core/rule.js";
 import { describeLoc, type Loc, type SchemaDiff } from "../engine.js";
-import { defineRules } from "../rule.js";
 import { type SchemaNode, showTypes, typeCovered } from "../schema.js";
 import { capital, outputShapeRules } from "./params.js";
 

@@ -1,4 +1,4 @@
-import type { Severity } from "../../diff/change.js";
+import type { Severity } from "../../core/change.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 import { isAcknowledged, type Report } from "../report.js";
 

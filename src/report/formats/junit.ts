@@ -1,3 +1,4 @@
+import { cmp } from "../../core/json.js";
 import { failsPolicy } from "../../policy/policy.js";
 import type { ResolvedReporterOptions } from "../options.js";
 import type { Report, ReportedChange } from "../report.js";
@@ -189,8 +190,4 @@ function attr(value: string): string {
     .replace(/\n/g, "&#10;")
     .replace(/\r/g, "&#13;")
     .replace(/\t/g, "&#9;");
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import type { Severity } from "../../diff/change.js";
+import type { Severity } from "../../core/change.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { isAcknowledged, type Report, type ReportedChange } from "../report.js";
 import { formatLocation, plural } from "./shared.js";

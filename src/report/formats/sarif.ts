@@ -1,6 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
-import type { Severity } from "../../diff/change.js";
-import { own } from "../../own.js";
+import type { Severity } from "../../core/change.js";
+import { own } from "../../core/own.js";
 import { findingPlace, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { isAcknowledged, type Report } from "../report.js";
 

@@ -1,4 +1,4 @@
-import type { Severity } from "../../diff/change.js";
+import type { Severity } from "../../core/change.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import type { Report, ReportedChange } from "../report.js";
 import { formatLocation, groupByServerAndTool, preview } from "./shared.js";

@@ -3,6 +3,7 @@
  * objects. Rules produce them, policy may reclassify them, reporters only
  * format them.
  */
+import { cmp } from "./json.js";
 
 export const SEVERITIES = ["breaking", "warning", "info"] as const;
 /** `breaking` fails CI by default; `warning` is shown; `info` is for the record. */
@@ -64,8 +65,4 @@ export function compareChanges(a: Change, b: Change): number {
     cmp(a.pointer, b.pointer) ||
     cmp(a.rule, b.rule)
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

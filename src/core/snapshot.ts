@@ -1,5 +1,5 @@
-import type { Change } from "../diff/change.js";
-import type { ToolDefinition } from "../lockfile/format.js";
+import type { Change } from "./change.js";
+import type { ToolDefinition } from "./lockfile.js";
 
 /** What one fetch of one server returns: its whole tool list, raw. */
 export interface ServerSnapshot {

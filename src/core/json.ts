@@ -1,0 +1,54 @@
+/** JSON helpers every stage shares: what a parsed value is, parsing with a message that names the place, ordering. */
+import { createRequire } from "node:module";
+import type { ParseError } from "jsonc-parser";
+
+/** A plain (non-array) object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Code-unit order of two strings (what `Array.prototype.sort` does by default), for stable output. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * JSON.parse with a one-line error naming the source and the line:column of the problem, thrown
+ * as `ErrorClass` (the caller's typed error, so it maps to the caller's exit code) with that place as its `location`.
+ * A leading UTF-8 byte order mark (Windows editors write one) is ignored, as YAML ignores it.
+ */
+export function parseJson(
+  text: string,
+  source: string,
+  ErrorClass: new (
+    message: string,
+    options?: { location?: { file: string; line: number; column: number } },
+  ) => Error,
+): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // V8's messages carry a position only sometimes; jsonc-parser always reports one. Loaded only
+    // here, on an error, so reading a valid lockfile or config never pays for it.
+    const { parse: parseTolerant, printParseErrorCode } = createRequire(import.meta.url)(
+      "jsonc-parser",
+    ) as typeof import("jsonc-parser");
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const offset = first?.offset ?? 0;
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
+    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`, {
+      location: { file: source, line, column },
+    });
+  }
+}
+
+function describeParseError(code: string): string {
+  // "PropertyNameExpected" -> "property name expected"
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
