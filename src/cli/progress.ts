@@ -3,7 +3,7 @@
  * place, with how many servers are done and which are still running. Piped or
  * in CI: one plain line per server when it finishes. `--quiet`: nothing.
  */
-import type { FetchProgressEvent } from "../fetch/index.js";
+import type { FetchProgressEvent } from "../fetch/options.js";
 import type { CommandIO } from "./io.js";
 
 export interface Progress {

@@ -1,4 +1,4 @@
-import type { FetchOptions } from "./index.js";
+import type { FetchOptions } from "./options.js";
 import type { SessionPhase } from "./session.js";
 
 /** Per-fetch state shared with the transport helpers. */

@@ -33,9 +33,9 @@ import {
   resolveHttpAuth,
   retryingFetch,
 } from "./http.js";
-import { safeUrl } from "./index.js";
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
+import { safeUrl } from "./url.js";
 
 /** Statuses on which `auto` falls back from Streamable HTTP to SSE. */
 const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);

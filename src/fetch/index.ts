@@ -12,7 +12,9 @@ import type { FetchContext } from "./context.js";
 import { redactDefinitions } from "./definition-secrets.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
+import type { FetchOptions } from "./options.js";
 import { withQuietSdk } from "./sdk-console.js";
+import { safeUrl } from "./url.js";
 import { checkTools } from "./validate.js";
 
 export { parseToolsDocument } from "./file.js";
@@ -21,31 +23,6 @@ export { fetchRules } from "./rules.js";
 /** The longest failure message, and the longest cause in it (the rest is left for the detail, e.g. stderr). */
 const MESSAGE_CHARS = 1000;
 const CAUSE_CHARS = 300;
-
-/** Settings for one `fetchServer` / `fetchServers` run. */
-export interface FetchOptions {
-  /** Per-server total timeout in milliseconds, connect included (the CLI default is 30 000). */
-  timeoutMs: number;
-  /** How many servers are fetched at once (the CLI default is 8). */
-  concurrency: number;
-  /** More tools/list pages than this is an error (the CLI default is 1000). */
-  maxPages: number;
-  /** Secret values to redact from every message. */
-  secrets: readonly string[];
-  /** Aborting it (SIGINT/SIGTERM at the CLI) stops every fetch and kills every child. */
-  signal?: AbortSignal;
-  /** Told about each server's progress; never required. */
-  onProgress?: (event: FetchProgressEvent) => void;
-  /** Where proxy settings, auth tokens and stdio children's variables are read (default `process.env`). */
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** What `onProgress` hears, per server. */
-export type FetchProgressEvent =
-  | { type: "start"; server: string; transport: string }
-  | { type: "page"; server: string; page: number; tools: number }
-  | { type: "done"; server: string; tools: number; elapsedMs: number }
-  | { type: "failed"; server: string; message: string; elapsedMs: number };
 
 /** One server's result from `fetchServers`. */
 export type FetchOutcome =
@@ -203,20 +180,6 @@ function generalCause(config: ServerConfig, error: unknown): string {
     }
   }
   return describeError(error);
-}
-
-/** The URL without user info or query string, which may carry credentials. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    parsed.search = "";
-    parsed.hash = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 function formatSeconds(ms: number): string {

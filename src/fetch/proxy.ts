@@ -6,7 +6,7 @@
  * which go through the same fetch) use undici's `fetch` with its
  * `EnvHttpProxyAgent`; when none is set nothing changes.
  */
-import { safeUrl } from "./index.js";
+import { safeUrl } from "./url.js";
 
 /** A proxy URL and the variable it came from (for messages). */
 export interface ProxySource {

@@ -4,7 +4,7 @@
  * hears what happens while it happens. The library's defaults: the process's
  * directory and environment, no hooks.
  */
-import type { FetchProgressEvent } from "../fetch/index.js";
+import type { FetchProgressEvent } from "../fetch/options.js";
 import type { ReportError } from "../report/report.js";
 
 /** Callbacks a run calls as it goes; every one is optional and none changes the result. */

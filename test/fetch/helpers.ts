@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
 import { type FixtureOptions, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 import type { HttpServerConfig, StdioServerConfig } from "../../src/config/types.js";
-import type { FetchOptions } from "../../src/fetch/index.js";
+import type { FetchOptions } from "../../src/fetch/options.js";
 
 /** Absolute path of the fixture server script. */
 export const FIXTURE_SERVER = fileURLToPath(
