@@ -3,7 +3,7 @@
  * JSON Schema, with errors that name the JSON path of the problem.
  */
 import { createRequire } from "node:module";
-import type { ErrorObject } from "ajv";
+import { pointerKeys, type SchemaError, validators } from "../core/validator.js";
 import { isRuleId, unknownRuleIdHint } from "../rule-ids.js";
 import * as generated from "./validators.generated.js";
 
@@ -11,20 +11,13 @@ const require = createRequire(import.meta.url);
 /** The checked-in schema (schema/config.schema.json), shipped with the package. */
 export const configSchema: Record<string, unknown> = require("../../schema/config.schema.json");
 
-/** An ajv validator as its standalone code exports it. */
-type ValidateFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-
-// Precompiled from the schema by scripts/config-validators.mjs (a test keeps them current): loading
+// Precompiled from the schema by scripts/schema-validators.mjs (a test keeps them current): loading
 // ajv and compiling at run time cost more than the rest of the offline pre-commit check.
-const validators = generated as unknown as Record<"whole" | "http" | "stdio" | "file", ValidateFunction>;
-
-function getValidators() {
-  return validators;
-}
+const configValidators = validators(generated, "whole", "http", "stdio", "file");
 
 /** Validates a config document; returns the first problem as `$.json.path: message`, or undefined. */
 export function validateConfigDocument(data: unknown): string | undefined {
-  const v = getValidators();
+  const v = configValidators;
   if (v.whole(data)) return undefined;
   // A server failing `oneOf` gives useless errors; re-check it against the kind it claims to be.
   if (typeof data !== "object" || data === null || Array.isArray(data))
@@ -54,15 +47,9 @@ export function validateConfigDocument(data: unknown): string | undefined {
   return formatError("$", v.whole.errors?.[0]);
 }
 
-function formatError(base: string, error: ErrorObject | undefined): string {
+function formatError(base: string, error: SchemaError | undefined): string {
   if (!error) return `${base}: invalid`;
-  const path =
-    base +
-    error.instancePath
-      .split("/")
-      .slice(1)
-      .map((s) => pathSegment(s.replace(/~1/g, "/").replace(/~0/g, "~")))
-      .join("");
+  const path = base + pointerKeys(error.instancePath).map(pathSegment).join("");
   if (error.keyword === "additionalProperties") {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
     return `${path}${pathSegment(key)}: unknown key`;

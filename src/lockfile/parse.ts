@@ -1,13 +1,16 @@
 /**
- * Pure parsing and structural validation of a lockfile's text. The JSON
- * Schema in schema/lockfile.schema.json documents the same shape (a test keeps
- * them in step); the check here is hand-written so the offline pre-commit path
- * need not load ajv.
+ * Pure parsing and validation of a lockfile's text against schema/lockfile.schema.json, with the
+ * validator precompiled (./validators.generated.ts, no ajv compiler on the offline pre-commit
+ * path), then the one rule a schema cannot say: a tool's definition.name is its key.
  */
 import { isRecord, parseJson } from "../core/json.js";
 import { LOCKFILE_VERSION, type LockedServer, type LockedTool, type Lockfile } from "../core/lockfile.js";
 import { dict } from "../core/own.js";
+import { pointerKeys, type SchemaError, validators } from "../core/validator.js";
 import { LockfileError } from "../errors.js";
+import * as generated from "./validators.generated.js";
+
+const { lockfile: validateSchema } = validators(generated, "lockfile");
 
 /** Parses lockfile text; `source` names the file in errors. */
 export function parseLockfile(text: string, source: string): Lockfile {
@@ -20,48 +23,81 @@ export function validateLockfile(data: unknown, source: string): Lockfile {
   const fail = (path: string, what: string): never => {
     throw new LockfileError(`${source}: ${path}: ${what}`, { location: { file: source } });
   };
-  if (!isRecord(data)) return fail("$", "expected an object with lockfileVersion and servers");
-  const version = data.lockfileVersion;
-  if (version === undefined)
-    return fail("$.lockfileVersion", "missing; this is not an mcp-contract lockfile");
-  if (typeof version !== "number")
-    return fail(
-      "$.lockfileVersion",
-      `is ${describeValue(version)}; it must be the number ${LOCKFILE_VERSION}`,
-    );
-  if (version > LOCKFILE_VERSION) {
-    return fail(
-      "$.lockfileVersion",
-      `version ${version} is newer than this mcp-contract understands (${LOCKFILE_VERSION}); upgrade mcp-contract`,
-    );
-  }
-  if (version !== LOCKFILE_VERSION)
-    return fail(
-      "$.lockfileVersion",
-      `unsupported version ${version}; this mcp-contract reads version ${LOCKFILE_VERSION}: delete the lockfile and run \`mcp-contract lock\``,
-    );
-  if (!isRecord(data.servers)) return fail("$.servers", "expected an object keyed by server name");
+  if (!validateSchema(data)) return fail(...describeSchemaError(data, validateSchema.errors?.[0]));
+  const valid = data as unknown as Lockfile;
   // Server and tool names are data: the maps are rebuilt without a prototype, so a server named
   // `constructor` or `__proto__` is found, and one that is absent is never Object.prototype's.
   const servers = dict<LockedServer>();
-  for (const [name, server] of Object.entries(data.servers)) {
-    const at = `$.servers[${JSON.stringify(name)}]`;
-    if (!isRecord(server)) return fail(at, "expected an object");
-    if (typeof server.hash !== "string") fail(`${at}.hash`, "expected a string");
-    if (!isRecord(server.tools)) return fail(`${at}.tools`, "expected an object keyed by tool name");
+  for (const [name, server] of Object.entries(valid.servers)) {
     const tools = dict<LockedTool>();
     for (const [toolName, tool] of Object.entries(server.tools)) {
-      const toolAt = `${at}.tools[${JSON.stringify(toolName)}]`;
-      if (!isRecord(tool)) return fail(toolAt, "expected an object");
-      if (typeof tool.hash !== "string") fail(`${toolAt}.hash`, "expected a string");
-      if (!isRecord(tool.definition))
-        return fail(`${toolAt}.definition`, "expected the tool definition object");
-      if (tool.definition.name !== toolName) fail(`${toolAt}.definition.name`, `expected "${toolName}"`);
-      tools[toolName] = tool as unknown as LockedTool;
+      // Beyond the schema: the name a tool is locked under is the name in its definition.
+      if (tool.definition.name !== toolName)
+        fail(
+          `${serverPath(name)}.tools[${JSON.stringify(toolName)}].definition.name`,
+          `expected "${toolName}"`,
+        );
+      tools[toolName] = tool;
     }
-    servers[name] = { ...server, tools } as unknown as LockedServer;
+    servers[name] = { ...server, tools };
   }
-  return { ...data, servers } as unknown as Lockfile;
+  return { ...valid, servers };
+}
+
+/**
+ * The JSON path and the one-line reason for the lockfile's first schema error. Kept from the
+ * hand-written check this replaced, because each says more than ajv's text: the version comes
+ * first (it decides which shape applies, so a newer lockfile says "upgrade" whatever else differs,
+ * and an old or mistyped one says what to do), and each place names what belongs there.
+ */
+function describeSchemaError(data: unknown, error: SchemaError | undefined): [string, string] {
+  if (!isRecord(data)) return ["$", "expected an object with lockfileVersion and servers"];
+  const version = data.lockfileVersion;
+  if (version === undefined) return ["$.lockfileVersion", "missing; this is not an mcp-contract lockfile"];
+  if (typeof version !== "number")
+    return ["$.lockfileVersion", `is ${describeValue(version)}; it must be the number ${LOCKFILE_VERSION}`];
+  if (version > LOCKFILE_VERSION)
+    return [
+      "$.lockfileVersion",
+      `version ${version} is newer than this mcp-contract understands (${LOCKFILE_VERSION}); upgrade mcp-contract`,
+    ];
+  if (version !== LOCKFILE_VERSION)
+    return [
+      "$.lockfileVersion",
+      `unsupported version ${version}; this mcp-contract reads version ${LOCKFILE_VERSION}: delete the lockfile and run \`mcp-contract lock\``,
+    ];
+  // A missing key is a problem at that key.
+  const keys = pointerKeys(error?.instancePath ?? "");
+  if (error?.keyword === "required") keys.push(String(error.params.missingProperty));
+  // Server and tool names in brackets, whatever they are; the lockfile's own keys after a dot.
+  const named = (i: number) => i === 1 || (i === 3 && keys[2] === "tools");
+  const path = `$${keys.map((key, i) => (named(i) ? `[${JSON.stringify(key)}]` : `.${key}`)).join("")}`;
+  const shape = keys.map((key, i) => (named(i) ? "*" : key)).join("/");
+  const expected =
+    shape === "servers/*/tools/*/definition/name"
+      ? JSON.stringify(keys[3])
+      : (EXPECTED.get(shape) ??
+        (error?.keyword === "type" ? expectedType(String(error.params.type)) : undefined));
+  return [path, expected === undefined ? (error?.message ?? "invalid") : `expected ${expected}`];
+}
+
+/** What belongs at each place of the lockfile (`*`: any server or tool name). */
+const EXPECTED: ReadonlyMap<string, string> = new Map([
+  ["servers", "an object keyed by server name"],
+  ["servers/*", "an object"],
+  ["servers/*/hash", "a string"],
+  ["servers/*/tools", "an object keyed by tool name"],
+  ["servers/*/tools/*", "an object"],
+  ["servers/*/tools/*/hash", "a string"],
+  ["servers/*/tools/*/definition", "the tool definition object"],
+]);
+
+function serverPath(name: string): string {
+  return `$.servers[${JSON.stringify(name)}]`;
+}
+
+function expectedType(type: string): string {
+  return type === "object" ? "an object" : type === "array" ? "a list" : `a ${type}`;
 }
 
 /** `the string "1"`, `a list`, `null`: what a value is, for messages. */

@@ -77,6 +77,72 @@ describe("lockfile format", () => {
       parseLockfile('{"lockfileVersion": 1, "servers": {"a": {"hash": "x", "tools": []}}}', "l.json"),
     ).toThrow(new LockfileError('l.json: $.servers["a"].tools: expected an object keyed by tool name'));
   });
+
+  // schema/lockfile.schema.json decides; the message names the place and what belongs there.
+  const server = (entry: unknown) => JSON.stringify({ lockfileVersion: 1, servers: { "my crm": entry } });
+  it.each([
+    ["[]", "$: expected an object with lockfileVersion and servers"],
+    ['{"lockfileVersion": 1}', "$.servers: expected an object keyed by server name"],
+    ['{"lockfileVersion": 1, "servers": []}', "$.servers: expected an object keyed by server name"],
+    [server("x"), '$.servers["my crm"]: expected an object'],
+    [server({ tools: {} }), '$.servers["my crm"].hash: expected a string'],
+    [server({ hash: 1, tools: {} }), '$.servers["my crm"].hash: expected a string'],
+    [server({ hash: "h" }), '$.servers["my crm"].tools: expected an object keyed by tool name'],
+    [server({ hash: "h", tools: { t: [] } }), '$.servers["my crm"].tools["t"]: expected an object'],
+    [
+      server({ hash: "h", tools: { t: { definition: { name: "t" } } } }),
+      '$.servers["my crm"].tools["t"].hash: expected a string',
+    ],
+    [
+      server({ hash: "h", tools: { t: { hash: "h" } } }),
+      '$.servers["my crm"].tools["t"].definition: expected the tool definition object',
+    ],
+    [
+      server({ hash: "h", tools: { t: { hash: "h", definition: "t" } } }),
+      '$.servers["my crm"].tools["t"].definition: expected the tool definition object',
+    ],
+    [
+      server({ hash: "h", tools: { t: { hash: "h", definition: {} } } }),
+      '$.servers["my crm"].tools["t"].definition.name: expected "t"',
+    ],
+    [
+      server({ hash: "h", tools: { t: { hash: "h", definition: { name: 7 } } } }),
+      '$.servers["my crm"].tools["t"].definition.name: expected "t"',
+    ],
+    // Beyond the schema (the second pass): the definition's name is the key it is locked under.
+    [
+      server({ hash: "h", tools: { t: { hash: "h", definition: { name: "u" } } } }),
+      '$.servers["my crm"].tools["t"].definition.name: expected "t"',
+    ],
+    [
+      server({ hash: "h", tools: {}, serverInfo: { name: "n", version: 2 } }),
+      '$.servers["my crm"].serverInfo.version: expected a string',
+    ],
+    [
+      server({ hash: "h", tools: {}, protocolVersion: null }),
+      '$.servers["my crm"].protocolVersion: expected a string',
+    ],
+    // The version comes first: a newer lockfile says upgrade, whatever else its shape holds.
+    [
+      '{"lockfileVersion": 2, "servers": []}',
+      "$.lockfileVersion: version 2 is newer than this mcp-contract understands (1); upgrade mcp-contract",
+    ],
+    [
+      '{"lockfileVersion": 2}',
+      "$.lockfileVersion: version 2 is newer than this mcp-contract understands (1); upgrade mcp-contract",
+    ],
+  ])("%s: %s", (text, message) => {
+    expect(() => parseLockfile(text, "l.json")).toThrow(new LockfileError(`l.json: ${message}`));
+  });
+
+  it("accepts keys this version does not name, and a tool named like an Object.prototype member", () => {
+    // Written as text: in an object literal, __proto__ would set the prototype instead of a key.
+    const text = `{"lockfileVersion": 1, "note": "kept", "servers": {"constructor": {"hash": "h", "extra": 1,
+      "tools": {"__proto__": {"hash": "h", "definition": {"name": "__proto__"}}}}}}`;
+    const lock = parseLockfile(text, "l.json");
+    expect(Object.keys(lock.servers["constructor"]!.tools)).toEqual(["__proto__"]);
+    expect((lock as unknown as { note: string }).note).toBe("kept");
+  });
 });
 
 describe("nextLockfile", () => {

@@ -1,7 +1,11 @@
-import { describe, expect, test } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
 import { applyPolicy } from "../../src/policy/policy.js";
 import { createReport, mergeReports, ShardMismatchError } from "../../src/report/report.js";
 import { inShard, parseShard, selectShard } from "../../src/report/shard.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { NOW, SAMPLE_ACKS, SAMPLE_CHANGES, sampleReport } from "./sample.js";
 
 test("merging per-server shards gives the single run's report, in any order", () => {
@@ -72,6 +76,46 @@ describe("shards", () => {
     expect(() => mergeReports([shard(1, 2), shard(2, 3)])).toThrow(/different shard counts/);
     expect(() => mergeReports([shard(1, 2), createReport({ changes: [], servers: [] })])).toThrow(
       ShardMismatchError,
+    );
+  });
+});
+
+describe("merge's input is checked against schema/report.schema.json", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-contract-merge-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const merge = (report: unknown) => {
+    writeFileSync(join(dir, "r.json"), typeof report === "string" ? report : JSON.stringify(report));
+    return runCliInProcess(["merge", "r.json"], { cwd: dir });
+  };
+
+  test("a valid report merges", async () => {
+    const result = await merge(createReport({ changes: [], servers: ["crm"] }));
+    expect(result).toMatchObject({ code: 0, stderr: "", stdout: "no changes\n" });
+  });
+
+  test.each([
+    [{ version: 1 }, "$.summary: required key is missing"],
+    [{ ...createReport({ changes: [], servers: [] }), extra: 1 }, "$.extra: unknown key"],
+    [{ ...createReport({ changes: [], servers: [] }), version: 2 }, "$.version: must be 1"],
+    [{ ...createReport({ changes: [], servers: [] }), servers: "crm" }, "$.servers: must be a list"],
+    [
+      { ...createReport({ changes: [], servers: [] }), changes: [{ rule: "x" }] },
+      "$.changes[0].severity: required key is missing",
+    ],
+  ])("%j: one line naming the file and the JSON path, exit 2", async (report, problem) => {
+    const result = await merge(report);
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: `mcp-contract: r.json: not an mcp-contract JSON report: ${problem}\n`,
+    });
+  });
+
+  test("not JSON at all", async () => {
+    const result = await merge("{");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^mcp-contract: r\.json: not a JSON report \(.*\); write one with --format json\n$/,
     );
   });
 });

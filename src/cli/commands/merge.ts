@@ -4,18 +4,18 @@
  * exit by the policy like `check`. Acknowledgements and rule overrides were
  * applied by each shard; merge only combines.
  */
-import { createRequire } from "node:module";
-import { Ajv } from "ajv";
+import { describeSchemaError, validators } from "../../core/validator.js";
 import { UsageError } from "../../errors.js";
 import { readFileArgument } from "../../pipeline/git-source.js";
 import { getExitCode } from "../../policy/policy.js";
 import { mergeReports, type Report, ShardMismatchError } from "../../report/report.js";
+import * as generated from "../../report/validators.generated.js";
 import type { CommandIO } from "../io.js";
 import type { ReportCommandOptions } from "../report-output.js";
 import { writeReport } from "../report-output.js";
 
-// The checked-in schema ships with the package (dist/cli/commands → schema/).
-const require = createRequire(import.meta.url);
+// schema/report.schema.json, precompiled (src/report/validators.generated.ts).
+const { report: validate } = validators(generated, "report");
 
 /** Reads, validates and merges the reports, writes the merged report, returns the exit code. */
 export async function runMerge(
@@ -23,8 +23,6 @@ export async function runMerge(
   options: ReportCommandOptions,
   io: CommandIO,
 ): Promise<number> {
-  const schema: Record<string, unknown> = require("../../../schema/report.schema.json");
-  const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
   const reports: Report[] = [];
   for (const path of paths) {
     const text = await readFileArgument(path, io.cwd, io.env);
@@ -37,9 +35,8 @@ export async function runMerge(
       );
     }
     if (!validate(data)) {
-      const first = validate.errors?.[0];
       throw new UsageError(
-        `${path}: not an mcp-contract JSON report: ${first?.instancePath || "(root)"} ${first?.message}`,
+        `${path}: not an mcp-contract JSON report: ${describeSchemaError(validate.errors?.[0])}`,
       );
     }
     reports.push(data as unknown as Report);
