@@ -42,6 +42,7 @@ it("every exported name has a doc comment", () => {
 it("exports the pipeline, the policy and the reporters", () => {
   for (const name of [
     "checkProject",
+    "lockProject",
     "diffFiles",
     "decide",
     "applyPolicy",
