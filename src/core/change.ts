@@ -5,6 +5,7 @@
  */
 import { cmp } from "./json.js";
 
+/** Every severity, from most to least severe. */
 export const SEVERITIES = ["breaking", "warning", "info"] as const;
 /** `breaking` fails CI by default; `warning` is shown; `info` is for the record. */
 export type Severity = (typeof SEVERITIES)[number];
