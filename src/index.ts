@@ -10,9 +10,24 @@ export { findConfigFile, loadConfig, parseConfigText, resolveConfig } from "./co
 export type * from "./config/types.js";
 export type { Change, Severity, SourceLocation, Summary } from "./core/change.js";
 export { compareChanges, SEVERITIES, summarize } from "./core/change.js";
+export { FAIL_ON_LEVELS, type FailOn } from "./core/fail-on.js";
 export { sha256 } from "./core/hash.js";
 export type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "./core/lockfile.js";
 export { LOCKFILE_VERSION } from "./core/lockfile.js";
+export {
+  type AppliedAcknowledgement,
+  createReport,
+  failsPolicy,
+  isAcknowledged,
+  mergeReports,
+  REPORT_VERSION,
+  type Report,
+  type ReportError,
+  type ReportedChange,
+  type ReportSummary,
+  type ShardInfo,
+  ShardMismatchError,
+} from "./core/report.js";
 export type { RuleMeta } from "./core/rule.js";
 export type { ServerSnapshot } from "./core/snapshot.js";
 export { diffLockfiles, diffTools } from "./diff/index.js";
@@ -32,34 +47,20 @@ export {
 } from "./policy/acknowledgements.js";
 export {
   applyPolicy,
-  FAIL_ON_LEVELS,
-  type FailOn,
-  failsPolicy,
   getExitCode,
   type PolicyOptions,
   type RuleSetting,
 } from "./policy/policy.js";
 export { redact } from "./redact.js";
 export {
-  type AppliedAcknowledgement,
   type Checked,
-  createReport,
   DEFAULT_DOCS_BASE_URL,
   FORMATS,
   type Format,
   formatReport,
-  isAcknowledged,
   type Locate,
   lockfileLocator,
-  mergeReports,
-  REPORT_VERSION,
-  type Report,
-  type ReportError,
-  type ReportedChange,
   type ReporterOptions,
-  type ReportSummary,
-  type ShardInfo,
-  ShardMismatchError,
   toolListLocator,
 } from "./report/index.js";
 export { RULES } from "./rules.js";

@@ -7,13 +7,13 @@
 
 import { parseJson } from "../core/json.js";
 import type { Lockfile } from "../core/lockfile.js";
+import type { Report } from "../core/report.js";
 import { diffLockfiles } from "../diff/index.js";
 import { LockfileError } from "../errors.js";
 import { parseToolsDocument } from "../fetch/file.js";
 import { lockTools } from "../lockfile/build.js";
 import { validateLockfile } from "../lockfile/parse.js";
 import { verifyLockfile } from "../lockfile/verify.js";
-import type { Report } from "../report/report.js";
 import { acknowledgementsPath } from "./acknowledgements.js";
 import { readFileArgument } from "./git-source.js";
 import { reportFindings } from "./report.js";

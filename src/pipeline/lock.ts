@@ -15,17 +15,17 @@ import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
 import type { Lockfile } from "../core/lockfile.js";
-import { InterruptedError, LockfileError } from "../errors.js";
-import { parseLockfile } from "../lockfile/parse.js";
-import { acknowledge } from "../policy/acknowledgements.js";
-import { applyPolicy } from "../policy/policy.js";
 import {
   createReport,
   isAcknowledged,
   type Report,
   type ReportError,
   type ReportedChange,
-} from "../report/report.js";
+} from "../core/report.js";
+import { InterruptedError, LockfileError } from "../errors.js";
+import { parseLockfile } from "../lockfile/parse.js";
+import { acknowledge } from "../policy/acknowledgements.js";
+import { applyPolicy } from "../policy/policy.js";
 import { acknowledgementsPath, readAcknowledgements, writeAcknowledgements } from "./acknowledgements.js";
 import { readCommittedLockfile } from "./files.js";
 import { type Run, type RunOptions, resolveRun } from "./run.js";

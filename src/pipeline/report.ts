@@ -4,9 +4,9 @@
  * acknowledgements file.
  */
 import type { Change } from "../core/change.js";
+import { createReport, type Report, type ReportError, type ShardInfo } from "../core/report.js";
 import type { Acknowledgement } from "../policy/acknowledgements.js";
 import { applyPolicy, type RuleSetting } from "../policy/policy.js";
-import { createReport, type Report, type ReportError, type ShardInfo } from "../report/report.js";
 import { readAcknowledgements } from "./acknowledgements.js";
 
 /** What a run found, before the policy applies. */

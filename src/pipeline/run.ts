@@ -4,8 +4,9 @@
  * hears what happens while it happens. The library's defaults: the process's
  * directory and environment, no hooks.
  */
+
+import type { ReportError } from "../core/report.js";
 import type { FetchProgressEvent } from "../fetch/options.js";
-import type { ReportError } from "../report/report.js";
 
 /** Callbacks a run calls as it goes; every one is optional and none changes the result. */
 export interface PipelineHooks {

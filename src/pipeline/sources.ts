@@ -7,10 +7,10 @@ import { interpolateServers, loadConfig, type ParsedConfigStore, readEnvFile } f
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
 import type { LockedServer } from "../core/lockfile.js";
+import type { ReportError } from "../core/report.js";
 import { UsageError } from "../errors.js";
 import type { FetchOutcome } from "../fetch/index.js";
 import { redact } from "../redact.js";
-import type { ReportError } from "../report/report.js";
 import type { Run } from "./run.js";
 
 /** How servers are fetched; the CLI's defaults apply to what is left out. */

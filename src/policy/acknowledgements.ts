@@ -7,7 +7,7 @@
  */
 import type { Change } from "../core/change.js";
 import { cmp } from "../core/json.js";
-import type { ReportedChange } from "../report/report.js";
+import type { ReportedChange } from "../core/report.js";
 import { fingerprint } from "./fingerprint.js";
 
 /** Version of the acknowledgements file. */

@@ -4,14 +4,12 @@
  * report, returns an exit code.
  */
 import type { Change, Severity } from "../core/change.js";
+import type { FailOn } from "../core/fail-on.js";
 import { own } from "../core/own.js";
+import { failsPolicy, type Report, type ReportedChange } from "../core/report.js";
 import { ExitCode } from "../errors.js";
-import { isAcknowledged, type Report, type ReportedChange } from "../report/report.js";
 import { type Acknowledgement, isExpired } from "./acknowledgements.js";
-import type { FailOn } from "./fail-on.js";
 import { fingerprint } from "./fingerprint.js";
-
-export { FAIL_ON_LEVELS, type FailOn } from "./fail-on.js";
 
 /** A per-rule override from the config: a new severity, or `off` to drop the rule's findings. */
 export type RuleSetting = Severity | "off";
@@ -51,14 +49,6 @@ export function applyPolicy(changes: readonly Change[], options: PolicyOptions):
     out.push(reported);
   }
   return out;
-}
-
-const rank: Record<FailOn, number> = { breaking: 0, warning: 1, info: 2, never: -1 };
-
-/** True when this change alone fails a run with `--fail-on failOn`. Acknowledged changes never do. */
-export function failsPolicy(change: ReportedChange, failOn: FailOn): boolean {
-  if (isAcknowledged(change)) return false;
-  return rank[change.severity] <= rank[failOn];
 }
 
 /**

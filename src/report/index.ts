@@ -3,6 +3,8 @@
  * The registry's keys are the format names commander offers, so the choices
  * cannot drift from the implementations.
  */
+
+import type { Report } from "../core/report.js";
 import { formatGithub } from "./formats/github.js";
 import { formatJson } from "./formats/json.js";
 import { formatJunit } from "./formats/junit.js";
@@ -11,7 +13,6 @@ import { formatSarif } from "./formats/sarif.js";
 import { formatText } from "./formats/text-chalk.js";
 import type { Format } from "./formats.js";
 import { type ReporterOptions, type ResolvedReporterOptions, resolveOptions } from "./options.js";
-import type { Report } from "./report.js";
 
 /** A reporter: formats a report; never prints, never decides. */
 export type Reporter = (report: Report, options: ResolvedReporterOptions) => string;
@@ -40,17 +41,4 @@ export {
   type ReporterOptions,
   toolListLocator,
 } from "./options.js";
-export {
-  type AppliedAcknowledgement,
-  createReport,
-  isAcknowledged,
-  mergeReports,
-  REPORT_VERSION,
-  type Report,
-  type ReportError,
-  type ReportedChange,
-  type ReportSummary,
-  type ShardInfo,
-  ShardMismatchError,
-} from "./report.js";
 export { inShard, parseShard, selectShard } from "./shard.js";

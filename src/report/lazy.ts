@@ -4,9 +4,10 @@
  * report does not load the other five formatters and chalk. The same
  * functions as `formatReport` in index.ts, which loads them all eagerly.
  */
+
+import type { Report } from "../core/report.js";
 import type { Format } from "./formats.js";
 import type { ResolvedReporterOptions } from "./options.js";
-import type { Report } from "./report.js";
 
 /** A reporter: formats a report; never prints, never decides. */
 export type LoadedReporter = (report: Report, options: ResolvedReporterOptions) => string;

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Change } from "../core/change.js";
+import type { FailOn } from "../core/fail-on.js";
 import type { RuleMeta } from "../core/rule.js";
-import type { FailOn } from "../policy/policy.js";
 
 /** Where rule docs are published; `helpUri` and text/markdown links are this plus `<rule>.md`. */
 export const DEFAULT_DOCS_BASE_URL = "https://github.com/mcp-contract/mcp-contract/blob/main/docs/rules/";

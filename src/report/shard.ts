@@ -1,7 +1,7 @@
 /**
  * `--shard K/N`: split the servers of one run over N CI jobs. Pure.
  */
-import type { ShardInfo } from "./report.js";
+import type { ShardInfo } from "../core/report.js";
 
 /** Most jobs a run is split over (past 2^53 the numbers would not even be exact). */
 const MAX_SHARDS = 10_000;

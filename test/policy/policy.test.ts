@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { Change } from "../../src/core/change.js";
+import { FAIL_ON_LEVELS, type FailOn } from "../../src/core/fail-on.js";
+import { createReport } from "../../src/core/report.js";
 import { ExitCode } from "../../src/errors.js";
 import {
   type Acknowledgement,
@@ -10,9 +12,8 @@ import {
   unusedAcknowledgements,
 } from "../../src/policy/acknowledgements.js";
 import { fingerprint } from "../../src/policy/fingerprint.js";
-import { applyPolicy, FAIL_ON_LEVELS, type FailOn, getExitCode } from "../../src/policy/policy.js";
+import { applyPolicy, getExitCode } from "../../src/policy/policy.js";
 import { parseAcknowledgements } from "../../src/policy/validate.js";
-import { createReport } from "../../src/report/report.js";
 
 const removed: Change = {
   rule: "param-removed",

@@ -1,9 +1,9 @@
 // JUnit output as CI dashboards read it: valid under the Ant JUnit schema (fixtures/junit/ant-junit.xsd,
 // the strictest common one), checked by libxml2, with the schema shown to reject what the format forbids.
 import { describe, expect, test } from "vitest";
+import { createReport } from "../../src/core/report.js";
 import { applyPolicy } from "../../src/policy/policy.js";
 import { formatReport } from "../../src/report/index.js";
-import { createReport } from "../../src/report/report.js";
 import { junitSchemaErrors } from "./junit-xsd.js";
 import { NOW, SAMPLE_CHANGES, SAMPLE_CHECKED, sampleReport } from "./sample.js";
 

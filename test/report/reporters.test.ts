@@ -5,6 +5,7 @@ import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import type { ReportingDescriptor, Result } from "sarif";
 import { describe, expect, test } from "vitest";
+import { createReport } from "../../src/core/report.js";
 import type { RuleMeta } from "../../src/core/rule.js";
 import { applyPolicy } from "../../src/policy/policy.js";
 import { escapeData, escapeProperty, workflowCommand } from "../../src/report/formats/github.js";
@@ -16,7 +17,6 @@ import {
   type ReporterOptions,
   toolListLocator,
 } from "../../src/report/index.js";
-import { createReport } from "../../src/report/report.js";
 import { expectGolden } from "../golden.js";
 import { NOW, SAMPLE_CHANGES, SAMPLE_CHECKED, SAMPLE_LOCKFILE, sampleReport } from "./sample.js";
 

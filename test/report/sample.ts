@@ -1,9 +1,9 @@
 import type { Change } from "../../src/core/change.js";
+import { createReport, type Report } from "../../src/core/report.js";
 import type { Acknowledgement } from "../../src/policy/acknowledgements.js";
 import { acknowledge } from "../../src/policy/acknowledgements.js";
 import { applyPolicy } from "../../src/policy/policy.js";
 import type { Checked } from "../../src/report/options.js";
-import { createReport, type Report } from "../../src/report/report.js";
 
 /** Findings covering every shape a reporter must handle, including characters that need escaping. */
 export const SAMPLE_CHANGES: Change[] = [

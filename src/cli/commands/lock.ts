@@ -14,10 +14,11 @@
  */
 
 import { has } from "../../core/own.js";
+import { createReport, type ReportedChange } from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
-import { createReport, formatReport, type ReportedChange } from "../../report/index.js";
+import { formatReport } from "../../report/index.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { type FetchCommandOptions, pipelineHooks } from "../servers.js";

@@ -4,11 +4,12 @@
  * exit by the policy like `check`. Acknowledgements and rule overrides were
  * applied by each shard; merge only combines.
  */
+
+import { mergeReports, type Report, ShardMismatchError } from "../../core/report.js";
 import { describeSchemaError, validators } from "../../core/validator.js";
 import { UsageError } from "../../errors.js";
 import { readFileArgument } from "../../pipeline/git-source.js";
 import { getExitCode } from "../../policy/policy.js";
-import { mergeReports, type Report, ShardMismatchError } from "../../report/report.js";
 import * as generated from "../../report/validators.generated.js";
 import type { CommandIO } from "../io.js";
 import type { ReportCommandOptions } from "../report-output.js";

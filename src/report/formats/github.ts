@@ -1,6 +1,6 @@
 import type { Severity } from "../../core/change.js";
+import { isAcknowledged, type Report } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
-import { isAcknowledged, type Report } from "../report.js";
 
 const command: Record<Severity, "error" | "warning" | "notice"> = {
   breaking: "error",

@@ -1,4 +1,4 @@
-import type { Report } from "../report.js";
+import type { Report } from "../../core/report.js";
 
 /** The report object itself, pretty-printed (schema/report.schema.json documents it). */
 export function formatJson(report: Report): string {

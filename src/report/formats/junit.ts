@@ -1,7 +1,7 @@
 import { cmp } from "../../core/json.js";
-import { failsPolicy } from "../../policy/policy.js";
+import type { Report, ReportedChange } from "../../core/report.js";
+import { failsPolicy } from "../../core/report.js";
 import type { ResolvedReporterOptions } from "../options.js";
-import type { Report, ReportedChange } from "../report.js";
 import { formatLocation, preview } from "./shared.js";
 
 /** Name of the suite of template test cases. */

@@ -1,6 +1,6 @@
 import type { Severity } from "../../core/change.js";
+import { isAcknowledged, type Report, type ReportedChange } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { isAcknowledged, type Report, type ReportedChange } from "../report.js";
 import { formatLocation, plural } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };

@@ -1,8 +1,8 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Severity } from "../../core/change.js";
 import { own } from "../../core/own.js";
+import { isAcknowledged, type Report } from "../../core/report.js";
 import { findingPlace, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { isAcknowledged, type Report } from "../report.js";
 
 const level: Record<Severity, Result.level> = { breaking: "error", warning: "warning", info: "note" };
 

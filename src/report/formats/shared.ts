@@ -1,4 +1,4 @@
-import type { ReportedChange } from "../report.js";
+import type { ReportedChange } from "../../core/report.js";
 
 /** Groups changes by server, then by tool ("" for server-level findings), keeping report order. */
 export function groupByServerAndTool(

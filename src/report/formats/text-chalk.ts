@@ -1,6 +1,6 @@
 import { Chalk } from "chalk";
+import type { Report } from "../../core/report.js";
 import type { ResolvedReporterOptions } from "../options.js";
-import type { Report } from "../report.js";
 import { formatTextStyled, PLAIN_TEXT, type TextStyle } from "./text.js";
 
 /** Chalk's ANSI styles (level 1: the 16 basic colours every terminal has). */

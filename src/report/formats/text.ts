@@ -1,6 +1,6 @@
 import type { Severity } from "../../core/change.js";
+import type { Report, ReportedChange } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import type { Report, ReportedChange } from "../report.js";
 import { formatLocation, groupByServerAndTool, preview } from "./shared.js";
 
 const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warning ", info: "info    " };

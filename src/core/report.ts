@@ -3,8 +3,9 @@
  * one of these; `--format json` prints exactly this object (documented by
  * schema/report.schema.json); `merge` combines several into one.
  */
-import { type Change, compareChanges, SEVERITIES, type Severity } from "../core/change.js";
-import { cmp } from "../core/json.js";
+import { type Change, compareChanges, SEVERITIES, type Severity } from "./change.js";
+import type { FailOn } from "./fail-on.js";
+import { cmp } from "./json.js";
 
 /** Version of the report shape; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -64,6 +65,18 @@ export interface Report {
 /** True when a still-valid acknowledgement covers the change. */
 export function isAcknowledged(change: ReportedChange): boolean {
   return change.acknowledgement !== undefined && !change.acknowledgement.expired;
+}
+
+const rank: Record<FailOn, number> = { breaking: 0, warning: 1, info: 2, never: -1 };
+
+/**
+ * True when this change alone fails a run with `--fail-on failOn`. Acknowledged changes never do.
+ * It reads the marks the policy put on the change (its severity after overrides, its acknowledgement
+ * and whether that expired), so the exit code and every reporter agree on what fails.
+ */
+export function failsPolicy(change: ReportedChange, failOn: FailOn): boolean {
+  if (isAcknowledged(change)) return false;
+  return rank[change.severity] <= rank[failOn];
 }
 
 /** Builds a report: sorts changes, errors and servers and counts the summary. */
