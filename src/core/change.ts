@@ -42,6 +42,46 @@ export interface Change {
   witness?: unknown;
 }
 
+/** What a rule may add to a finding beyond its rule, place and message. */
+export interface ChangeExtra {
+  before?: unknown;
+  after?: unknown;
+  hint?: string;
+  /** Overrides the rule's default severity (e.g. a removal of something already deprecated). */
+  severity?: Severity;
+}
+
+/**
+ * Builds one finding: the one way every rule does (fields in this order, absent ones left out, so
+ * reports serialise alike whichever family found it).
+ */
+export function newChange(
+  rule: { readonly id: string; readonly severity: Severity },
+  server: string,
+  tool: string | undefined,
+  pointer: string,
+  message: string,
+  extra: ChangeExtra = {},
+): Change {
+  const severity = extra.severity ?? rule.severity;
+  const change: Change =
+    tool === undefined
+      ? { rule: rule.id, severity, server, pointer, message }
+      : { rule: rule.id, severity, server, tool, pointer, message };
+  if (extra.before !== undefined) change.before = extra.before;
+  if (extra.after !== undefined) change.after = extra.after;
+  if (extra.hint !== undefined) change.hint = extra.hint;
+  return change;
+}
+
+/** How tool- and server-level checks report: rule, JSON Pointer into the tool, message, extras. */
+export type EmitChange = (
+  rule: { readonly id: string; readonly severity: Severity },
+  pointer: string,
+  message: string,
+  extra?: ChangeExtra,
+) => void;
+
 /** Counts per severity. */
 export type Summary = Record<Severity, number>;
 

@@ -1,12 +1,12 @@
 /**
  * The recursive schema comparison. Walks two schemas side by side (following
  * `$ref`s lazily, memoising each pair of sub-schemas so recursive schemas end),
- * and lets each rule family look at every pair of nodes. Families report
+ * and lets each rule family passed in (`Engine`) look at every pair of nodes. Families report
  * through `SchemaDiff.emit`; which rule id and severity a change gets depends
  * on the direction: input (the agent sends it) or output (the agent reads it).
  */
-import type { Change, Severity } from "../core/change.js";
-import type { RuleMeta } from "../core/rule.js";
+import { type Change, type ChangeExtra, newChange } from "../core/change.js";
+import type { Family, RuleMeta } from "../core/rule.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,
@@ -56,12 +56,7 @@ export interface Loc {
 }
 
 /** Extra fields of an emitted change. */
-export interface EmitExtra {
-  before?: unknown;
-  after?: unknown;
-  hint?: string;
-  /** Overrides the rule's default severity (e.g. a removal of something already deprecated). */
-  severity?: Severity;
+export interface EmitExtra extends ChangeExtra {
   /** Point at the before definition (for removals). */
   useBefore?: boolean;
 }
@@ -69,8 +64,36 @@ export interface EmitExtra {
 /** A family's check of one node pair. */
 export type NodeCheck = (d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc) => void;
 
+/** What the engine runs: the schema families' node checks in reporting order, and what the fallback leaves alone. */
+export interface Engine {
+  checks: readonly NodeCheck[];
+  /** Keywords some structural family judges (or deliberately leaves alone): the fallback skips their changes. */
+  handled: ReadonlySet<string>;
+}
+
+/**
+ * The engine for `families` (schema families, in reporting order): their checks, and the keywords
+ * the fallback leaves alone, which are every keyword a family claims (in its records or its
+ * `claims`) except those of its fallback rules.
+ */
+export function engineFor(families: readonly Family<string, NodeCheck>[]): Engine {
+  const claimed = new Set<string>();
+  const fallback = new Set<string>();
+  for (const family of families) {
+    for (const keyword of Object.keys(family.claims ?? {})) claimed.add(keyword);
+    for (const record of Object.values(family.rules))
+      for (const keyword of record.keywords) claimed.add(keyword);
+    for (const id of family.fallback ?? [])
+      for (const keyword of family.rules[id]?.keywords ?? []) fallback.add(keyword);
+  }
+  for (const keyword of fallback) claimed.delete(keyword);
+  const checks = families.flatMap((family) => (family.check ? [family.check] : []));
+  return { checks, handled: claimed };
+}
+
 /** State shared by every comparison within one `diffTools` call (probe results are reused across tools). */
 export interface SharedState {
+  engine: Engine;
   ids: WeakMap<object, number>;
   nextId: number;
   /** Pair key → whether `after` accepts everything `before` does (for the direction of the key). */
@@ -80,16 +103,8 @@ export interface SharedState {
 }
 
 /** Creates the shared state for one diff run. */
-export function newSharedState(fallbackBudgetMs = 2000): SharedState {
-  return { ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackBudgetMs };
-}
-
-/** The node checks, in reporting order; set once by ./compare.ts so families can recurse through `SchemaDiff.compare`. */
-let checks: readonly NodeCheck[] = [];
-
-/** Registers the family checks (called once by ./compare.ts). */
-export function registerChecks(list: readonly NodeCheck[]): void {
-  checks = list;
+export function newSharedState(engine: Engine, fallbackBudgetMs = 2000): SharedState {
+  return { engine, ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackBudgetMs };
 }
 
 /** One comparison of a tool's input or output schema. */
@@ -115,25 +130,11 @@ export class SchemaDiff {
   /** Depth of the node pair being compared, so a probe started there continues counting. */
   private currentDepth = 0;
 
-  /** Chooses the rule for the direction. */
-  pick(input: RuleMeta, output: RuleMeta): RuleMeta {
-    return this.dir === "input" ? input : output;
-  }
-
   /** Reports one change. */
   emit(rule: RuleMeta, at: Loc, message: string, extra: EmitExtra = {}): void {
-    const change: Change = {
-      rule: rule.id,
-      severity: extra.severity ?? rule.severity,
-      server: this.server,
-      tool: this.tool,
-      pointer: extra.useBefore ? at.ptrA : at.ptrB,
-      message,
-    };
-    if (extra.before !== undefined) change.before = extra.before;
-    if (extra.after !== undefined) change.after = extra.after;
-    if (extra.hint !== undefined) change.hint = extra.hint;
-    this.out.push(change);
+    this.out.push(
+      newChange(rule, this.server, this.tool, extra.useBefore ? at.ptrA : at.ptrB, message, extra),
+    );
   }
 
   private id(o: object): number {
@@ -197,7 +198,7 @@ export class SchemaDiff {
   /** Runs every family check on an already normalised pair. */
   compareNodes(a: SchemaNode, b: SchemaNode, at: Loc): void {
     this.currentDepth = this.baseDepth + segments(at.ptrB);
-    for (const check of checks) check(this, a, b, at);
+    for (const check of this.shared.engine.checks) check(this, a, b, at);
   }
 
   /**
@@ -238,10 +239,4 @@ export function child(at: Loc, tokens: readonly (string | number)[], label: stri
 /** Extends a human path with a property name. */
 export function propLabel(parent: string, name: string): string {
   return parent ? `${parent}.${name}` : name;
-}
-
-/** How a location is named in messages: "parameter `a.b`", or "the input schema" at the root. */
-export function describeLoc(d: SchemaDiff, at: Loc): string {
-  if (at.label) return d.dir === "input" ? `parameter \`${at.label}\`` : `output field \`${at.label}\``;
-  return d.dir === "input" ? "the input schema" : "the output schema";
 }

@@ -1,20 +1,29 @@
 /**
  * The semantic diff: lockfile against lockfile, or one server's tool list
- * against another. Pure: takes definitions, returns sorted `Change`s.
+ * against another. Pure: takes definitions, returns sorted `Change`s. Every
+ * finding comes from a rule family (./rules/); this file only walks servers,
+ * tools and schemas and hands each pair to the families it is passed.
  */
 
-import { type Change, compareChanges } from "../core/change.js";
+import { type Change, compareChanges, type EmitChange, newChange } from "../core/change.js";
 import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
 import { dictFrom, has, own } from "../core/own.js";
-import type { RuleMeta } from "../core/rule.js";
-import { SchemaDiff } from "./compare.js";
-import { MAX_SCHEMA_DEPTH, newSharedState, SchemaTooDeepError, type SharedState } from "./engine.js";
+import type { RuleRecord } from "../core/rule.js";
+import {
+  type Engine,
+  engineFor,
+  newSharedState,
+  SchemaDiff,
+  SchemaTooDeepError,
+  type SharedState,
+} from "./engine.js";
 import { findToolRenames } from "./rename.js";
-import { metaRules } from "./rules/meta.js";
-import { serverRules } from "./rules/server.js";
-import { checkToolLevel, toolDeprecated, toolRules } from "./rules/tool.js";
-import { dialectOf, type JsonObject, jsonEqual, show } from "./schema.js";
-import { actualBump, bumpSatisfies, requiredBump } from "./semver.js";
+import { DIFF_RECORDS, SCHEMA_FAMILIES } from "./rules/index.js";
+import { checkDialect, schemaTooDeep } from "./rules/meta.js";
+import { checkServerPresence, checkVersionBump } from "./rules/server.js";
+import { checkOutputSchemaPresence, checkToolLevel, toolAdded, toolRemoved } from "./rules/tool.js";
+import { type JsonObject, jsonEqual } from "./schema.js";
+import { type Bump, requiredBump as requiredBumpFor } from "./semver.js";
 import { attachWitnesses, WitnessValidators } from "./witness.js";
 
 /** Options of a diff run. */
@@ -25,6 +34,17 @@ export interface DiffOptions {
   fallbackBudgetMs?: number;
   /** Attach an example argument object to breaking input changes (default true). */
   witnesses?: boolean;
+}
+
+/** The default engine: every schema family of ./rules/, in reporting order. */
+const ENGINE: Engine = engineFor(SCHEMA_FAMILIES);
+
+/** The rule records a run reads (semver bumps, witness strategies). */
+const RECORDS: ReadonlyMap<string, RuleRecord> = DIFF_RECORDS;
+
+/** The version bump a set of changes requires under semver (from each rule's record). */
+export function requiredBump(changes: readonly Change[]): Bump {
+  return requiredBumpFor(changes, RECORDS);
 }
 
 /**
@@ -38,26 +58,9 @@ export function diffLockfiles(before: Lockfile, after: Lockfile, options: DiffOp
   for (const server of names) {
     const a = own(before.servers, server);
     const b = own(after.servers, server);
-    if (a && !b) {
-      out.push({
-        rule: serverRules["server-removed"].id,
-        severity: serverRules["server-removed"].severity,
-        server,
-        pointer: "",
-        message: `Server \`${server}\` was removed (it had ${Object.keys(a.tools).length} tools).`,
-        before: server,
-      });
-      continue;
-    }
-    if (!a && b) {
-      out.push({
-        rule: serverRules["server-added"].id,
-        severity: serverRules["server-added"].severity,
-        server,
-        pointer: "",
-        message: `Server \`${server}\` was added with ${Object.keys(b.tools).length} tools.`,
-        after: server,
-      });
+    const presence = checkServerPresence(server, a, b);
+    if (presence) {
+      out.push(presence);
       continue;
     }
     if (!a || !b) continue;
@@ -65,24 +68,8 @@ export function diffLockfiles(before: Lockfile, after: Lockfile, options: DiffOp
     const toolsB = dictFrom(Object.entries(b.tools).map(([n, t]) => [n, t.definition]));
     const changes = diffTools(server, toolsA, toolsB, options);
     out.push(...changes);
-    const versionA = a.serverInfo?.version;
-    const versionB = b.serverInfo?.version;
-    if (versionA !== undefined && versionB !== undefined) {
-      const required = requiredBump(changes);
-      const actual = actualBump(versionA, versionB);
-      if (actual !== undefined && required !== "none" && !bumpSatisfies(actual, required)) {
-        out.push({
-          rule: serverRules["version-not-bumped"].id,
-          severity: serverRules["version-not-bumped"].severity,
-          server,
-          pointer: "/serverInfo/version",
-          message: `Server \`${server}\` reports version ${versionB} (was ${versionA}), but its changes require a ${required} bump.`,
-          before: versionA,
-          after: versionB,
-          hint: `release it as a ${required} version`,
-        });
-      }
-    }
+    const bump = checkVersionBump(server, a, b, changes, RECORDS);
+    if (bump) out.push(bump);
   }
   return out.sort(compareChanges);
 }
@@ -94,7 +81,7 @@ export function diffTools(
   after: Record<string, ToolDefinition>,
   options: DiffOptions = {},
 ): Change[] {
-  const shared = newSharedState(options.fallbackBudgetMs ?? 2000);
+  const shared = newSharedState(ENGINE, options.fallbackBudgetMs ?? 2000);
   const validators = new WitnessValidators();
   const out: Change[] = [];
   const removed = Object.keys(before)
@@ -116,47 +103,15 @@ export function diffTools(
 
   for (const name of removed) {
     const def = before[name] as ToolDefinition;
-    const deprecated = toolDeprecated(def);
     const target = renames.get(name);
+    out.push(toolRemoved(server, name, def, target));
     if (target !== undefined) {
-      out.push({
-        rule: toolRules["tool-renamed"].id,
-        severity: deprecated ? "warning" : toolRules["tool-renamed"].severity,
-        server,
-        tool: name,
-        pointer: "",
-        message: `Tool \`${name}\` was removed and \`${target}\` looks like its successor.`,
-        before: name,
-        after: target,
-        hint: `renamed to \`${target}\``,
-      });
       out.push(
         ...diffTool(server, target, def, after[target] as ToolDefinition, shared, validators, options),
       );
-      continue;
     }
-    out.push({
-      rule: toolRules["tool-removed"].id,
-      severity: deprecated ? "warning" : toolRules["tool-removed"].severity,
-      server,
-      tool: name,
-      pointer: "",
-      message: deprecated ? `Deprecated tool \`${name}\` was removed.` : `Tool \`${name}\` was removed.`,
-      before: name,
-    });
   }
-  for (const name of added) {
-    if (successors.has(name)) continue;
-    out.push({
-      rule: toolRules["tool-added"].id,
-      severity: toolRules["tool-added"].severity,
-      server,
-      tool: name,
-      pointer: "",
-      message: `Tool \`${name}\` was added.`,
-      after: name,
-    });
-  }
+  for (const name of added) if (!successors.has(name)) out.push(toolAdded(server, name));
   for (const name of Object.keys(before)) {
     if (!has(after, name)) continue;
     // An unchanged tool (most of them, in a real check) can have no finding.
@@ -187,33 +142,22 @@ function diffTool(
   options: DiffOptions,
 ): Change[] {
   const out: Change[] = [];
-  const emit = (rule: RuleMeta, pointer: string, message: string, extra: Partial<Change> = {}) => {
-    const change: Change = { rule: rule.id, severity: rule.severity, server, tool: name, pointer, message };
-    if (extra.before !== undefined) change.before = extra.before;
-    if (extra.after !== undefined) change.after = extra.after;
-    if (extra.hint !== undefined) change.hint = extra.hint;
-    out.push(change);
+  const emit: EmitChange = (rule, pointer, message, extra = {}) => {
+    out.push(newChange(rule, server, name, pointer, message, extra));
   };
   checkToolLevel(emit, name, a, b);
 
   checkDialect(emit, "/inputSchema", "input", a.inputSchema, b.inputSchema);
   const input = walkSchemas(server, name, "input", a.inputSchema, b.inputSchema, shared);
-  if (input.tooDeep) emit(metaRules["schema-too-deep"], input.tooDeep, tooDeepMessage(name, "input"));
-  else if (options.witnesses !== false) attachWitnesses(input.out, a.inputSchema, b.inputSchema, validators);
+  if (input.tooDeep) schemaTooDeep(emit, input.tooDeep, name, "input");
+  else if (options.witnesses !== false)
+    attachWitnesses(input.out, a.inputSchema, b.inputSchema, RECORDS, validators);
   out.push(...input.out);
 
-  if (a.outputSchema === undefined && b.outputSchema !== undefined) {
-    emit(toolRules["output-schema-added"], "/outputSchema", `Tool \`${name}\` now declares an outputSchema.`);
-  } else if (a.outputSchema !== undefined && b.outputSchema === undefined) {
-    emit(
-      toolRules["output-schema-removed"],
-      "/outputSchema",
-      `Tool \`${name}\` no longer declares an outputSchema: structured results are no longer promised.`,
-    );
-  } else if (a.outputSchema !== undefined && b.outputSchema !== undefined) {
+  if (checkOutputSchemaPresence(emit, name, a, b)) {
     checkDialect(emit, "/outputSchema", "output", a.outputSchema, b.outputSchema);
     const output = walkSchemas(server, name, "output", a.outputSchema, b.outputSchema, shared);
-    if (output.tooDeep) emit(metaRules["schema-too-deep"], output.tooDeep, tooDeepMessage(name, "output"));
+    if (output.tooDeep) schemaTooDeep(emit, output.tooDeep, name, "output");
     out.push(...output.out);
   }
   return out;
@@ -249,32 +193,7 @@ function walkSchemas(
   }
 }
 
-function tooDeepMessage(tool: string, dir: "input" | "output"): string {
-  return `The ${dir} schema of \`${tool}\` nests more than ${MAX_SCHEMA_DEPTH} JSON Pointer segments deep; it was compared only down to that depth.`;
-}
-
-function checkDialect(
-  emit: (rule: RuleMeta, pointer: string, message: string, extra?: Partial<Change>) => void,
-  pointer: string,
-  which: string,
-  a: unknown,
-  b: unknown,
-): void {
-  const da = dialectOf(a);
-  const db = dialectOf(b);
-  if (da === db) return;
-  emit(
-    metaRules["schema-dialect-changed"],
-    `${pointer}/$schema`,
-    `The ${which} schema dialect changed from ${show(da)} to ${show(db)}.`,
-    {
-      before: da,
-      after: db,
-    },
-  );
-}
-
 export type { Change, Severity, Summary } from "../core/change.js";
 export { compareChanges, SEVERITIES, summarize } from "../core/change.js";
-export type { RuleMeta } from "../core/rule.js";
-export { type Bump, requiredBump } from "./semver.js";
+export type { RuleMeta, RuleRecord } from "../core/rule.js";
+export type { Bump } from "./semver.js";

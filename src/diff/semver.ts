@@ -3,41 +3,23 @@
  * the server's reported version rose that much.
  */
 import type { Change } from "../core/change.js";
+import type { Bump, RuleRecord } from "../core/rule.js";
 
-/** The bump a set of changes requires; `none` when nothing changed. */
-export type Bump = "major" | "minor" | "patch" | "none";
+export type { Bump } from "../core/rule.js";
 
 const RANK: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
-/** Rules whose info-level changes add capability (a minor bump) rather than just restate something (a patch). */
-const ADDITIVE = new Set([
-  "tool-added",
-  "param-added",
-  "enum-value-added",
-  "enum-removed",
-  "branch-added",
-  "param-type-widened",
-  "nullable-added",
-  "bound-loosened",
-  "param-became-optional",
-  "additional-properties-allowed",
-  "output-schema-added",
-  "output-property-added",
-  "schema-widened",
-  "all-of-removed",
-  "pattern-removed",
-  "format-removed",
-  "unique-items-removed",
-]);
-
-/** Breaking → major; additions, widenings and warnings → minor; any other change → patch. */
-export function requiredBump(changes: readonly Change[]): Bump {
+/**
+ * Breaking → major; warnings → minor; an info finding → its rule's `bump` (minor for additions and
+ * widenings, patch for what only restates something; patch for a rule `records` does not know).
+ */
+export function requiredBump(changes: readonly Change[], records: ReadonlyMap<string, RuleRecord>): Bump {
   let bump: Bump = "none";
   for (const c of changes) {
     const b: Bump =
       c.severity === "breaking"
         ? "major"
-        : c.severity === "warning" || ADDITIVE.has(c.rule)
+        : c.severity === "warning" || records.get(c.rule)?.bump === "minor"
           ? "minor"
           : "patch";
     if (RANK[b] > RANK[bump]) bump = b;

@@ -8,6 +8,7 @@
 import { Validator, validate } from "@cfworker/json-schema";
 import type { Change } from "../core/change.js";
 import { dict, own, put } from "../core/own.js";
+import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 const MAX_DEPTH = 8;
@@ -244,7 +245,12 @@ function without(base: unknown, path: readonly (string | number)[]): unknown {
  * Argument objects that may tell the schemas apart, most likely first. Lazy: the first one usually
  * is a witness, and each costs a deep clone of the base arguments.
  */
-function* candidates(change: Change, oldSchema: unknown, base: unknown): Generator<unknown> {
+function* candidates(
+  change: Change,
+  strategy: WitnessStrategy,
+  oldSchema: unknown,
+  base: unknown,
+): Generator<unknown> {
   const at = locate(change.pointer, oldSchema, oldSchema);
   if (!at) return;
   const { path } = at;
@@ -263,22 +269,23 @@ function* candidates(change: Change, oldSchema: unknown, base: unknown): Generat
     "x".repeat(10_001),
   ];
   const values: unknown[] = [];
-  switch (change.rule) {
-    case "required-param-added":
-    case "param-became-required":
+  switch (strategy) {
+    case "none":
+      return;
+    case "omit":
       yield without(base, path);
       yield base;
       return;
-    case "enum-value-removed":
+    case "removed-values":
       values.push(...(Array.isArray(change.before) ? change.before : []));
       break;
-    case "const-changed":
+    case "old-constant":
       values.push(change.before);
       break;
-    case "nullable-removed":
+    case "null":
       values.push(null);
       break;
-    case "bound-tightened": {
+    case "bound": {
       const kw = change.pointer.split("/").pop() ?? "";
       const v = change.before;
       const n = typeof v === "number" ? v : undefined;
@@ -292,15 +299,15 @@ function* candidates(change: Change, oldSchema: unknown, base: unknown): Generat
       else values.push(0, -1, 1e12, 0.5);
       break;
     }
-    case "unique-items-added": {
+    case "duplicate-items": {
       const item = sample(isObject(at.schema) ? at.schema.items : {}, oldSchema);
       values.push([item, item]);
       break;
     }
-    case "additional-properties-restricted":
+    case "extra-property":
       yield setAt(base, [...path.slice(0, -1), "extra_property"], "x", oldSchema, oldSchema);
       return;
-    default:
+    case "probe":
       break;
   }
   for (const v of values) yield setAt(base, path, v, oldSchema, oldSchema);
@@ -316,14 +323,21 @@ function accepts(validate: ValidateFunction, value: unknown): boolean | undefine
   }
 }
 
-/** Adds `witness` to breaking input changes where an argument object accepted before and rejected now is found. */
+/**
+ * Adds `witness` to breaking input changes where an argument object accepted before and rejected now
+ * is found, searched for as each change's rule record says (`witness`).
+ */
 export function attachWitnesses(
   changes: Change[],
   before: unknown,
   after: unknown,
+  records: ReadonlyMap<string, RuleRecord>,
   validators: WitnessValidators = new WitnessValidators(),
 ): void {
-  const breaking = changes.filter((c) => c.severity === "breaking" && c.pointer.startsWith("/inputSchema"));
+  const strategy = (c: Change) => records.get(c.rule)?.witness ?? "none";
+  const breaking = changes.filter(
+    (c) => c.severity === "breaking" && c.pointer.startsWith("/inputSchema") && strategy(c) !== "none",
+  );
   if (breaking.length === 0) return;
   const validA = validators.compile(before);
   const validB = validators.compile(after);
@@ -334,7 +348,7 @@ export function attachWitnesses(
   // means an equal value.
   const verdicts = new Map<string, [boolean | undefined, boolean | undefined]>();
   for (const change of breaking) {
-    for (const candidate of candidates(change, before, base)) {
+    for (const candidate of candidates(change, strategy(change), before, base)) {
       const key = JSON.stringify(candidate);
       let verdict = verdicts.get(key);
       if (verdict === undefined) {

@@ -1,5 +1,7 @@
 // Maps the corpus's change vocabulary (fixtures/corpus/expected.json) onto mcp-contract rule ids and pointers.
 import type { Change } from "../../src/diff/index.js";
+import { DIFF_RECORDS } from "../../src/diff/rules/index.js";
+import { ANNOTATION_KEYWORDS } from "../../src/diff/schema.js";
 
 /** One expected change as the corpus lists it. */
 export interface ExpectedChange {
@@ -23,36 +25,28 @@ export interface ExpectedPair {
   changes?: ExpectedChange[];
 }
 
-const INPUT_NARROWING = [
-  "bound-tightened",
-  "additional-properties-restricted",
-  "enum-added",
-  "const-added",
-  "const-changed",
-  "pattern-added",
-  "unique-items-added",
-  "branch-removed",
-  "all-of-added",
-  "schema-narrowed",
-  "param-type-changed",
-  "enum-value-removed",
-  "nullable-removed",
-];
-const INPUT_WIDENING = [
-  "bound-loosened",
-  "additional-properties-allowed",
-  "enum-removed",
-  "enum-value-added",
-  "pattern-removed",
-  "format-removed",
-  "unique-items-removed",
-  "branch-added",
-  "all-of-removed",
-  "schema-widened",
-  "param-type-widened",
-  "nullable-added",
-  "combinator-changed",
-];
+/** Keywords of the corpus's parameter kinds (param-removed, param-added-required, …), not of its constraints. */
+const PARAMETER_SET = new Set(["properties", "required", "dependentRequired"]);
+/** Keywords that say nothing about which values validate. */
+const NOT_VALUES = new Set([...ANNOTATION_KEYWORDS, "$schema"]);
+
+/**
+ * The corpus's constraint-tightened and constraint-loosened, from the rule records: input rules that
+ * judge which values validate (not which parameters exist, not annotations), breaking or info.
+ */
+function valueRules(severity: "breaking" | "info"): string[] {
+  return [...DIFF_RECORDS.values()]
+    .filter(
+      (r) =>
+        r.severity === severity &&
+        (r.direction === "input" || r.direction === "both") &&
+        r.keywords.length > 0 &&
+        r.keywords.every((k) => !PARAMETER_SET.has(k) && !NOT_VALUES.has(k)),
+    )
+    .map((r) => r.id);
+}
+const INPUT_NARROWING = valueRules("breaking");
+const INPUT_WIDENING = valueRules("info");
 
 /** Rule ids that can stand for a corpus `kind`. */
 export const KIND_TO_RULES: Record<string, string[]> = {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ToolDefinition } from "../../src/core/lockfile.js";
 import { diffTools } from "../../src/diff/index.js";
+import { DIFF_RECORDS } from "../../src/diff/rules/index.js";
 import { DIFFERENT, EQUAL, EQUAL_WITH_REF, jsonEqual, jsonSameness } from "../../src/diff/schema.js";
 import { attachWitnesses } from "../../src/diff/witness.js";
 
@@ -154,7 +155,7 @@ describe("witnesses", () => {
         before: 3,
       },
     ];
-    attachWitnesses(changes, before, after);
+    attachWitnesses(changes, before, after, DIFF_RECORDS);
     expect(changes[0]).not.toHaveProperty("witness");
   });
 

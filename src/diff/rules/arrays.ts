@@ -4,12 +4,13 @@
  * The changes inside are reported by the other families at `…/items`.
  */
 
-import { defineRules } from "../../core/rule.js";
-import { child, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import type { SchemaNode } from "../schema.js";
+import { structural } from "./gate.js";
 
 /** Arrays have no rules of their own: item changes are reported by the families that own each keyword. */
-export const arrayRules = defineRules("arrays", {});
+export const arrayRules = defineRecords("arrays", {});
 
 /** Recurses into `items` and `prefixItems`. Emits nothing itself. */
 export function checkArrays(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
@@ -23,3 +24,14 @@ export function checkArrays(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc
     d.compare(ta[i] ?? ia ?? true, tb[i] ?? ib ?? true, child(at, ["prefixItems", i], `${at.label}[${i}]`));
   }
 }
+
+/** Item schemas, recursed into. */
+export const arraysFamily: Family<never, NodeCheck> = {
+  name: "arrays",
+  rules: arrayRules,
+  check: structural(checkArrays),
+  claims: {
+    items: "recursed into: what changed inside is reported by the family that owns each keyword",
+    prefixItems: "recursed into: what changed inside is reported by the family that owns each keyword",
+  },
+};

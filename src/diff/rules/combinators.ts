@@ -6,9 +6,10 @@
  * verdict under a time budget.
  */
 import { dict, has, put } from "../../core/own.js";
-import { defineRules } from "../../core/rule.js";
-import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
+import { FALLBACK_KEYWORDS } from "../keywords.js";
 import {
   ANNOTATION_KEYWORDS,
   isObject,
@@ -17,82 +18,95 @@ import {
   normalize,
   type SchemaNode,
 } from "../schema.js";
-import { capital, outputShapeRules } from "./params.js";
+import { capital, describeLoc } from "./messages.js";
+import { outputShapeRules } from "./output.js";
 
 /** Combinator rules. */
-export const combinatorRules = defineRules("combinators", {
+export const combinatorRules = defineRecords("combinators", {
   "branch-removed": {
     severity: "breaking",
     summary: "An anyOf/oneOf alternative was removed and no remaining one accepts what it did.",
+    direction: "input",
+    bump: "major",
+    keywords: ["anyOf", "oneOf"],
+    witness: "probe",
+    inverse: ["branch-added"],
   },
   "branch-added": {
     severity: "info",
     summary: "An anyOf/oneOf alternative was added (the value accepts more).",
+    direction: "input",
+    bump: "minor",
+    keywords: ["anyOf", "oneOf"],
+    witness: "none",
+    inverse: ["branch-removed"],
   },
   "all-of-added": {
     severity: "breaking",
     summary: "An allOf subschema was added: values must satisfy one more schema.",
+    direction: "input",
+    bump: "major",
+    keywords: ["allOf"],
+    witness: "probe",
+    inverse: ["all-of-removed"],
   },
-  "all-of-removed": { severity: "info", summary: "An allOf subschema was removed." },
+  "all-of-removed": {
+    severity: "info",
+    summary: "An allOf subschema was removed.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["allOf"],
+    witness: "none",
+    inverse: ["all-of-added"],
+  },
   "combinator-changed": {
     severity: "info",
     summary: "anyOf became oneOf or back; the same alternatives are compared branch by branch.",
+    direction: "both",
+    bump: "patch",
+    keywords: ["anyOf", "oneOf"],
+    witness: "none",
+    inverse: ["combinator-changed"],
   },
   "schema-narrowed": {
     severity: "breaking",
     summary:
       "A change the structural rules cannot name (not, if/then/else, …) rejects values that were accepted.",
+    direction: "input",
+    bump: "major",
+    keywords: FALLBACK_KEYWORDS,
+    witness: "probe",
+    inverse: ["schema-widened"],
   },
   "schema-widened": {
     severity: "info",
     summary: "A change the structural rules cannot name accepts more values.",
+    direction: "input",
+    bump: "minor",
+    keywords: FALLBACK_KEYWORDS,
+    witness: "none",
+    inverse: ["schema-narrowed"],
   },
   "schema-changed": {
     severity: "warning",
     summary: "A keyword changed that neither the structural rules nor json-schema-diff could judge.",
+    direction: "both",
+    bump: "minor",
+    keywords: FALLBACK_KEYWORDS,
+    witness: "none",
+    inverse: ["schema-changed"],
   },
   "output-branch-added": {
     severity: "breaking",
     summary:
       "The tool's result may now take a shape it could not before (new alternative, allOf removed, …).",
+    direction: "output",
+    bump: "major",
+    keywords: ["anyOf", "oneOf", "allOf", ...FALLBACK_KEYWORDS],
+    witness: "none",
+    inverse: ["output-narrowed"],
   },
 });
-
-/** Keywords handled by some family; anything else that changes goes to the fallback. */
-const HANDLED = new Set([
-  "properties",
-  "required",
-  "additionalProperties",
-  "dependentRequired",
-  "items",
-  "prefixItems",
-  "enum",
-  "anyOf",
-  "oneOf",
-  "allOf",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "minItems",
-  "maxItems",
-  "minProperties",
-  "maxProperties",
-  "minContains",
-  "maxContains",
-  "multipleOf",
-  "pattern",
-  "format",
-  "uniqueItems",
-  "contentMediaType",
-  "contentEncoding",
-  "$ref",
-  "examples",
-  "x-order",
-  ...ANNOTATION_KEYWORDS,
-]);
 
 interface Union {
   kind: "anyOf" | "oneOf";
@@ -380,7 +394,7 @@ function nodeKey(n: SchemaNode): string {
 function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const changed: string[] = [];
   for (const k of new Set([...Object.keys(a.keywords), ...Object.keys(b.keywords)])) {
-    if (HANDLED.has(k) || k.startsWith("x-")) continue;
+    if (d.shared.engine.handled.has(k) || k.startsWith("x-")) continue;
     if (jsonKey(a.keywords[k]) !== jsonKey(b.keywords[k])) changed.push(k);
   }
   if (changed.length === 0) return;
@@ -423,3 +437,11 @@ function pick(n: SchemaNode, keys: readonly string[]): JsonObject {
   if (n.types) out.type = n.nullable ? [...n.types, "null"] : [...n.types];
   return out;
 }
+
+/** anyOf/oneOf/allOf, and the json-schema-diff fallback for every keyword no structural rule judges. */
+export const combinatorsFamily: Family<keyof typeof combinatorRules, NodeCheck> = {
+  name: "combinators",
+  rules: combinatorRules,
+  check: checkCombinators,
+  fallback: ["schema-narrowed", "schema-widened", "schema-changed"],
+};

@@ -3,32 +3,114 @@
  * multipleOf, pattern, format and uniqueItems.
  */
 
-import { defineRules } from "../../core/rule.js";
-import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
+import { BOUND_KEYWORDS } from "../keywords.js";
 import type { SchemaNode } from "../schema.js";
-import { capital, outputShapeRules } from "./params.js";
+import { structural } from "./gate.js";
+import { capital, describeLoc } from "./messages.js";
+import { outputShapeRules } from "./output.js";
 
 /** Constraint rules. */
-export const constraintRules = defineRules("constraints", {
+export const constraintRules = defineRecords("constraints", {
   "bound-tightened": {
     severity: "breaking",
     summary: "A minimum/maximum, length, item-count or property-count bound (or multipleOf) got stricter.",
+    direction: "input",
+    bump: "major",
+    keywords: BOUND_KEYWORDS,
+    witness: "bound",
+    inverse: ["bound-loosened"],
   },
-  "bound-loosened": { severity: "info", summary: "A bound got looser or was removed." },
-  "pattern-added": { severity: "breaking", summary: "A string must now match a regular expression." },
-  "pattern-changed": { severity: "warning", summary: "A string's regular expression changed." },
-  "pattern-removed": { severity: "info", summary: "A string's regular expression was removed." },
+  "bound-loosened": {
+    severity: "info",
+    summary: "A bound got looser or was removed.",
+    direction: "input",
+    bump: "minor",
+    keywords: BOUND_KEYWORDS,
+    witness: "none",
+    inverse: ["bound-tightened"],
+  },
+  "pattern-added": {
+    severity: "breaking",
+    summary: "A string must now match a regular expression.",
+    direction: "input",
+    bump: "major",
+    keywords: ["pattern"],
+    witness: "probe",
+    inverse: ["pattern-removed"],
+  },
+  "pattern-changed": {
+    severity: "warning",
+    summary: "A string's regular expression changed.",
+    direction: "both",
+    bump: "minor",
+    keywords: ["pattern"],
+    witness: "none",
+    inverse: ["pattern-changed"],
+  },
+  "pattern-removed": {
+    severity: "info",
+    summary: "A string's regular expression was removed.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["pattern"],
+    witness: "none",
+    inverse: ["pattern-added"],
+  },
   "format-added": {
     severity: "warning",
     summary: "A string gained a `format` (validators may now reject values).",
+    direction: "input",
+    bump: "minor",
+    keywords: ["format"],
+    witness: "none",
+    inverse: ["format-removed"],
   },
-  "format-changed": { severity: "warning", summary: "A string's `format` changed." },
-  "format-removed": { severity: "info", summary: "A string's `format` was removed." },
-  "unique-items-added": { severity: "breaking", summary: "An array must now hold unique items." },
-  "unique-items-removed": { severity: "info", summary: "An array may now hold duplicates." },
+  "format-changed": {
+    severity: "warning",
+    summary: "A string's `format` changed.",
+    direction: "both",
+    bump: "minor",
+    keywords: ["format"],
+    witness: "none",
+    inverse: ["format-changed"],
+  },
+  "format-removed": {
+    severity: "info",
+    summary: "A string's `format` was removed.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["format"],
+    witness: "none",
+    inverse: ["format-added"],
+  },
+  "unique-items-added": {
+    severity: "breaking",
+    summary: "An array must now hold unique items.",
+    direction: "input",
+    bump: "major",
+    keywords: ["uniqueItems"],
+    witness: "duplicate-items",
+    inverse: ["unique-items-removed"],
+  },
+  "unique-items-removed": {
+    severity: "info",
+    summary: "An array may now hold duplicates.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["uniqueItems"],
+    witness: "none",
+    inverse: ["unique-items-added"],
+  },
   "output-bound-loosened": {
     severity: "warning",
     summary: "A result value may now fall outside a bound it used to respect (or break a pattern or format).",
+    direction: "output",
+    bump: "minor",
+    keywords: [...BOUND_KEYWORDS, "pattern", "format", "uniqueItems"],
+    witness: "none",
+    inverse: ["output-narrowed"],
   },
 });
 
@@ -145,3 +227,10 @@ export function checkConstraints(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
     }
   }
 }
+
+/** Bounds, pattern, format and uniqueItems. */
+export const constraintsFamily: Family<keyof typeof constraintRules, NodeCheck> = {
+  name: "constraints",
+  rules: constraintRules,
+  check: structural(checkConstraints),
+};

@@ -2,26 +2,78 @@
  * Enumerations and constants (`const` is read as a one-value `enum`).
  */
 
-import { defineRules } from "../../core/rule.js";
-import { child, describeLoc, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { jsonKey, type SchemaNode, show } from "../schema.js";
-import { capital, outputShapeRules } from "./params.js";
+import { structural } from "./gate.js";
+import { capital, describeLoc } from "./messages.js";
+import { outputShapeRules } from "./output.js";
 
 /** Enum and const rules. */
-export const enumRules = defineRules("enums", {
-  "enum-value-removed": { severity: "breaking", summary: "An allowed enum value was removed." },
-  "enum-value-added": { severity: "info", summary: "An enum gained values." },
-  "enum-added": { severity: "breaking", summary: "A free value is now restricted to a list of values." },
+export const enumRules = defineRecords("enums", {
+  "enum-value-removed": {
+    severity: "breaking",
+    summary: "An allowed enum value was removed.",
+    direction: "input",
+    bump: "major",
+    keywords: ["enum"],
+    witness: "removed-values",
+    inverse: ["enum-value-added"],
+  },
+  "enum-value-added": {
+    severity: "info",
+    summary: "An enum gained values.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["enum"],
+    witness: "none",
+    inverse: ["enum-value-removed"],
+  },
+  "enum-added": {
+    severity: "breaking",
+    summary: "A free value is now restricted to a list of values.",
+    direction: "input",
+    bump: "major",
+    keywords: ["enum"],
+    witness: "probe",
+    inverse: ["enum-removed"],
+  },
   "enum-removed": {
     severity: "info",
     summary: "A value restricted to a list now accepts any value of its type.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["enum", "const"],
+    witness: "none",
+    inverse: ["enum-added", "const-added"],
   },
-  "const-added": { severity: "breaking", summary: "A value is now pinned to one constant." },
-  "const-changed": { severity: "breaking", summary: "A constant changed: the old value is rejected." },
+  "const-added": {
+    severity: "breaking",
+    summary: "A value is now pinned to one constant.",
+    direction: "input",
+    bump: "major",
+    keywords: ["const"],
+    witness: "probe",
+    inverse: ["enum-removed"],
+  },
+  "const-changed": {
+    severity: "breaking",
+    summary: "A constant changed: the old value is rejected.",
+    direction: "input",
+    bump: "major",
+    keywords: ["enum", "const"],
+    witness: "old-constant",
+    inverse: ["const-changed"],
+  },
   "output-enum-value-added": {
     severity: "warning",
     summary:
       "A result value may now be one the agent has never seen (new enum value, or no longer restricted).",
+    direction: "output",
+    bump: "minor",
+    keywords: ["enum", "const"],
+    witness: "none",
+    inverse: ["output-narrowed"],
   },
 });
 
@@ -105,3 +157,10 @@ export function checkEnums(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc)
     else d.emit(enumRules["output-enum-value-added"], loc, msg, { after: added });
   }
 }
+
+/** Enumerations and constants. */
+export const enumsFamily: Family<keyof typeof enumRules, NodeCheck> = {
+  name: "enums",
+  rules: enumRules,
+  check: structural(checkEnums),
+};

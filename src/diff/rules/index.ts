@@ -1,25 +1,58 @@
-/** Every rule the semantic diff can emit, by id (one family per file in this folder). */
-import type { RuleMeta } from "../../core/rule.js";
-import { arrayRules } from "./arrays.js";
-import { combinatorRules } from "./combinators.js";
-import { constraintRules } from "./constraints.js";
-import { enumRules } from "./enums.js";
-import { metaRules } from "./meta.js";
-import { outputShapeRules, paramRules } from "./params.js";
-import { serverRules } from "./server.js";
-import { toolRules } from "./tool.js";
-import { typeRules } from "./types.js";
+/**
+ * Every rule family of the semantic diff (one family per file in this folder),
+ * and the order the engine runs their node checks in.
+ */
+
+import type { Family, RuleRecord } from "../../core/rule.js";
+import type { NodeCheck } from "../engine.js";
+import { arraysFamily } from "./arrays.js";
+import { combinatorsFamily } from "./combinators.js";
+import { constraintsFamily } from "./constraints.js";
+import { contentFamily } from "./content.js";
+import { enumsFamily } from "./enums.js";
+import { metaFamily } from "./meta.js";
+import { outputFamily } from "./output.js";
+import { paramsFamily } from "./params.js";
+import { serverFamily } from "./server.js";
+import { toolFamily } from "./tool.js";
+import { typesFamily } from "./types.js";
+
+/** The schema families, in the order their checks run on each node pair (reporting order). */
+export const SCHEMA_FAMILIES: readonly Family<string, NodeCheck>[] = [
+  metaFamily,
+  typesFamily,
+  enumsFamily,
+  constraintsFamily,
+  contentFamily,
+  paramsFamily,
+  arraysFamily,
+  combinatorsFamily,
+];
+
+/** Every diff family: the server and tool families, the schema families, and the output rules they share. */
+export const DIFF_FAMILIES: readonly Family[] = [
+  serverFamily,
+  toolFamily,
+  paramsFamily,
+  typesFamily,
+  enumsFamily,
+  constraintsFamily,
+  arraysFamily,
+  combinatorsFamily,
+  metaFamily,
+  outputFamily,
+  contentFamily,
+];
+
+/** The records of `families` by id. */
+export function recordsOf(families: readonly Family[]): Map<string, RuleRecord> {
+  const out = new Map<string, RuleRecord>();
+  for (const family of families) for (const record of Object.values(family.rules)) out.set(record.id, record);
+  return out;
+}
+
+/** The diff's rule records by id. */
+export const DIFF_RECORDS: ReadonlyMap<string, RuleRecord> = recordsOf(DIFF_FAMILIES);
 
 /** The diff's rule metadata, merged into the global `RULES` (src/rules.ts). */
-export const DIFF_RULES: Record<string, RuleMeta> = {
-  ...serverRules,
-  ...toolRules,
-  ...paramRules,
-  ...typeRules,
-  ...enumRules,
-  ...constraintRules,
-  ...arrayRules,
-  ...combinatorRules,
-  ...metaRules,
-  ...outputShapeRules,
-};
+export const DIFF_RULES: Record<string, RuleRecord> = Object.fromEntries(DIFF_RECORDS);

@@ -1,66 +1,110 @@
 /**
  * Object shapes: parameters (properties) removed, renamed, added, made
  * required or optional, and `additionalProperties` closed or opened. In an
- * output schema the same edits are read the other way round.
+ * output schema the same edits are read the other way round (./output.ts).
  */
 
 import { has } from "../../core/own.js";
-import { defineRules } from "../../core/rule.js";
-import { child, describeLoc, type Loc, propLabel, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import { child, type Loc, type NodeCheck, propLabel, type SchemaDiff } from "../engine.js";
 import { findRenames } from "../rename.js";
 import { isObject, type JsonObject, normalize, type SchemaNode, show } from "../schema.js";
+import { structural } from "./gate.js";
+import { capital, describeLoc } from "./messages.js";
+import { outputShapeRules } from "./output.js";
 
 /** Parameter-level rules (input schemas). */
-export const paramRules = defineRules("params", {
+export const paramRules = defineRecords("params", {
   "param-removed": {
     severity: "breaking",
     summary: "A parameter was removed: prompts that still pass it are ignored or rejected.",
+    direction: "input",
+    bump: "major",
+    keywords: ["properties"],
+    witness: "probe",
+    inverse: ["param-added", "required-param-added"],
   },
   "param-renamed": {
     severity: "breaking",
     summary: "A parameter was removed and a compatible one with a similar name or description was added.",
+    direction: "input",
+    bump: "major",
+    keywords: ["properties"],
+    witness: "probe",
+    inverse: ["param-renamed"],
   },
   "required-param-added": {
     severity: "breaking",
     summary: "A new required parameter: every existing call that omits it is rejected.",
+    direction: "input",
+    bump: "major",
+    keywords: ["properties", "required"],
+    witness: "omit",
+    inverse: ["param-removed"],
   },
-  "param-added": { severity: "info", summary: "A new optional parameter." },
-  "param-became-required": { severity: "breaking", summary: "An optional parameter became required." },
-  "param-became-optional": { severity: "info", summary: "A required parameter became optional." },
+  "param-added": {
+    severity: "info",
+    summary: "A new optional parameter.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["properties"],
+    witness: "none",
+    inverse: ["param-removed"],
+  },
+  "param-became-required": {
+    severity: "breaking",
+    summary: "An optional parameter became required.",
+    direction: "input",
+    bump: "major",
+    keywords: ["required"],
+    witness: "omit",
+    inverse: ["param-became-optional"],
+  },
+  "param-became-optional": {
+    severity: "info",
+    summary: "A required parameter became optional.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["required"],
+    witness: "none",
+    inverse: ["param-became-required"],
+  },
   "additional-properties-restricted": {
     severity: "breaking",
     summary:
       "An object stopped accepting properties it does not list (`additionalProperties: false` or a narrower schema).",
+    direction: "input",
+    bump: "major",
+    keywords: ["additionalProperties"],
+    witness: "extra-property",
+    inverse: ["additional-properties-allowed"],
   },
   "additional-properties-allowed": {
     severity: "info",
     summary: "An object now accepts properties it does not list.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["additionalProperties"],
+    witness: "none",
+    inverse: ["additional-properties-restricted"],
   },
   "dependent-required-added": {
     severity: "breaking",
     summary: "Passing one property now requires passing another (dependentRequired / draft-07 dependencies).",
+    direction: "input",
+    bump: "major",
+    keywords: ["dependentRequired"],
+    witness: "probe",
+    inverse: ["dependent-required-removed"],
   },
   "dependent-required-removed": {
     severity: "info",
     summary: "A property no longer requires another one alongside it.",
-  },
-});
-
-/** Output-shape rules: fields the agent reads. */
-export const outputShapeRules = defineRules("output", {
-  "output-property-removed": { severity: "breaking", summary: "A field of the tool's result was removed." },
-  "output-property-became-optional": {
-    severity: "breaking",
-    summary: "A result field that was always present may now be missing.",
-  },
-  "output-property-added": { severity: "info", summary: "A new field in the tool's result." },
-  "output-narrowed": {
-    severity: "info",
-    summary: "The tool's result became more specific (safe for readers).",
-  },
-  "output-additional-properties-allowed": {
-    severity: "warning",
-    summary: "Result objects may now carry fields the schema does not list.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["dependentRequired"],
+    witness: "none",
+    inverse: ["dependent-required-added"],
   },
 });
 
@@ -340,7 +384,9 @@ function checkAdditional(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): 
   d.compare(xa, xb, loc);
 }
 
-/** Capitalises the first letter of a sentence fragment. */
-export function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+/** Object shapes: properties, required names, additionalProperties and dependentRequired. */
+export const paramsFamily: Family<keyof typeof paramRules, NodeCheck> = {
+  name: "params",
+  rules: paramRules,
+  check: structural(checkObjects),
+};

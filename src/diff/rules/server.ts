@@ -3,17 +3,95 @@
  * lockfiles, and a server version that did not rise as much as its changes
  * require.
  */
-import { defineRules } from "../../core/rule.js";
+
+import { type Change, newChange } from "../../core/change.js";
+import type { LockedServer } from "../../core/lockfile.js";
+import { defineRecords, type Family, type RuleRecord } from "../../core/rule.js";
+import { actualBump, bumpSatisfies, requiredBump } from "../semver.js";
 
 /** Server rules. */
-export const serverRules = defineRules("server", {
+export const serverRules = defineRecords("server", {
   "server-removed": {
     severity: "breaking",
     summary: "A server is gone: every tool it offered is gone with it.",
+    direction: "none",
+    bump: "major",
+    keywords: [],
+    witness: "none",
+    inverse: ["server-added"],
   },
-  "server-added": { severity: "info", summary: "A new server." },
+  "server-added": {
+    severity: "info",
+    summary: "A new server.",
+    direction: "none",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: ["server-removed"],
+  },
   "version-not-bumped": {
     severity: "warning",
     summary: "The server's reported version rose less than its changes require under semver.",
+    direction: "none",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: [],
   },
 });
+
+/** The server family: checked by `diffLockfiles` around each server's tool diff. */
+export const serverFamily: Family = { name: "server", rules: serverRules };
+
+/** `server-removed` or `server-added` when the server is on one side only. */
+export function checkServerPresence(
+  server: string,
+  a: LockedServer | undefined,
+  b: LockedServer | undefined,
+): Change | undefined {
+  if (a && !b) {
+    return newChange(
+      serverRules["server-removed"],
+      server,
+      undefined,
+      "",
+      `Server \`${server}\` was removed (it had ${Object.keys(a.tools).length} tools).`,
+      { before: server },
+    );
+  }
+  if (!a && b) {
+    return newChange(
+      serverRules["server-added"],
+      server,
+      undefined,
+      "",
+      `Server \`${server}\` was added with ${Object.keys(b.tools).length} tools.`,
+      { after: server },
+    );
+  }
+  return undefined;
+}
+
+/** `version-not-bumped` when the server's reported version rose less than `changes` (its tool diff) require. */
+export function checkVersionBump(
+  server: string,
+  a: LockedServer,
+  b: LockedServer,
+  changes: readonly Change[],
+  records: ReadonlyMap<string, RuleRecord>,
+): Change | undefined {
+  const versionA = a.serverInfo?.version;
+  const versionB = b.serverInfo?.version;
+  if (versionA === undefined || versionB === undefined) return undefined;
+  const required = requiredBump(changes, records);
+  const actual = actualBump(versionA, versionB);
+  if (actual === undefined || required === "none" || bumpSatisfies(actual, required)) return undefined;
+  return newChange(
+    serverRules["version-not-bumped"],
+    server,
+    undefined,
+    "/serverInfo/version",
+    `Server \`${server}\` reports version ${versionB} (was ${versionA}), but its changes require a ${required} bump.`,
+    { before: versionA, after: versionB, hint: `release it as a ${required} version` },
+  );
+}

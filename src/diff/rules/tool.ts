@@ -4,53 +4,146 @@
  * presence, execution.taskSupport, `_meta` and `icons`.
  */
 
-import type { Change } from "../../core/change.js";
+import { type Change, type EmitChange, newChange } from "../../core/change.js";
 import type { ToolDefinition } from "../../core/lockfile.js";
 import { has, own } from "../../core/own.js";
-import type { RuleMeta } from "../../core/rule.js";
-import { defineRules } from "../../core/rule.js";
+import { defineRecords, type Family } from "../../core/rule.js";
 import { isObject, jsonEqual, show } from "../schema.js";
 import { wordDiff } from "../words.js";
 
 /** Tool rules. */
-export const toolRules = defineRules("tool", {
-  "tool-removed": { severity: "breaking", summary: "A tool disappeared from the server's tool list." },
-  "tool-added": { severity: "info", summary: "A new tool." },
+export const toolRules = defineRecords("tool", {
+  "tool-removed": {
+    severity: "breaking",
+    summary: "A tool disappeared from the server's tool list.",
+    direction: "none",
+    bump: "major",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-added"],
+  },
+  "tool-added": {
+    severity: "info",
+    summary: "A new tool.",
+    direction: "none",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-removed"],
+  },
   "tool-renamed": {
     severity: "breaking",
     summary: "A tool was removed and an added tool with a near-identical schema looks like its successor.",
+    direction: "none",
+    bump: "major",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-renamed"],
   },
   "tool-description-changed": {
     severity: "warning",
     summary: "A tool's description was added, changed or removed: the model chooses tools by it.",
+    direction: "none",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-description-changed"],
   },
-  "tool-title-changed": { severity: "info", summary: "A tool's display title changed." },
+  "tool-title-changed": {
+    severity: "info",
+    summary: "A tool's display title changed.",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-title-changed"],
+  },
   "tool-annotation-changed": {
     severity: "warning",
     summary: "An effective behaviour hint (readOnly, destructive, idempotent, openWorld) changed.",
+    direction: "none",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-annotation-changed"],
   },
   "tool-annotation-metadata-changed": {
     severity: "info",
     summary:
       "Annotations changed without changing any effective hint (title, non-standard keys, explicit defaults).",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-annotation-metadata-changed"],
   },
-  "output-schema-added": { severity: "info", summary: "The tool now declares an outputSchema." },
+  "output-schema-added": {
+    severity: "info",
+    summary: "The tool now declares an outputSchema.",
+    direction: "output",
+    bump: "minor",
+    keywords: [],
+    witness: "none",
+    inverse: ["output-schema-removed"],
+  },
   "output-schema-removed": {
     severity: "breaking",
     summary: "The tool no longer declares an outputSchema: structured results are no longer promised.",
+    direction: "output",
+    bump: "major",
+    keywords: [],
+    witness: "none",
+    inverse: ["output-schema-added"],
   },
   "task-support-required": {
     severity: "breaking",
     summary: "execution.taskSupport became `required`: plain calls are rejected.",
+    direction: "none",
+    bump: "major",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-execution-changed"],
   },
-  "tool-execution-changed": { severity: "info", summary: "The tool's `execution` settings changed." },
-  "tool-meta-changed": { severity: "info", summary: "The tool's `_meta` changed." },
-  "tool-icons-changed": { severity: "info", summary: "The tool's icons changed." },
+  "tool-execution-changed": {
+    severity: "info",
+    summary: "The tool's `execution` settings changed.",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-execution-changed", "task-support-required"],
+  },
+  "tool-meta-changed": {
+    severity: "info",
+    summary: "The tool's `_meta` changed.",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-meta-changed"],
+  },
+  "tool-icons-changed": {
+    severity: "info",
+    summary: "The tool's icons changed.",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-icons-changed"],
+  },
   "tool-field-changed": {
     severity: "info",
     summary: "Another top-level field of the tool definition changed.",
+    direction: "none",
+    bump: "patch",
+    keywords: [],
+    witness: "none",
+    inverse: ["tool-field-changed"],
   },
 });
+
+/** The tool family: checked by `diffTools` for each tool, around its schema walks. */
+export const toolFamily: Family = { name: "tool", rules: toolRules };
 
 /** The spec's defaults for the behaviour hints (2025-03-26 onwards). */
 export const HINT_DEFAULTS = {
@@ -106,12 +199,7 @@ export function toolDeprecated(tool: ToolDefinition): boolean {
 }
 
 /** Emits tool-level changes (not the schemas) for a tool present on both sides. */
-export function checkToolLevel(
-  emit: (rule: RuleMeta, pointer: string, message: string, extra?: Partial<Change>) => void,
-  name: string,
-  a: ToolDefinition,
-  b: ToolDefinition,
-): void {
+export function checkToolLevel(emit: EmitChange, name: string, a: ToolDefinition, b: ToolDefinition): void {
   if (a.description !== b.description) {
     const what =
       a.description === undefined
@@ -197,12 +285,7 @@ export function checkToolLevel(
   }
 }
 
-function checkAnnotations(
-  emit: (rule: RuleMeta, pointer: string, message: string, extra?: Partial<Change>) => void,
-  name: string,
-  rawA: unknown,
-  rawB: unknown,
-): void {
+function checkAnnotations(emit: EmitChange, name: string, rawA: unknown, rawB: unknown): void {
   if (jsonEqual(rawA ?? {}, rawB ?? {})) return;
   const a = isObject(rawA) ? rawA : {};
   const b = isObject(rawB) ? rawB : {};
@@ -241,4 +324,55 @@ function checkAnnotations(
       { before: rawA, after: rawB },
     );
   }
+}
+
+/** `tool-removed`, or `tool-renamed` when `successor` looks like its successor (a warning when it was deprecated). */
+export function toolRemoved(server: string, name: string, def: ToolDefinition, successor?: string): Change {
+  const deprecated = toolDeprecated(def);
+  const severity = deprecated ? { severity: "warning" as const } : {};
+  if (successor !== undefined) {
+    return newChange(
+      toolRules["tool-renamed"],
+      server,
+      name,
+      "",
+      `Tool \`${name}\` was removed and \`${successor}\` looks like its successor.`,
+      { before: name, after: successor, hint: `renamed to \`${successor}\``, ...severity },
+    );
+  }
+  return newChange(
+    toolRules["tool-removed"],
+    server,
+    name,
+    "",
+    deprecated ? `Deprecated tool \`${name}\` was removed.` : `Tool \`${name}\` was removed.`,
+    { before: name, ...severity },
+  );
+}
+
+/** `tool-added`. */
+export function toolAdded(server: string, name: string): Change {
+  return newChange(toolRules["tool-added"], server, name, "", `Tool \`${name}\` was added.`, { after: name });
+}
+
+/**
+ * `output-schema-added` or `output-schema-removed` when only one side declares an outputSchema;
+ * returns whether both do (then the output schemas are walked).
+ */
+export function checkOutputSchemaPresence(
+  emit: EmitChange,
+  name: string,
+  a: ToolDefinition,
+  b: ToolDefinition,
+): boolean {
+  if (a.outputSchema === undefined && b.outputSchema !== undefined) {
+    emit(toolRules["output-schema-added"], "/outputSchema", `Tool \`${name}\` now declares an outputSchema.`);
+  } else if (a.outputSchema !== undefined && b.outputSchema === undefined) {
+    emit(
+      toolRules["output-schema-removed"],
+      "/outputSchema",
+      `Tool \`${name}\` no longer declares an outputSchema: structured results are no longer promised.`,
+    );
+  }
+  return a.outputSchema !== undefined && b.outputSchema !== undefined;
 }

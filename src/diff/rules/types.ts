@@ -3,28 +3,69 @@
  * `number`; null is tracked separately whichever way it was spelled.
  */
 
-import { defineRules } from "../../core/rule.js";
-import { describeLoc, type Loc, type SchemaDiff } from "../engine.js";
+import { defineRecords, type Family } from "../../core/rule.js";
+import type { Loc, NodeCheck, SchemaDiff } from "../engine.js";
 import { type SchemaNode, showTypes, typeCovered } from "../schema.js";
-import { capital, outputShapeRules } from "./params.js";
+import { oneSidedUnion } from "./combinators.js";
+import { capital, describeLoc } from "./messages.js";
+import { outputShapeRules } from "./output.js";
 
 /** Type rules. */
-export const typeRules = defineRules("types", {
+export const typeRules = defineRecords("types", {
   "param-type-changed": {
     severity: "breaking",
     summary: "A parameter's type changed so that values of the old type are rejected (narrowed or replaced).",
+    direction: "input",
+    bump: "major",
+    keywords: ["type"],
+    witness: "probe",
+    inverse: ["param-type-widened", "param-type-changed"],
   },
   "param-type-widened": {
     severity: "info",
     summary: "A parameter now also accepts other types (e.g. integer → number).",
+    direction: "input",
+    bump: "minor",
+    keywords: ["type"],
+    witness: "none",
+    inverse: ["param-type-changed"],
   },
-  "nullable-removed": { severity: "breaking", summary: "A value that accepted null no longer does." },
-  "nullable-added": { severity: "info", summary: "A value now also accepts null." },
+  "nullable-removed": {
+    severity: "breaking",
+    summary: "A value that accepted null no longer does.",
+    direction: "input",
+    bump: "major",
+    keywords: ["type", "nullable"],
+    witness: "null",
+    inverse: ["nullable-added"],
+  },
+  "nullable-added": {
+    severity: "info",
+    summary: "A value now also accepts null.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["type", "nullable"],
+    witness: "none",
+    inverse: ["nullable-removed"],
+  },
   "output-type-changed": {
     severity: "breaking",
     summary: "A result value may now be of a type it could not be before.",
+    direction: "output",
+    bump: "major",
+    keywords: ["type"],
+    witness: "none",
+    inverse: ["output-narrowed"],
   },
-  "output-nullable-added": { severity: "breaking", summary: "A result value may now be null." },
+  "output-nullable-added": {
+    severity: "breaking",
+    summary: "A result value may now be null.",
+    direction: "output",
+    bump: "major",
+    keywords: ["type", "nullable"],
+    witness: "none",
+    inverse: ["output-narrowed"],
+  },
 });
 
 const ALL = ["array", "boolean", "number", "object", "string"];
@@ -83,3 +124,12 @@ export function hasUnion(n: SchemaNode): boolean {
     Array.isArray(n.keywords.anyOf) || Array.isArray(n.keywords.oneOf) || Array.isArray(n.keywords.allOf)
   );
 }
+
+/** Types and nullability; a pair with exactly one union side is the combinators family's. */
+export const typesFamily: Family<keyof typeof typeRules, NodeCheck> = {
+  name: "types",
+  rules: typeRules,
+  check: (d, a, b, at) => {
+    if (!oneSidedUnion(a, b)) checkTypes(d, a, b, at);
+  },
+};

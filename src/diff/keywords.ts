@@ -1,0 +1,91 @@
+/**
+ * The JSON Schema vocabulary the diff knows (draft-04 to 2020-12, plus
+ * OpenAPI's `nullable`). Each keyword is claimed by exactly one rule family
+ * (test/diff/records.test.ts); a changed keyword outside this list goes to the
+ * json-schema-diff fallback like the ones the combinators family hands it.
+ */
+
+/** Numeric, length, item-count and property-count bounds, and `multipleOf`. */
+export const BOUND_KEYWORDS: readonly string[] = [
+  "minimum",
+  "exclusiveMinimum",
+  "maximum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "minProperties",
+  "maxProperties",
+  "minContains",
+  "maxContains",
+  "multipleOf",
+];
+
+/** Keywords no structural rule understands: their changes get json-schema-diff's set-inclusion verdict. */
+export const FALLBACK_KEYWORDS: readonly string[] = [
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "patternProperties",
+  "propertyNames",
+  "dependentSchemas",
+  "dependencies",
+  "additionalItems",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "contentSchema",
+  "$dynamicRef",
+  "$dynamicAnchor",
+  "$recursiveRef",
+  "$recursiveAnchor",
+];
+
+/** Every keyword of the vocabulary. */
+export const SCHEMA_KEYWORDS: readonly string[] = [
+  // Types and values.
+  "type",
+  "nullable",
+  "enum",
+  "const",
+  // Objects.
+  "properties",
+  "required",
+  "additionalProperties",
+  "dependentRequired",
+  // Arrays.
+  "items",
+  "prefixItems",
+  "uniqueItems",
+  // Bounds and string constraints.
+  ...BOUND_KEYWORDS,
+  "pattern",
+  "format",
+  "contentMediaType",
+  "contentEncoding",
+  // Combinators.
+  "anyOf",
+  "oneOf",
+  "allOf",
+  // Annotations.
+  "description",
+  "title",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+  // Identification and references.
+  "$schema",
+  "$id",
+  "id",
+  "$anchor",
+  "$ref",
+  "$defs",
+  "definitions",
+  "$vocabulary",
+  ...FALLBACK_KEYWORDS,
+];
