@@ -97,13 +97,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Writes `text` to `path` atomically: a temp file in the same directory, fsynced, then renamed over. */
-export function writeFileAtomic(path: string, text: string): void {
+/** What `writeFileAtomic` writes, for its error: the kind of file and the error to throw. */
+export interface AtomicFileKind {
+  /** `lockfile`, `acknowledgements file`: named in the error. */
+  kind: string;
+  /** The typed error a failed write throws (it decides the exit code). */
+  ErrorClass: new (
+    message: string,
+  ) => Error;
+  /** The path as shown to users; default `path`. */
+  shown?: string;
+}
+
+const LOCKFILE: AtomicFileKind = { kind: "lockfile", ErrorClass: LockfileError };
+
+/**
+ * Writes `text` to `path` atomically: a temp file in the same directory, written in full, fsynced,
+ * then renamed over. A failure anywhere leaves `path` as it was and no temp file, and throws
+ * `${path}: cannot write ${kind} (CODE)`.
+ */
+export function writeFileAtomic(path: string, text: string, file: AtomicFileKind = LOCKFILE): void {
   const temp = join(dirname(path), tempName(path, process.pid));
   try {
     const fd = openSync(temp, "w", 0o644);
     try {
-      writeSync(fd, text);
+      // write(2) may write less than asked (a file size limit, a full disk): loop until all is
+      // written, so a short write is an error here rather than a truncated file renamed over.
+      const bytes = Buffer.from(text, "utf8");
+      for (let offset = 0; offset < bytes.length; )
+        offset += writeSync(fd, bytes, offset, bytes.length - offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -111,8 +133,8 @@ export function writeFileAtomic(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new LockfileError(
-      `${path}: cannot write lockfile (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    throw new file.ErrorClass(
+      `${file.shown ?? path}: cannot write ${file.kind} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
 }

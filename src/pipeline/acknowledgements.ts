@@ -3,9 +3,10 @@
  * policy stage's input), adding to it (`lock --accept-breaking`). The I/O
  * edge of policy/acknowledgements.ts.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { removeStaleTempFiles, writeFileAtomic } from "../lockfile/io.js";
 import {
   type Acknowledgement,
   type AcknowledgementsFile,
@@ -60,7 +61,11 @@ export async function readAcknowledgements(
   return result.file.acknowledgements;
 }
 
-/** Adds acknowledgements to the file (creating it), one per fingerprint, sorted. */
+/**
+ * Adds acknowledgements to the file (creating it), one per fingerprint, sorted. Written atomically
+ * as the lockfile is (a failed or interrupted write leaves the old file whole), after removing
+ * the temp files of earlier writes that were killed.
+ */
 export async function writeAcknowledgements(
   path: string,
   added: readonly Acknowledgement[],
@@ -68,7 +73,12 @@ export async function writeAcknowledgements(
 ): Promise<void> {
   const existing = await readAcknowledgements(path, cwd);
   const file: AcknowledgementsFile = { version: 1, acknowledgements: addAcknowledgements(existing, added) };
-  await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
+  removeStaleTempFiles(path);
+  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {
+    kind: "acknowledgements file",
+    ErrorClass: ConfigError,
+    shown: display(path, cwd),
+  });
 }
 
 /** A path as shown to users: relative to the working directory, forward slashes. */
