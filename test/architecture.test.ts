@@ -208,3 +208,17 @@ describe("the checks catch what they are for", () => {
     expect(fileCycles(cyclic)).toEqual([["core/change.ts", "core/hash.ts"]]);
   });
 });
+
+describe("run-time dependencies", () => {
+  test("every package under dependencies is imported by src/ (tests' and benchmarks' packages are devDependencies)", () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> };
+    const text = sourceFiles(SRC)
+      .map((file) => readFileSync(file, "utf8"))
+      .join("\n");
+    // An import, an `import()` or a createRequire(...)("name") all name the package in quotes.
+    const unused = Object.keys(pkg.dependencies).filter(
+      (name) => !new RegExp(`["']${name}(/[^"']*)?["']`).test(text),
+    );
+    expect(unused).toEqual([]);
+  });
+});
