@@ -8,8 +8,6 @@
 import { openCache, parsedConfigStore, stageMemo } from "../cache/index.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
-import type { Lockfile } from "../core/lockfile.js";
-import { dict } from "../core/own.js";
 import type { Report, ReportError, ShardInfo } from "../core/report.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { inShard, parseShard, selectShard } from "../report/shard.js";
@@ -87,9 +85,8 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
 }
 
 /**
- * The online stages: the lockfile's integrity, the live servers' snapshots
- * diffed against it, the poisoning scan of what is now current, and the
- * templates against the live tools with the lockfile as their previous version.
+ * The online check: read the lockfile, fetch the servers, read the templates
+ * (the I/O edges, in that order), then the pure stage `liveFindings`.
  */
 async function onlineFindings(
   config: ResolvedConfig,
@@ -97,33 +94,21 @@ async function onlineFindings(
   settings: FetchSettings,
   run: Run,
 ): Promise<{ changes: Change[]; templateFiles: string[]; failures: ReportError[] }> {
-  // Imported here, not at the top: a cached offline check needs none of these modules.
   const { readLockfileIfExists } = await import("../lockfile/io.js");
-  const { emptyLockfile } = await import("../lockfile/build.js");
-  const { checkTemplates } = await import("../templates/check.js");
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw noLockfile(config.lockfile);
-  // A hand-edited lockfile is reported before anything is compared against it.
-  const changes = (await import("../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
   const fetched = await fetchSources(config, servers, settings, run);
   if (run.signal.aborted) throw new InterruptedError();
-  changes.push(...fetched.findings);
-  // Compare only what was fetched: a server that failed is reported as an error, not as removed.
-  const before: Lockfile = emptyLockfile();
-  const after: Lockfile = emptyLockfile();
-  for (const name of Object.keys(servers)) {
-    const live = fetched.locked.get(name);
-    if (!live) continue;
-    after.servers[name] = live;
-    if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
-  }
-  const { diffLockfiles } = await import("../diff/index.js");
-  changes.push(...diffLockfiles(before, after));
-  // Templates must match the live servers; a server not fetched keeps its locked tools.
-  const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
-  changes.push(...(await import("../poisoning/index.js")).scanLockfile(current));
   const { templates } = await readTemplateFiles(config, run.cwd);
-  if (templates.length > 0)
-    changes.push(...checkTemplates({ templates, lock: current, previousLock: lock, changes }));
+  // Imported here, not at the top: a cached offline check needs none of the modules it loads.
+  const { liveFindings } = await import("./live.js");
+  const changes = liveFindings({
+    lock,
+    lockfilePath: config.lockfile,
+    servers: Object.keys(servers),
+    locked: fetched.locked,
+    fetchFindings: fetched.findings,
+    templates,
+  });
   return { changes, templateFiles: templates.map((t) => t.file), failures: fetched.failures };
 }

@@ -104,14 +104,16 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   };
   if (locked.size === 0 && failures.length > 0) return { outcome: "unfetched", ...base };
 
-  const { emptyLockfile, nextLockfile } = await import("../lockfile/build.js");
-  const { diffLockfiles } = await import("../diff/index.js");
-  const next = nextLockfile(previous, Object.keys(config.servers), locked);
   // What the change is measured from: the committed lockfile when the working copy already moved.
   const baseline = committed ?? previous;
-  const changes: Change[] = [...findings, ...diffLockfiles(baseline ?? emptyLockfile(), next)];
-  // Tool poisoning is judged on what is now locked, on every run, not only on what changed.
-  changes.push(...(await import("../poisoning/index.js")).scanLockfile(next));
+  const { lockChanges } = await import("./live.js");
+  const { next, changes } = lockChanges({
+    previous,
+    baseline,
+    configured: Object.keys(config.servers),
+    locked,
+    fetchFindings: findings,
+  });
   const now = new Date();
   const reported = applyPolicy(changes, {
     rules: config.rules,

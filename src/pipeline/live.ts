@@ -1,0 +1,85 @@
+/**
+ * The pure stages of the online check and of lock: from the lockfile, the
+ * live servers' snapshots and the templates to the findings. Imported only
+ * when servers were fetched: it loads the diff engine, the template checker
+ * and the poisoning scan.
+ */
+import type { Change } from "../core/change.js";
+import type { LockedServer, Lockfile } from "../core/lockfile.js";
+import { dict } from "../core/own.js";
+import { diffLockfiles } from "../diff/index.js";
+import { emptyLockfile, nextLockfile } from "../lockfile/build.js";
+import { verifyLockfile } from "../lockfile/verify.js";
+import { scanLockfile } from "../poisoning/index.js";
+import { checkTemplates, type TemplateSource } from "../templates/check.js";
+
+/** What the online check compares. */
+export interface LiveInput {
+  /** The lockfile, and the path its findings name. */
+  lock: Lockfile;
+  lockfilePath: string;
+  /** The servers checked. */
+  servers: readonly string[];
+  /** Lockfile entries of the servers that fetched; the others are left out of the diff. */
+  locked: ReadonlyMap<string, LockedServer>;
+  /** Fetch-time findings of the servers that fetched. */
+  fetchFindings: readonly Change[];
+  templates: readonly TemplateSource[];
+}
+
+/**
+ * The lockfile's integrity, the live snapshots diffed against it, the poisoning
+ * scan of what is now current, and the templates against the live tools with
+ * the lockfile as their previous version. Pure.
+ */
+export function liveFindings(input: LiveInput): Change[] {
+  const { lock, locked } = input;
+  // A hand-edited lockfile is reported before anything is compared against it.
+  const changes = verifyLockfile(lock, input.lockfilePath);
+  changes.push(...input.fetchFindings);
+  // Compare only what was fetched: a server that failed is reported as an error, not as removed.
+  const before: Lockfile = emptyLockfile();
+  const after: Lockfile = emptyLockfile();
+  for (const name of input.servers) {
+    const live = locked.get(name);
+    if (!live) continue;
+    after.servers[name] = live;
+    if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
+  }
+  changes.push(...diffLockfiles(before, after));
+  // Templates must match the live servers; a server not fetched keeps its locked tools.
+  const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
+  changes.push(...scanLockfile(current));
+  if (input.templates.length > 0)
+    changes.push(
+      ...checkTemplates({ templates: input.templates, lock: current, previousLock: lock, changes }),
+    );
+  return changes;
+}
+
+/** What a lock compares. */
+export interface LockInput {
+  /** The working lockfile, when there is one. */
+  previous: Lockfile | undefined;
+  /** What the change is measured from: HEAD's lockfile when the working copy moved, else `previous`. */
+  baseline: Lockfile | undefined;
+  /** Every configured server (entries of servers no longer configured are dropped). */
+  configured: readonly string[];
+  locked: ReadonlyMap<string, LockedServer>;
+  fetchFindings: readonly Change[];
+}
+
+/**
+ * The lock's pure stage: the next lockfile (fetched servers replaced, failed
+ * ones kept) and every change since the baseline, with the poisoning scan of
+ * what is now locked (judged on every run, not only on what changed).
+ */
+export function lockChanges(input: LockInput): { next: Lockfile; changes: Change[] } {
+  const next = nextLockfile(input.previous, input.configured, input.locked);
+  const changes: Change[] = [
+    ...input.fetchFindings,
+    ...diffLockfiles(input.baseline ?? emptyLockfile(), next),
+  ];
+  changes.push(...scanLockfile(next));
+  return { next, changes };
+}

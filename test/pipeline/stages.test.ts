@@ -1,0 +1,84 @@
+// The pipeline's pure stages, on data alone: what check and lock compare, and the policy stage.
+import { describe, expect, it } from "vitest";
+import type { LockedServer, ToolDefinition } from "../../src/core/lockfile.js";
+import { lockTools } from "../../src/lockfile/build.js";
+import { liveFindings, lockChanges } from "../../src/pipeline/live.js";
+import { decide } from "../../src/pipeline/report.js";
+import { acknowledge } from "../../src/policy/acknowledgements.js";
+
+const search = (required: string[]): ToolDefinition => ({
+  name: "search",
+  description: "Search the catalogue.",
+  inputSchema: { type: "object", properties: { q: { type: "string" }, limit: { type: "number" } }, required },
+});
+const entry = (tools: ToolDefinition[]): LockedServer => lockTools("x", tools).servers.x!;
+const lock = { ...lockTools("a", [search(["q"])]) };
+lock.servers.b = entry([search(["q"])]);
+
+describe("liveFindings", () => {
+  it("diffs the servers that fetched and leaves a server that failed out (not removed)", () => {
+    const changes = liveFindings({
+      lock,
+      lockfilePath: "mcp-contract.lock.json",
+      servers: ["a", "b"],
+      locked: new Map([["a", entry([search(["q", "limit"])])]]),
+      fetchFindings: [],
+      templates: [],
+    });
+    expect(changes.map((c) => [c.server, c.rule])).toEqual([["a", "param-became-required"]]);
+  });
+});
+
+describe("lockChanges", () => {
+  const fetchedA = new Map([["a", entry([search(["q", "limit"])])]]);
+  it("replaces a fetched server's entry and keeps a failed one's, diffing from the baseline", () => {
+    const { next, changes } = lockChanges({
+      previous: lock,
+      baseline: lock,
+      configured: ["a", "b"],
+      locked: fetchedA,
+      fetchFindings: [],
+    });
+    expect(next.servers.a).toEqual(fetchedA.get("a"));
+    expect(next.servers.b).toEqual(lock.servers.b);
+    expect(changes.map((c) => [c.server, c.rule])).toEqual([["a", "param-became-required"]]);
+  });
+
+  it("drops a server no longer configured: removed since the baseline", () => {
+    const { next, changes } = lockChanges({
+      previous: lock,
+      baseline: lock,
+      configured: ["a"],
+      locked: fetchedA,
+      fetchFindings: [],
+    });
+    expect(Object.keys(next.servers)).toEqual(["a"]);
+    expect(changes.map((c) => [c.server, c.rule]).sort()).toEqual([
+      ["a", "param-became-required"],
+      ["b", "server-removed"],
+    ]);
+  });
+});
+
+describe("decide", () => {
+  it("applies rule overrides and acknowledgements, then counts the report", () => {
+    const { changes } = lockChanges({
+      previous: lock,
+      baseline: lock,
+      configured: ["a", "b"],
+      locked: new Map([["a", entry([search(["q", "limit"])])]]),
+      fetchFindings: [],
+    });
+    const now = new Date("2026-01-01T00:00:00Z");
+    const plain = decide({ changes, servers: ["a", "b"] }, { acknowledgements: [], now });
+    expect(plain.summary).toEqual({ breaking: 1, warning: 0, info: 0, acknowledged: 0 });
+    const acknowledgements = [acknowledge(plain.changes[0]!, { reason: "ok", acceptedBy: "t", now })];
+    const acknowledged = decide({ changes, servers: ["a", "b"] }, { acknowledgements, now });
+    expect(acknowledged.summary).toEqual({ breaking: 0, warning: 0, info: 0, acknowledged: 1 });
+    const off = decide(
+      { changes, servers: ["a", "b"] },
+      { rules: { "param-became-required": "off" }, acknowledgements: [], now },
+    );
+    expect(off.changes).toEqual([]);
+  });
+});
