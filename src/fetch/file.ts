@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { isRecord, parseJson } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
+import { decodeUtf8, entriesWithReplacement, Utf8Watch } from "./utf8.js";
 
 /**
  * The raw entries of a parsed tools/list document: either a result object
@@ -40,15 +41,23 @@ export function parseToolsDocument(json: unknown, source: string): ToolDefinitio
   return tools as ToolDefinition[];
 }
 
-/** Reads and parses a tools/list JSON file into its raw entries; errors name the file. */
-export async function readToolsFile(path: string): Promise<unknown[]> {
-  let text: string;
+/**
+ * Reads and parses a tools/list JSON file into its raw entries, and the
+ * indices of those decoded from bytes that were not UTF-8; errors name the file.
+ */
+export async function readToolsFile(
+  path: string,
+): Promise<{ entries: unknown[]; undecodable?: Set<number> }> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`cannot read ${path} (${code ?? String(error)})`);
   }
+  const utf8 = new Utf8Watch();
+  const text = decodeUtf8(bytes, utf8);
   // parseJson names the line:column of a syntax error; V8's message gives an offset at best.
-  return toolEntriesOf(parseJson(text, path, Error), path);
+  const entries = toolEntriesOf(parseJson(text, path, Error), path);
+  return utf8.invalid ? { entries, undecodable: entriesWithReplacement(entries) } : { entries };
 }

@@ -36,6 +36,7 @@ import {
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
 import { safeUrl } from "./url.js";
+import { entriesWithReplacement, Utf8Watch, utf8CheckedFetch } from "./utf8.js";
 
 /** Statuses on which `auto` falls back from Streamable HTTP to SSE. */
 const SSE_FALLBACK_STATUSES = new Set([400, 404, 405]);
@@ -57,7 +58,10 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     ctx.closers.add(proxied.close);
     base = proxied.fetch;
   }
-  const fetchImpl = retryingFetch(trace, ctx.signal, DEFAULT_RETRY, base);
+  const utf8 = new Utf8Watch();
+  const fetchImpl = utf8CheckedFetch(retryingFetch(trace, ctx.signal, DEFAULT_RETRY, base), utf8);
+  const checked = (result: SessionResult): SessionResult =>
+    utf8.invalid ? { ...result, undecodable: entriesWithReplacement(result.rawTools) } : result;
 
   if (config.transport === "json") {
     // One GET is the whole listing.
@@ -74,7 +78,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     } catch {
       throw new Error(`${safeUrl(config.url)} did not return JSON`);
     }
-    return { rawTools: toolEntriesOf(json, safeUrl(config.url)), pages: 1 };
+    return checked({ rawTools: toolEntriesOf(json, safeUrl(config.url)), pages: 1 });
   }
 
   const session = (kind: "streamable-http" | "sse"): Promise<SessionResult> => {
@@ -100,15 +104,15 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     }).finally(() => ctx.closers.delete(close));
   };
 
-  if (config.transport === "sse") return session("sse");
-  if (config.transport === "streamable-http") return session("streamable-http");
+  if (config.transport === "sse") return checked(await session("sse"));
+  if (config.transport === "streamable-http") return checked(await session("streamable-http"));
   try {
-    return await session("streamable-http");
+    return checked(await session("streamable-http"));
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined || !SSE_FALLBACK_STATUSES.has(status) || ctx.signal.aborted) throw error;
     try {
-      return await session("sse");
+      return checked(await session("sse"));
     } catch (fallbackError) {
       // Refused as well (no event stream at all): the Streamable HTTP answer is the one that
       // tells the user what is wrong with the URL, not the fallback's 404 or 405.

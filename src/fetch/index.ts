@@ -119,8 +119,8 @@ function untilAborted<T>(ctx: FetchContext, work: Promise<T>): Promise<T> {
 async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<ServerSnapshot> {
   switch (config.kind) {
     case "file": {
-      const raw = await readToolsFile(config.file);
-      return snapshotOf(ctx, raw, {});
+      const { entries, undecodable } = await readToolsFile(config.file);
+      return snapshotOf(ctx, entries, undecodable ? { undecodable } : {});
     }
     case "stdio": {
       const { fetchStdio } = await import("./stdio-source.js");
@@ -138,12 +138,16 @@ async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<S
 function snapshotOf(
   ctx: FetchContext,
   raw: unknown[],
-  meta: { serverInfo?: { name: string; version: string }; protocolVersion?: string },
+  meta: {
+    serverInfo?: { name: string; version: string };
+    protocolVersion?: string;
+    undecodable?: ReadonlySet<number>;
+  },
 ): ServerSnapshot {
   const server = ctx.name;
   // A secret the server echoed back is replaced before anything is checked, hashed or locked.
   const redacted = redactDefinitions(server, raw, meta.serverInfo, [...ctx.options.secrets, ...ctx.secrets]);
-  const { tools, findings } = checkTools(server, redacted.tools);
+  const { tools, findings } = checkTools(server, redacted.tools, meta.undecodable);
   findings.push(...redacted.findings);
   return {
     server,

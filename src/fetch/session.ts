@@ -24,6 +24,8 @@ export interface SessionResult {
   protocolVersion?: string;
   rawTools: unknown[];
   pages: number;
+  /** Indices into `rawTools` of entries decoded from bytes that were not UTF-8 (see utf8.ts). */
+  undecodable?: ReadonlySet<number>;
 }
 
 /** Where a session is: what a failure message says it happened during. */

@@ -6,6 +6,7 @@ import { causeChain, describeError, sessionCause } from "./describe.js";
 import { proxyCredentials } from "./proxy.js";
 import { listToolsRaw, type SessionResult } from "./session.js";
 import { NonProtocolOutputError, ProcessGroupTransport, StdoutClosedError } from "./stdio.js";
+import { entriesWithReplacement } from "./utf8.js";
 
 /** How many stderr lines a failure message shows. */
 const STDERR_LINES_SHOWN = 3;
@@ -87,7 +88,9 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
       });
       // stdout is the protocol channel: text there corrupts it, even if this session survived.
       if (current.strayOutput !== undefined) throw current.strayOutput;
-      return result;
+      return current.utf8.invalid
+        ? { ...result, undecodable: entriesWithReplacement(result.rawTools) }
+        : result;
     } finally {
       await current.close();
       ctx.closers.delete(close);

@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { redactFragment, truncate } from "../redact.js";
 import { findDescendants, MARKER_VAR, signalProcesses } from "./descendants.js";
+import { decodeUtf8, Utf8Watch } from "./utf8.js";
 
 /** How to start a stdio server. */
 export interface ChildParams {
@@ -83,7 +84,10 @@ export class ProcessGroupTransport implements Transport {
   onmessage?: <T extends JSONRPCMessage>(message: T) => void;
 
   private child?: ChildProcess;
-  private buffer = "";
+  /** Bytes of the stdout line not yet ended by a newline. */
+  private pending: Buffer[] = [];
+  /** Notes stdout bytes that are not UTF-8 (decoded as U+FFFD). */
+  readonly utf8 = new Utf8Watch();
   private stderrText = "";
   /** The stderr buffer lost its beginning: its first line is partial. */
   private stderrCut = false;
@@ -157,14 +161,13 @@ export class ProcessGroupTransport implements Transport {
         this.finish();
       });
       child.stdin?.on("error", (error) => this.onerror?.(error));
-      child.stdout?.setEncoding("utf8");
-      child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
+      child.stdout?.on("data", (chunk: Buffer) => this.onStdout(chunk));
       // A process that exits closes stdout too: only a stdout closed by one that lives on is reported
       // here (an exit is reported by `close`).
       child.stdout?.once("end", () => {
         setTimeout(() => {
           if (this.exitStatus === undefined && !this.closing)
-            this.onerror?.(new StdoutClosedError(this.buffer.trim() !== ""));
+            this.onerror?.(new StdoutClosedError(this.pending.some((part) => part.toString().trim() !== "")));
         }, STDOUT_CLOSE_GRACE_MS).unref();
       });
       child.stderr?.setEncoding("utf8");
@@ -176,32 +179,40 @@ export class ProcessGroupTransport implements Transport {
     });
   }
 
-  private onStdout(chunk: string): void {
-    this.buffer += chunk;
+  /** Splits stdout into lines as bytes, so each line is decoded (and checked as UTF-8) whole. */
+  private onStdout(chunk: Buffer): void {
+    let start = 0;
     for (;;) {
-      const newline = this.buffer.indexOf("\n");
+      const newline = chunk.indexOf(0x0a, start);
       if (newline === -1) break;
-      const line = this.buffer.slice(0, newline).replace(/\r$/, "");
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.trim() === "") continue;
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        this.stray(line);
-        continue;
-      }
-      if (
-        typeof message !== "object" ||
-        message === null ||
-        (message as { jsonrpc?: unknown }).jsonrpc !== "2.0"
-      ) {
-        this.stray(line);
-        continue;
-      }
-      // Raw parsed JSON, every key as sent; the SDK validates what it needs.
-      this.onmessage?.(message as JSONRPCMessage);
+      const piece = chunk.subarray(start, newline);
+      start = newline + 1;
+      const bytes = this.pending.length === 0 ? piece : Buffer.concat([...this.pending, piece]);
+      this.pending = [];
+      this.onLine(decodeUtf8(bytes, this.utf8).replace(/\r$/, ""));
     }
+    if (start < chunk.length) this.pending.push(chunk.subarray(start));
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === "") return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.stray(line);
+      return;
+    }
+    if (
+      typeof message !== "object" ||
+      message === null ||
+      (message as { jsonrpc?: unknown }).jsonrpc !== "2.0"
+    ) {
+      this.stray(line);
+      return;
+    }
+    // Raw parsed JSON, every key as sent; the SDK validates what it needs.
+    this.onmessage?.(message as JSONRPCMessage);
   }
 
   private stray(line: string): void {

@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Change } from "../core/change.js";
 import { isRecord } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
+import { truncate } from "../redact.js";
 import { fetchRules } from "./rules.js";
 
 /** The tools that can be keyed by name, plus findings for everything wrong with the raw list. */
@@ -17,7 +18,9 @@ export interface CheckedTools {
 
 /**
  * Checks a raw tool list: each entry must be an object with a string `name`
- * (entries without one cannot be locked and are dropped with a finding);
+ * (entries without one cannot be locked and are dropped with a finding, as are
+ * entries in `undecodable` whose name holds U+FFFD: the source decoded them
+ * from bytes that were not UTF-8; other undecodable entries are kept, reported);
  * `inputSchema` must be an object schema with `type: "object"`; `outputSchema`,
  * when present, likewise; both must compile as JSON Schema. Duplicate names are
  * reported once per name; the lockfile keeps the first of them (`lockServer`),
@@ -25,7 +28,11 @@ export interface CheckedTools {
  * server's order. Every source (stdio, HTTP, SSE, json, file) goes through here,
  * so one bad entry never costs the rest of the list on any of them.
  */
-export function checkTools(server: string, raw: readonly unknown[]): CheckedTools {
+export function checkTools(
+  server: string,
+  raw: readonly unknown[],
+  undecodable: ReadonlySet<number> = new Set(),
+): CheckedTools {
   const tools: ToolDefinition[] = [];
   const findings: Change[] = [];
   // A tool that is kept says so; an entry that is skipped (no name to lock it under) says that,
@@ -57,9 +64,25 @@ export function checkTools(server: string, raw: readonly unknown[]): CheckedTool
       );
       return;
     }
+    if (undecodable.has(index) && entry.name.includes("\uFFFD")) {
+      // Two names that differ only in their undecodable bytes would lock as one: not a name to trust.
+      invalid(
+        undefined,
+        `/tools/${index}/name`,
+        `Entry ${index} of the tool list has a \`name\` that is not valid UTF-8 (${JSON.stringify(truncate(entry.name, 60, []))}: the server sent bytes that decode to U+FFFD) and was skipped.`,
+      );
+      return;
+    }
     const tool = entry as ToolDefinition;
     seen.set(tool.name, (seen.get(tool.name) ?? 0) + 1);
     tools.push(tool);
+    if (undecodable.has(index)) {
+      invalid(
+        tool.name,
+        "",
+        "holds bytes that are not valid UTF-8 (kept as U+FFFD, which the server never sent)",
+      );
+    }
     for (const key of ["inputSchema", "outputSchema"] as const) {
       if (!(key in tool)) {
         if (key === "inputSchema") invalid(tool.name, "", "has no `inputSchema`");

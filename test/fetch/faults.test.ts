@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TOOLS } from "../../fixtures/servers/fixture-server.mjs";
+import { DEFAULT_TOOLS, type FixtureOptions } from "../../fixtures/servers/fixture-server.mjs";
+import type { ServerConfig } from "../../src/config/types.js";
 import { FetchError } from "../../src/errors.js";
 import { fetchServer } from "../../src/fetch/index.js";
 import { fetchOptions, httpConfig, stdioFixture, trackedHttpFixtures } from "./helpers.js";
@@ -292,5 +293,52 @@ describe("stdio faults", () => {
       delete process.env.https_proxy;
       delete process.env.HTTPS_PROXY;
     }
+  });
+});
+
+describe("bytes that are not UTF-8 (decoded as U+FFFD)", () => {
+  const configs: Record<string, (options: FixtureOptions) => Promise<ServerConfig>> = {
+    stdio: async (options) => stdioFixture(options),
+    "streamable-http": async (options) =>
+      httpConfig((await http(options)).url, { transport: "streamable-http" }),
+    sse: async (options) =>
+      httpConfig((await http({ ...options, transport: "sse" })).url, { transport: "sse" }),
+    json: async (options) =>
+      httpConfig((await http({ ...options, transport: "json" })).url, { transport: "json" }),
+  };
+
+  it.each(Object.keys(configs))(
+    "%s: a Latin-1 tool name is skipped with a finding, a Latin-1 description is kept and reported",
+    async (transport) => {
+      const config = await configs[transport]!({ nonUtf8: true });
+      const snapshot = await fetchServer("s", config, fetchOptions());
+      expect(snapshot.tools.map((tool) => tool.name)).toEqual([...DEFAULT_TOOLS.map((t) => t.name), "latin"]);
+      expect(snapshot.tools.at(-1)?.description).toBe("d\uFFFDj\uFFFD vu");
+      expect(snapshot.findings?.map((f) => [f.rule, f.tool ?? null, f.pointer, f.message])).toEqual([
+        [
+          "invalid-tool-definition",
+          null,
+          "/tools/3/name",
+          'Entry 3 of the tool list has a `name` that is not valid UTF-8 ("caf\uFFFD": the server sent bytes that decode to U+FFFD) and was skipped.',
+        ],
+        [
+          "invalid-tool-definition",
+          "latin",
+          "",
+          "Tool `latin`: holds bytes that are not valid UTF-8 (kept as U+FFFD, which the server never sent).",
+        ],
+      ]);
+    },
+  );
+
+  it("stdio: a character split across stdout writes, and a U+FFFD the server really sent, are not findings", async () => {
+    const tools = Array.from({ length: 50 }, (_, i) => ({
+      name: `t${i}_naïve_✓`,
+      description: `${"é😀".repeat(i)} replacement sent as such: \uFFFD`,
+      inputSchema: { type: "object" },
+    }));
+    const snapshot = await fetchServer("s", stdioFixture({ tools, splitWrites: true }), fetchOptions());
+    expect(snapshot.tools).toEqual(tools);
+    expect(snapshot.findings).toBeUndefined();
   });
 });

@@ -60,6 +60,24 @@ describe("file source", () => {
     ]);
   });
 
+  it("bytes that are not UTF-8: a Latin-1 name is skipped, a Latin-1 description kept, both reported", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcp-contract-"));
+    const file = join(dir, "tools.json");
+    const { nonUtf8Bytes } = await import("../../fixtures/servers/fixture-server.mjs");
+    await writeFile(file, nonUtf8Bytes());
+    const snapshot = await fetchServer("f", { kind: "file", file }, fetchOptions());
+    expect(snapshot.tools.map((t) => t.name)).toEqual([
+      "escalate_ticket",
+      "lookup_customer",
+      "ping",
+      "latin",
+    ]);
+    expect(snapshot.findings?.map((f) => [f.tool ?? null, f.pointer])).toEqual([
+      [null, "/tools/3/name"],
+      ["latin", ""],
+    ]);
+  });
+
   it("a document of the wrong shape still fails the server, naming the file", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mcp-contract-"));
     const file = join(dir, "tools.json");
