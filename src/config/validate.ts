@@ -2,14 +2,9 @@
  * Pure validation of a (normalised) config document against the checked-in
  * JSON Schema, with errors that name the JSON path of the problem.
  */
-import { createRequire } from "node:module";
 import { pointerKeys, type SchemaError, validators } from "../core/validator.js";
 import { isRuleId, unknownRuleIdHint } from "../rule-ids.js";
 import * as generated from "./validators.generated.js";
-
-const require = createRequire(import.meta.url);
-/** The checked-in schema (schema/config.schema.json), shipped with the package. */
-export const configSchema: Record<string, unknown> = require("../../schema/config.schema.json");
 
 // Precompiled from the schema by scripts/schema-validators.mjs (a test keeps them current): loading
 // ajv and compiling at run time cost more than the rest of the offline pre-commit check.
