@@ -5,6 +5,18 @@
  * json-schema-diff fallback like the ones the combinators family hands it.
  */
 
+/** Keywords that say what a node means to a reader but not what validates. */
+export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set([
+  "description",
+  "title",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+]);
+
 /** Numeric, length, item-count and property-count bounds, and `multipleOf`. */
 export const BOUND_KEYWORDS: readonly string[] = [
   "minimum",
@@ -70,14 +82,7 @@ export const SCHEMA_KEYWORDS: readonly string[] = [
   "oneOf",
   "allOf",
   // Annotations.
-  "description",
-  "title",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "$comment",
+  ...ANNOTATION_KEYWORDS,
   // Identification and references.
   "$schema",
   "$id",

@@ -5,6 +5,7 @@
  */
 import { canonicalJson } from "../canonical/index.js";
 import { dict, own } from "../core/own.js";
+import { ANNOTATION_KEYWORDS } from "./keywords.js";
 
 /** A JSON object (a schema node that is not a boolean schema). */
 export type JsonObject = Record<string, unknown>;
@@ -22,18 +23,6 @@ export interface SchemaNode {
   /** The raw object the node came from after following `$ref`s (identity used for pair memoisation). */
   identity: object;
 }
-
-/** Keywords that say what a node means to a reader but not what validates. */
-export const ANNOTATION_KEYWORDS = new Set([
-  "description",
-  "title",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "$comment",
-]);
 
 /** Keywords that carry no validation and are dropped from every node (dialect is compared once at the root). */
 const DROPPED = new Set([

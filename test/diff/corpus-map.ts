@@ -1,7 +1,7 @@
 // Maps the corpus's change vocabulary (fixtures/corpus/expected.json) onto mcp-contract rule ids and pointers.
 import type { Change } from "../../src/diff/index.js";
+import { ANNOTATION_KEYWORDS } from "../../src/diff/keywords.js";
 import { DIFF_RECORDS } from "../../src/diff/rules/index.js";
-import { ANNOTATION_KEYWORDS } from "../../src/diff/schema.js";
 
 /** One expected change as the corpus lists it. */
 export interface ExpectedChange {

@@ -9,15 +9,8 @@ import { dict, has, put } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
 import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
-import { FALLBACK_KEYWORDS } from "../keywords.js";
-import {
-  ANNOTATION_KEYWORDS,
-  isObject,
-  type JsonObject,
-  jsonKey,
-  normalize,
-  type SchemaNode,
-} from "../schema.js";
+import { ANNOTATION_KEYWORDS, FALLBACK_KEYWORDS } from "../keywords.js";
+import { isObject, type JsonObject, jsonKey, normalize, type SchemaNode } from "../schema.js";
 import { capital, describeLoc } from "./messages.js";
 import { outputShapeRules } from "./output.js";
 
