@@ -3,7 +3,8 @@
  * options, and the pipeline hooks that print notes, progress and failures on
  * stderr and register secrets for redaction.
  */
-import type { PipelineHooks } from "../pipeline/run.js";
+import type { PipelineHooks, RunOptions } from "../pipeline/run.js";
+import type { FetchSettings } from "../pipeline/sources.js";
 import type { CommandIO } from "./io.js";
 import { registerSecrets } from "./secrets.js";
 
@@ -36,5 +37,23 @@ export function pipelineHooks(options: { quiet?: boolean }, io: CommandIO): Requ
     failed: (failures) => {
       for (const failure of failures) io.stderr(`mcp-contract: ${failure.message}\n`);
     },
+  };
+}
+
+/** What `lock` and `check` hand their pipeline alike: the run (io, hooks) and how to fetch which servers. */
+export function fetchRunOptions(
+  options: FetchCommandOptions,
+  io: CommandIO,
+): RunOptions & FetchSettings & { config?: string; servers?: readonly string[] } {
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    signal: io.signal,
+    hooks: pipelineHooks(options, io),
+    config: options.config,
+    servers: options.server,
+    timeout: options.timeout,
+    concurrency: options.concurrency,
+    maxPages: options.maxPages,
   };
 }

@@ -9,7 +9,7 @@ import { checkProject } from "../../pipeline/check.js";
 import { getExitCode } from "../../policy/policy.js";
 import type { CommandIO } from "../io.js";
 import { type ReportCommandOptions, writeReport } from "../report-output.js";
-import { type FetchCommandOptions, pipelineHooks } from "../servers.js";
+import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
 
 export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions {
   offline?: boolean;
@@ -21,15 +21,7 @@ export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions 
 
 export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
   const result = await checkProject({
-    cwd: io.cwd,
-    env: io.env,
-    signal: io.signal,
-    hooks: pipelineHooks(options, io),
-    config: options.config,
-    servers: options.server,
-    timeout: options.timeout,
-    concurrency: options.concurrency,
-    maxPages: options.maxPages,
+    ...fetchRunOptions(options, io),
     offline: options.offline,
     shard: options.shard,
     cache: options.cache,

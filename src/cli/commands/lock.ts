@@ -21,7 +21,7 @@ import { expiryInstant } from "../../policy/acknowledgements.js";
 import { formatReport } from "../../report/index.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
-import { type FetchCommandOptions, pipelineHooks } from "../servers.js";
+import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
 
 export interface LockOptions extends FetchCommandOptions {
   /** Accept the breaking changes this lock makes and record each one with this reason. */
@@ -53,15 +53,7 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
     );
   }
   const result = await lockProject({
-    cwd: io.cwd,
-    env: io.env,
-    signal: io.signal,
-    hooks: pipelineHooks(options, io),
-    config: options.config,
-    servers: options.server,
-    timeout: options.timeout,
-    concurrency: options.concurrency,
-    maxPages: options.maxPages,
+    ...fetchRunOptions(options, io),
     acceptBreaking: reason,
     acceptedBy: options.acceptedBy,
     expires: options.expires,
