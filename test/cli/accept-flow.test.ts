@@ -8,7 +8,7 @@
  * it: every server failing writes nothing, a failed server keeps its entry,
  * a missing `--acknowledgements` file is an error.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   cpSync,
@@ -24,7 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binPath, type CliResult, repoRoot, runCliInProcess } from "../helpers/cli.js";
+import { binPath, type CliResult, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
 const temps: string[] = [];
@@ -78,22 +78,10 @@ beforeAll(() => {
 
 /** Runs a command line exactly as printed, through /bin/sh, outside CI. */
 function runShell(command: string, cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shim}:${process.env.PATH}`, NO_COLOR: "1" };
-    delete env.CI;
-    delete env.FORCE_COLOR;
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shim}:${process.env.PATH}`, NO_COLOR: "1" };
+  delete env.CI;
+  delete env.FORCE_COLOR;
+  return runProcess("/bin/sh", ["-c", command], { cwd, env });
 }
 
 const fingerprints = (text: string) =>

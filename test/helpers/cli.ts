@@ -37,14 +37,19 @@ function cliEnv(overrides: Record<string, string | undefined> = {}): Record<stri
   return env;
 }
 
-export function runCli(
+/**
+ * Runs `command` as a real child process (stdin closed) and collects its output; SIGKILLs it after
+ * `timeoutMs` (none when undefined). The one spawn-and-collect loop of the tests.
+ */
+export function runProcess(
+  command: string,
   args: readonly string[],
-  options: CliOptions & { nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
-      cwd: options.cwd ?? repoRoot,
-      env: cliEnv(options.env) as NodeJS.ProcessEnv,
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -55,12 +60,26 @@ export function runCli(
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 45_000);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+export function runCli(
+  args: readonly string[],
+  options: CliOptions & { nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return runProcess(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: cliEnv(options.env),
+    timeoutMs: options.timeoutMs ?? 45_000,
   });
 }
 

@@ -10,7 +10,7 @@
  * pins from npm's own cache (test/helpers/lockfile-registry.ts), so nothing leaves the machine.
  * `npm ci`, which runs before the tests, fills that cache.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   cpSync,
@@ -26,7 +26,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "../helpers/cli.js";
+import { type CliResult, repoRoot, runProcess } from "../helpers/cli.js";
 import { type LockfileRegistry, startLockfileRegistry } from "../helpers/lockfile-registry.js";
 
 const { name, version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
@@ -43,11 +43,7 @@ let registry: LockfileRegistry;
 let shellEnv: Record<string, string>;
 let npmCache: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
 function run(
   command: string,
@@ -55,23 +51,7 @@ function run(
   cwd: string,
   env: Record<string, string>,
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), INSTALL_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, { cwd, env, timeoutMs: INSTALL_MS });
 }
 
 /** A new directory holding the repository's tracked files as they are in the working tree. */
