@@ -48,6 +48,13 @@ export const VALIDATORS = [
     options: { allErrors: false },
     exports: { report: "#" },
   },
+  {
+    // Not read by mcp-contract: `export` checks what it writes against it (a gateway reads the file).
+    schema: "schema/export.schema.json",
+    output: "src/export/validators.generated.ts",
+    options: { allErrors: false },
+    exports: { allowlist: "#" },
+  },
 ];
 
 /** Absolute path of an entry's generated module. */

@@ -179,6 +179,24 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("export")
+    .description("print the lockfile as a gateway allowlist (JSON, or a Kubernetes ConfigMap)")
+    .addOption(
+      new Option("--format <format>", "json (schema/export.schema.json) or configmap (Kubernetes v1 YAML)")
+        .choices(["json", "configmap"])
+        .default("json"),
+    )
+    .option("-o, --output <file>", "write to FILE (atomically) instead of stdout", (value: string) =>
+      notADirectory(value, io.cwd, "the export"),
+    )
+    .option("--name <name>", "with --format configmap: metadata.name (default mcp-contract-allowlist)")
+    .option("--namespace <namespace>", "with --format configmap: metadata.namespace")
+    .action(async (options, command: Command) => {
+      const { runExport } = await import("./commands/export.js");
+      setExit(await runExport({ ...command.optsWithGlobals(), ...options }, io));
+    });
+
+  program
     .command("render")
     .description("print a template rendered with the lockfile's tools (the same helpers `check` reads)")
     .argument("<template>", "template file")
@@ -305,7 +323,7 @@ async function annotate(
 }
 
 /** `--output FILE` must name a file: refused before any fetch when it names a directory. */
-function notADirectory(value: string, cwd: string): string {
+function notADirectory(value: string, cwd: string, what = "the report"): string {
   const directory =
     value.endsWith("/") ||
     value.endsWith(sep) ||
@@ -316,7 +334,7 @@ function notADirectory(value: string, cwd: string): string {
         return false;
       }
     })();
-  if (directory) throw new InvalidArgumentError("it is a directory; name a file to write the report to");
+  if (directory) throw new InvalidArgumentError(`it is a directory; name a file to write ${what} to`);
   return value;
 }
 

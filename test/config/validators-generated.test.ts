@@ -9,6 +9,7 @@ it("every schema in schema/ has precompiled validators", () => {
   expect(schemas).toEqual([
     "schema/acknowledgements.schema.json",
     "schema/config.schema.json",
+    "schema/export.schema.json",
     "schema/lockfile.schema.json",
     "schema/report.schema.json",
   ]);
