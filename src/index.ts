@@ -17,16 +17,18 @@ export { LOCKFILE_VERSION } from "./core/lockfile.js";
 export {
   type AppliedAcknowledgement,
   createReport,
-  failsPolicy,
-  isAcknowledged,
   mergeReports,
+  type PolicyMarks,
   REPORT_VERSION,
+  type RecordedChange,
   type Report,
   type ReportError,
   type ReportedChange,
+  type ReportJson,
   type ReportSummary,
   type ShardInfo,
   ShardMismatchError,
+  toReportJson,
 } from "./core/report.js";
 export type { RuleMeta } from "./core/rule.js";
 export type { ServerSnapshot } from "./core/snapshot.js";
@@ -47,7 +49,10 @@ export {
 } from "./policy/acknowledgements.js";
 export {
   applyPolicy,
+  failsPolicy,
   getExitCode,
+  isAcknowledged,
+  markReport,
   type PolicyOptions,
   type RuleSetting,
 } from "./policy/policy.js";

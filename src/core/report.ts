@@ -4,7 +4,6 @@
  * schema/report.schema.json); `merge` combines several into one.
  */
 import { type Change, compareChanges, SEVERITIES, type Severity } from "./change.js";
-import type { FailOn } from "./fail-on.js";
 import { cmp } from "./json.js";
 
 /** Version of the report shape; bumped on incompatible changes. */
@@ -22,13 +21,31 @@ export interface AppliedAcknowledgement {
   expired: boolean;
 }
 
-/** A change as reported: after severity overrides, with its fingerprint and any acknowledgement. */
-export interface ReportedChange extends Change {
+/**
+ * A change as the JSON report records it: after severity overrides, with its fingerprint and any
+ * acknowledgement.
+ */
+export interface RecordedChange extends Change {
   /** Stable id of the change (see policy/fingerprint.ts); what acknowledgements name. */
   fingerprint: string;
   /** Present when an acknowledgement matched; absent when none did. */
   acknowledgement?: AppliedAcknowledgement;
 }
+
+/**
+ * What the policy decided about a change (src/policy/policy.ts sets them; nothing else does).
+ * Reporters, the summary and the exit code read them and decide nothing. They are not part of
+ * the JSON report: each follows from the recorded change and the run's `--fail-on`.
+ */
+export interface PolicyMarks {
+  /** A still-valid acknowledgement covers the change: it never fails the run. */
+  acknowledged: boolean;
+  /** The change fails the run under its `--fail-on`: not acknowledged, and severe enough. */
+  fails: boolean;
+}
+
+/** A change as reported: recorded, and marked by the policy. */
+export interface ReportedChange extends RecordedChange, PolicyMarks {}
 
 /** A server that could not be fetched. The message is already redacted. */
 export interface ReportError {
@@ -62,21 +79,20 @@ export interface Report {
   errors?: ReportError[];
 }
 
-/** True when a still-valid acknowledgement covers the change. */
-export function isAcknowledged(change: ReportedChange): boolean {
-  return change.acknowledgement !== undefined && !change.acknowledgement.expired;
+/**
+ * The report as `--format json` prints it and `merge` reads it (schema/report.schema.json): the
+ * report without the policy's marks.
+ */
+export interface ReportJson extends Omit<Report, "changes"> {
+  changes: RecordedChange[];
 }
 
-const rank: Record<FailOn, number> = { breaking: 0, warning: 1, info: 2, never: -1 };
-
-/**
- * True when this change alone fails a run with `--fail-on failOn`. Acknowledged changes never do.
- * It reads the marks the policy put on the change (its severity after overrides, its acknowledgement
- * and whether that expired), so the exit code and every reporter agree on what fails.
- */
-export function failsPolicy(change: ReportedChange, failOn: FailOn): boolean {
-  if (isAcknowledged(change)) return false;
-  return rank[change.severity] <= rank[failOn];
+/** The JSON form of a report: each change without the policy's marks, every other key in its order. */
+export function toReportJson(report: Report): ReportJson {
+  return {
+    ...report,
+    changes: report.changes.map(({ acknowledged: _acknowledged, fails: _fails, ...recorded }) => recorded),
+  };
 }
 
 /** Builds a report: sorts changes, errors and servers and counts the summary. */
@@ -91,7 +107,7 @@ export function createReport(input: {
   );
   const summary: ReportSummary = { breaking: 0, warning: 0, info: 0, acknowledged: 0 };
   for (const change of changes) {
-    if (isAcknowledged(change)) summary.acknowledged++;
+    if (change.acknowledged) summary.acknowledged++;
     else summary[change.severity]++;
   }
   const report: Report = {

@@ -8,6 +8,7 @@
 import { openCache, parsedConfigStore, stageMemo } from "../cache/index.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
+import type { FailOn } from "../core/fail-on.js";
 import type { Report, ReportError, ShardInfo } from "../core/report.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { inShard, parseShard, selectShard } from "../report/shard.js";
@@ -32,6 +33,8 @@ export interface CheckProjectOptions extends RunOptions, FetchSettings {
   cache?: boolean;
   /** The acknowledgements file (relative to `cwd`), which must then exist; default mcp-contract.acks.json next to the config. */
   acknowledgements?: string;
+  /** The lowest severity that fails the run (`--fail-on`), which the policy marks changes by; default `breaking`. */
+  failOn?: FailOn;
 }
 
 /** What a check found, with what reporters need to point at it. */
@@ -79,6 +82,7 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
       acknowledgementsFile,
       given: options.acknowledgements !== undefined,
       cwd: run.cwd,
+      ...(options.failOn && { failOn: options.failOn }),
     },
   );
   return { report, config, lockfile: config.lockfile, templates: found.templateFiles, acknowledgementsFile };

@@ -5,6 +5,7 @@
  * I/O edge); then the lockfiles' integrity, their diff, the policy and the report.
  */
 
+import type { FailOn } from "../core/fail-on.js";
 import { parseJson } from "../core/json.js";
 import type { Lockfile } from "../core/lockfile.js";
 import type { Report } from "../core/report.js";
@@ -26,6 +27,8 @@ const TOOLS_ONLY_SERVER = "tools";
 export interface DiffFilesOptions extends Pick<RunOptions, "cwd" | "env"> {
   /** The acknowledgements file (relative to `cwd`), which must then exist; default mcp-contract.acks.json in `cwd`. */
   acknowledgements?: string;
+  /** The lowest severity that fails the run (`--fail-on`), which the policy marks changes by; default `breaking`. */
+  failOn?: FailOn;
 }
 
 /** One side of a diff, as read. */
@@ -80,7 +83,12 @@ export async function diffFiles(
   const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, cwd, cwd);
   const report = await reportFindings(
     { changes, servers: [...servers] },
-    { acknowledgementsFile, given: options.acknowledgements !== undefined, cwd },
+    {
+      acknowledgementsFile,
+      given: options.acknowledgements !== undefined,
+      cwd,
+      ...(options.failOn && { failOn: options.failOn }),
+    },
   );
   const side = (read: Side, argument: string, lock: Lockfile): DiffSide => ({
     argument,

@@ -15,13 +15,7 @@ import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
 import type { Lockfile } from "../core/lockfile.js";
-import {
-  createReport,
-  isAcknowledged,
-  type Report,
-  type ReportError,
-  type ReportedChange,
-} from "../core/report.js";
+import { createReport, type Report, type ReportError, type ReportedChange } from "../core/report.js";
 import { InterruptedError, LockfileError } from "../errors.js";
 import { parseLockfile } from "../lockfile/parse.js";
 import { acknowledge } from "../policy/acknowledgements.js";
@@ -127,7 +121,7 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   });
   const report = createReport({ changes: reported, servers: Object.keys(servers) });
   // The breaking changes this lock accepts: a first lock accepts nothing, it only records.
-  const accepted = baseline ? reported.filter((c) => c.severity === "breaking" && !isAcknowledged(c)) : [];
+  const accepted = baseline ? reported.filter((c) => c.severity === "breaking" && !c.acknowledged) : [];
   const found = { ...base, next, changes, report, accepted };
   if (accepted.length > 0 && reason === undefined) return { outcome: "refused", ...found };
 

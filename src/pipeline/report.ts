@@ -1,9 +1,11 @@
 /**
- * The pipeline's last stages: policy (rule overrides, acknowledgements) and
+ * The pipeline's last stages: policy (rule overrides, acknowledgements,
+ * `--fail-on`: each change marked `acknowledged` and `fails`) and
  * the report built from what it marked. Pure but for reading the
  * acknowledgements file.
  */
 import type { Change } from "../core/change.js";
+import type { FailOn } from "../core/fail-on.js";
 import { createReport, type Report, type ReportError, type ShardInfo } from "../core/report.js";
 import type { Acknowledgement } from "../policy/acknowledgements.js";
 import { applyPolicy, type RuleSetting } from "../policy/policy.js";
@@ -26,6 +28,8 @@ export interface PolicyInput {
   acknowledgements: readonly Acknowledgement[];
   /** The clock acknowledgements expire by. */
   now: Date;
+  /** The lowest severity that fails the run (`--fail-on`); default `breaking`. */
+  failOn?: FailOn;
 }
 
 /** The policy and report stages (pure): every finding marked by the policy, sorted and counted. */
@@ -47,10 +51,17 @@ export interface PolicySource {
   given: boolean;
   /** What messages name the file relative to. */
   cwd: string;
+  /** The lowest severity that fails the run (`--fail-on`); default `breaking`. */
+  failOn?: FailOn;
 }
 
 /** Reads the acknowledgements (the I/O edge), then `decide` with the clock now. */
 export async function reportFindings(findings: Findings, source: PolicySource): Promise<Report> {
   const acknowledgements = await readAcknowledgements(source.acknowledgementsFile, source.cwd, source.given);
-  return decide(findings, { rules: source.rules, acknowledgements, now: new Date() });
+  return decide(findings, {
+    rules: source.rules,
+    acknowledgements,
+    now: new Date(),
+    ...(source.failOn && { failOn: source.failOn }),
+  });
 }

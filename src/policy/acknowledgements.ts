@@ -7,7 +7,7 @@
  */
 import type { Change } from "../core/change.js";
 import { cmp } from "../core/json.js";
-import type { ReportedChange } from "../core/report.js";
+import type { RecordedChange } from "../core/report.js";
 import { fingerprint } from "./fingerprint.js";
 
 /** Version of the acknowledgements file. */
@@ -106,7 +106,7 @@ export function addAcknowledgements(
 /** Acknowledgements that matched none of the changes: candidates for removal. */
 export function unusedAcknowledgements(
   acks: readonly Acknowledgement[],
-  changes: readonly ReportedChange[],
+  changes: readonly RecordedChange[],
 ): Acknowledgement[] {
   const used = new Set(changes.map((c) => c.fingerprint));
   return acks.filter((a) => !used.has(a.fingerprint));

@@ -21,7 +21,10 @@ export interface Checked {
 export interface ReporterOptions {
   /** Emit ANSI colours (text only). The CLI decides from NO_COLOR/FORCE_COLOR and the TTY; default false. */
   color?: boolean;
-  /** The run's `--fail-on`, so JUnit marks as failures exactly what fails the run; default `breaking`. */
+  /**
+   * The `--fail-on` the report's changes were marked with, which JUnit's failure message names
+   * (what fails is the policy's `fails` mark, never decided here); default `breaking`.
+   */
   failOn?: FailOn;
   /** Rule metadata by id (SARIF rule descriptors, summaries); unknown ids get a bare descriptor. */
   rules?: Readonly<Record<string, RuleMeta>>;

@@ -13,9 +13,9 @@ describe("--format junit is valid under the Ant JUnit schema", () => {
   test.each(["breaking", "warning", "info", "never"] as const)(
     "the sample report, --fail-on %s",
     async (failOn) => {
-      expect(await junitSchemaErrors(formatReport(sampleReport(), "junit", { ...options, failOn }))).toEqual(
-        [],
-      );
+      expect(
+        await junitSchemaErrors(formatReport(sampleReport(failOn), "junit", { ...options, failOn })),
+      ).toEqual([]);
     },
   );
 

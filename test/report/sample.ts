@@ -1,4 +1,5 @@
 import type { Change } from "../../src/core/change.js";
+import type { FailOn } from "../../src/core/fail-on.js";
 import { createReport, type Report } from "../../src/core/report.js";
 import type { Acknowledgement } from "../../src/policy/acknowledgements.js";
 import { acknowledge } from "../../src/policy/acknowledgements.js";
@@ -87,9 +88,14 @@ export const SAMPLE_ACKS: Acknowledgement[] = [
   }),
 ];
 
-export function sampleReport(): Report {
+/** The sample findings through the policy, marked for `failOn` (default `breaking`). */
+export function sampleReport(failOn?: FailOn): Report {
   return createReport({
-    changes: applyPolicy(SAMPLE_CHANGES, { acknowledgements: SAMPLE_ACKS, now: NOW }),
+    changes: applyPolicy(SAMPLE_CHANGES, {
+      acknowledgements: SAMPLE_ACKS,
+      now: NOW,
+      ...(failOn && { failOn }),
+    }),
     servers: ["crm", "billing", "search"],
     errors: [{ server: "flaky", message: "connect ECONNREFUSED 127.0.0.1:1 (check the url)" }],
   });

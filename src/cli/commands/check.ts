@@ -26,10 +26,11 @@ export async function runCheck(options: CheckOptions, io: CommandIO): Promise<nu
     shard: options.shard,
     cache: options.cache,
     acknowledgements: options.acknowledgements,
+    failOn: options.failOn,
   });
   await writeReport(result.report, options, io, {
     file: { path: result.lockfile },
     templates: result.templates,
   });
-  return getExitCode(result.report, { failOn: options.failOn ?? "breaking" });
+  return getExitCode(result.report);
 }

@@ -24,6 +24,7 @@ export async function runDiff(
     cwd: io.cwd,
     env: io.env,
     ...(options.acknowledgements !== undefined && { acknowledgements: options.acknowledgements }),
+    ...(options.failOn !== undefined && { failOn: options.failOn }),
   });
   // Findings point at the side that holds the tool: AFTER, or BEFORE for what only it has (removed
   // tools and servers, a renamed tool's old name) when BEFORE is a file of the working tree: a git
@@ -35,7 +36,7 @@ export async function runDiff(
     }),
     tools: result.tools,
   });
-  return getExitCode(result.report, { failOn: options.failOn ?? "breaking" });
+  return getExitCode(result.report);
 }
 
 /** A side as reports point at it: its file in the working tree (PATH for `git:REF:PATH`), with the text read. */

@@ -5,11 +5,11 @@
  * applied by each shard; merge only combines.
  */
 
-import { mergeReports, type Report, ShardMismatchError } from "../../core/report.js";
+import { mergeReports, type Report, type ReportJson, ShardMismatchError } from "../../core/report.js";
 import { describeSchemaError, validators } from "../../core/validator.js";
 import { UsageError } from "../../errors.js";
 import { readFileArgument } from "../../pipeline/git-source.js";
-import { getExitCode } from "../../policy/policy.js";
+import { getExitCode, markReport } from "../../policy/policy.js";
 import * as generated from "../../report/validators.generated.js";
 import type { CommandIO } from "../io.js";
 import type { ReportCommandOptions } from "../report-output.js";
@@ -40,7 +40,8 @@ export async function runMerge(
         `${path}: not an mcp-contract JSON report: ${describeSchemaError(validate.errors?.[0])}`,
       );
     }
-    reports.push(data as unknown as Report);
+    // Each shard applied its overrides and acknowledgements; the policy marks its changes for this --fail-on.
+    reports.push(markReport(data as unknown as ReportJson, options.failOn ?? "breaking"));
   }
   let merged: Report;
   try {
@@ -50,5 +51,5 @@ export async function runMerge(
     throw error;
   }
   await writeReport(merged, options, io);
-  return getExitCode(merged, { failOn: options.failOn ?? "breaking" });
+  return getExitCode(merged);
 }

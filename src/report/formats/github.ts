@@ -1,5 +1,5 @@
 import type { Severity } from "../../core/change.js";
-import { isAcknowledged, type Report } from "../../core/report.js";
+import type { Report } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 
 const command: Record<Severity, "error" | "warning" | "notice"> = {
@@ -34,7 +34,7 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
     );
   }
   for (const change of report.changes) {
-    const acknowledged = isAcknowledged(change);
+    const { acknowledged } = change;
     const level = acknowledged ? "notice" : command[change.severity];
     const place = findingPlace(change, options);
     const props: Props = { file: place.file, line: place.line, col: place.column };

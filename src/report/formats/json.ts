@@ -1,6 +1,9 @@
-import type { Report } from "../../core/report.js";
+import { type Report, toReportJson } from "../../core/report.js";
 
-/** The report object itself, pretty-printed (schema/report.schema.json documents it). */
+/**
+ * The report pretty-printed, without the policy's marks (schema/report.schema.json documents
+ * it; `merge` reads it back and marks it again).
+ */
 export function formatJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(toReportJson(report), null, 2)}\n`;
 }

@@ -1,6 +1,5 @@
 import { cmp } from "../../core/json.js";
 import type { Report, ReportedChange } from "../../core/report.js";
-import { failsPolicy } from "../../core/report.js";
 import type { ResolvedReporterOptions } from "../options.js";
 import { formatLocation, preview } from "./shared.js";
 
@@ -104,7 +103,7 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
     let skipped = 0;
     for (const c of cases) {
       const open = `    <testcase name="${attr(c.name)}" classname="${attr(suite)}" time="0"`;
-      const failing = c.changes.filter((change) => failsPolicy(change, options.failOn));
+      const failing = c.changes.filter((change) => change.fails);
       const others = c.changes.filter((change) => !failing.includes(change));
       const listing = [...failing, ...others].map(details).join("\n\n");
       if (c.fetchError !== undefined) {

@@ -1,5 +1,5 @@
 import type { Severity } from "../../core/change.js";
-import { isAcknowledged, type Report, type ReportedChange } from "../../core/report.js";
+import type { Report, ReportedChange } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { formatLocation, plural } from "./shared.js";
 
@@ -19,8 +19,8 @@ export function formatMarkdown(report: Report, options: ResolvedReporterOptions)
     out.push("");
   }
 
-  const open = report.changes.filter((c) => !isAcknowledged(c));
-  const accepted = report.changes.filter(isAcknowledged);
+  const open = report.changes.filter((c) => !c.acknowledged);
+  const accepted = report.changes.filter((c) => c.acknowledged);
   if (open.length > 0) {
     out.push("| Severity | Server | Tool | Change | Rule |", "| --- | --- | --- | --- | --- |");
     for (const change of open) out.push(row(change, options));

@@ -1,7 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Severity } from "../../core/change.js";
 import { own } from "../../core/own.js";
-import { isAcknowledged, type Report } from "../../core/report.js";
+import type { Report } from "../../core/report.js";
 import { findingPlace, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 
 const level: Record<Severity, Result.level> = { breaking: "error", warning: "warning", info: "note" };
@@ -72,7 +72,7 @@ export function formatSarif(report: Report, options: ResolvedReporterOptions): s
         pointer: change.pointer,
       },
     };
-    if (change.acknowledgement && isAcknowledged(change)) {
+    if (change.acknowledgement && change.acknowledged) {
       result.suppressions = [
         {
           kind: "external",

@@ -64,7 +64,7 @@ function formatChange(
   options: ResolvedReporterOptions,
 ): string[] {
   const ack = change.acknowledgement;
-  const acknowledged = ack !== undefined && !ack.expired;
+  const { acknowledged } = change;
   const label = acknowledged ? c.dim(LABEL[change.severity]) : paint[change.severity](LABEL[change.severity]);
   const where = formatLocation(change);
   const hint = change.hint ? ` (${change.hint})` : "";
