@@ -106,9 +106,19 @@ export function diffTools(
     const target = renames.get(name);
     out.push(toolRemoved(server, name, def, target));
     if (target !== undefined) {
-      out.push(
-        ...diffTool(server, target, def, after[target] as ToolDefinition, shared, validators, options),
-      );
+      // The successor's findings are measured against the tool it replaces: each one says so.
+      for (const change of diffTool(
+        server,
+        target,
+        def,
+        after[target] as ToolDefinition,
+        shared,
+        validators,
+        options,
+      )) {
+        change.message += ` Compared with its predecessor \`${name}\`.`;
+        out.push(change);
+      }
     }
   }
   for (const name of added) if (!successors.has(name)) out.push(toolAdded(server, name));

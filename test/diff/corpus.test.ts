@@ -35,7 +35,35 @@ const EXTRA_BREAKING: Record<string, string> = {
     "same unsure narrowing as the listed constraint-tightened",
 };
 
+const HINT_DEFAULTS: Record<string, unknown> = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+/**
+ * An `annotations` or `execution` change of expected.json that only writes out or drops the spec's
+ * defaults (the hints' defaults, `taskSupport: "forbidden"`): the bytes changed, the meaning did not,
+ * and mcp-contract deliberately reports nothing for it.
+ */
+function specDefaultsOnly(e: ExpectedChange): boolean {
+  const m = /^(annotations|execution) (.+) -> (.+)$/.exec(e.detail);
+  if (!m) return false;
+  const read = (text: string): Record<string, unknown> =>
+    text === "(absent)" ? {} : (JSON.parse(text) as Record<string, unknown>);
+  const defaults: Record<string, unknown> =
+    m[1] === "annotations" ? HINT_DEFAULTS : { taskSupport: "forbidden" };
+  const [a, b] = [read(m[2]!), read(m[3]!)];
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every(
+    (k) =>
+      JSON.stringify(a[k]) === JSON.stringify(b[k]) ||
+      (k in defaults && (a[k] ?? defaults[k]) === (b[k] ?? defaults[k])),
+  );
+}
+
 function disagreementFor(pair: ExpectedPair, e: ExpectedChange) {
+  if (specDefaultsOnly(e)) return { why: "only the spec's defaults written out or dropped", instead: null };
   for (const [key, value] of Object.entries(DISAGREEMENTS)) {
     const [where, tool, kind, prefix] = key.split("|");
     if (

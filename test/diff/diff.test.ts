@@ -142,6 +142,64 @@ describe("diffTools", () => {
     ]);
   });
 
+  it("says that a renamed tool's findings compare it with its predecessor", () => {
+    const schema = obj({ q: { type: "string" }, limit: { type: "integer" }, page: { type: "integer" } });
+    const changes = diffTools(
+      "crm",
+      { search_customers: { ...tool(schema), name: "search_customers", description: "Find customers." } },
+      { find_customers: { ...tool(schema), name: "find_customers", description: "Find the customers." } },
+    );
+    expect(changes.map((c) => [c.rule, c.tool, c.message])).toEqual([
+      [
+        "tool-description-changed",
+        "find_customers",
+        'Tool `find_customers` changed its description: added "the". Compared with its predecessor `search_customers`.',
+      ],
+      [
+        "tool-renamed",
+        "search_customers",
+        "Tool `search_customers` was removed and `find_customers` looks like its successor.",
+      ],
+    ]);
+  });
+
+  it("reports a tool's changed behaviour hints as one finding with each hint's old and new value", () => {
+    const before = { t: tool(obj({}), { annotations: { readOnlyHint: false } }) };
+    const after = { t: tool(obj({}), { annotations: { readOnlyHint: true, destructiveHint: false } }) };
+    expect(diffTools("s", before, after)).toEqual([
+      {
+        rule: "tool-annotation-changed",
+        severity: "warning",
+        server: "s",
+        tool: "t",
+        pointer: "/annotations",
+        message:
+          "Tool `t` changed its behaviour hints: readOnlyHint false → true (safer claim: the tool now claims not to modify anything, so clients may skip the user's confirmation — verify it is true); destructiveHint true → false (safer claim: the tool now claims to be non-destructive, so clients may skip the user's confirmation — verify it is true).",
+        before: { readOnlyHint: false, destructiveHint: true },
+        after: { readOnlyHint: true, destructiveHint: false },
+      },
+    ]);
+    // Defaults written out (readOnlyHint false, destructiveHint true, idempotentHint false,
+    // openWorldHint true, taskSupport "forbidden") or dropped are no finding at all.
+    const bare = { t: tool(obj({})) };
+    const explicit = {
+      t: tool(obj({}), {
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: true,
+          idempotentHint: false,
+          openWorldHint: true,
+        },
+        execution: { taskSupport: "forbidden" },
+      }),
+    };
+    expect(diffTools("s", bare, explicit)).toEqual([]);
+    expect(diffTools("s", explicit, bare)).toEqual([]);
+    // A hint that is not a boolean is no hint: its change is metadata.
+    const odd = { t: tool(obj({}), { annotations: { readOnlyHint: "yes" } }) };
+    expect(diffTools("s", bare, odd).map((c) => c.rule)).toEqual(["tool-annotation-metadata-changed"]);
+  });
+
   it("attaches a witness the old schema accepts and the new one rejects", () => {
     const a = obj(
       { mode: { type: "string", enum: ["fast", "safe"] }, n: { type: "integer", maximum: 100 } },

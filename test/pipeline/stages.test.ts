@@ -1,6 +1,7 @@
 // The pipeline's pure stages, on data alone: what check and lock compare, and the policy stage.
 import { describe, expect, it } from "vitest";
 import type { LockedServer, ToolDefinition } from "../../src/core/lockfile.js";
+import { checkTools } from "../../src/fetch/validate.js";
 import { lockTools } from "../../src/lockfile/build.js";
 import { liveFindings, lockChanges } from "../../src/pipeline/live.js";
 import { decide } from "../../src/pipeline/report.js";
@@ -26,6 +27,71 @@ describe("liveFindings", () => {
       templates: [],
     });
     expect(changes.map((c) => [c.server, c.rule])).toEqual([["a", "param-became-required"]]);
+  });
+});
+
+describe("invalid-tool-definition on a locked tool", () => {
+  const bad = (name: string, description = "Bad."): ToolDefinition => ({
+    name,
+    description,
+    inputSchema: { properties: {} },
+  });
+  const tools = [bad("p"), bad("q"), search(["q"])];
+  const findings = checkTools("a", tools).findings;
+  const locked = lockTools("a", tools);
+
+  it("is reported in full when the tool is locked, then once as one line while it stays unchanged", () => {
+    const first = lockChanges({
+      previous: undefined,
+      baseline: undefined,
+      configured: ["a"],
+      locked: new Map([["a", locked.servers.a!]]),
+      fetchFindings: findings,
+    });
+    expect(first.changes.filter((c) => c.rule === "invalid-tool-definition").map((c) => c.tool)).toEqual([
+      "p",
+      "q",
+    ]);
+    const input = {
+      lock: locked,
+      lockfilePath: "mcp-contract.lock.json",
+      servers: ["a"],
+      locked: new Map([["a", locked.servers.a!]]),
+      fetchFindings: findings,
+      templates: [],
+    };
+    const summary = {
+      rule: "invalid-tool-definition",
+      severity: "info",
+      server: "a",
+      pointer: "",
+      message: "2 tools were already invalid when locked and have not changed since (`p`, `q`).",
+      after: ["p", "q"],
+      hint: "`mcp-contract lock` reported each problem when the tool was locked; ask the server's maintainers to fix the definitions.",
+    };
+    expect(liveFindings(input)).toEqual([summary]);
+    // A relock of the same tools folds them the same way.
+    const again = lockChanges({
+      previous: locked,
+      baseline: locked,
+      configured: ["a"],
+      locked: new Map([["a", locked.servers.a!]]),
+      fetchFindings: findings,
+    });
+    expect(again.changes).toEqual([summary]);
+    // A tool that changed is reported in full again, with its change.
+    const changed = lockTools("a", [bad("p", "Worse."), bad("q"), search(["q"])]);
+    const live = liveFindings({
+      ...input,
+      locked: new Map([["a", changed.servers.a!]]),
+      fetchFindings: checkTools("a", [bad("p", "Worse."), bad("q")]).findings,
+    });
+    expect(live.map((c) => [c.rule, c.tool ?? null, c.severity])).toEqual([
+      ["invalid-tool-definition", "p", "warning"],
+      ["invalid-tool-definition", null, "info"],
+      ["tool-description-changed", "p", "warning"],
+    ]);
+    expect(live[1]!.message).toBe("1 tool was already invalid when locked and has not changed since (`q`).");
   });
 });
 

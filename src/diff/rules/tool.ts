@@ -60,7 +60,8 @@ export const toolRules = defineRecords("tool", {
   },
   "tool-annotation-changed": {
     severity: "warning",
-    summary: "An effective behaviour hint (readOnly, destructive, idempotent, openWorld) changed.",
+    summary:
+      "Effective behaviour hints (readOnly, destructive, idempotent, openWorld) changed: one finding per tool.",
     direction: "none",
     bump: "minor",
     keywords: [],
@@ -69,8 +70,7 @@ export const toolRules = defineRecords("tool", {
   },
   "tool-annotation-metadata-changed": {
     severity: "info",
-    summary:
-      "Annotations changed without changing any effective hint (title, non-standard keys, explicit defaults).",
+    summary: "Annotations changed without changing any effective hint (title, non-standard keys).",
     direction: "none",
     bump: "patch",
     keywords: [],
@@ -232,7 +232,8 @@ export function checkToolLevel(emit: EmitChange, name: string, a: ToolDefinition
 
   const ea = isObject(a.execution) ? a.execution : {};
   const eb = isObject(b.execution) ? b.execution : {};
-  if (!jsonEqual(a.execution, b.execution)) {
+  // `taskSupport: "forbidden"` is the default: written out or dropped, it changes nothing.
+  if (!jsonEqual(effectiveExecution(a.execution), effectiveExecution(b.execution))) {
     if (eb.taskSupport === "required" && ea.taskSupport !== "required") {
       emit(
         toolRules["task-support-required"],
@@ -289,41 +290,61 @@ function checkAnnotations(emit: EmitChange, name: string, rawA: unknown, rawB: u
   if (jsonEqual(rawA ?? {}, rawB ?? {})) return;
   const a = isObject(rawA) ? rawA : {};
   const b = isObject(rawB) ? rawB : {};
-  let effective = false;
+  // Every effective hint that changed, in one finding: one change of a tool's behaviour, said once.
+  const changed: { hint: Hint; from: boolean; to: boolean; why: string }[] = [];
   for (const hint of Object.keys(HINT_DEFAULTS) as Hint[]) {
     const va = typeof a[hint] === "boolean" ? a[hint] : HINT_DEFAULTS[hint];
     const vb = typeof b[hint] === "boolean" ? b[hint] : HINT_DEFAULTS[hint];
     if (va === vb) continue;
-    effective = true;
     const r = RISKIER[hint];
-    const direction =
+    const why =
       vb === r.value
         ? `riskier: ${r.risk}`
         : `safer claim: ${r.claim}, so clients may skip the user's confirmation — verify it is true`;
+    changed.push({ hint, from: va, to: vb, why });
+  }
+  if (changed.length > 0) {
+    const list = changed.map((c) => `${c.hint} ${c.from} → ${c.to} (${c.why})`).join("; ");
     emit(
       toolRules["tool-annotation-changed"],
-      `/annotations/${hint}`,
-      `Tool \`${name}\` ${hint} changed from ${va} to ${vb} (${direction}).`,
+      "/annotations",
+      `Tool \`${name}\` changed its behaviour hints: ${list}.`,
       {
-        before: va,
-        after: vb,
+        before: Object.fromEntries(changed.map((c) => [c.hint, c.from])),
+        after: Object.fromEntries(changed.map((c) => [c.hint, c.to])),
       },
     );
   }
-  const otherKeys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
-    (k) => !jsonEqual(own(a, k), own(b, k)),
+  // A hint written out at its default, or dropped from it, says nothing new: no finding. A hint
+  // that is not a boolean is not a hint, so its change is reported as metadata.
+  const other = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) =>
+      !jsonEqual(own(a, k), own(b, k)) &&
+      (!has(HINT_DEFAULTS, k) || !isHintValue(own(a, k)) || !isHintValue(own(b, k))),
   );
-  const informational = otherKeys.filter((k) => !has(HINT_DEFAULTS, k) || !effective);
-  const nonHint = otherKeys.filter((k) => !has(HINT_DEFAULTS, k));
-  if (nonHint.length > 0 || (!effective && informational.length > 0)) {
-    const keys = (nonHint.length > 0 ? nonHint : informational).sort();
+  const metadata = other.filter((k) => !has(HINT_DEFAULTS, k) || changed.every((c) => c.hint !== k));
+  if (metadata.length > 0) {
     emit(
       toolRules["tool-annotation-metadata-changed"],
       "/annotations",
-      `Tool \`${name}\` annotations changed (${keys.join(", ")}) without changing any effective hint.`,
+      `Tool \`${name}\` annotations changed (${metadata.sort().join(", ")}) without changing any effective hint.`,
       { before: rawA, after: rawB },
     );
   }
+}
+
+/** A hint's value as the spec reads it: a boolean, or absent (its default). */
+function isHintValue(value: unknown): boolean {
+  return value === undefined || typeof value === "boolean";
+}
+
+/** `execution` with the spec's default (`taskSupport: "forbidden"`) left out; absent when nothing else is set. */
+function effectiveExecution(execution: unknown): unknown {
+  if (!isObject(execution)) return execution;
+  const rest = Object.fromEntries(
+    Object.entries(execution).filter(([k, v]) => !(k === "taskSupport" && v === "forbidden")),
+  );
+  return Object.keys(rest).length === 0 ? undefined : rest;
 }
 
 /** `tool-removed`, or `tool-renamed` when `successor` looks like its successor (a warning when it was deprecated). */
