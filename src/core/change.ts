@@ -40,6 +40,8 @@ export interface Change {
   location?: SourceLocation;
   /** For breaking input changes: an argument object the old schema accepts and the new one rejects. */
   witness?: unknown;
+  /** The change could not be judged (its rule says so: `schema-changed`, `schema-too-deep`, …). */
+  unjudged?: true;
 }
 
 /** What a rule may add to a finding beyond its rule, place and message. */
@@ -56,7 +58,7 @@ export interface ChangeExtra {
  * reports serialise alike whichever family found it).
  */
 export function newChange(
-  rule: { readonly id: string; readonly severity: Severity },
+  rule: { readonly id: string; readonly severity: Severity; readonly unjudged?: true },
   server: string,
   tool: string | undefined,
   pointer: string,
@@ -71,6 +73,7 @@ export function newChange(
   if (extra.before !== undefined) change.before = extra.before;
   if (extra.after !== undefined) change.after = extra.after;
   if (extra.hint !== undefined) change.hint = extra.hint;
+  if (rule.unjudged) change.unjudged = true;
   return change;
 }
 

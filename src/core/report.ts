@@ -57,6 +57,8 @@ export interface ReportError {
 export interface ReportSummary extends Record<Severity, number> {
   /** Changes accepted by a still-valid acknowledgement; they never fail the policy. */
   acknowledged: number;
+  /** Of the changes that count, those that could not be judged (`unjudged`); absent when none. */
+  unjudged?: number;
 }
 
 /** Which part of a sharded run a report covers (`--shard index/total`, 1-based). */
@@ -87,6 +89,13 @@ export interface ReportJson extends Omit<Report, "changes"> {
   changes: RecordedChange[];
 }
 
+/** "2 changes could not be judged" for a summary with unjudged changes; undefined without. */
+export function unjudgedLine(summary: ReportSummary): string | undefined {
+  const n = summary.unjudged ?? 0;
+  if (n === 0) return undefined;
+  return `${n} ${n === 1 ? "change" : "changes"} could not be judged`;
+}
+
 /** The JSON form of a report: each change without the policy's marks, every other key in its order. */
 export function toReportJson(report: Report): ReportJson {
   return {
@@ -106,10 +115,15 @@ export function createReport(input: {
     (a, b) => compareChanges(a, b) || cmp(a.fingerprint, b.fingerprint),
   );
   const summary: ReportSummary = { breaking: 0, warning: 0, info: 0, acknowledged: 0 };
+  let unjudged = 0;
   for (const change of changes) {
     if (change.acknowledged) summary.acknowledged++;
-    else summary[change.severity]++;
+    else {
+      summary[change.severity]++;
+      if (change.unjudged) unjudged++;
+    }
   }
+  if (unjudged > 0) summary.unjudged = unjudged;
   const report: Report = {
     version: REPORT_VERSION,
     summary,

@@ -10,6 +10,11 @@ export interface RuleMeta {
   family: string;
   /** One line: what the rule detects. */
   summary: string;
+  /**
+   * Its findings say a change could not be judged (the engine could not tell whether it narrows or
+   * widens): each is marked `unjudged` and counted in the report's summary line, in every format.
+   */
+  unjudged?: true;
 }
 
 /** Declares a family's rules with ids checked at compile time. */

@@ -7,6 +7,7 @@
  */
 import { type Change, type ChangeExtra, newChange } from "../core/change.js";
 import type { Family, RuleMeta } from "../core/rule.js";
+import { MAX_STEPS_PER_RUN } from "./jsd.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,
@@ -98,13 +99,16 @@ export interface SharedState {
   nextId: number;
   /** Pair key → whether `after` accepts everything `before` does (for the direction of the key). */
   probes: Map<string, boolean>;
-  /** Wall-clock budget for the json-schema-diff fallback, in ms, left for this call. */
-  fallbackBudgetMs: number;
+  /**
+   * Steps the json-schema-diff fallback may still take in this call (src/diff/jsd.ts): a count of
+   * the sets it builds, never a time, so a verdict does not depend on the machine's speed.
+   */
+  fallbackStepsLeft: number;
 }
 
 /** Creates the shared state for one diff run. */
-export function newSharedState(engine: Engine, fallbackBudgetMs = 2000): SharedState {
-  return { engine, ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackBudgetMs };
+export function newSharedState(engine: Engine, fallbackSteps = MAX_STEPS_PER_RUN): SharedState {
+  return { engine, ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackStepsLeft: fallbackSteps };
 }
 
 /** One comparison of a tool's input or output schema. */

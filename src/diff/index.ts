@@ -30,8 +30,11 @@ import { attachWitnesses, WitnessValidators } from "./witness.js";
 export interface DiffOptions {
   /** Pair removed and added tools/parameters that look like renames (default true). */
   detectRenames?: boolean;
-  /** Milliseconds the json-schema-diff fallback may spend in this run (default 2000; 0 disables it). */
-  fallbackBudgetMs?: number;
+  /**
+   * Sets the json-schema-diff fallback may build in this run (default `MAX_STEPS_PER_RUN`, 500,000;
+   * 0 disables it). A count, not a time: the same input gets the same verdicts on any machine.
+   */
+  fallbackSteps?: number;
   /** Attach an example argument object to breaking input changes (default true). */
   witnesses?: boolean;
 }
@@ -81,7 +84,7 @@ export function diffTools(
   after: Record<string, ToolDefinition>,
   options: DiffOptions = {},
 ): Change[] {
-  const shared = newSharedState(ENGINE, options.fallbackBudgetMs ?? 2000);
+  const shared = newSharedState(ENGINE, options.fallbackSteps);
   const validators = new WitnessValidators();
   const out: Change[] = [];
   const removed = Object.keys(before)

@@ -3,8 +3,12 @@
  * structural rules cannot decide (`not`, `if`/`then`/`else`, overlapping
  * unions…). json-schema-diff's public API is async and reads the environment,
  * so this calls its synchronous set parser directly on a `$ref`-free copy,
- * skipping schemas that are recursive or too large to inline, and stops
- * asking once the time budget of the run is spent. json-schema-diff ignores
+ * skipping schemas that are recursive or too large to inline. Its work is
+ * bounded by counting, never by a clock: every set it builds is one step, a
+ * question may take `MAX_STEPS_PER_QUESTION` and a diff run `MAX_STEPS_PER_RUN`;
+ * past either the answer is "could not judge", so a verdict is a function of
+ * the two schemas alone, identical on a fast laptop and a loaded CI runner.
+ * json-schema-diff ignores
  * keywords it does not support (enum, const, pattern, format, if/then/else…),
  * so a schema that uses any of them is not asked at all: a silent "no
  * difference" would be worse than "could not judge".
@@ -69,15 +73,60 @@ function supported(schema: unknown): boolean {
 const CONTEXT = { heuristics: { applyLawOfAbsorptionInTypeSetCartesianProduct: true } };
 const MAX_INLINED_NODES = 400;
 
+/**
+ * Sets json-schema-diff may build for one question. Its unions multiply out (a `oneOf` of three
+ * objects under a `not` takes hundreds of thousands); a step costs a few microseconds, so a question
+ * stops well under a second on a slow machine. The schemas of the corpus need at most a few hundred.
+ */
+export const MAX_STEPS_PER_QUESTION = 50_000;
+/** Sets json-schema-diff may build in one diff run (`diffTools` call), over all its questions. */
+export const MAX_STEPS_PER_RUN = 500_000;
+
+/** Thrown by a step past the meter's allowance; json-schema-diff does not catch it. */
+class OutOfSteps extends Error {}
+
+/** The steps the current question may still take (Infinity outside a question). */
+let stepsLeft = Number.POSITIVE_INFINITY;
+/** Steps the current question took. */
+let stepsTaken = 0;
+
+/** The json-schema-diff modules whose factory functions build sets, and those functions' names. */
+const FACTORIES: readonly [string, string][] = [
+  ["set/json-set.js", "createJsonSetFromConfig"],
+  ["set/type-set.js", "createTypeSetFromSubsets"],
+  ["set/subset/object-subset.js", "createObjectSubsetFromConfig"],
+  ["set/subset/array-subset.js", "createArraySubsetFromConfig"],
+  ["set/subset/string-subset.js", "createStringSubsetFromConfig"],
+  ["set/subset/number-subset.js", "createNumberSubsetFromConfig"],
+];
+
 let parse: Parse | null | undefined;
 
+/**
+ * json-schema-diff's set parser, with each set factory counting one step. The modules call these
+ * factories through their `exports` objects, so wrapping the exports meters every set built.
+ * Null when the package, or one of the factories, is missing (then nothing is asked: an unmetered
+ * question could run for minutes).
+ */
 function parser(): Parse | null {
   if (parse !== undefined) return parse;
   try {
     const require = createRequire(import.meta.url);
-    const mod = require("json-schema-diff/dist/json-schema-diff/diff-schemas/parse-as-json-set.js") as {
-      parseAsJsonSet: Parse;
-    };
+    const base = "json-schema-diff/dist/json-schema-diff/diff-schemas/";
+    const modules = FACTORIES.map(([file, name]) => {
+      const mod = require(base + file) as Record<string, unknown>;
+      if (typeof mod[name] !== "function") throw new Error(`json-schema-diff has no ${name}`);
+      return [mod, name] as const;
+    });
+    for (const [mod, name] of modules) {
+      const factory = mod[name] as (...args: unknown[]) => unknown;
+      mod[name] = (...args: unknown[]) => {
+        stepsTaken++;
+        if (--stepsLeft < 0) throw new OutOfSteps();
+        return factory(...args);
+      };
+    }
+    const mod = require(`${base}parse-as-json-set.js`) as { parseAsJsonSet: Parse };
     parse = mod.parseAsJsonSet;
   } catch {
     parse = null;
@@ -136,25 +185,39 @@ export interface SetVerdict {
   added: boolean;
 }
 
+/** Why json-schema-diff gave no verdict, as the end of a sentence ("… could not be judged: REASON"). */
+export type NoVerdict = { unjudged: string };
+
+/** The steps a diff run may still spend on json-schema-diff (shared by its questions). */
+export interface StepAllowance {
+  fallbackStepsLeft: number;
+}
+
 /**
- * Asks json-schema-diff whether `after` drops or adds values relative to `before`. Returns undefined
- * when it cannot answer (not installed, recursive schema, error, or no budget left); `budget.ms` is
- * decremented by the time spent.
+ * Asks json-schema-diff whether `after` drops or adds values relative to `before`. Returns why not
+ * when it cannot answer: not installed, a recursive or remote `$ref`, a schema too large to inline,
+ * a keyword it would ignore, or more steps than a question (or what is left of the run's) allows.
+ * The steps taken are subtracted from `allowance`.
  */
 export function setVerdict(
   before: unknown,
   rootA: unknown,
   after: unknown,
   rootB: unknown,
-  budget: { fallbackBudgetMs: number },
-): SetVerdict | undefined {
-  if (budget.fallbackBudgetMs <= 0) return undefined;
+  allowance: StepAllowance,
+): SetVerdict | NoVerdict {
   const parseSet = parser();
-  if (!parseSet) return undefined;
+  if (!parseSet) return { unjudged: "json-schema-diff is not available" };
   const a = inlineRefs(before, rootA);
   const b = inlineRefs(after, rootB);
-  if (a === undefined || b === undefined || !supported(a) || !supported(b)) return undefined;
-  const started = performance.now();
+  if (a === undefined || b === undefined)
+    return { unjudged: `the schema is recursive, has a remote $ref or is over ${MAX_INLINED_NODES} nodes` };
+  if (!supported(a) || !supported(b)) return { unjudged: "it uses keywords json-schema-diff does not read" };
+  if (allowance.fallbackStepsLeft <= 0)
+    return { unjudged: "the steps this diff may spend on json-schema-diff ran out" };
+  const byRun = allowance.fallbackStepsLeft < MAX_STEPS_PER_QUESTION;
+  stepsLeft = byRun ? allowance.fallbackStepsLeft : MAX_STEPS_PER_QUESTION;
+  stepsTaken = 0;
   try {
     const source = parseSet(a, CONTEXT);
     const destination = parseSet(b, CONTEXT);
@@ -163,9 +226,16 @@ export function setVerdict(
       removed: outside.intersect(source).type !== "empty",
       added: outside.intersect(destination).type !== "empty",
     };
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (error instanceof OutOfSteps)
+      return {
+        unjudged: byRun
+          ? "the steps this diff may spend on json-schema-diff ran out"
+          : `json-schema-diff needed more than ${MAX_STEPS_PER_QUESTION} steps`,
+      };
+    return { unjudged: "json-schema-diff failed on it" };
   } finally {
-    budget.fallbackBudgetMs -= performance.now() - started;
+    allowance.fallbackStepsLeft -= stepsTaken;
+    stepsLeft = Number.POSITIVE_INFINITY;
   }
 }

@@ -3,7 +3,7 @@
  * then by discriminating constants, type and property names), `allOf`
  * subschemas, and keywords no structural rule understands (`not`,
  * `if`/`then`/`else`, …), for which json-schema-diff gives a set-inclusion
- * verdict under a time budget.
+ * verdict within a step count (src/diff/jsd.ts; never a time).
  */
 import { dict, has, put } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
@@ -83,6 +83,7 @@ export const combinatorRules = defineRecords("combinators", {
   "schema-changed": {
     severity: "warning",
     summary: "A keyword changed that neither the structural rules nor json-schema-diff could judge.",
+    unjudged: true,
     direction: "both",
     bump: "minor",
     keywords: FALLBACK_KEYWORDS,
@@ -394,11 +395,11 @@ function fallback(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const where = capital(describeLoc(d, at));
   const names = changed.sort().join(", ");
   const verdict = setVerdict(pick(a, changed), d.rootA, pick(b, changed), d.rootB, d.shared);
-  if (!verdict) {
+  if ("unjudged" in verdict) {
     d.emit(
       combinatorRules["schema-changed"],
       at,
-      `${where} changed ${names} in a way that could not be judged.`,
+      `${where} changed ${names} in a way that could not be judged: ${verdict.unjudged}.`,
     );
     return;
   }

@@ -71,6 +71,7 @@ export const metaRules = defineRecords("meta", {
     severity: "breaking",
     summary:
       "A changed schema nests deeper than the diff walks (256 pointer segments); what lies below was not compared.",
+    unjudged: true,
     direction: "both",
     bump: "major",
     keywords: [],

@@ -1,5 +1,5 @@
 import type { Severity } from "../../core/change.js";
-import type { Report } from "../../core/report.js";
+import { type Report, unjudgedLine } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 
 const command: Record<Severity, "error" | "warning" | "notice"> = {
@@ -48,8 +48,19 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
         ? `\nacknowledgement expired ${ack.expires}: ${ack.reason}`
         : `\nacknowledged by ${ack.acceptedBy}: ${ack.reason}`;
     }
+    if (change.unjudged) message += "\ncould not be judged: check this change by hand";
     if (change.pointer) message += `\nat ${change.pointer}`;
     lines.push(workflowCommand(level, props, message));
+  }
+  const unjudged = unjudgedLine(report.summary);
+  if (unjudged) {
+    lines.push(
+      workflowCommand(
+        "warning",
+        { title: "mcp-contract: changes not judged" },
+        `${unjudged}: check them by hand.`,
+      ),
+    );
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }

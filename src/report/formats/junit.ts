@@ -1,5 +1,6 @@
 import { cmp } from "../../core/json.js";
 import type { Report, ReportedChange } from "../../core/report.js";
+import { unjudgedLine } from "../../core/report.js";
 import type { ResolvedReporterOptions } from "../options.js";
 import { formatLocation, preview } from "./shared.js";
 
@@ -101,7 +102,9 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
     let failures = 0;
     let errorCount = 0;
     let skipped = 0;
+    let unjudged = 0;
     for (const c of cases) {
+      unjudged += c.changes.filter((change) => change.unjudged && !change.acknowledged).length;
       const open = `    <testcase name="${attr(c.name)}" classname="${attr(suite)}" time="0"`;
       const failing = c.changes.filter((change) => change.fails);
       const others = c.changes.filter((change) => !failing.includes(change));
@@ -134,7 +137,13 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
     }
     out.push(
       `  <testsuite name="${attr(suite)}" package="${attr(suite)}" id="${id}" tests="${cases.length}" failures="${failures}" errors="${errorCount}" skipped="${skipped}" time="0" timestamp="${timestamp}" hostname="${attr(hostname)}">`,
-      "    <properties/>",
+      ...(unjudged === 0
+        ? ["    <properties/>"]
+        : [
+            "    <properties>",
+            `      <property name="mcp-contract.unjudged" value="${attr(unjudgedLine({ breaking: 0, warning: 0, info: 0, acknowledged: 0, unjudged })!)}"/>`,
+            "    </properties>",
+          ]),
       ...body,
       passed.length === 0
         ? "    <system-out/>"
@@ -149,6 +158,7 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
 
 function details(change: ReportedChange): string {
   const lines = [`[${change.severity}] ${change.rule}: ${change.message}`];
+  if (change.unjudged) lines.push("could not be judged: check this change by hand");
   if (change.location && change.tool !== undefined)
     lines.push(`tool ${[change.server, change.tool].filter(Boolean).join("/")}`);
   const where = formatLocation(change);

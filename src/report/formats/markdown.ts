@@ -1,5 +1,5 @@
 import type { Severity } from "../../core/change.js";
-import type { Report, ReportedChange } from "../../core/report.js";
+import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { formatLocation, plural } from "./shared.js";
 
@@ -12,6 +12,8 @@ export function formatMarkdown(report: Report, options: ResolvedReporterOptions)
   const counts = `**${s.breaking} breaking**, ${s.warning} warning, ${s.info} info`;
   const acks = s.acknowledged > 0 ? `, ${s.acknowledged} acknowledged` : "";
   out.push(`${counts}${acks} across ${plural(report.servers.length, "server")}.`, "");
+  const unjudged = unjudgedLine(s);
+  if (unjudged) out.push(`⚠️ ${unjudged}: check those marked *could not be judged* by hand.`, "");
 
   if (report.errors?.length) {
     out.push("### Servers that could not be fetched", "");
@@ -53,6 +55,7 @@ function row(change: ReportedChange, options: ResolvedReporterOptions): string {
   if (where) details.push(`\`${cell(where)}\``);
   else if (change.pointer) details.push(`\`${cell(change.pointer)}\``);
   if (change.hint) details.push(`hint: ${cell(change.hint)}`);
+  if (change.unjudged) details.push("*could not be judged*");
   if (change.acknowledgement?.expired)
     details.push(`acknowledgement expired ${cell(change.acknowledgement.expires ?? "")}`);
   const rule = `[\`${change.rule}\`](${ruleDocsUrl(change.rule, options)})`;

@@ -1,7 +1,7 @@
-import type { Log, ReportingDescriptor, Result } from "sarif";
+import type { Invocation, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import type { Severity } from "../../core/change.js";
 import { own } from "../../core/own.js";
-import type { Report } from "../../core/report.js";
+import { type Report, unjudgedLine } from "../../core/report.js";
 import { findingPlace, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 
 const level: Record<Severity, Result.level> = { breaking: "error", warning: "warning", info: "note" };
@@ -70,6 +70,7 @@ export function formatSarif(report: Report, options: ResolvedReporterOptions): s
         server: change.server,
         ...(change.tool !== undefined ? { tool: change.tool } : {}),
         pointer: change.pointer,
+        ...(change.unjudged ? { unjudged: true } : {}),
       },
     };
     if (change.acknowledgement && change.acknowledged) {
@@ -96,22 +97,30 @@ export function formatSarif(report: Report, options: ResolvedReporterOptions): s
             rules,
           },
         },
-        invocations: (report.errors ?? []).length
-          ? [
-              {
-                executionSuccessful: false,
-                toolExecutionNotifications: report.errors!.map((e) => ({
-                  level: "error" as const,
-                  message: { text: `${e.server}: could not fetch: ${e.message}` },
-                })),
-              },
-            ]
-          : [{ executionSuccessful: true }],
+        invocations: [invocation(report)],
         results,
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * The run's invocation: unsuccessful with an error notification per server that could not be
+ * fetched; a warning notification when changes could not be judged.
+ */
+function invocation(report: Report): Invocation {
+  const notifications: Notification[] = (report.errors ?? []).map((e) => ({
+    level: "error",
+    message: { text: `${e.server}: could not fetch: ${e.message}` },
+  }));
+  const unjudged = unjudgedLine(report.summary);
+  if (unjudged)
+    notifications.push({ level: "warning", message: { text: `${unjudged}: check them by hand.` } });
+  const successful = (report.errors ?? []).length === 0;
+  return notifications.length === 0
+    ? { executionSuccessful: successful }
+    : { executionSuccessful: successful, toolExecutionNotifications: notifications };
 }
 
 /** A path as a SARIF URI reference: forward slashes, each segment percent-encoded. */

@@ -1,5 +1,5 @@
 import type { Severity } from "../../core/change.js";
-import type { Report, ReportedChange } from "../../core/report.js";
+import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { formatLocation, groupByServerAndTool, preview } from "./shared.js";
 
@@ -52,7 +52,10 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
     out.push(report.errors?.length ? "no changes in the servers that were fetched" : "no changes");
   } else {
     const acknowledged = s.acknowledged > 0 ? `, ${s.acknowledged} acknowledged` : "";
-    out.push(`${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}`);
+    const unjudged = unjudgedLine(s);
+    out.push(
+      `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}`,
+    );
   }
   return `${out.join("\n")}\n`;
 }
@@ -71,6 +74,7 @@ function formatChange(
   const pad = "             "; // under the message: 4 + label + 1
   const message = change.message.replace(/\r?\n/g, `\n${pad}`);
   const lines = [`    ${label} ${where ? `${where} ` : ""}${message}${hint}  ${c.dim(change.rule)}`];
+  if (change.unjudged) lines.push(`${pad}${c.dim("could not be judged: check this change by hand")}`);
   if (change.witness !== undefined) lines.push(`${pad}${c.dim(`now rejected: ${preview(change.witness)}`)}`);
   if (ack) {
     lines.push(
