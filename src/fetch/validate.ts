@@ -119,6 +119,8 @@ export function checkTools(
 const AJV_OPTIONS = { strict: false, validateFormats: false, logger: false, addUsedSchema: false } as const;
 let ajv2020: Ajv2020 | undefined;
 let ajv07: Ajv | undefined;
+let ajv2020All: Ajv2020 | undefined;
+let ajv07All: Ajv | undefined;
 
 /** Draft 2020-12 (the MCP default dialect); created on first use. */
 function modernAjv(): Ajv2020 {
@@ -132,6 +134,25 @@ function legacyAjv(): Ajv {
   return ajv07;
 }
 
+/** Whether a schema declares draft-04 to draft-07 (else it is read as 2020-12, the MCP default). */
+function isLegacy(schema: Record<string, unknown>): boolean {
+  return typeof schema.$schema === "string" && /draft-0[4-7]/.test(schema.$schema);
+}
+
+/**
+ * The ajv instance that validates data against a tool's schema, for its dialect, with the options
+ * the fetch checks schemas with (formats are not validated, nothing is logged) and every error
+ * reported: the guard (src/guard/) compiles each locked schema once with it.
+ */
+export function validatingAjv(schema: Record<string, unknown>): Ajv | Ajv2020 {
+  if (isLegacy(schema)) {
+    ajv07All ??= new Ajv({ ...AJV_OPTIONS, allErrors: true });
+    return ajv07All;
+  }
+  ajv2020All ??= new Ajv2020({ ...AJV_OPTIONS, allErrors: true });
+  return ajv2020All;
+}
+
 /**
  * Why `schema` is not usable JSON Schema ("does not compile (…)", or "is too
  * deep to validate …"), or undefined when it is. Full compilation costs ~1 ms per schema (seconds for a 5,000-tool server), so we
@@ -141,8 +162,7 @@ function legacyAjv(): Ajv {
  */
 function schemaCompileError(schema: Record<string, unknown>): string | undefined {
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
-  const legacy = /draft-0[4-7]/.test(dialect);
-  const ajv = legacy ? legacyAjv() : modernAjv();
+  const ajv = isLegacy(schema) ? legacyAjv() : modernAjv();
   // Walked first, iteratively: ajv recurses, and a schema deep enough overflows its stack.
   const scan = scanSchema(schema);
   const tooDeep = `is too deep to validate (nested ${scan.depth} levels, more than ${MAX_VALIDATED_DEPTH}); it was kept as sent, unchecked`;

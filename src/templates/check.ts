@@ -3,9 +3,9 @@
  * not resolve into findings. Pure: templates, lockfiles and changes in,
  * `Change[]` out.
  */
-import { closest, distance } from "fastest-levenshtein";
 import type { Change, SourceLocation } from "../core/change.js";
 import type { Lockfile } from "../core/lockfile.js";
+import { didYouMean as suggest } from "../core/suggest.js";
 import {
   type CatalogTool,
   paramNames,
@@ -360,16 +360,6 @@ class TemplateChecker {
   private add(rule: TemplateRuleId, finding: Omit<Change, "rule" | "severity">): void {
     this.findings.push({ rule, severity: TEMPLATE_RULES[rule].severity, ...finding });
   }
-}
-
-/** "did you mean `x`?" for the closest candidate within a small edit distance. */
-function suggest(name: string, candidates: readonly string[]): string | undefined {
-  const unique = [...new Set(candidates)].filter((c) => c !== name);
-  if (unique.length === 0) return undefined;
-  const best = closest(name, unique);
-  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3))
-    ? `did you mean \`${best}\`?`
-    : undefined;
 }
 
 function topLevelParam(pointer: string): string | undefined {

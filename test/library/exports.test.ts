@@ -1,14 +1,15 @@
 // The library's surface: every name src/index.ts exports carries a doc comment where it is
 // declared (what an editor shows a library user), and the pipeline, policy and reporters are there.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import ts from "typescript";
 import { expect, it } from "vitest";
 import * as library from "../../src/index.js";
 import { repoRoot } from "../helpers/cli.js";
 
-/** Exported names of src/index.ts whose declarations have no doc comment. */
-function undocumentedExports(): { names: string[]; missing: string[] } {
-  const entry = join(repoRoot, "src", "index.ts");
+/** Exported names of an entry point (src/index.ts by default) whose declarations have no doc comment. */
+function undocumentedExports(...path: string[]): { names: string[]; missing: string[] } {
+  const entry = join(repoRoot, "src", ...(path.length === 0 ? ["index.ts"] : path));
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -37,6 +38,24 @@ it("every exported name has a doc comment", () => {
   const { names, missing } = undocumentedExports();
   expect(names.length).toBeGreaterThan(100);
   expect(missing).toEqual([]);
+});
+
+it("mcp-contract/guard: every exported name has a doc comment, and the package exports it", async () => {
+  const { names, missing } = undocumentedExports("guard", "index.ts");
+  expect(names).toEqual(expect.arrayContaining(["guardClient", "ContractViolationError", "GuardOptions"]));
+  expect(missing).toEqual([]);
+  // What a user's `import "mcp-contract/guard"` resolves (package.json exports, the build).
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      'const g = await import("mcp-contract/guard"); console.log(Object.keys(g).sort().join(" "))',
+    ],
+    { cwd: repoRoot, encoding: "utf8" },
+  );
+  expect(child.stderr).toBe("");
+  expect(child.stdout).toBe("ContractViolationError compileToolContract guardClient\n");
 });
 
 it("exports the pipeline, the policy and the reporters", () => {

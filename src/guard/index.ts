@@ -1,0 +1,305 @@
+/**
+ * `mcp-contract/guard`: the lockfile enforced where the agent runs. Wraps a
+ * connected official SDK client (1.x `@modelcontextprotocol/sdk` or 2.x
+ * `@modelcontextprotocol/client`): `callTool` refuses, before anything is sent,
+ * a tool that is not locked, arguments outside the locked input schema (an
+ * unknown parameter with its did-you-mean, a missing one, a wrong type or enum
+ * value) and a tool that drifted in a breaking way; after the call it checks
+ * structuredContent against the locked output schema. `verify()` diffs the live
+ * tool list against the lockfile with the engine `check` uses. Nothing is
+ * printed and nothing exits: errors, and `onViolation`.
+ */
+import { readFileSync } from "node:fs";
+import type { Change } from "../core/change.js";
+import type { LockedServer, Lockfile, ToolDefinition } from "../core/lockfile.js";
+import { dictFrom, own } from "../core/own.js";
+import { didYouMean } from "../core/suggest.js";
+import { diffTools } from "../diff/index.js";
+import { LockfileError } from "../errors.js";
+import { walkPages } from "../fetch/pages.js";
+import { checkTools } from "../fetch/validate.js";
+import { parseLockfile, validateLockfile } from "../lockfile/parse.js";
+import { compileToolContract, type ToolContract } from "./contract.js";
+import { loadTracing, startCallSpan, startVerifySpan } from "./trace.js";
+import { ContractViolationError, summarizeErrors, type ViolationDetails } from "./violation.js";
+
+export type { Change, Severity } from "../core/change.js";
+export type { Lockfile } from "../core/lockfile.js";
+export type { ContractError, ToolContract } from "./contract.js";
+export { compileToolContract } from "./contract.js";
+export { ContractViolationError, type ViolationCode, type ViolationDetails } from "./violation.js";
+
+/** The `tools/call` params every SDK takes (the SDK's own type is wider). */
+export interface CallToolParams {
+  name: string;
+  arguments?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+}
+
+/**
+ * What the guard needs of a client: the official SDK's `Client`, 1.x or 2.x
+ * (`callTool(params, resultSchema?, options?)` or `callTool(params, options?)`;
+ * `listTools(params?, options?)`), connected.
+ */
+export interface GuardableClient {
+  callTool(params: CallToolParams, ...rest: never[]): Promise<unknown>;
+  listTools(params?: { cursor?: string }, ...rest: never[]): Promise<unknown>;
+}
+
+/** Options of `guardClient`. */
+export interface GuardOptions {
+  /** The lockfile: its path, or the lockfile already parsed (it is validated either way). */
+  lockfile: string | Lockfile;
+  /** The server's name in the lockfile (as in mcp-contract.yaml). */
+  server: string;
+  /**
+   * A tool that drifted in a breaking way since it was locked: `"block"` (default) refuses its
+   * calls, `"warn"` calls it and reports the drift to `onViolation`, `"off"` does not list the live
+   * tools at all (call `verify()` yourself). The live list is fetched by the first call (or by
+   * `verify()`), and again each time `verify()` is called.
+   */
+  onDrift?: "block" | "warn" | "off";
+  /**
+   * A result whose structuredContent does not satisfy the locked output schema: `"error"`
+   * (default) rejects with the violation (the result is on it), `"warn"` returns the result and
+   * reports to `onViolation`, `"off"` does not check.
+   */
+  outputCheck?: "error" | "warn" | "off";
+  /** Told of every violation, refused or not, before the call rejects or goes on. */
+  onViolation?: (violation: ContractViolationError) => void;
+  /** Most tools/list pages `verify()` follows (default 1000). */
+  maxPages?: number;
+}
+
+/** What `verify()` found: `ok` is false when any change is breaking. */
+export interface VerifyResult {
+  ok: boolean;
+  /** Every change of the live tool list against the locked entry, as `check` reports them. */
+  changes: Change[];
+}
+
+/** The guarded client. */
+export interface GuardedClient<C extends GuardableClient> {
+  /** The wrapped client, unchanged. */
+  readonly client: C;
+  /** The server's name in the lockfile. */
+  readonly server: string;
+  /** Lists the live tools (every page) and diffs them against the locked entry. */
+  verify(): Promise<VerifyResult>;
+  /** The client's own `callTool`, guarded. */
+  callTool: C["callTool"];
+}
+
+/** Wraps a connected client. Throws `LockfileError` for an unreadable or invalid lockfile. */
+export function guardClient<C extends GuardableClient>(client: C, options: GuardOptions): GuardedClient<C> {
+  const { server } = options;
+  const lock =
+    typeof options.lockfile === "string"
+      ? parseLockfile(readLockfileText(options.lockfile), options.lockfile)
+      : validateLockfile(options.lockfile, "lockfile");
+  const locked = own(lock.servers, server);
+  if (locked === undefined) {
+    const hint = didYouMean(server, Object.keys(lock.servers));
+    throw new ContractViolationError(
+      `server \`${server}\` is not in the lockfile${hint ? `; ${hint}` : ` (it has ${Object.keys(lock.servers).length} servers)`}`,
+      { code: "server-not-locked", server, blocking: true },
+    );
+  }
+  return new Guard(client, locked, options).api();
+}
+
+class Guard<C extends GuardableClient> {
+  private readonly server: string;
+  private readonly onDrift: "block" | "warn" | "off";
+  private readonly outputCheck: "error" | "warn" | "off";
+  private readonly contracts = new Map<string, ToolContract>();
+  private readonly tracing = loadTracing();
+  /** The latest verify(): breaking changes by tool. */
+  private verified: Promise<Map<string, Change[]>> | undefined;
+
+  constructor(
+    private readonly client: C,
+    private readonly locked: LockedServer,
+    private readonly options: GuardOptions,
+  ) {
+    this.server = options.server;
+    this.onDrift = options.onDrift ?? "block";
+    this.outputCheck = options.outputCheck ?? "error";
+  }
+
+  api(): GuardedClient<C> {
+    const callTool = (params: CallToolParams, ...rest: never[]) => this.callTool(params, rest);
+    return {
+      client: this.client,
+      server: this.server,
+      verify: () => this.verify(),
+      callTool: callTool as C["callTool"],
+    };
+  }
+
+  verify(): Promise<VerifyResult> {
+    const run = this.listAndDiff();
+    // The next calls wait for this listing and see its drift; a failed one is retried by them.
+    const byTool = run.then(({ changes }) => breakingByTool(changes));
+    this.verified = byTool;
+    byTool.catch(() => {
+      if (this.verified === byTool) this.verified = undefined;
+    });
+    return run;
+  }
+
+  private async listAndDiff(): Promise<VerifyResult> {
+    const span = startVerifySpan(await this.tracing, this.server);
+    try {
+      const result = await span.within(() => this.diffLive());
+      span.drift(result.changes, result.ok);
+      return result;
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async diffLive(): Promise<VerifyResult> {
+    const { tools: raw } = await walkPages(
+      (cursor) => this.client.listTools(cursor === undefined ? undefined : { cursor }),
+      this.options.maxPages ?? 1000,
+    );
+    // What `lock` and `check` do with a fetched list: invalid entries reported, then the diff.
+    const { tools, findings } = checkTools(this.server, raw);
+    const before = dictFrom(Object.entries(this.locked.tools).map(([n, t]) => [n, t.definition]));
+    const after = dictFrom<ToolDefinition>(tools.map((t) => [t.name, t]));
+    const changes = [...findings, ...diffTools(this.server, before, after)];
+    return { ok: !changes.some((c) => c.severity === "breaking"), changes };
+  }
+
+  private async callTool(params: CallToolParams, rest: never[]): Promise<unknown> {
+    const name = typeof params?.name === "string" ? params.name : String(params?.name);
+    const tool = own(this.locked.tools, name);
+    const span = startCallSpan(await this.tracing, this.server, name, tool?.hash);
+    try {
+      if (tool === undefined) {
+        const hint = didYouMean(name, Object.keys(this.locked.tools));
+        this.refuse(
+          span,
+          `${this.server}: tool \`${name}\` is not locked${hint ? `; ${hint}` : ""}; run \`mcp-contract lock\` to review it`,
+          { code: "tool-not-locked", server: this.server, tool: name, blocking: true },
+        );
+      }
+      const contract = this.contract(name, tool!.definition);
+      const errors = contract.checkArguments(params.arguments);
+      if (errors.length > 0)
+        this.refuse(
+          span,
+          `${this.server}/${name}: the arguments break the locked input schema: ${summarizeErrors(errors)}`,
+          { code: "invalid-arguments", server: this.server, tool: name, errors, blocking: true },
+        );
+      if (this.onDrift !== "off") {
+        if (this.verified === undefined) void this.verify().catch(() => {});
+        const drift = (await this.verified!).get(name);
+        if (drift !== undefined) {
+          const blocking = this.onDrift === "block";
+          const message = `${this.server}/${name}: the live tool changed in a breaking way since it was locked: ${drift
+            .slice(0, 3)
+            .map((c) => `${c.rule}: ${c.message}`)
+            .join("; ")}${drift.length > 3 ? `; and ${drift.length - 3} more` : ""}`;
+          const details: ViolationDetails = {
+            code: "drift",
+            server: this.server,
+            tool: name,
+            changes: drift,
+            blocking,
+          };
+          if (blocking) this.refuse(span, message, details);
+          this.warn(span, message, details);
+        }
+      }
+      const result = await span.within(() => this.client.callTool(span.propagate(params), ...rest));
+      if (this.outputCheck !== "off" && contract.hasOutputSchema)
+        this.checkResult(span, name, contract, result);
+      return result;
+    } catch (error) {
+      if (!(error instanceof ContractViolationError)) span.fail(error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private contract(name: string, definition: ToolDefinition): ToolContract {
+    let contract = this.contracts.get(name);
+    if (contract === undefined) {
+      contract = compileToolContract(definition);
+      this.contracts.set(name, contract);
+    }
+    return contract;
+  }
+
+  private checkResult(
+    span: ReturnType<typeof startCallSpan>,
+    name: string,
+    contract: ToolContract,
+    result: unknown,
+  ): void {
+    const value = result !== null && typeof result === "object" ? (result as Record<string, unknown>) : {};
+    // An error result carries no structured content; the server said the call failed.
+    if (value.isError === true) return;
+    const errors =
+      value.structuredContent === undefined
+        ? [
+            {
+              path: "$",
+              message: "the result has no structuredContent, and the tool is locked with an outputSchema",
+            },
+          ]
+        : contract.checkOutput(value.structuredContent);
+    if (errors.length === 0) return;
+    const blocking = this.outputCheck === "error";
+    const message = `${this.server}/${name}: the result breaks the locked output schema: ${summarizeErrors(errors)}`;
+    const details: ViolationDetails = {
+      code: "invalid-output",
+      server: this.server,
+      tool: name,
+      errors,
+      blocking,
+      result,
+    };
+    if (blocking) this.refuse(span, message, details);
+    this.warn(span, message, details);
+  }
+
+  private refuse(span: ReturnType<typeof startCallSpan>, message: string, details: ViolationDetails): never {
+    const violation = new ContractViolationError(message, details);
+    span.violation(details.code, message, true);
+    this.options.onViolation?.(violation);
+    throw violation;
+  }
+
+  private warn(span: ReturnType<typeof startCallSpan>, message: string, details: ViolationDetails): void {
+    span.violation(details.code, message, false);
+    this.options.onViolation?.(new ContractViolationError(message, details));
+  }
+}
+
+/** The breaking changes of a verify(), by the tool they are about. */
+function breakingByTool(changes: readonly Change[]): Map<string, Change[]> {
+  const out = new Map<string, Change[]>();
+  for (const change of changes) {
+    if (change.severity !== "breaking" || change.tool === undefined) continue;
+    const list = out.get(change.tool) ?? [];
+    list.push(change);
+    out.set(change.tool, list);
+  }
+  return out;
+}
+
+function readLockfileText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new LockfileError(`${path}: cannot read lockfile (${code})`, { location: { file: path } });
+  }
+}
