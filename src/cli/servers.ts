@@ -3,6 +3,7 @@
  * options, and the pipeline hooks that print notes, progress and failures on
  * stderr and register secrets for redaction.
  */
+import type { FetchTracer } from "../fetch/options.js";
 import type { PipelineHooks, RunOptions } from "../pipeline/run.js";
 import type { FetchSettings } from "../pipeline/sources.js";
 import type { CommandIO } from "./io.js";
@@ -23,7 +24,10 @@ export interface FetchCommandOptions {
  * later error, notes on how the config was read (unless quiet), fetch progress
  * on stderr (unless quiet), one line per server that failed.
  */
-export function pipelineHooks(options: { quiet?: boolean }, io: CommandIO): Required<PipelineHooks> {
+export function pipelineHooks(
+  options: { quiet?: boolean },
+  io: CommandIO,
+): Required<Omit<PipelineHooks, "tracer">> {
   return {
     secrets: registerSecrets,
     note: (text) => {
@@ -40,16 +44,20 @@ export function pipelineHooks(options: { quiet?: boolean }, io: CommandIO): Requ
   };
 }
 
-/** What `lock` and `check` hand their pipeline alike: the run (io, hooks) and how to fetch which servers. */
+/**
+ * What `lock` and `check` hand their pipeline alike: the run (io, hooks, the
+ * run's tracer when it is traced) and how to fetch which servers.
+ */
 export function fetchRunOptions(
   options: FetchCommandOptions,
   io: CommandIO,
+  tracer?: FetchTracer,
 ): RunOptions & FetchSettings & { config?: string; servers?: readonly string[] } {
   return {
     cwd: io.cwd,
     env: io.env,
     signal: io.signal,
-    hooks: pipelineHooks(options, io),
+    hooks: { ...pipelineHooks(options, io), ...(tracer && { tracer }) },
     config: options.config,
     servers: options.server,
     timeout: options.timeout,

@@ -1,4 +1,4 @@
-import type { FetchOptions } from "./options.js";
+import type { FetchOptions, ServerTrace } from "./options.js";
 import type { SessionPhase } from "./session.js";
 
 /** Per-fetch state shared with the transport helpers. */
@@ -18,4 +18,6 @@ export interface FetchContext {
   phase?: SessionPhase;
   /** Builds the failure cause for errors the transport understands best. */
   explain?: (error: unknown) => string | undefined;
+  /** This server's trace, when the caller traces the fetch. */
+  trace?: ServerTrace;
 }

@@ -33,6 +33,7 @@ import {
   resolveHttpAuth,
   retryingFetch,
 } from "./http.js";
+import type { ServerTrace } from "./options.js";
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
 import { safeUrl } from "./url.js";
@@ -59,7 +60,8 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     base = proxied.fetch;
   }
   const utf8 = new Utf8Watch();
-  const fetchImpl = utf8CheckedFetch(retryingFetch(trace, ctx.signal, DEFAULT_RETRY, base), utf8);
+  const traced = ctx.trace ? withTraceContext(base, ctx.trace) : base;
+  const fetchImpl = utf8CheckedFetch(retryingFetch(trace, ctx.signal, DEFAULT_RETRY, traced), utf8);
   const checked = (result: SessionResult): SessionResult =>
     utf8.invalid ? { ...result, undecodable: entriesWithReplacement(result.rawTools) } : result;
 
@@ -97,6 +99,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
         ctx.phase = "listing";
       },
       onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),
+      ...(ctx.trace ? { trace: ctx.trace } : {}),
       // Legacy SSE: every answer comes on the one event stream, so once it fails nothing more can
       // come (the EventSource would reconnect into a new session that knows nothing of our requests).
       faultOf: (error) =>
@@ -140,6 +143,18 @@ function makeTransport(
   return kind === "sse"
     ? new SSEClientTransport(url, common)
     : new StreamableHTTPClientTransport(url, common);
+}
+
+/**
+ * Sends the W3C trace context (`traceparent`, `tracestate`) of the request in
+ * flight with every HTTP request, so the server's own spans join the trace.
+ */
+function withTraceContext(base: FetchFn, trace: ServerTrace): FetchFn {
+  return (input, init) => {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    for (const [name, value] of Object.entries(trace.headers())) headers.set(name, value);
+    return base(input, { ...init, headers });
+  };
 }
 
 /**

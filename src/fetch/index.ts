@@ -12,7 +12,7 @@ import type { FetchContext } from "./context.js";
 import { redactDefinitions } from "./definition-secrets.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
-import type { FetchOptions } from "./options.js";
+import type { FetchOptions, TracePeer } from "./options.js";
 import { withQuietSdk } from "./sdk-console.js";
 import { safeUrl } from "./url.js";
 import { checkTools } from "./validate.js";
@@ -42,9 +42,12 @@ export async function fetchServer(
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const ctx: FetchContext = { name, options, signal, deadline, secrets: [], closers: new Set() };
+  const trace = options.tracer?.server(name, tracePeer(config));
+  if (trace) ctx.trace = trace;
   options.onProgress?.({ type: "start", server: name, transport: transportLabel(config) });
   try {
     const snapshot = await withQuietSdk(() => untilAborted(ctx, fetchBySource(ctx, config)));
+    trace?.end({ tools: snapshot.tools.length });
     options.onProgress?.({
       type: "done",
       server: name,
@@ -54,6 +57,7 @@ export async function fetchServer(
     return snapshot;
   } catch (error) {
     const fetchError = toFetchError(ctx, config, error);
+    trace?.end({ error: fetchError.message });
     options.onProgress?.({
       type: "failed",
       server: name,
@@ -188,6 +192,21 @@ function generalCause(config: ServerConfig, error: unknown): string {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Where the server is, for its trace: the host and port of a URL (never its path, user or query). */
+function tracePeer(config: ServerConfig): TracePeer {
+  if (config.kind === "file") return { transport: "file" };
+  if (config.kind === "stdio") return { transport: "stdio", network: "pipe" };
+  let url: URL;
+  try {
+    url = new URL(config.url);
+  } catch {
+    return { transport: config.transport, network: "tcp" };
+  }
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+  // A bracketed IPv6 host is reported without its brackets, as server.address expects.
+  return { transport: config.transport, network: "tcp", address: url.hostname.replace(/^\[|\]$/g, ""), port };
 }
 
 function transportLabel(config: ServerConfig): string {

@@ -16,6 +16,8 @@ export interface FetchOptions {
   onProgress?: (event: FetchProgressEvent) => void;
   /** Where proxy settings, auth tokens and stdio children's variables are read (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told about each server and each MCP request, for a trace; never required. */
+  tracer?: FetchTracer;
 }
 
 /** What `onProgress` hears, per server. */
@@ -24,3 +26,40 @@ export type FetchProgressEvent =
   | { type: "page"; server: string; page: number; tools: number }
   | { type: "done"; server: string; tools: number; elapsedMs: number }
   | { type: "failed"; server: string; message: string; elapsedMs: number };
+
+/**
+ * Tracing hooks (the CLI's OpenTelemetry edge implements them): the fetch
+ * tells them what it does and never depends on them. Every message handed
+ * to them is already redacted.
+ */
+export interface FetchTracer {
+  /** One server's fetch starts. */
+  server(name: string, peer: TracePeer): ServerTrace;
+}
+
+/** Where a server is, as the MCP semantic conventions name it. */
+export interface TracePeer {
+  /** The configured transport (`stdio`, `streamable-http`, `sse`, `auto`, `json`, `file`). */
+  transport: string;
+  /** `pipe` for stdio, `tcp` for HTTP; absent for a file. */
+  network?: "pipe" | "tcp";
+  /** Host and port of an HTTP server. */
+  address?: string;
+  port?: number;
+}
+
+/** One server's fetch. */
+export interface ServerTrace {
+  /** An MCP request went out (`initialize`, `tools/list`, …): its span, ended with the answer. */
+  request(method: string, id: string | number): RequestTrace;
+  /** The W3C trace context headers of an HTTP request sent now: the open request's, else the server's. */
+  headers(): Record<string, string>;
+  /** The fetch ended: the number of tools, or the failure message. */
+  end(outcome: { tools: number } | { error: string }): void;
+}
+
+/** One MCP request. */
+export interface RequestTrace {
+  /** The answer came (no argument), or the request failed: a JSON-RPC error answer carries its code. */
+  end(error?: { message: string; code?: number }): void;
+}

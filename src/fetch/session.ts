@@ -16,6 +16,8 @@ import {
   type Transport,
   type TransportSendOptions,
 } from "@modelcontextprotocol/client";
+import { truncate } from "../redact.js";
+import type { RequestTrace, ServerTrace } from "./options.js";
 import { walkPages } from "./pages.js";
 
 /** What a session learned. */
@@ -50,6 +52,8 @@ export interface SessionOptions {
    * Messages that are not JSON or not JSON-RPC always end it.
    */
   faultOf?: (error: unknown) => string | undefined;
+  /** The server's trace: each request we send is a span of it. */
+  trace?: ServerTrace;
 }
 
 /**
@@ -94,7 +98,12 @@ interface SentRequest {
   method: string;
   /** The raw `result` or `error` member of its answer, once one arrived. */
   answer?: { result: unknown } | { error: unknown };
+  /** Its span, when the session is traced; ended with the answer or the session. */
+  span?: RequestTrace;
 }
+
+/** The longest failure text a request's span carries. */
+const SPAN_MESSAGE_CHARS = 300;
 
 /** Connects over `transport`, lists every tool raw, and closes the session (and transport). */
 export async function listToolsRaw(transport: Transport, options: SessionOptions): Promise<SessionResult> {
@@ -147,12 +156,16 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
     );
     const info = client.getServerVersion();
     const protocolVersion = client.getNegotiatedProtocolVersion();
+    tap.abandon(undefined);
     return {
       ...(info ? { serverInfo: { name: info.name, version: info.version } } : {}),
       ...(protocolVersion ? { protocolVersion } : {}),
       rawTools: walked.tools,
       pages: walked.pages,
     };
+  } catch (error) {
+    tap.abandon(error);
+    throw error;
   } finally {
     tap.done = true;
     await client.close().catch(() => {});
@@ -230,6 +243,11 @@ class SessionTap {
       }
       const id = message.id;
       const request: SentRequest = { method: message.method };
+      // One request at a time: one still unanswered was given up (the probe a 2025-era HTTP
+      // server refuses with an HTTP error instead of a JSON-RPC answer).
+      this.abandon(new Error(`no JSON-RPC answer before ${message.method} was sent`));
+      const span = this.options.trace?.request(message.method, id);
+      if (span) request.span = span;
       this.sent.set(id, request);
       this.latest.set(message.method, request);
       if (this.waitingFor?.method === message.method) this.waitingFor.slot.request = request;
@@ -274,6 +292,38 @@ class SessionTap {
     });
   }
 
+  /**
+   * Ends the span of every request still unanswered: the session ended without
+   * the answer (`error` says why), or a request nobody waited for (none).
+   */
+  abandon(error: unknown): void {
+    for (const request of this.sent.values()) {
+      if (request.span === undefined) continue;
+      const why = error === undefined ? "no answer" : error instanceof Error ? error.message : String(error);
+      request.span.end({ message: this.spanText(why.split("\n")[0] ?? "") });
+      request.span = undefined;
+    }
+  }
+
+  /** Ends the span of an answered request: a JSON-RPC error answer fails it. */
+  private endSpan(request: SentRequest): void {
+    const span = request.span;
+    if (span === undefined || request.answer === undefined) return;
+    request.span = undefined;
+    if (!("error" in request.answer)) {
+      span.end();
+      return;
+    }
+    const answer = errorAnswer(request.method, request.answer.error);
+    const code = typeof answer.code === "number" && Number.isInteger(answer.code) ? answer.code : undefined;
+    span.end({ message: this.spanText(answer.message), ...(code === undefined ? {} : { code }) });
+  }
+
+  /** Server text for a span: redacted, then cut. */
+  private spanText(text: string): string {
+    return truncate(text, SPAN_MESSAGE_CHARS, this.options.secrets ?? []);
+  }
+
   private deliver(onmessage: NonNullable<Transport["onmessage"]>): NonNullable<Transport["onmessage"]> {
     return (message, extra) => {
       if ("id" in message && message.id !== undefined && !("method" in message)) {
@@ -281,6 +331,7 @@ class SessionTap {
         if (request !== undefined && request.answer === undefined) {
           if ("result" in message) request.answer = { result: message.result };
           else if ("error" in message) request.answer = { error: message.error };
+          this.endSpan(request);
         }
       }
       onmessage(message, extra);

@@ -80,6 +80,7 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
           connected = true;
         },
         onPage: (page, tools) => ctx.options.onProgress?.({ type: "page", server: ctx.name, page, tools }),
+        ...(ctx.trace ? { trace: ctx.trace } : {}),
         // stdout is the protocol channel: text there, or stdout closing, ends the session at once.
         faultOf: (error) =>
           error instanceof NonProtocolOutputError || error instanceof StdoutClosedError

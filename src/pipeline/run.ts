@@ -6,7 +6,7 @@
  */
 
 import type { ReportError } from "../core/report.js";
-import type { FetchProgressEvent } from "../fetch/options.js";
+import type { FetchProgressEvent, FetchTracer } from "../fetch/options.js";
 
 /** Callbacks a run calls as it goes; every one is optional and none changes the result. */
 export interface PipelineHooks {
@@ -18,6 +18,8 @@ export interface PipelineHooks {
   fetching?: (servers: number) => FetchProgress | Promise<FetchProgress>;
   /** Servers that could not be fetched (redacted lines), once every finding is in and before the policy applies. */
   failed?: (failures: readonly ReportError[]) => void;
+  /** Told about each server fetched and each MCP request it sends (the CLI's OpenTelemetry trace). */
+  tracer?: FetchTracer;
 }
 
 /** Progress of a fetch. */

@@ -100,6 +100,7 @@ export async function fetchSources(
       signal: run.signal,
       env: run.env,
       ...(progress.onProgress && { onProgress: progress.onProgress }),
+      ...(run.hooks.tracer && { tracer: run.hooks.tracer }),
     });
   } finally {
     progress.finish?.();

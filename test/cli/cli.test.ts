@@ -39,7 +39,7 @@ describe("help and version", () => {
     // The resolve hook sees ESM imports only; handlebars is required (CJS) by our wrapper in
     // dist/templates/, so forbid the wrappers that would load the heavy modules, too.
     expect(loaded).not.toMatch(
-      /@modelcontextprotocol|\/ajv\/|\/handlebars\/|\/dist\/(fetch|templates|diff)\//,
+      /@modelcontextprotocol|@opentelemetry|\/ajv\/|\/handlebars\/|\/dist\/(fetch|templates|diff|telemetry)\//,
     );
   });
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
+import { closedPort } from "../helpers/ports.js";
 import { pos } from "./helpers.js";
 
 const demo = join(repoRoot, "examples", "crm-agent");
@@ -22,14 +23,20 @@ afterAll(() => {
 });
 
 /** Runs the CLI with the module tracer; returns the result and every module URL the process resolved. */
-async function runTraced(args: string[], cwd: string) {
+async function runTraced(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
   const trace = join(tempDir(), "trace.txt");
   writeFileSync(trace, "");
   // A real process: the tracer sees what a fresh Node process loads.
   const result = await runCli(args, {
     cwd,
     nodeArgs: ["--import", tracer],
-    env: { MCP_CONTRACT_TRACE_FILE: trace },
+    // No OpenTelemetry endpoint from the machine's environment unless a test sets one.
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+      MCP_CONTRACT_TRACE_FILE: trace,
+      ...env,
+    },
   });
   return { ...result, loaded: readFileSync(trace, "utf8") };
 }
@@ -67,6 +74,20 @@ describe("check on the demo", () => {
     // Handlebars is CommonJS, loaded with require: the ESM trace sees our wrapper module instead.
     expect(result.loaded).toContain("/dist/templates/handlebars.js");
     expect(result.loaded).not.toMatch(/@modelcontextprotocol|\/dist\/fetch\//);
+    // No OpenTelemetry endpoint: not one OpenTelemetry module, nor the module that would load them.
+    expect(result.loaded).not.toMatch(/@opentelemetry|\/dist\/telemetry\/otel\.js/);
+  });
+
+  it("check --offline with an OpenTelemetry endpoint loads the SDK (what the test above refuses)", async () => {
+    const port = await closedPort();
+    const result = await runTraced(["check", "--offline", "--no-cache"], demo, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: "500",
+    });
+    expect(result.code).toBe(0);
+    expect(result.loaded).toContain("/dist/telemetry/otel.js");
+    expect(result.loaded).toMatch(/@opentelemetry\/sdk-trace-base/);
+    expect(result.stderr).toContain("mcp-contract: warning: could not export the trace");
   });
 });
 

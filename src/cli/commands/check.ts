@@ -10,6 +10,7 @@ import { getExitCode } from "../../policy/policy.js";
 import type { CommandIO } from "../io.js";
 import { type ReportCommandOptions, writeReport } from "../report-output.js";
 import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
+import { withRunTrace } from "../telemetry.js";
 
 export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions {
   offline?: boolean;
@@ -19,18 +20,20 @@ export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions 
   cache?: boolean;
 }
 
-export async function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
-  const result = await checkProject({
-    ...fetchRunOptions(options, io),
-    offline: options.offline,
-    shard: options.shard,
-    cache: options.cache,
-    acknowledgements: options.acknowledgements,
-    failOn: options.failOn,
+export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
+  return withRunTrace("check", io, async (tracer) => {
+    const result = await checkProject({
+      ...fetchRunOptions(options, io, tracer),
+      offline: options.offline,
+      shard: options.shard,
+      cache: options.cache,
+      acknowledgements: options.acknowledgements,
+      failOn: options.failOn,
+    });
+    await writeReport(result.report, options, io, {
+      file: { path: result.lockfile },
+      templates: result.templates,
+    });
+    return { code: getExitCode(result.report), report: result.report };
   });
-  await writeReport(result.report, options, io, {
-    file: { path: result.lockfile },
-    templates: result.templates,
-  });
-  return getExitCode(result.report);
 }
