@@ -1,7 +1,9 @@
-// One run of every command (lock, check, check --offline, diff, render, merge, init) and every output format with secrets in headers, a stdio server's env and
-// OAuth settings — against servers that accept them, reject them and crash with their environment on
-// stderr — and not one byte of stdout, stderr, the lockfile or any other written file may hold a
-// secret, raw or encoded (URL, base64, base64url).
+// One run of every command (lock, check, check --offline, diff, render, merge, init) and every
+// output format with secrets in headers, a stdio server's env, OAuth settings and the OpenTelemetry
+// exporter's headers (traced runs, whose exported spans are checked too) — against servers that
+// accept them, reject them and crash with their environment on stderr — and not one byte of
+// stdout, stderr, the lockfile or any other written file may hold a secret, raw or encoded (URL,
+// base64, base64url).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -20,12 +22,15 @@ import { redactFragment, truncate, truncateStart } from "../../src/redact.js";
 import { fetchOptions, httpConfig, stdioFixture } from "../fetch/helpers.js";
 // Real processes: the promise is about every byte the shipped bin writes, whoever in the process writes it.
 import { binPath, type CliResult, runCli } from "../helpers/cli.js";
+import { closedPort } from "../helpers/ports.js";
 
 // Each holds characters that URL-encode, so the encoded forms differ from the raw ones.
 const TOKEN = "hdr/Tok+en=9f3Kq2Lw";
 const KEY = "env Key/7Rt+Vb=2Xn";
 const CLIENT_SECRET = "oauth/Cl1ent+Secret=Zp4";
 const CLIENT_ID = "contract-client";
+// OTEL_EXPORTER_OTLP_HEADERS carries a tracing backend's API key.
+const OTLP_KEY = "otlp/Api+Key=7hQ2";
 
 /** Every form a secret could leak in. */
 function forms(secret: string): string[] {
@@ -44,6 +49,7 @@ const FORBIDDEN = [
     ...forms(`Bearer ${TOKEN}`),
     ...forms(KEY),
     ...forms(CLIENT_SECRET),
+    ...forms(OTLP_KEY),
     // client_secret_basic sends base64(id:secret).
     ...forms(`${CLIENT_ID}:${CLIENT_SECRET}`),
     ...forms(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET)}`),
@@ -60,6 +66,23 @@ const fixtureServer = join(import.meta.dirname, "..", "..", "fixtures", "servers
 let dir = "";
 const closers: Array<() => Promise<void>> = [];
 const runs: { label: string; result: CliResult }[] = [];
+/** What the OTLP receivers were sent: the exported spans, which must hold no secret either. */
+const exported: string[] = [];
+
+/** An OTLP/HTTP receiver on 127.0.0.1 keeping each body; a refusing one quotes the request's headers. */
+async function otlpReceiver(status: number): Promise<string> {
+  const server = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    exported.push(body);
+    res
+      .writeHead(status, { "content-type": "application/json" })
+      .end(status === 200 ? "{}" : JSON.stringify(req.headers));
+  });
+  const { port, close } = await listenOnLoopback(server);
+  closers.push(close);
+  return `http://127.0.0.1:${port}`;
+}
 
 function files(root: string): string[] {
   return readdirSync(root).flatMap((name) => {
@@ -154,6 +177,30 @@ beforeAll(async () => {
       ...out("diff"),
     ]);
   }
+  // Traced runs: the exporter's key in its headers; a collector that takes the trace, one that
+  // refuses it quoting the headers it got, and one that is down.
+  const otlpHeaders = `x-otlp-key=${encodeURIComponent(OTLP_KEY)}`;
+  const traced = async (label: string, args: string[], endpoint: string) => {
+    runs.push({
+      label,
+      result: await runCli(args, {
+        cwd: dir,
+        env: {
+          ...env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+          OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+          OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+        },
+      }),
+    });
+  };
+  await traced("lock traced", ["lock"], await otlpReceiver(200));
+  await traced("check traced, refused", ["check"], await otlpReceiver(401));
+  await traced(
+    "check traced, collector down",
+    ["check", "--offline"],
+    `http://127.0.0.1:${await closedPort()}`,
+  );
   await run("render", ["render", "prompts/agent.hbs"]);
   if (hasOutput) {
     // merge reads --output JSON reports and writes one report through every format.
@@ -211,6 +258,18 @@ describe("secrets never leave the process", () => {
     for (const server of ["rejected", "envdump", "oauth"]) expect(lockRun.stderr).toContain(server);
     // The crashing server printed its API_KEY, and it arrived redacted.
     expect(lockRun.stderr).toContain("API_KEY=***");
+    // The traces were exported (with the failures' messages), refused and lost, each said once.
+    expect(exported.some((body) => body.includes("mcp-contract lock") && body.includes("envdump"))).toBe(
+      true,
+    );
+    const warnings = (label: string) =>
+      runs
+        .find((r) => r.label === label)!
+        .result.stderr.split("\n")
+        .filter((line) => line.includes("warning: could not export"));
+    expect(warnings("lock traced")).toEqual([]);
+    expect(warnings("check traced, refused")).toHaveLength(1);
+    expect(warnings("check traced, collector down")).toHaveLength(1);
   });
 
   it("no secret, raw or encoded, in any stdout, stderr or written file", () => {
@@ -224,6 +283,7 @@ describe("secrets never leave the process", () => {
       ...files(dir)
         .filter((path) => !path.endsWith("editor-mcp.json"))
         .map((path) => ({ where: path, text: readFileSync(path, "utf8") })),
+      ...exported.map((text, i) => ({ where: `OTLP export ${i + 1}`, text })),
     ];
     for (const { where, text } of outputs) {
       for (const secret of FORBIDDEN)
