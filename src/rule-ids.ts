@@ -39,6 +39,7 @@ export const RULE_IDS: readonly string[] = [
   "format-changed",
   "format-removed",
   "hidden-instructions",
+  "invalid-surface-definition",
   "invalid-tool-definition",
   "invisible-unicode",
   "lockfile-tampered",

@@ -4,7 +4,7 @@
  * taken over the sorted tool hashes, so tool order does not matter either.
  */
 import { sha256 } from "../core/hash.js";
-import type { ToolDefinition } from "../core/lockfile.js";
+import type { LockedServer, ToolDefinition } from "../core/lockfile.js";
 
 // Characters JSON.stringify escapes (quote, backslash, controls) or must check (lone surrogates).
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -139,7 +139,39 @@ export function hashTool(tool: ToolDefinition): string {
   return sha256(canonicalJson(tool));
 }
 
-/** Hash of a server's tool list: sha256 over its tool hashes, sorted, one per line. */
-export function hashServer(toolHashes: Iterable<string>): string {
-  return sha256([...toolHashes].sort().join("\n"));
+/** Hash of any JSON value locked beside the tools (a prompt, a resource template, instructions' text). */
+export function hashItem(value: unknown): string {
+  return sha256(canonicalJson(value));
+}
+
+/** Hash of a server's entry: sha256 over the hashes `serverHashParts` lists, sorted, one per line. */
+export function hashServer(hashes: Iterable<string>): string {
+  return sha256([...hashes].sort().join("\n"));
+}
+
+/**
+ * What a server's hash is taken over: every tool's hash as it is (so a version 1 entry keeps its
+ * hash), then every other item's hash behind its section's name (`prompt:…`, `resourceTemplate:…`,
+ * `resource:…`, `instructions:…`, `capabilities:…`, `clientCapabilities:…`), so the server hash
+ * covers the whole surface and an item cannot stand in for one of another kind. `hashOf` gives an
+ * item's hash (default: the hash recorded with it; the integrity check passes the recomputed one).
+ */
+export function serverHashParts(
+  entry: Omit<LockedServer, "hash">,
+  hashOf: (item: { hash: string; definition?: unknown; text?: string }) => string = (item) => item.hash,
+): string[] {
+  const parts = Object.values(entry.tools).map(hashOf);
+  const section = (
+    kind: string,
+    items: Record<string, { hash: string; definition: unknown }> | undefined,
+  ) => {
+    if (items) for (const item of Object.values(items)) parts.push(`${kind}:${hashOf(item)}`);
+  };
+  section("prompt", entry.prompts);
+  section("resourceTemplate", entry.resourceTemplates);
+  section("resource", entry.resources);
+  if (entry.instructions) parts.push(`instructions:${hashOf(entry.instructions)}`);
+  if (entry.capabilities) parts.push(`capabilities:${hashOf(entry.capabilities)}`);
+  if (entry.clientCapabilities) parts.push(`clientCapabilities:${hashItem(entry.clientCapabilities)}`);
+  return parts;
 }

@@ -4,6 +4,7 @@
  * format them.
  */
 import { cmp } from "./json.js";
+import { SURFACE_KINDS, type SurfaceKind } from "./lockfile.js";
 
 /** Every severity, from most to least severe. */
 export const SEVERITIES = ["breaking", "warning", "info"] as const;
@@ -24,8 +25,12 @@ export interface Change {
   severity: Severity;
   /** Server name as configured (the lockfile key). Empty for findings about no server. */
   server: string;
-  /** Tool name; absent for server-level findings. */
+  /** Tool name; absent for server-level findings and findings about the rest of the surface. */
   tool?: string;
+  /** What the finding is about when it is neither a tool nor the server as a whole. */
+  kind?: SurfaceKind;
+  /** The prompt's or resource template's name, or the resource's URI (absent for instructions and capabilities). */
+  item?: string;
   /** JSON Pointer into the tool definition (e.g. `/inputSchema/properties/customer_email`); "" for the tool itself. */
   pointer: string;
   /** One human sentence saying what changed. */
@@ -53,6 +58,12 @@ export interface ChangeExtra {
   severity?: Severity;
 }
 
+/** A finding's subject beside the tools: its kind and, for prompts and resources, its name or URI. */
+export interface SurfaceItem {
+  kind: SurfaceKind;
+  item?: string;
+}
+
 /**
  * Builds one finding: the one way every rule does (fields in this order, absent ones left out, so
  * reports serialise alike whichever family found it).
@@ -60,7 +71,7 @@ export interface ChangeExtra {
 export function newChange(
   rule: { readonly id: string; readonly severity: Severity; readonly unjudged?: true },
   server: string,
-  tool: string | undefined,
+  tool: string | SurfaceItem | undefined,
   pointer: string,
   message: string,
   extra: ChangeExtra = {},
@@ -69,7 +80,17 @@ export function newChange(
   const change: Change =
     tool === undefined
       ? { rule: rule.id, severity, server, pointer, message }
-      : { rule: rule.id, severity, server, tool, pointer, message };
+      : typeof tool === "string"
+        ? { rule: rule.id, severity, server, tool, pointer, message }
+        : {
+            rule: rule.id,
+            severity,
+            server,
+            kind: tool.kind,
+            ...(tool.item !== undefined && { item: tool.item }),
+            pointer,
+            message,
+          };
   if (extra.before !== undefined) change.before = extra.before;
   if (extra.after !== undefined) change.after = extra.after;
   if (extra.hint !== undefined) change.hint = extra.hint;
@@ -97,14 +118,20 @@ export function summarize(changes: readonly Change[]): Summary {
 
 const severityRank: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
 
-/** Stable order for reports: server, tool, severity, pointer, rule. */
+/** Report order of a finding's kind: the server and its tools first, then prompts, resources, instructions, capabilities. */
+export function kindRank(kind: SurfaceKind | undefined): number {
+  return kind === undefined ? 0 : 1 + SURFACE_KINDS.indexOf(kind);
+}
+
+/** Stable order for reports: server, template location, kind (tools first), tool or item, severity, pointer, rule. */
 export function compareChanges(a: Change, b: Change): number {
   return (
     cmp(a.server, b.server) ||
     cmp(a.location?.file ?? "", b.location?.file ?? "") ||
     (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
     (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
-    cmp(a.tool ?? "", b.tool ?? "") ||
+    kindRank(a.kind) - kindRank(b.kind) ||
+    cmp(a.tool ?? a.item ?? "", b.tool ?? b.item ?? "") ||
     severityRank[a.severity] - severityRank[b.severity] ||
     cmp(a.pointer, b.pointer) ||
     cmp(a.rule, b.rule)

@@ -4,10 +4,11 @@
  * definition is hashed, locked or reported, and reported as
  * `secret-in-definition` on the tool that held them. Pure.
  */
-import type { Change } from "../core/change.js";
+import { type Change, newChange, type SurfaceItem } from "../core/change.js";
 import { isRecord } from "../core/json.js";
 import { redactor, secretForms } from "../redact.js";
 import { fetchRules } from "./rules.js";
+import type { RawSurface } from "./surface.js";
 
 /** The definitions with every secret replaced, and one finding per definition that held any. */
 export interface RedactedDefinitions {
@@ -69,6 +70,64 @@ export function redactDefinitions(
     }
   }
   return { tools, ...(info ? { serverInfo: info } : {}), findings };
+}
+
+/** Where each listed section of a surface is, and the kind its findings name. */
+const SURFACE_LISTS = [
+  ["prompts", "prompt", "name"],
+  ["resourceTemplates", "resourceTemplate", "name"],
+  ["resources", "resource", "uri"],
+] as const;
+
+/**
+ * Replaces every known secret in the prompts, resource templates, resources, instructions and
+ * capabilities a server sent, in place, before they are checked, hashed or locked; one
+ * `secret-in-definition` finding per item that held one.
+ */
+export function redactSurface(server: string, surface: RawSurface, secrets: readonly string[]): Change[] {
+  const findings: Change[] = [];
+  if (secrets.length === 0) return findings;
+  const rule = fetchRules["secret-in-definition"];
+  const redact = redactor(secrets);
+  const needles = secretForms(secrets).map((form) => JSON.stringify(form).slice(1, -1));
+  if (!mayHold(surface, needles)) return findings;
+  const found = (subject: SurfaceItem, pointer: string, what: string) =>
+    findings.push(
+      newChange(
+        rule,
+        server,
+        subject,
+        pointer,
+        `${what} holds a secret mcp-contract sent the server (at ${pointer || "/"}); it was replaced with *** before hashing and locking.`,
+        {
+          hint: "The server echoes a credential into what it tells the model: rotate the credential, and ask the server's maintainers to stop reflecting it.",
+        },
+      ),
+    );
+  for (const [section, kind, key] of SURFACE_LISTS) {
+    surface[section]?.forEach((item, index) => {
+      const pointers = redactInPlace(item, redact);
+      if (pointers.length === 0) return;
+      const name = isRecord(item) && typeof item[key] === "string" ? (item[key] as string) : undefined;
+      found(
+        name === undefined ? { kind } : { kind, item: name },
+        name === undefined ? `/${section}/${index}${pointers[0]}` : pointers[0]!,
+        name === undefined ? `Entry ${index} of ${section}` : `\`${name}\``,
+      );
+    });
+  }
+  if (typeof surface.instructions === "string") {
+    const clean = redact(surface.instructions);
+    if (clean !== surface.instructions) {
+      surface.instructions = clean;
+      found({ kind: "instructions" }, "", "The server's instructions");
+    }
+  }
+  if (surface.capabilities) {
+    const pointers = redactInPlace(surface.capabilities, redact);
+    if (pointers.length > 0) found({ kind: "capabilities" }, pointers[0]!, "The server's capabilities");
+  }
+  return findings;
 }
 
 /** Whether `value`'s JSON text holds any of `needles`; true when it cannot be serialised (too deep). */

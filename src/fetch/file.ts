@@ -1,11 +1,13 @@
 /**
- * The `file` source: a JSON file holding a tools/list result. Parsing is pure
+ * The `file` source: a JSON file holding a tools/list result (with, optionally, the rest of the
+ * surface: `prompts`, `resourceTemplates`, `resources`, `instructions`). Parsing is pure
  * (`toolEntriesOf`, and the stricter `parseToolsDocument` that `diff` uses on
  * snapshot files).
  */
 import { readFile } from "node:fs/promises";
 import { isRecord, parseJson } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
+import { type RawSurface, surfaceEntriesOf } from "./surface.js";
 import { decodeUtf8, entriesWithReplacement, Utf8Watch } from "./utf8.js";
 
 /**
@@ -42,12 +44,13 @@ export function parseToolsDocument(json: unknown, source: string): ToolDefinitio
 }
 
 /**
- * Reads and parses a tools/list JSON file into its raw entries, and the
- * indices of those decoded from bytes that were not UTF-8; errors name the file.
+ * Reads and parses a tools/list JSON file into its raw entries, the rest of the surface it lists
+ * (`prompts`, `resourceTemplates`, `resources`, `instructions`; each absent when the file does not
+ * have it), and the indices of the tools decoded from bytes that were not UTF-8; errors name the file.
  */
 export async function readToolsFile(
   path: string,
-): Promise<{ entries: unknown[]; undecodable?: Set<number> }> {
+): Promise<{ entries: unknown[]; surface: RawSurface; undecodable?: Set<number> }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -58,6 +61,10 @@ export async function readToolsFile(
   const utf8 = new Utf8Watch();
   const text = decodeUtf8(bytes, utf8);
   // parseJson names the line:column of a syntax error; V8's message gives an offset at best.
-  const entries = toolEntriesOf(parseJson(text, path, Error), path);
-  return utf8.invalid ? { entries, undecodable: entriesWithReplacement(entries) } : { entries };
+  const json = parseJson(text, path, Error);
+  const entries = toolEntriesOf(json, path);
+  const surface = surfaceEntriesOf(json, path);
+  return utf8.invalid
+    ? { entries, surface, undecodable: entriesWithReplacement(entries) }
+    : { entries, surface };
 }

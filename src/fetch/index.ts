@@ -9,11 +9,12 @@ import type { ServerSnapshot } from "../core/snapshot.js";
 import { FetchError } from "../errors.js";
 import { redact, truncate } from "../redact.js";
 import type { FetchContext } from "./context.js";
-import { redactDefinitions } from "./definition-secrets.js";
+import { redactDefinitions, redactSurface } from "./definition-secrets.js";
 import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
 import type { FetchOptions, TracePeer } from "./options.js";
 import { withQuietSdk } from "./sdk-console.js";
+import { checkSurface, type RawSurface } from "./surface.js";
 import { safeUrl } from "./url.js";
 import { checkTools } from "./validate.js";
 
@@ -123,8 +124,8 @@ function untilAborted<T>(ctx: FetchContext, work: Promise<T>): Promise<T> {
 async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<ServerSnapshot> {
   switch (config.kind) {
     case "file": {
-      const { entries, undecodable } = await readToolsFile(config.file);
-      return snapshotOf(ctx, entries, undecodable ? { undecodable } : {});
+      const { entries, surface, undecodable } = await readToolsFile(config.file);
+      return snapshotOf(ctx, entries, { surface, ...(undecodable ? { undecodable } : {}) });
     }
     case "stdio": {
       const { fetchStdio } = await import("./stdio-source.js");
@@ -146,18 +147,25 @@ function snapshotOf(
     serverInfo?: { name: string; version: string };
     protocolVersion?: string;
     undecodable?: ReadonlySet<number>;
+    surface?: RawSurface;
   },
 ): ServerSnapshot {
   const server = ctx.name;
+  const secrets = [...ctx.options.secrets, ...ctx.secrets];
   // A secret the server echoed back is replaced before anything is checked, hashed or locked.
-  const redacted = redactDefinitions(server, raw, meta.serverInfo, [...ctx.options.secrets, ...ctx.secrets]);
+  const redacted = redactDefinitions(server, raw, meta.serverInfo, secrets);
   const { tools, findings } = checkTools(server, redacted.tools, meta.undecodable);
   findings.push(...redacted.findings);
+  const rawSurface = meta.surface ?? {};
+  findings.push(...redactSurface(server, rawSurface, secrets));
+  const checked = checkSurface(server, rawSurface);
+  findings.push(...checked.findings);
   return {
     server,
     ...(redacted.serverInfo ? { serverInfo: redacted.serverInfo } : {}),
     ...(meta.protocolVersion ? { protocolVersion: meta.protocolVersion } : {}),
     tools: tools as ToolDefinition[],
+    ...checked.surface,
     ...(findings.length > 0 ? { findings } : {}),
   };
 }

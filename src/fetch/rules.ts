@@ -12,6 +12,11 @@ export const fetchRules = defineRules("fetch", {
     summary:
       "A tool definition the server sent holds a secret mcp-contract sent it (a header, environment or OAuth value); it is replaced with *** before it is locked.",
   },
+  "invalid-surface-definition": {
+    severity: "warning",
+    summary:
+      "A prompt, resource template or resource the server sent has no name (URI, URI template) to lock it under, or repeats one; it was skipped, the rest of the list kept.",
+  },
   "duplicate-tool-name": {
     severity: "breaking",
     summary: "Two or more tools the server sent share a name; agents cannot tell which one they call.",

@@ -1,11 +1,12 @@
 /**
- * Integrity of a lockfile that was read back: every tool's hash must be the
- * hash of its definition, and every server's hash the hash of its tools. A
+ * Integrity of a lockfile that was read back: every item's hash (tool, prompt,
+ * resource template, resource, instructions, capabilities) must be the hash
+ * of its definition, and every server's hash the hash over all of them. A
  * mismatch means the file was edited by hand (or merged badly), so what it
  * claims was reviewed is not what it contains. Pure.
  */
-import { hashServer, hashTool } from "../canonical/index.js";
-import type { Change } from "../core/change.js";
+import { hashItem, hashServer, hashTool, serverHashParts } from "../canonical/index.js";
+import { type Change, newChange, type SurfaceItem } from "../core/change.js";
 import type { Lockfile } from "../core/lockfile.js";
 import { defineRules } from "../core/rule.js";
 
@@ -18,43 +19,79 @@ export const lockfileRules = defineRules("lockfile", {
   },
 });
 
-/** One `lockfile-tampered` finding per tool whose hash is wrong, and per server whose hash is wrong. */
+/** The sections of a server entry whose items carry hashes, with the kind a finding names. */
+const SECTIONS = [
+  ["prompts", "prompt"],
+  ["resourceTemplates", "resourceTemplate"],
+  ["resources", "resource"],
+] as const;
+
+/**
+ * One `lockfile-tampered` finding per tool, prompt, resource template, resource, instructions and
+ * capabilities whose hash is wrong, and per server whose hash is wrong.
+ */
 export function verifyLockfile(lock: Lockfile, source: string): Change[] {
   const rule = lockfileRules["lockfile-tampered"];
   const out: Change[] = [];
   const hint = "Do not edit the lockfile by hand: run `mcp-contract lock` to rewrite it from the servers.";
+  const tampered = (
+    server: string,
+    subject: string | SurfaceItem,
+    what: string,
+    recorded: string,
+    actual: string,
+  ) =>
+    out.push(
+      newChange(
+        rule,
+        server,
+        subject,
+        "",
+        `${source}: ${what} of server \`${server}\` has hash ${recorded.slice(0, 12)}… but its definition hashes to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
+        { before: recorded, after: actual, hint },
+      ),
+    );
   for (const [server, entry] of Object.entries(lock.servers)) {
-    const hashes: string[] = [];
+    const before = out.length;
     for (const [tool, locked] of Object.entries(entry.tools)) {
       const actual = hashTool(locked.definition);
-      hashes.push(actual);
-      if (actual !== locked.hash) {
-        out.push({
-          rule: rule.id,
-          severity: rule.severity,
-          server,
-          tool,
-          pointer: "",
-          message: `${source}: tool \`${tool}\` of server \`${server}\` has hash ${locked.hash.slice(0, 12)}… but its definition hashes to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
-          before: locked.hash,
-          after: actual,
-          hint,
-        });
+      if (actual !== locked.hash) tampered(server, tool, `tool \`${tool}\``, locked.hash, actual);
+    }
+    for (const [section, kind] of SECTIONS) {
+      for (const [name, locked] of Object.entries(entry[section] ?? {})) {
+        const actual = hashItem(locked.definition);
+        if (actual !== locked.hash)
+          tampered(server, { kind, item: name }, `${KIND_NAMES[kind]} \`${name}\``, locked.hash, actual);
       }
     }
-    const actual = hashServer(hashes);
-    if (actual !== entry.hash && !out.some((c) => c.server === server)) {
-      out.push({
-        rule: rule.id,
-        severity: rule.severity,
-        server,
-        pointer: "",
-        message: `${source}: server \`${server}\` has hash ${entry.hash.slice(0, 12)}… but its tools hash to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
-        before: entry.hash,
-        after: actual,
-        hint,
-      });
+    if (entry.instructions) {
+      const actual = hashItem(entry.instructions.text);
+      if (actual !== entry.instructions.hash)
+        tampered(server, { kind: "instructions" }, "the instructions", entry.instructions.hash, actual);
+    }
+    if (entry.capabilities) {
+      const actual = hashItem(entry.capabilities.definition);
+      if (actual !== entry.capabilities.hash)
+        tampered(server, { kind: "capabilities" }, "the capabilities", entry.capabilities.hash, actual);
+    }
+    const actual = hashServer(
+      serverHashParts(entry, (item) => hashItem(item.definition !== undefined ? item.definition : item.text)),
+    );
+    if (actual !== entry.hash && out.length === before) {
+      out.push(
+        newChange(
+          rule,
+          server,
+          undefined,
+          "",
+          `${source}: server \`${server}\` has hash ${entry.hash.slice(0, 12)}… but its contents hash to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
+          { before: entry.hash, after: actual, hint },
+        ),
+      );
     }
   }
   return out;
 }
+
+/** How a finding names an item of each kind. */
+const KIND_NAMES = { prompt: "prompt", resourceTemplate: "resource template", resource: "resource" } as const;

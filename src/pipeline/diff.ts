@@ -1,7 +1,8 @@
 /**
  * `diffFiles`: the diff of two snapshots with no server, for `mcp-contract
  * diff` and the library. Each side is a lockfile, a file holding a tools/list
- * result, or a bare array of tools, read from a path or `git:REF:PATH` (the
+ * result (optionally with `prompts`, `resourceTemplates`, `resources` and
+ * `instructions` beside `tools`), or a bare array of tools, read from a path or `git:REF:PATH` (the
  * I/O edge); then the lockfiles' integrity, their diff, the policy and the report.
  */
 
@@ -12,7 +13,8 @@ import type { Report } from "../core/report.js";
 import { diffLockfiles } from "../diff/index.js";
 import { LockfileError } from "../errors.js";
 import { parseToolsDocument } from "../fetch/file.js";
-import { lockTools } from "../lockfile/build.js";
+import { type CheckedSurface, parseSurfaceDocument } from "../fetch/surface.js";
+import { lockSurface } from "../lockfile/build.js";
 import { validateLockfile } from "../lockfile/parse.js";
 import { verifyLockfile } from "../lockfile/verify.js";
 import { acknowledgementsPath } from "./acknowledgements.js";
@@ -71,8 +73,8 @@ export async function diffFiles(
   const [before, after] = await Promise.all([readSide(beforePath, cwd, env), readSide(afterPath, cwd, env)]);
   const name = [before, after].find((s) => s.lock && Object.keys(s.lock.servers).length === 1)?.lock;
   const serverName = name ? Object.keys(name.servers)[0]! : TOOLS_ONLY_SERVER;
-  const beforeLock = before.lock ?? lockTools(serverName, before.tools!);
-  const afterLock = after.lock ?? lockTools(serverName, after.tools!);
+  const beforeLock = before.lock ?? lockSurface(serverName, { tools: before.tools!, ...before.surface });
+  const afterLock = after.lock ?? lockSurface(serverName, { tools: after.tools!, ...after.surface });
   const changes = diffLockfiles(beforeLock, afterLock);
   for (const [side, path] of [
     [before, beforePath],
@@ -126,7 +128,7 @@ function toolNames(...locks: Lockfile[]): Map<string, string[]> {
 
 type Side = (
   | { lock: Lockfile; tools?: undefined }
-  | { lock?: undefined; tools: ReturnType<typeof parseToolsDocument> }
+  | { lock?: undefined; tools: ReturnType<typeof parseToolsDocument>; surface: CheckedSurface }
 ) & { text: string };
 
 async function readSide(
@@ -140,7 +142,7 @@ async function readSide(
     return { lock: validateLockfile(data, path), text };
   }
   try {
-    return { tools: parseToolsDocument(data, path), text };
+    return { tools: parseToolsDocument(data, path), surface: parseSurfaceDocument(data, path), text };
   } catch (error) {
     throw new LockfileError((error as Error).message);
   }

@@ -65,6 +65,8 @@ export interface LockResult {
   accepted: ReportedChange[];
   /** Whether the lockfile's bytes changed. */
   changed: boolean;
+  /** The previous lockfile's format version when it was older than the one written (it was migrated). */
+  migratedFrom?: number;
   /** Servers that could not be fetched (redacted); a fetched server's entry is replaced, a failed one's kept. */
   failures: ReportError[];
   /** The acknowledgements file: read by the policy, and where `accepted` was recorded with a reason. */
@@ -133,7 +135,13 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
     );
     await writeAcknowledgements(acknowledgementsFile, acks, run.cwd);
   }
-  return { outcome: "written", ...found, changed };
+  const migrated = previous !== undefined && previous.lockfileVersion < next.lockfileVersion;
+  return {
+    outcome: "written",
+    ...found,
+    changed,
+    ...(migrated && { migratedFrom: previous.lockfileVersion }),
+  };
 }
 
 /**

@@ -26,6 +26,9 @@ export function fingerprint(change: Change): string {
     rule: change.rule,
     server: change.server,
     tool: change.tool ?? null,
+    // Only findings about prompts, resources, instructions and capabilities have these: tool and
+    // server findings keep the fingerprints they always had.
+    ...(change.kind !== undefined && { kind: change.kind, item: change.item ?? null }),
     pointer: change.pointer,
     file: change.location?.file ?? null,
     before: digest(change.before),

@@ -65,7 +65,7 @@ describe("lock", () => {
     expect(first.code).toBe(0);
     const lockPath = join(dir, "mcp-contract.lock.json");
     const bytes = readFileSync(lockPath, "utf8");
-    expect(bytes).toMatch(/^\{\n {2}"lockfileVersion": 1,\n/);
+    expect(bytes).toMatch(/^\{\n {2}"lockfileVersion": 2,\n/);
     expect(bytes.endsWith("}\n")).toBe(true);
     expect(bytes).not.toContain(dir); // no absolute paths
 
@@ -166,16 +166,25 @@ describe("the demo", () => {
     expect(result.stdout).toMatch(/\d+ breaking, \d+ warning, \d+ info/);
   });
 
-  it("the committed demo lockfile is exactly what `lock` writes against v1 of the server", async () => {
+  it("the committed demo lockfile (version 1) is what `lock` writes against v1 of the server, migrated to version 2", async () => {
     const dir = tempDir();
     cpSync(join(repoRoot, "examples", "crm-agent"), dir, { recursive: true });
     writeFileSync(
       join(dir, "mcp-contract.yaml"),
       `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", "v1"])}\n`,
     );
+    const committed = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     const result = await runCliInProcess(["lock"], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("is up to date");
+    expect(result.stdout).toContain(
+      "mcp-contract.lock.json from lockfile version 1 to 2 (prompts, resource templates, instructions and capabilities are now locked)\n",
+    );
+    // Nothing changed but the format: every tool is locked with the bytes and hashes it had.
+    const written = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
+    expect(committed.lockfileVersion).toBe(1);
+    expect(written.lockfileVersion).toBe(2);
+    expect(written.servers.crm.tools).toEqual(committed.servers.crm.tools);
+    expect(written.servers.crm.serverInfo).toEqual(committed.servers.crm.serverInfo);
   });
 });
 

@@ -101,7 +101,7 @@ describe("config errors in --format github", () => {
     writeFileSync(join(dir, "mcp-contract.lock.json"), '{"lockfileVersion": "1", "servers": {}}\n');
     const lock = await runCli(["check", "--offline", "--format", "github"], { cwd: dir });
     expect(lock.stdout).toBe(
-      `::error file=mcp-contract.lock.json,title=mcp-contract%3A lockfile error::${dir}/mcp-contract.lock.json: $.lockfileVersion: is the string "1"; it must be the number 1\n`,
+      `::error file=mcp-contract.lock.json,title=mcp-contract%3A lockfile error::${dir}/mcp-contract.lock.json: $.lockfileVersion: is the string "1"; it must be the number 1 or 2\n`,
     );
     expect(lock.code).toBe(2);
   });

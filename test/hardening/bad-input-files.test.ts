@@ -96,7 +96,7 @@ describe("config", () => {
 });
 
 describe("lockfile", () => {
-  it('"lockfileVersion": "1" says it is a string and must be the number 1 (said "missing")', async () => {
+  it('"lockfileVersion": "1" says it is a string and must be the number 1 or 2 (said "missing")', async () => {
     const dir = project({
       "mcp-contract.yaml": "servers:\n  local: { file: tools.json }\n",
       "tools.json": TOOLS,
@@ -105,7 +105,7 @@ describe("lockfile", () => {
     expect(await run(dir, ["check", "--offline"])).toMatchObject({
       code: 2,
       stderr:
-        'mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: is the string "1"; it must be the number 1\n',
+        'mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: is the string "1"; it must be the number 1 or 2\n',
     });
   });
 

@@ -244,7 +244,7 @@ const cases: Case[] = [
     args: ["check", "--offline"],
     code: 2,
     stderr:
-      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: version 99 is newer than this mcp-contract understands (1); upgrade mcp-contract\n",
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: version 99 is newer than this mcp-contract understands (2); upgrade mcp-contract\n",
   },
   {
     name: "lockfile from an older lockfileVersion",
@@ -252,7 +252,7 @@ const cases: Case[] = [
     args: ["check", "--offline"],
     code: 2,
     stderr:
-      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: unsupported version 0; this mcp-contract reads version 1: delete the lockfile and run `mcp-contract lock`\n",
+      "mcp-contract: <tmp>/mcp-contract.lock.json: $.lockfileVersion: unsupported version 0; this mcp-contract reads versions 1 and 2: delete the lockfile and run `mcp-contract lock`\n",
   },
   {
     name: "lockfile without lockfileVersion",

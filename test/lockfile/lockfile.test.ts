@@ -61,8 +61,8 @@ describe("lockfile format", () => {
   });
 
   it("rejects a lockfile from a newer version with advice", () => {
-    expect(() => parseLockfile('{"lockfileVersion": 2, "servers": {}}', "lock.json")).toThrow(
-      "lock.json: $.lockfileVersion: version 2 is newer than this mcp-contract understands (1); upgrade mcp-contract",
+    expect(() => parseLockfile('{"lockfileVersion": 3, "servers": {}}', "lock.json")).toThrow(
+      "lock.json: $.lockfileVersion: version 3 is newer than this mcp-contract understands (2); upgrade mcp-contract",
     );
   });
 
@@ -124,12 +124,12 @@ describe("lockfile format", () => {
     ],
     // The version comes first: a newer lockfile says upgrade, whatever else its shape holds.
     [
-      '{"lockfileVersion": 2, "servers": []}',
-      "$.lockfileVersion: version 2 is newer than this mcp-contract understands (1); upgrade mcp-contract",
+      '{"lockfileVersion": 3, "servers": []}',
+      "$.lockfileVersion: version 3 is newer than this mcp-contract understands (2); upgrade mcp-contract",
     ],
     [
-      '{"lockfileVersion": 2}',
-      "$.lockfileVersion: version 2 is newer than this mcp-contract understands (1); upgrade mcp-contract",
+      '{"lockfileVersion": 3}',
+      "$.lockfileVersion: version 3 is newer than this mcp-contract understands (2); upgrade mcp-contract",
     ],
   ])("%s: %s", (text, message) => {
     expect(() => parseLockfile(text, "l.json")).toThrow(new LockfileError(`l.json: ${message}`));

@@ -132,6 +132,10 @@ async function lockAndReport(
         ? `wrote ${config.lockfile} (${plural(Object.keys(result.next!.servers).length, "server")})\n`
         : `${config.lockfile} is up to date\n`,
     );
+    if (result.migratedFrom !== undefined)
+      io.stdout(
+        `migrated ${config.lockfile} from lockfile version ${result.migratedFrom} to ${result.next!.lockfileVersion} (prompts, resource templates, instructions and capabilities are now locked)\n`,
+      );
   }
   reportFailures(true);
   return failures.length > 0 ? ExitCode.FetchFailed : ExitCode.Ok;
