@@ -451,6 +451,121 @@ async function stress() {
   }
 }
 
+/** A tool of ten parameters, of the kinds tools declare (the guard's per-call figure is for it). */
+const GUARD_TOOL = {
+  name: "create_ticket",
+  description: "Open a support ticket.",
+  inputSchema: {
+    type: "object",
+    properties: {
+      customer_email: { type: "string", format: "email", maxLength: 254 },
+      subject: { type: "string", minLength: 1, maxLength: 200 },
+      body: { type: "string" },
+      priority: { enum: ["low", "normal", "high", "urgent"] },
+      team_id: { type: "integer", minimum: 1 },
+      due_in_hours: { type: "number", exclusiveMinimum: 0 },
+      notify: { type: "boolean" },
+      tags: { type: "array", items: { type: "string" }, maxItems: 10 },
+      channel: { type: "string", enum: ["email", "chat", "phone"] },
+      metadata: { type: "object", properties: { source: { type: "string" } } },
+    },
+    required: ["customer_email", "subject", "priority"],
+  },
+};
+const GUARD_ARGS = {
+  customer_email: "ada@example.com",
+  subject: "Cannot log in",
+  body: "Since this morning.",
+  priority: "high",
+  team_id: 7,
+  due_in_hours: 4,
+  notify: true,
+  tags: ["login", "sso"],
+  channel: "email",
+  metadata: { source: "agent" },
+};
+
+async function guard() {
+  const { compileToolContract, guardClient } = await lib("guard/index.js");
+  const { lockTools } = await lib("lockfile/build.js");
+  // The validation alone: the tool compiled once, then one check per call.
+  const compileStart = now();
+  const contract = compileToolContract(GUARD_TOOL);
+  contract.checkArguments(GUARD_ARGS);
+  const compileMs = now() - compileStart;
+  // A further tool: the ajv instance exists, only this tool's schema is compiled.
+  const nextStart = now();
+  compileToolContract({
+    ...GUARD_TOOL,
+    name: "next",
+    inputSchema: { ...GUARD_TOOL.inputSchema, title: "next" },
+  }).checkArguments(GUARD_ARGS);
+  const nextMs = now() - nextStart;
+  if (contract.checkArguments(GUARD_ARGS).length !== 0) throw new Error("the bench arguments are invalid");
+  if (contract.checkArguments({ ...GUARD_ARGS, customeremail: "x" }).length !== 1)
+    throw new Error("the guard accepted an unknown parameter");
+  const calls = quick ? 20_000 : 100_000;
+  for (let i = 0; i < calls; i++) contract.checkArguments(GUARD_ARGS);
+  const perCall = [];
+  for (let round = 0; round < (quick ? 3 : 7); round++) {
+    const start = now();
+    for (let i = 0; i < calls; i++) contract.checkArguments(GUARD_ARGS);
+    perCall.push(((now() - start) * 1000) / calls);
+  }
+  const us = median(perCall);
+  row(
+    "7a. guard: validate one call to a 10-parameter tool (compiled once)",
+    `${us.toFixed(2)} µs per call (compiled once: first tool ${ms(compileMs)}, each further ${ms(nextMs)})`,
+    "",
+    "",
+    "≤ 20 µs",
+    us <= 20,
+  );
+
+  // The whole guarded callTool against a bare one: an SDK 1.x client and server in this process,
+  // linked in memory (no network, so what remains is the SDK's own cost and the guard's).
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { Server } = await import("@modelcontextprotocol/sdk/server/index.js");
+  const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
+  const { CallToolRequestSchema, ListToolsRequestSchema } = await import(
+    "@modelcontextprotocol/sdk/types.js"
+  );
+  const server = new Server({ name: "bench", version: "1.0.0" }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [GUARD_TOOL] }));
+  server.setRequestHandler(CallToolRequestSchema, () => ({ content: [{ type: "text", text: "ok" }] }));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(clientSide);
+  const guarded = guardClient(client, { lockfile: lockTools("crm", [GUARD_TOOL]), server: "crm" });
+  const params = { name: GUARD_TOOL.name, arguments: GUARD_ARGS };
+  const batch = quick ? 200 : 500;
+  const perBatch = async (call) => {
+    const start = now();
+    for (let i = 0; i < batch; i++) await call(params);
+    return ((now() - start) * 1000) / batch;
+  };
+  await perBatch((p) => guarded.callTool(p)); // warm-up: the first call lists the tools
+  await perBatch((p) => client.callTool(p));
+  const bare = [];
+  const wrapped = [];
+  // Short batches, alternated many times: the load of a shared machine moves both alike.
+  for (let round = 0; round < (quick ? 10 : 40); round++) {
+    bare.push(await perBatch((p) => client.callTool(p)));
+    wrapped.push(await perBatch((p) => guarded.callTool(p)));
+  }
+  await client.close();
+  const added = median(wrapped.map((w, i) => w - bare[i]));
+  row(
+    "7b. guarded callTool, SDK 1.x client and server in memory",
+    `${median(wrapped).toFixed(1)} µs per call (${added >= 0 ? "+" : ""}${added.toFixed(1)} µs)`,
+    `bare callTool: ${median(bare).toFixed(1)} µs`,
+    ratio(median(wrapped.map((w, i) => w / bare[i]))),
+    "",
+    undefined,
+  );
+}
+
 const started = now();
 for (const [name, fn] of [
   ["precommit", precommit],
@@ -458,6 +573,7 @@ for (const [name, fn] of [
   ["hash", hashing],
   ["fetch", fetching],
   ["stress", stress],
+  ["guard", guard],
 ]) {
   if (!wanted(name) && !(name === "precommit" && wanted("memory"))) continue;
   log(`${name}...`);

@@ -26,6 +26,14 @@ export function loadTracing(): Promise<Api | undefined> {
 /** The instrumentation scope of the guard's spans. */
 export const TRACER_NAME = "mcp-contract/guard";
 
+let tracer: import("@opentelemetry/api").Tracer | undefined;
+
+/** The guard's tracer, asked for once: the API's proxy follows a provider registered later. */
+function guardTracer(api: Api): import("@opentelemetry/api").Tracer {
+  tracer ??= api.trace.getTracer(TRACER_NAME);
+  return tracer;
+}
+
 /** The most drift events one verify() span records (a server that changed everything). */
 const MAX_DRIFT_EVENTS = 128;
 
@@ -56,7 +64,7 @@ export function startCallSpan(
   hash: string | undefined,
 ): CallSpan {
   if (api === undefined) return NO_SPAN;
-  const span = api.trace.getTracer(TRACER_NAME).startSpan(`tools/call ${tool}`, {
+  const span = guardTracer(api).startSpan(`tools/call ${tool}`, {
     kind: api.SpanKind.CLIENT,
     attributes: {
       "mcp.method.name": "tools/call",
@@ -108,7 +116,7 @@ const NO_VERIFY: VerifySpan = { drift: () => {}, fail: () => {}, end: () => {}, 
 
 export function startVerifySpan(api: Api | undefined, server: string): VerifySpan {
   if (api === undefined) return NO_VERIFY;
-  const span = api.trace.getTracer(TRACER_NAME).startSpan("tools/list", {
+  const span = guardTracer(api).startSpan("tools/list", {
     kind: api.SpanKind.CLIENT,
     attributes: { "mcp.method.name": "tools/list", "mcp_contract.server": server },
   });
