@@ -69,6 +69,7 @@ export const RULE_IDS: readonly string[] = [
   "param-type-widened",
   "pattern-added",
   "pattern-changed",
+  "pattern-narrowed",
   "pattern-removed",
   "remote-schema-ref",
   "required-param-added",

@@ -48,7 +48,9 @@ export type RuleDirection = "input" | "output" | "both" | "none";
  * - `null`: null, then the probes;
  * - `bound`: values at and around the old bound, then the probes;
  * - `duplicate-items`: an array of two equal items, then the probes;
- * - `extra-property`: a property the object does not list.
+ * - `extra-property`: a property the object does not list;
+ * - `pattern`: a string the old pattern (`before`) accepts and the new one (`after`) refuses, drawn
+ *   from the old regular expression (src/diff/patterns.ts), then the probes.
  */
 export type WitnessStrategy =
   | "none"
@@ -59,7 +61,8 @@ export type WitnessStrategy =
   | "null"
   | "bound"
   | "duplicate-items"
-  | "extra-property";
+  | "extra-property"
+  | "pattern";
 
 /** The values each record field may take, for the completeness audit. */
 export const WITNESS_STRATEGIES: readonly WitnessStrategy[] = [
@@ -72,6 +75,7 @@ export const WITNESS_STRATEGIES: readonly WitnessStrategy[] = [
   "bound",
   "duplicate-items",
   "extra-property",
+  "pattern",
 ];
 export const RULE_DIRECTIONS: readonly RuleDirection[] = ["input", "output", "both", "none"];
 

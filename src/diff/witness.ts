@@ -9,6 +9,7 @@ import { Validator, validate } from "@cfworker/json-schema";
 import type { Change } from "../core/change.js";
 import { dict, own, put } from "../core/own.js";
 import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
+import { patternWitness, type StringLimits } from "./patterns.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 const MAX_DEPTH = 8;
@@ -307,6 +308,17 @@ function* candidates(
     case "extra-property":
       yield setAt(base, [...path.slice(0, -1), "extra_property"], "x", oldSchema, oldSchema);
       return;
+    case "pattern": {
+      const node = isObject(at.schema) ? at.schema : {};
+      const limits: StringLimits = {};
+      if (typeof node.minLength === "number") limits.minLength = node.minLength;
+      if (typeof node.maxLength === "number") limits.maxLength = node.maxLength;
+      if (typeof change.before === "string" && typeof change.after === "string") {
+        const found = patternWitness(change.before, change.after, limits);
+        if ("witness" in found) values.push(found.witness);
+      }
+      break;
+    }
     case "probe":
       break;
   }

@@ -6,6 +6,7 @@
 import { defineRecords, type Family } from "../../core/rule.js";
 import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { BOUND_KEYWORDS } from "../keywords.js";
+import { patternWitness, type StringLimits } from "../patterns.js";
 import type { SchemaNode } from "../schema.js";
 import { structural } from "./gate.js";
 import { capital, describeLoc } from "./messages.js";
@@ -40,14 +41,25 @@ export const constraintRules = defineRecords("constraints", {
     witness: "probe",
     inverse: ["pattern-removed"],
   },
+  "pattern-narrowed": {
+    severity: "breaking",
+    summary: "A string's regular expression changed and refuses a string the old one accepted (the witness).",
+    direction: "input",
+    bump: "major",
+    keywords: ["pattern"],
+    witness: "pattern",
+    inverse: ["pattern-changed"],
+  },
   "pattern-changed": {
     severity: "warning",
-    summary: "A string's regular expression changed.",
+    summary:
+      "A string's regular expression changed and no string drawn from the old one tells whether it narrows.",
+    unjudged: true,
     direction: "both",
     bump: "minor",
     keywords: ["pattern"],
     witness: "none",
-    inverse: ["pattern-changed"],
+    inverse: ["pattern-changed", "pattern-narrowed"],
   },
   "pattern-removed": {
     severity: "info",
@@ -59,12 +71,13 @@ export const constraintRules = defineRecords("constraints", {
     inverse: ["pattern-added"],
   },
   "format-added": {
-    severity: "warning",
-    summary: "A string gained a `format` (validators may now reject values).",
+    severity: "breaking",
+    summary:
+      "A string parameter gained a `format` servers validate (zod's `.url()`, pydantic's `EmailStr`): values outside it are now refused.",
     direction: "input",
-    bump: "minor",
+    bump: "major",
     keywords: ["format"],
-    witness: "none",
+    witness: "probe",
     inverse: ["format-removed"],
   },
   "format-changed": {
@@ -184,12 +197,7 @@ export function checkConstraints(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
       const msg = `${where} no longer has to match /${String(pa)}/.`;
       if (d.dir === "input") d.emit(constraintRules["pattern-removed"], loc, msg, { before: pa });
       else d.emit(constraintRules["output-bound-loosened"], loc, msg, { before: pa });
-    } else {
-      d.emit(constraintRules["pattern-changed"], loc, `${where} pattern changed from /${pa}/ to /${pb}/.`, {
-        before: pa,
-        after: pb,
-      });
-    }
+    } else patternChanged(d, a, b, loc, where, String(pa), String(pb));
   }
 
   const fa = a.keywords.format;
@@ -198,8 +206,17 @@ export function checkConstraints(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
     const loc = child(at, ["format"], at.label);
     if (fa === undefined) {
       const msg = `${where} gained format "${String(fb)}".`;
-      if (d.dir === "input") d.emit(constraintRules["format-added"], loc, msg, { after: fb });
-      else d.emit(outputShapeRules["output-narrowed"], loc, msg, { after: fb });
+      if (d.dir === "output") d.emit(outputShapeRules["output-narrowed"], loc, msg, { after: fb });
+      else if (typeof fb === "string" && VALIDATED_FORMATS.has(fb))
+        d.emit(constraintRules["format-added"], loc, msg, { after: fb });
+      else {
+        d.emit(
+          constraintRules["format-added"],
+          loc,
+          `${where} gained format "${String(fb)}", which is no format of JSON Schema: servers may read it as a description only.`,
+          { after: fb, severity: "warning" },
+        );
+      }
     } else if (fb === undefined) {
       const msg = `${where} lost format "${String(fa)}".`;
       if (d.dir === "input") d.emit(constraintRules["format-removed"], loc, msg, { before: fa });
@@ -226,6 +243,115 @@ export function checkConstraints(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at
       else d.emit(constraintRules["output-bound-loosened"], loc, msg);
     }
   }
+}
+
+/**
+ * The formats of JSON Schema's format vocabulary (draft-07 to 2020-12): validators check them
+ * (ajv-formats, @cfworker/json-schema), and so do the libraries MCP servers publish them from: zod
+ * (`.url()` → `uri`, `.email()`, `.uuid()`, `.datetime()` → `date-time`) and pydantic (`AnyUrl`,
+ * `EmailStr`, `UUID`, `datetime`, `IPv4Address`…). A format outside this list (`password`,
+ * `textarea`, `binary`) is usually a hint for a form, checked by nobody.
+ */
+const VALIDATED_FORMATS: ReadonlySet<string> = new Set([
+  "date-time",
+  "date",
+  "time",
+  "duration",
+  "email",
+  "idn-email",
+  "hostname",
+  "idn-hostname",
+  "ipv4",
+  "ipv6",
+  "uri",
+  "uri-reference",
+  "iri",
+  "iri-reference",
+  "uuid",
+  "uri-template",
+  "json-pointer",
+  "relative-json-pointer",
+  "regex",
+  "url",
+]);
+
+/** The length bounds of a string node, for a pattern witness to respect. */
+function limits(n: SchemaNode): StringLimits {
+  const out: StringLimits = {};
+  if (typeof n.keywords.minLength === "number") out.minLength = n.keywords.minLength;
+  if (typeof n.keywords.maxLength === "number") out.maxLength = n.keywords.maxLength;
+  return out;
+}
+
+/** JSON text of a witness string for a message, cut when long. */
+function quote(s: string): string {
+  const text = JSON.stringify(s);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/**
+ * A changed pattern, judged by witness (src/diff/patterns.ts). Input: a string the old pattern
+ * accepts and the new one refuses makes it `pattern-narrowed`. Output: a string the new pattern
+ * allows and the old one did not makes it `output-bound-loosened` (the agent may now read it), one
+ * the other way `output-narrowed`. When no drawn string decides, `pattern-changed` (could not be
+ * judged).
+ */
+function patternChanged(
+  d: SchemaDiff,
+  a: SchemaNode,
+  b: SchemaNode,
+  loc: Loc,
+  where: string,
+  pa: string,
+  pb: string,
+): void {
+  const changed = `${where} pattern changed from /${pa}/ to /${pb}/`;
+  const values = { before: pa, after: pb };
+  if (d.dir === "input") {
+    const narrowed = patternWitness(pa, pb, limits(a));
+    if ("witness" in narrowed) {
+      d.emit(
+        constraintRules["pattern-narrowed"],
+        loc,
+        `${changed}: ${quote(narrowed.witness)} matched and no longer does.`,
+        values,
+      );
+      return;
+    }
+    d.emit(
+      constraintRules["pattern-changed"],
+      loc,
+      `${changed}; could not be judged: ${narrowed.unknown}.`,
+      values,
+    );
+    return;
+  }
+  const loosened = patternWitness(pb, pa, limits(b));
+  if ("witness" in loosened) {
+    d.emit(
+      constraintRules["output-bound-loosened"],
+      loc,
+      `${changed}: a result may now be ${quote(loosened.witness)}, which did not match before.`,
+      values,
+    );
+    return;
+  }
+  const narrowed = patternWitness(pa, pb, limits(a));
+  if ("witness" in narrowed) {
+    d.emit(
+      outputShapeRules["output-narrowed"],
+      loc,
+      `${changed}: results such as ${quote(narrowed.witness)} no longer occur.`,
+      values,
+    );
+    return;
+  }
+  d.emit(
+    constraintRules["pattern-changed"],
+    loc,
+    `${changed}; could not be judged: ${loosened.unknown}.`,
+    values,
+  );
 }
 
 /** Bounds, pattern, format and uniqueItems. */
