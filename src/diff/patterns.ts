@@ -13,7 +13,12 @@ import { createRequire } from "node:module";
 
 /** randexp's class: CommonJS with `module.exports = RandExp`, while its typings declare a default export. */
 type RandExpClass = typeof import("randexp").default;
-const RandExp = createRequire(import.meta.url)("randexp") as RandExpClass;
+let RandExp: RandExpClass | undefined;
+/** randexp, loaded on the first changed pattern (a diff without one never loads it). */
+function randexp(): RandExpClass {
+  RandExp ??= createRequire(import.meta.url)("randexp") as RandExpClass;
+  return RandExp;
+}
 
 /** Length limits (in code points, as JSON Schema counts) a witness must also respect. */
 export interface StringLimits {
@@ -71,7 +76,7 @@ function generator(seed: number): () => number {
 export function* patternCandidates(pattern: string, seed: string): Generator<string> {
   let rex: InstanceType<RandExpClass>;
   try {
-    rex = new RandExp(pattern);
+    rex = new (randexp())(pattern);
   } catch {
     return;
   }
