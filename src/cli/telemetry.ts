@@ -15,21 +15,23 @@ import { knownSecrets, registerSecrets } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-/** What a traced command returns: its exit code and, when it got one, its report. */
-export interface TracedResult {
-  code: number;
+/** What a traced command tells its trace: the report, once it has one (even if it then throws). */
+export interface TracedRun {
+  /** The run's tracer for the fetch; undefined when the run is not traced. */
+  tracer: FetchTracer | undefined;
   report?: Report;
 }
 
 /**
  * Runs `work` inside the run's trace (its tracer given to the fetch), and
  * exports the trace before returning `work`'s exit code or rethrowing its
- * error. A collector that cannot be reached costs one warning line.
+ * error, with the report `work` put in `run.report`. A collector that cannot
+ * be reached costs one warning line.
  */
 export async function withRunTrace(
   command: "lock" | "check",
   io: CommandIO,
-  work: (tracer: FetchTracer | undefined) => Promise<TracedResult>,
+  work: (run: TracedRun) => Promise<number>,
 ): Promise<number> {
   const trace = await startRunTrace(command, io.env, {
     warn: (line) => io.stderr(`mcp-contract: warning: ${line}\n`),
@@ -37,21 +39,21 @@ export async function withRunTrace(
     registerSecrets,
     version: pkg.version,
   });
-  if (trace === undefined) return (await work(undefined)).code;
-  let result: TracedResult;
+  if (trace === undefined) return work({ tracer: undefined });
+  const run: TracedRun = { tracer: trace.tracer };
+  const counts = () =>
+    run.report && { summary: run.report.summary, failedServers: run.report.errors?.length ?? 0 };
+  let code: number;
   try {
-    result = await work(trace.tracer);
+    code = await work(run);
   } catch (error) {
     await trace.finish({
       exitCode: error instanceof ContractError ? error.exitCode : ExitCode.Internal,
+      ...counts(),
       error: redact(error instanceof Error ? error.message : String(error), knownSecrets()),
     });
     throw error;
   }
-  const { report } = result;
-  await trace.finish({
-    exitCode: result.code,
-    ...(report && { summary: report.summary, failedServers: report.errors?.length ?? 0 }),
-  });
-  return result.code;
+  await trace.finish({ exitCode: code, ...counts() });
+  return code;
 }

@@ -16,6 +16,7 @@ import {
   type Transport,
   type TransportSendOptions,
 } from "@modelcontextprotocol/client";
+import { isRecord } from "../core/json.js";
 import { truncate } from "../redact.js";
 import type { RequestTrace, ServerTrace } from "./options.js";
 import { walkPages } from "./pages.js";
@@ -246,13 +247,17 @@ class SessionTap {
       // One request at a time: one still unanswered was given up (the probe a 2025-era HTTP
       // server refuses with an HTTP error instead of a JSON-RPC answer).
       this.abandon(new Error(`no JSON-RPC answer before ${message.method} was sent`));
-      const span = this.options.trace?.request(message.method, id);
+      const trace = this.options.trace;
+      const span = trace?.request(message.method, id);
       if (span) request.span = span;
+      // The MCP semantic conventions' propagation: the request span's context in `params._meta`,
+      // which reaches a server over any transport (stdio too).
+      const outgoing = trace && span ? withTraceContext(message, trace.headers()) : message;
       this.sent.set(id, request);
       this.latest.set(message.method, request);
       if (this.waitingFor?.method === message.method) this.waitingFor.slot.request = request;
       const ended = sendOptions?.onRequestStreamEnd;
-      return send(message, {
+      return send(outgoing, {
         ...sendOptions,
         // Streamable HTTP: the event stream that carries this answer ended (cleanly or not) and
         // the SDK will not reconnect it. Without the answer, nothing else will come.
@@ -350,6 +355,15 @@ class SessionTap {
     this.fault = new SessionFault(withPhase ? `${what} ${PHASE_TEXT[this.phase]}` : what, { cause });
     this.rejectWaiting?.(this.fault);
   }
+}
+
+/** `message` with the W3C trace context (`traceparent`, `tracestate`) added to its `params._meta`. */
+function withTraceContext(message: JSONRPCMessage, context: Record<string, string>): JSONRPCMessage {
+  const params = isRecord((message as { params?: unknown }).params)
+    ? (message as { params: Record<string, unknown> }).params
+    : {};
+  const meta = isRecord(params._meta) ? params._meta : {};
+  return { ...message, params: { ...params, _meta: { ...meta, ...context } } } as JSONRPCMessage;
 }
 
 /** A message the SDK could not parse: not JSON, or JSON that is not a JSON-RPC message. */

@@ -7,7 +7,7 @@
  * exit code, OTEL_SDK_DISABLED exports nothing, and the exporter's headers are
  * never shown.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,8 +26,8 @@ const OTLP_KEY = "otlp/Key+9f3Kq2Lw=";
 /** A stdio server's secret, which its failure quotes. */
 const SERVER_KEY = "srv-Key7Rt+Vb=2Xn";
 
-/** What the HTTP server saw: each JSON-RPC method with the traceparent of its POST. */
-const seen: { method: string; traceparent: string | undefined }[] = [];
+/** What the HTTP server saw: each JSON-RPC method with the traceparent of its POST and of its `_meta`. */
+const seen: { method: string; traceparent: string | undefined; meta: unknown }[] = [];
 let tools: unknown[] = [];
 let dir = "";
 let web: { port: number; close: () => Promise<void> };
@@ -65,7 +65,9 @@ beforeAll(async () => {
     const body: unknown = text === "" ? undefined : JSON.parse(text);
     for (const message of Array.isArray(body) ? body : [body]) {
       const method = (message as { method?: unknown } | undefined)?.method;
-      if (typeof method === "string") seen.push({ method, traceparent: req.headers.traceparent as string });
+      const meta = (message as { params?: { _meta?: { traceparent?: unknown } } }).params?._meta?.traceparent;
+      if (typeof method === "string")
+        seen.push({ method, traceparent: req.headers.traceparent as string, meta });
     }
     const server = new Server({ name: "web", version: "1.0.0" }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }) as never);
@@ -246,6 +248,8 @@ describe("a traced check", () => {
       const span = only(spans, method, parent);
       const sent = seen.filter((s) => s.method === method);
       expect(sent.map((s) => s.traceparent)).toEqual([`00-${traceId}-${span.spanId}-01`]);
+      // And in the request's params._meta, as the MCP semantic conventions propagate it.
+      expect(sent.map((s) => s.meta)).toEqual([`00-${traceId}-${span.spanId}-01`]);
     }
     // A notification carries the server span's context: no request span is open for it.
     expect(seen.filter((s) => s.method === "notifications/initialized").map((s) => s.traceparent)).toEqual([
@@ -258,6 +262,31 @@ describe("a traced check", () => {
       for (const secret of [OTLP_KEY, encodeURIComponent(OTLP_KEY), SERVER_KEY])
         expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe("a stdio server", () => {
+  it("gets the traceparent of the tools/list span in the request's params._meta", async () => {
+    const record = join(dir, "meta.txt");
+    writeFileSync(record, "");
+    const server = join(import.meta.dirname, "meta-server.mjs");
+    // A config of its own (and so a lockfile of its own, next to it).
+    mkdirSync(join(dir, "meta"));
+    writeFileSync(
+      join(dir, "meta", "mcp-contract.yaml"),
+      `servers:\n  meta:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(server)}, ${JSON.stringify(record)}]\n`,
+    );
+    const untraced = await run(["lock", "--config", "meta/mcp-contract.yaml", "--quiet"]);
+    expect(untraced.code).toBe(0);
+    const collector = await receiver();
+    const traced = await run(["lock", "--config", "meta/mcp-contract.yaml", "--quiet"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+    });
+    expect(traced.code).toBe(0);
+    const spans = collector.spans();
+    const list = only(spans, "tools/list");
+    // Untraced, the request holds no trace context; traced, the span's own.
+    expect(readFileSync(record, "utf8")).toBe(`none\n00-${list.traceId}-${list.spanId}-01\n`);
   });
 });
 
@@ -279,6 +308,20 @@ describe("lock traced", () => {
     });
     expect(root.status.code).toBe(0);
     expect(only(spans, "fetch local").parentSpanId).toBe(root.spanId);
+  });
+
+  it("a lock refused for a breaking change without a reason: its counts and the refusal on the root", async () => {
+    const collector = await receiver();
+    const result = await run(["lock", "--server", "web", "--quiet"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+    });
+    expect(result.code).toBe(1);
+    const root = only(collector.spans(), "mcp-contract lock");
+    expect(root.attributes).toMatchObject({ "mcp_contract.exit_code": 1, "mcp_contract.servers.failed": 0 });
+    expect(root.attributes["mcp_contract.findings.breaking"]).toBeGreaterThan(0);
+    expect(root.status.code).toBe(2);
+    expect(result.stderr).toContain(root.status.message!.slice(0, 60));
+    expect(root.status.message).toMatch(/needs? a reason to be accepted/);
   });
 });
 

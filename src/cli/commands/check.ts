@@ -21,9 +21,9 @@ export interface CheckOptions extends FetchCommandOptions, ReportCommandOptions 
 }
 
 export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> {
-  return withRunTrace("check", io, async (tracer) => {
+  return withRunTrace("check", io, async (run) => {
     const result = await checkProject({
-      ...fetchRunOptions(options, io, tracer),
+      ...fetchRunOptions(options, io, run.tracer),
       offline: options.offline,
       shard: options.shard,
       cache: options.cache,
@@ -34,6 +34,7 @@ export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> 
       file: { path: result.lockfile },
       templates: result.templates,
     });
-    return { code: getExitCode(result.report), report: result.report };
+    run.report = result.report;
+    return getExitCode(result.report);
   });
 }

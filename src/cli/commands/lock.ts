@@ -14,16 +14,15 @@
  */
 
 import { has } from "../../core/own.js";
-import { createReport, type Report, type ReportedChange } from "../../core/report.js";
+import { createReport, type ReportedChange } from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
-import type { FetchTracer } from "../../fetch/options.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
 import { formatReport } from "../../report/index.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
-import { withRunTrace } from "../telemetry.js";
+import { type TracedRun, withRunTrace } from "../telemetry.js";
 
 export interface LockOptions extends FetchCommandOptions {
   /** Accept the breaking changes this lock makes and record each one with this reason. */
@@ -54,23 +53,18 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
       `--expires ${options.expires}: expected a date (YYYY-MM-DD) or an RFC 3339 date-time`,
     );
   }
-  return withRunTrace("lock", io, async (tracer) => {
-    const seen: { report?: Report } = {};
-    const code = await lockAndReport(options, io, reason, tracer, seen);
-    return { code, ...seen };
-  });
+  return withRunTrace("lock", io, (run) => lockAndReport(options, io, reason, run));
 }
 
-/** The lock itself and what it prints; the report it made goes to `seen`, for the trace. */
+/** The lock itself and what it prints; the report it made goes to `run`, for the trace. */
 async function lockAndReport(
   options: LockOptions,
   io: CommandIO,
   reason: string | undefined,
-  tracer: FetchTracer | undefined,
-  seen: { report?: Report },
+  run: TracedRun,
 ): Promise<number> {
   const result = await lockProject({
-    ...fetchRunOptions(options, io, tracer),
+    ...fetchRunOptions(options, io, run.tracer),
     acceptBreaking: reason,
     acceptedBy: options.acceptedBy,
     expires: options.expires,
@@ -97,7 +91,7 @@ async function lockAndReport(
     return ExitCode.FetchFailed;
   }
   const report = result.report!;
-  seen.report = report;
+  run.report = report;
   const text = (shown: readonly ReportedChange[]) =>
     formatReport(createReport({ changes: shown, servers: report.servers }), "text", {
       color: useColor(io),
