@@ -4,7 +4,6 @@
 // accept them, reject them and crash with their environment on stderr — and not one byte of
 // stdout, stderr, the lockfile or any other written file may hold a secret, raw or encoded (URL,
 // base64, base64url).
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -20,8 +19,12 @@ import type { ServerConfig, StdioServerConfig } from "../../src/config/types.js"
 import { fetchServer } from "../../src/fetch/index.js";
 import { redactFragment, truncate, truncateStart } from "../../src/redact.js";
 import { fetchOptions, httpConfig, stdioFixture } from "../fetch/helpers.js";
-// Real processes: the promise is about every byte the shipped bin writes, whoever in the process writes it.
-import { binPath, type CliResult, runCli } from "../helpers/cli.js";
+// The promise is about every byte the shipped bin writes, whoever in the process writes it: one run per
+// output channel is a real process of the bin (lock: stdout, stderr and the lockfile; check --format
+// json: a written report; render: a rendered template on stdout), and so are the traced runs (the
+// exporter is the process's). The others run in process, where the harness adds whatever else this
+// process writes to stdout, stderr or the console to their output.
+import { type CliResult, runCli, runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
 
 // Each holds characters that URL-encode, so the encoded forms differ from the raw ones.
@@ -66,6 +69,8 @@ const fixtureServer = join(import.meta.dirname, "..", "..", "fixtures", "servers
 let dir = "";
 const closers: Array<() => Promise<void>> = [];
 const runs: { label: string; result: CliResult }[] = [];
+/** The untraced runs that are real processes of the bin, one per output channel. */
+const REAL = new Set(["lock", "check json", "render"]);
 /** What the OTLP receivers were sent: the exported spans, which must hold no secret either. */
 const exported: string[] = [];
 
@@ -157,10 +162,13 @@ beforeAll(async () => {
   );
   const env = { MCP_T_TOKEN: TOKEN, MCP_T_KEY: KEY, MCP_T_OAUTH: CLIENT_SECRET };
   const run = async (label: string, args: string[]) => {
-    runs.push({ label, result: await runCli(args, { cwd: dir, env }) });
+    const result = REAL.has(label)
+      ? await runCli(args, { cwd: dir, env })
+      : await runCliInProcess(args, { cwd: dir, env });
+    runs.push({ label, result });
   };
   // Does main's `check` write report files yet? Then every format also goes through --output.
-  const help = spawnSync(process.execPath, [binPath, "check", "--help"], { encoding: "utf8" }).stdout;
+  const help = (await runCliInProcess(["check", "--help"])).stdout;
   const hasOutput = help.includes("--output");
 
   await run("lock", ["lock"]);
@@ -229,9 +237,12 @@ beforeAll(async () => {
   );
   runs.push({
     label: "init",
-    result: await runCli(["init", "--from", "../editor-mcp.json", "--no-workflow", "--no-pre-commit"], {
-      cwd: initDir,
-    }),
+    result: await runCliInProcess(
+      ["init", "--from", "../editor-mcp.json", "--no-workflow", "--no-pre-commit"],
+      {
+        cwd: initDir,
+      },
+    ),
   });
 }, 240_000);
 
@@ -242,6 +253,7 @@ afterAll(async () => {
 describe("secrets never leave the process", () => {
   it("every command ran, the secrets were really used, and the error paths ran", () => {
     expect(runs.length).toBeGreaterThanOrEqual(3 + 3 * OUTPUT_FORMATS.length);
+    expect(runs.filter((r) => REAL.has(r.label)).map((r) => r.label)).toEqual([...REAL]);
     expect(runs.at(-1)!.result.code).toBe(0); // init
     expect(readFileSync(join(dir, "init", "mcp-contract.yaml"), "utf8")).toContain("${API_KEY}");
     const lock = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));

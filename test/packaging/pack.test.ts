@@ -9,6 +9,10 @@
  * npm is the real client; its registry is a server on 127.0.0.1 serving what package-lock.json
  * pins from npm's own cache (test/helpers/lockfile-registry.ts), so nothing leaves the machine.
  * `npm ci`, which runs before the tests, fills that cache.
+ *
+ * One tarball serves both installs: pre-commit's sequence packs it in the hook's clone (after its
+ * `npm install`, as pre-commit does), and the plain `npm install -g` installs that same file. The
+ * two installs run at once, each into its own prefix.
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -19,7 +23,6 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,7 +115,8 @@ async function expectInstalledCliWorks(packageDir: string, env: Record<string, s
   const cliEnv: Record<string, string> = {
     ...env,
     NO_COLOR: "1",
-    MCP_CONTRACT_CACHE_DIR: join(work, "cli-cache"),
+    // Each installed CLI its own result cache: the two install tests run at once.
+    MCP_CONTRACT_CACHE_DIR: mkdtempSync(join(work, "cli-cache-")),
   };
   delete cliEnv.CI;
   delete cliEnv.FORCE_COLOR;
@@ -162,7 +166,45 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 }, INSTALL_MS);
 
-describe("npm pack", () => {
+/** What pre-commit 3.5.0 to 4.6.0 does in the hook's clone before its global install. */
+interface PreCommitPack {
+  clone: string;
+  envDir: string;
+  env: Record<string, string>;
+  /** `npm install --include=dev …` in the clone. */
+  local: Run;
+  /** `npm pack` in the clone, after it: its stdout names the tarball. */
+  packed: Run;
+  /** The tarball's path, when `npm pack` made one. */
+  tarball: string;
+}
+
+let preCommitPacking: Promise<PreCommitPack> | undefined;
+
+/**
+ * install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0 up to its global
+ * install, command for command, once per run: the tarball it packs is the one both install tests use.
+ */
+function preCommitPack(): Promise<PreCommitPack> {
+  preCommitPacking ??= (async () => {
+    const clone = cleanCopy("pre-commit-3");
+    const envDir = join(work, "pre-commit-3-env");
+    const env = preCommitEnv(envDir);
+    const local = await run(
+      "npm",
+      ["install", "--include=dev", "--include=prod", "--ignore-prepublish", "--no-progress", "--no-save"],
+      clone,
+      env,
+    );
+    // pre-commit installs the file whose name is npm pack's whole stdout, stripped.
+    const packed = local.code === 0 ? await run("npm", ["pack"], clone, env) : local;
+    return { clone, envDir, env, local, packed, tarball: join(clone, packed.stdout.trim()) };
+  })();
+  return preCommitPacking;
+}
+
+// Concurrent: the install tests wait for one pack, then install at once (the bare pack needs neither).
+describe.concurrent("npm pack", () => {
   test("on a copy without its dependencies, prepare says what to run", async () => {
     const dir = cleanCopy("bare");
     const packed = await run("npm", ["pack"], dir, npmEnv());
@@ -176,21 +218,12 @@ describe("npm pack", () => {
   test(
     "builds dist/ with its build id, and the tarball runs after npm install -g",
     async () => {
-      const dir = cleanCopy("pack");
-      // The repository's own dependencies (npm ci installed them): npm pack only reads them.
-      symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-      const destination = join(work, "tarballs");
-      mkdirSync(destination);
-      const packed = await run("npm", ["pack", "--pack-destination", destination], dir, npmEnv());
+      const { local, packed, tarball } = await preCommitPack();
+      expect(local.code, local.stderr).toBe(0);
       expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
 
       const prefix = join(work, "global");
-      const installed = await run(
-        "npm",
-        ["install", "-g", "--prefix", prefix, join(destination, tarballName)],
-        work,
-        npmEnv(),
-      );
+      const installed = await run("npm", ["install", "-g", "--prefix", prefix, tarball], work, npmEnv());
       expect(installed.code, installed.stderr).toBe(0);
       expect(registry.misses).toEqual([]);
       const packageDir = join(prefix, "lib", "node_modules", name);
@@ -210,25 +243,15 @@ describe("npm pack", () => {
   );
 });
 
-describe("pre-commit `language: node`", () => {
+describe.concurrent("pre-commit `language: node`", () => {
   test(
     "3.5.0 to 4.6.0: npm install in the hook's clone, npm pack, npm install -g the tarball",
     async () => {
-      const clone = cleanCopy("pre-commit-3");
-      const envDir = join(work, "pre-commit-3-env");
-      const env = preCommitEnv(envDir);
       // install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0, command for command.
-      const local = await run(
-        "npm",
-        ["install", "--include=dev", "--include=prod", "--ignore-prepublish", "--no-progress", "--no-save"],
-        clone,
-        env,
-      );
+      const { clone, envDir, env, local, packed, tarball } = await preCommitPack();
       expect(local.code, local.stderr).toBe(0);
-      // pre-commit installs the file whose name is npm pack's whole stdout, stripped.
-      const packed = await run("npm", ["pack"], clone, env);
       expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
-      const global = await run("npm", ["install", "-g", join(clone, packed.stdout.trim())], clone, env);
+      const global = await run("npm", ["install", "-g", tarball], clone, env);
       expect(global.code, global.stderr).toBe(0);
       expect(registry.misses).toEqual([]);
       await expectInstalledCliWorks(join(envDir, "lib", "node_modules", name), env);
