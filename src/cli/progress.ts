@@ -4,6 +4,7 @@
  * in CI: one plain line per server when it finishes. `--quiet`: nothing.
  */
 import type { FetchProgressEvent } from "../fetch/options.js";
+import { plural } from "../report/formats/shared.js";
 import type { CommandIO } from "./io.js";
 
 export interface Progress {
@@ -20,7 +21,7 @@ export function createProgress(io: CommandIO, total: number, quiet: boolean | un
   let drawn = false;
   const draw = () => {
     const names = [...running.entries()].map(([name, tools]) =>
-      tools > 0 ? `${name} (${tools} tools)` : name,
+      tools > 0 ? `${name} (${plural(tools, "tool")})` : name,
     );
     io.stderr(`\r\x1b[Kfetching ${done}/${total}: ${names.join(", ")}`);
     drawn = true;
@@ -42,7 +43,7 @@ export function createProgress(io: CommandIO, total: number, quiet: boolean | un
           running.delete(event.server);
           done++;
           if (live) clear();
-          io.stderr(`fetched ${event.server}: ${event.tools} tools\n`);
+          io.stderr(`fetched ${event.server}: ${plural(event.tools, "tool")}\n`);
           break;
         case "failed":
           // The failure itself is reported once, by the command, after the fetch.

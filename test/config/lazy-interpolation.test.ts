@@ -82,7 +82,7 @@ describe("the CLI with the secrets unset", () => {
   it("lock --server and check --offline need none; check of an authenticated server names the unset one", async () => {
     const dir = project();
     const locked = await runCliInProcess(["lock", "--server", "local"], { cwd: dir, env: UNSET });
-    expect(locked.stderr).toMatch(/^fetched local: 1 tools?\n$/);
+    expect(locked.stderr).toMatch(/^fetched local: 1 tool\n$/);
     expect(locked.code).toBe(0);
     expect(
       Object.keys(JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).servers),

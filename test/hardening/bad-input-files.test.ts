@@ -90,7 +90,7 @@ describe("config", () => {
       "tools.json": TOOLS,
     });
     const result = await run(dir, ["lock"]);
-    expect(result.stderr).toMatch(/^fetched local: 1 tools?\n$/);
+    expect(result.stderr).toMatch(/^fetched local: 1 tool\n$/);
     expect(result.code).toBe(0);
   });
 });
@@ -135,7 +135,7 @@ describe("file source", () => {
       "tools.json": `${BOM}${TOOLS}`,
     });
     const result = await run(dir, ["lock"]);
-    expect(result.stderr).toMatch(/^fetched local: 1 tools?\n$/);
+    expect(result.stderr).toMatch(/^fetched local: 1 tool\n$/);
     expect(result.code).toBe(0);
     const locked = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     expect(Object.keys(locked.servers.local.tools)).toEqual(["search"]);

@@ -719,7 +719,7 @@ describe("a schema too deep to validate", () => {
       "tools.json": `{"tools": [{"name": "deep", "inputSchema": ${schema}}]}`,
     });
     const result = await runCliInProcess(["lock"], { cwd: dir });
-    expect(result.stderr).toBe("fetched crm: 1 tools\n");
+    expect(result.stderr).toBe("fetched crm: 1 tool\n");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n").filter((line) => line.includes("invalid-tool-definition"));
     expect(lines).toEqual([

@@ -18,6 +18,7 @@ import { createReport, type ReportedChange } from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
+import { plural } from "../../report/formats/shared.js";
 import { formatReport } from "../../report/index.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
@@ -151,8 +152,4 @@ function acceptCommand(options: LockOptions): string {
 /** A word a POSIX shell reads back as `word`. */
 function shellWord(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
