@@ -266,14 +266,11 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
 
 function handleError(error: unknown, io: CommandIO): number {
   if (error instanceof CommanderError) {
-    // Help and version are not errors; commander has already printed its message otherwise.
-    if (
-      error.code === "commander.helpDisplayed" ||
-      error.code === "commander.version" ||
-      error.code === "commander.help"
-    ) {
-      return ExitCode.Ok;
-    }
+    // Help asked for and version are not errors; commander has already printed its message otherwise.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.Ok;
+    // No command: commander prints the help on stderr. A usage error, as in git: a CI step that
+    // lost its command (`npx mcp-contract`) must fail, not pass having checked nothing.
+    if (error.code === "commander.help") return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return ExitCode.Usage;
   }
   if (error instanceof ContractError) {

@@ -33,6 +33,31 @@ describe("exit codes", () => {
     expect(new InterruptedError().message).toBe("interrupted; lockfile unchanged");
   });
 
+  it("no command is a usage error (the help on stderr, exit 2); help asked for is not (stdout, exit 0)", async () => {
+    const run = async (args: string[]) => {
+      const out = { stdout: "", stderr: "" };
+      const code = await main(args, {
+        stdout: (text) => {
+          out.stdout += text;
+        },
+        stderr: (text) => {
+          out.stderr += text;
+        },
+        isTTY: false,
+        stdoutIsTTY: false,
+      });
+      return { code, ...out };
+    };
+    const none = await run([]);
+    expect(none.code).toBe(ExitCode.Usage);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toMatch(/^Usage: mcp-contract \[options\] \[command\]\n/);
+    for (const asked of [["--help"], ["help"]]) {
+      const help = await run(asked);
+      expect(help).toEqual({ code: ExitCode.Ok, stdout: none.stderr, stderr: "" });
+    }
+  });
+
   it("an unexpected exception is an internal error: exit 70 with its stack, not 2", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mcp-contract-exit-"));
     writeFileSync(join(dir, "a.json"), JSON.stringify({ tools: [] }));

@@ -41,7 +41,7 @@ const cases: { name: string; args: string[]; cwd?: string; code: number }[] = [
   { name: "--help", args: ["--help"], code: 0 },
   { name: "check --help", args: ["check", "--help"], code: 0 },
   { name: "--version", args: ["--version"], code: 0 },
-  { name: "no command (help on stderr)", args: [], code: 0 },
+  { name: "no command (help on stderr, a usage error)", args: [], code: 2 },
   { name: "an unknown command", args: ["frobnicate"], code: 2 },
   { name: "a bad option value", args: ["diff", "a", "b", "--format", "xml"], code: 2 },
   { name: "a missing file", args: ["diff", "nope.json", "nope.json"], code: 2 },
