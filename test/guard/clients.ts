@@ -20,7 +20,9 @@ export type Wire = "stdio" | "http";
 /** One request the fixture server received. */
 export interface Received {
   method: string;
-  params: { name?: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } | undefined;
+  params:
+    | { name?: string; cursor?: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> }
+    | undefined;
 }
 
 export interface Connected<C> {

@@ -141,6 +141,31 @@ for (const [sdk, wire] of MATRIX) {
       ]);
     });
 
+    it("verify() lists every page; calls made at once share the first listing", async () => {
+      const server = await start(sdk, wire, {
+        tools: TOOLS,
+        pageSize: 1,
+        results: { create_ticket: { ticket_id: "T-1" } },
+      });
+      const guarded = guardClient(server.client, { lockfile: lockfilePath(), server: "crm" });
+      await Promise.all([
+        guarded.callTool({ name: "ping" }),
+        guarded.callTool({ name: "create_ticket", arguments: { customer_email: "a@example.com" } }),
+      ]);
+      const received = server.received();
+      expect(received.filter((r) => r.method === "tools/list").map((r) => r.params?.cursor)).toEqual([
+        undefined,
+        "1",
+      ]);
+      expect(
+        received
+          .filter((r) => r.method === "tools/call")
+          .map((r) => r.params?.name)
+          .sort(),
+      ).toEqual(["create_ticket", "ping"]);
+      expect(await guarded.verify()).toEqual({ ok: true, changes: [] });
+    });
+
     it("refuses a tool that drifted in a breaking way (onDrift block, the default)", async () => {
       const server = await start(sdk, wire, { tools: [DRIFTED_CREATE_TICKET, PING] });
       const guarded = guardClient(server.client, { lockfile: lockfilePath(), server: "crm" });
