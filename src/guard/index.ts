@@ -169,8 +169,10 @@ class Guard<C extends GuardableClient> {
     );
     // What `lock` and `check` do with a fetched list: invalid entries reported, then the diff.
     const { tools, findings } = checkTools(this.server, raw);
-    const before = dictFrom(Object.entries(this.locked.tools).map(([n, t]) => [n, t.definition]));
     const after = dictFrom<ToolDefinition>(tools.map((t) => [t.name, t]));
+    const before = dictFrom(
+      Object.entries(this.locked.tools).map(([n, t]) => [n, asParsed(t.definition, own(after, n))]),
+    );
     const changes = [...findings, ...diffTools(this.server, before, after)];
     return { ok: !changes.some((c) => c.severity === "breaking"), changes };
   }
@@ -281,6 +283,36 @@ class Guard<C extends GuardableClient> {
     span.violation(details.code, message, false);
     this.options.onViolation?.(new ContractViolationError(message, details));
   }
+}
+
+/** The fields of an MCP `Tool`: what the SDK clients' own parsing of tools/list keeps. */
+const TOOL_FIELDS: ReadonlySet<string> = new Set([
+  "name",
+  "title",
+  "description",
+  "inputSchema",
+  "outputSchema",
+  "annotations",
+  "execution",
+  "icons",
+  "_meta",
+]);
+
+/**
+ * The locked definition as the client would have parsed it: both official SDKs drop the
+ * top-level keys a `Tool` does not define (`x-vendor`) from what `listTools` returns, so a key
+ * of the lock that is not a Tool field and is absent from the live tool is left out of the
+ * comparison rather than reported as removed (`lock` and `check` read the raw list and see it).
+ */
+function asParsed(locked: ToolDefinition, live: ToolDefinition | undefined): ToolDefinition {
+  if (live === undefined) return locked;
+  let out: ToolDefinition | undefined;
+  for (const key of Object.keys(locked)) {
+    if (TOOL_FIELDS.has(key) || Object.hasOwn(live, key)) continue;
+    out ??= { ...locked };
+    delete out[key];
+  }
+  return out ?? locked;
 }
 
 /** The breaking changes of a verify(), by the tool they are about. */

@@ -28,7 +28,14 @@ const CREATE_TICKET = {
     required: ["ticket_id"],
   },
 };
-const PING = { name: "ping", description: "Check the server.", inputSchema: { type: "object" } };
+/** `x-vendor` is not a Tool field: both SDK clients drop it from what listTools returns. */
+const PING = {
+  name: "ping",
+  description: "Check the server.",
+  inputSchema: { type: "object" },
+  annotations: { readOnlyHint: true },
+  "x-vendor": { team: "support" },
+};
 const TOOLS = [CREATE_TICKET, PING];
 
 /** The vendor renamed the parameter and deployed: the live tool is no longer the locked one. */
