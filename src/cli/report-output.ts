@@ -8,11 +8,18 @@ import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { FailOn } from "../core/fail-on.js";
+import type { LockedServer } from "../core/lockfile.js";
 import type { Report } from "../core/report.js";
 import { UsageError } from "../errors.js";
 import type { Format } from "../report/formats.js";
 import { loadReporter } from "../report/lazy.js";
-import { type Locate, lockfileLocator, resolveOptions, toolListLocator } from "../report/options.js";
+import {
+  type DefinitionLookup,
+  type Locate,
+  lockfileLocator,
+  resolveOptions,
+  toolListLocator,
+} from "../report/options.js";
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
@@ -52,6 +59,11 @@ export interface ReportContext {
   tools?: ReadonlyMap<string, readonly string[]>;
   /** Template and partial files the run checked, as findings name them. */
   templates?: readonly string[];
+  /**
+   * Tool definitions for html's side-by-side view. `before` defaults to the tools of `file` when it
+   * is a lockfile, `after` to `before` (an offline check: the lockfile is both sides).
+   */
+  definitions?: { before?: DefinitionLookup; after?: DefinitionLookup };
 }
 
 /** Writes a finished report in every requested format. */
@@ -75,8 +87,10 @@ export async function writeReport(
   const ruleDocs = wants("sarif") ? await readRuleDocs(report, rules) : undefined;
   // Only SARIF and GitHub annotations point at lines, and JUnit lists the lockfile's tools: other formats skip reading it again.
   const file = context.file;
+  const html = wants("html");
   const fileText =
-    file && (locating || (wants("junit") && !context.tools))
+    file &&
+    (locating || ((wants("junit") || html) && !context.tools) || (html && !context.definitions?.before))
       ? (file.text ?? (await readFile(file.path, "utf8").catch(() => undefined)))
       : undefined;
   const before = context.before;
@@ -86,18 +100,19 @@ export async function writeReport(
       : undefined;
   // GitHub resolves both formats' paths from the repository root; asking git costs a process, so only for them.
   const workingDirectory = locating ? await workingDirectoryFromRoot(io.cwd, io.env) : "";
-  const junit = wants("junit")
-    ? {
-        checked: {
-          tools:
-            context.tools ??
-            (file?.kind !== "tools" && fileText ? lockedTools(fileText, report.servers) : new Map()),
-          templates: context.templates ?? [],
-        },
-        startedAt: runStart(io.env),
-        hostname: hostname(),
-      }
-    : {};
+  const lockedText = file?.kind !== "tools" ? fileText : undefined;
+  const junit =
+    wants("junit") || html
+      ? {
+          checked: {
+            tools: context.tools ?? (lockedText ? lockedTools(lockedText, report.servers) : new Map()),
+            templates: context.templates ?? [],
+          },
+          startedAt: runStart(io.env),
+          hostname: hostname(),
+        }
+      : {};
+  const htmlInputs = html ? await htmlOptions(context, lockedText, io.cwd) : {};
   const reporterOptions = (color: boolean) =>
     resolveOptions({
       color,
@@ -113,6 +128,7 @@ export async function writeReport(
       },
       workingDirectory,
       ...junit,
+      ...htmlInputs,
       toolVersion: pkg.version,
     });
   for (const spec of specs) {
@@ -165,6 +181,59 @@ async function readRuleDocs(
   const docs = new Map<string, string>();
   for (const [i, id] of ids.entries()) if (pages[i] !== undefined) docs.set(id, pages[i]!);
   return docs;
+}
+
+/** What only html reads: both sides' tool definitions and the texts of the templates with findings. */
+async function htmlOptions(
+  context: ReportContext,
+  lockedText: string | undefined,
+  cwd: string,
+): Promise<{
+  definitions: { before?: DefinitionLookup; after?: DefinitionLookup };
+  templateSources: Map<string, string>;
+}> {
+  const before = context.definitions?.before ?? (lockedText ? lockfileDefinitions(lockedText) : undefined);
+  const after = context.definitions?.after ?? before;
+  const templateSources = new Map<string, string>();
+  for (const file of context.templates ?? []) {
+    const text = await readFile(resolve(cwd, file), "utf8").catch(() => undefined);
+    if (text !== undefined) templateSources.set(file, text);
+  }
+  return { definitions: { before, after }, templateSources };
+}
+
+/** Looks tool definitions up in locked servers (a lockfile's, or the live ones locked as `lock` would). */
+export function definitionsOf(
+  servers: ReadonlyMap<string, LockedServer> | Readonly<Record<string, LockedServer>>,
+): DefinitionLookup {
+  return (server, tool) => {
+    const entry =
+      servers instanceof Map
+        ? servers.get(server)
+        : Object.hasOwn(servers, server)
+          ? (servers as Record<string, LockedServer>)[server]
+          : undefined;
+    const tools = entry?.tools;
+    return tools && Object.hasOwn(tools, tool) ? tools[tool]!.definition : undefined;
+  };
+}
+
+/** Looks tool definitions up in a lockfile's text, with own-property checks (names are data). */
+export function lockfileDefinitions(text: string): DefinitionLookup | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const servers = isObject(data) && isObject(data.servers) ? data.servers : undefined;
+  if (!servers) return undefined;
+  return (server, tool) => {
+    const entry = Object.hasOwn(servers, server) ? servers[server] : undefined;
+    const tools = isObject(entry) && isObject(entry.tools) ? entry.tools : undefined;
+    const locked = tools && Object.hasOwn(tools, tool) ? tools[tool] : undefined;
+    return isObject(locked) ? locked.definition : undefined;
+  };
 }
 
 /** The lockfile's tool names for each of the servers; none when the text is not a lockfile. */

@@ -9,6 +9,7 @@ import { openCache, parsedConfigStore, stageMemo } from "../cache/index.js";
 import type { ResolvedConfig, ServerConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
 import type { FailOn } from "../core/fail-on.js";
+import type { LockedServer } from "../core/lockfile.js";
 import type { Report, ReportError, ShardInfo } from "../core/report.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { inShard, parseShard, selectShard } from "../report/shard.js";
@@ -49,6 +50,8 @@ export interface CheckResult {
   templates: string[];
   /** The acknowledgements file the policy read (it may not exist). */
   acknowledgementsFile: string;
+  /** Online: the servers as fetched now, locked the way `lock` would (what html shows beside the lockfile). */
+  live?: ReadonlyMap<string, LockedServer>;
 }
 
 /**
@@ -85,7 +88,14 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
       ...(options.failOn && { failOn: options.failOn }),
     },
   );
-  return { report, config, lockfile: config.lockfile, templates: found.templateFiles, acknowledgementsFile };
+  return {
+    report,
+    config,
+    lockfile: config.lockfile,
+    templates: found.templateFiles,
+    acknowledgementsFile,
+    ...("live" in found && found.live ? { live: found.live } : {}),
+  };
 }
 
 /**
@@ -97,7 +107,12 @@ async function onlineFindings(
   servers: Record<string, ServerConfig>,
   settings: FetchSettings,
   run: Run,
-): Promise<{ changes: Change[]; templateFiles: string[]; failures: ReportError[] }> {
+): Promise<{
+  changes: Change[];
+  templateFiles: string[];
+  failures: ReportError[];
+  live: ReadonlyMap<string, LockedServer>;
+}> {
   const { readLockfileIfExists } = await import("../lockfile/io.js");
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw noLockfile(config.lockfile);
@@ -114,5 +129,10 @@ async function onlineFindings(
     fetchFindings: fetched.findings,
     templates,
   });
-  return { changes, templateFiles: templates.map((t) => t.file), failures: fetched.failures };
+  return {
+    changes,
+    templateFiles: templates.map((t) => t.file),
+    failures: fetched.failures,
+    live: fetched.locked,
+  };
 }

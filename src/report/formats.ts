@@ -4,7 +4,7 @@
  */
 
 /** An output format name. */
-export type Format = "text" | "json" | "markdown" | "github" | "sarif" | "junit";
+export type Format = "text" | "json" | "markdown" | "github" | "sarif" | "junit" | "html";
 
 /** Every format name, in the order `--help` lists them; cannot drift from `Format`. */
 export const FORMATS = Object.keys({
@@ -14,4 +14,5 @@ export const FORMATS = Object.keys({
   github: true,
   sarif: true,
   junit: true,
+  html: true,
 } satisfies Record<Format, unknown>) as Format[];

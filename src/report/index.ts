@@ -6,6 +6,7 @@
 
 import type { Report } from "../core/report.js";
 import { formatGithub } from "./formats/github.js";
+import { formatHtml } from "./formats/html.js";
 import { formatJson } from "./formats/json.js";
 import { formatJunit } from "./formats/junit.js";
 import { formatMarkdown } from "./formats/markdown.js";
@@ -24,6 +25,7 @@ const reporters = {
   github: formatGithub,
   sarif: formatSarif,
   junit: formatJunit,
+  html: formatHtml,
 } satisfies Record<Format, Reporter>;
 
 export { FORMATS, type Format } from "./formats.js";
@@ -36,6 +38,7 @@ export function formatReport(report: Report, format: Format, options: ReporterOp
 export {
   type Checked,
   DEFAULT_DOCS_BASE_URL,
+  type DefinitionLookup,
   type Locate,
   lockfileLocator,
   type ReporterOptions,

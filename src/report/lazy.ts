@@ -1,7 +1,7 @@
 /**
  * Reporters loaded on demand: the CLI imports only the formats a run asks for
  * (and chalk only for coloured text), so the pre-commit hook's default text
- * report does not load the other five formatters and chalk. The same
+ * report does not load the other formatters and chalk. The same
  * functions as `formatReport` in index.ts, which loads them all eagerly.
  */
 
@@ -30,5 +30,7 @@ export async function loadReporter(format: Format, color = false): Promise<Loade
       return (await import("./formats/sarif.js")).formatSarif;
     case "junit":
       return (await import("./formats/junit.js")).formatJunit;
+    case "html":
+      return (await import("./formats/html.js")).formatHtml;
   }
 }

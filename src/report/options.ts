@@ -17,6 +17,9 @@ export interface Checked {
   templates: readonly string[];
 }
 
+/** A tool's definition on one side of a run (the locked one, the live one), or undefined where that side has none. */
+export type DefinitionLookup = (server: string, tool: string) => unknown;
+
 /** What reporters need besides the report. Every field has a default, so `{}` works. */
 export interface ReporterOptions {
   /** Emit ANSI colours (text only). The CLI decides from NO_COLOR/FORCE_COLOR and the TTY; default false. */
@@ -63,11 +66,17 @@ export interface ReporterOptions {
   toolVersion?: string;
   /** Base URL of docs/rules/; default DEFAULT_DOCS_BASE_URL. */
   docsBaseUrl?: string;
+  /** Tool definitions before and after, for html's side-by-side view; without them html lists the findings. */
+  definitions?: { before?: DefinitionLookup; after?: DefinitionLookup };
+  /** Template and partial texts by the file name their findings give, for html's excerpts. */
+  templateSources?: ReadonlyMap<string, string>;
 }
 
 /** ReporterOptions with defaults filled in. */
-export type ResolvedReporterOptions = Required<Omit<ReporterOptions, "locate" | "before" | "checked">> &
-  Pick<ReporterOptions, "locate" | "before" | "checked">;
+export type ResolvedReporterOptions = Required<
+  Omit<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources">
+> &
+  Pick<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources">;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
   return {
@@ -84,6 +93,8 @@ export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterO
     hostname: options.hostname ?? "localhost",
     toolVersion: options.toolVersion ?? "0.0.0",
     docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    definitions: options.definitions,
+    templateSources: options.templateSources,
   };
 }
 

@@ -26,6 +26,7 @@ const extension = {
   github: "github.txt",
   sarif: "sarif.json",
   junit: "xml",
+  html: "html",
 };
 
 describe("check on the demo, every format", () => {

@@ -8,7 +8,7 @@
 import { checkProject } from "../../pipeline/check.js";
 import { getExitCode } from "../../policy/policy.js";
 import type { CommandIO } from "../io.js";
-import { type ReportCommandOptions, writeReport } from "../report-output.js";
+import { definitionsOf, type ReportCommandOptions, writeReport } from "../report-output.js";
 import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
 import { withRunTrace } from "../telemetry.js";
 
@@ -33,6 +33,7 @@ export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> 
     await writeReport(result.report, options, io, {
       file: { path: result.lockfile },
       templates: result.templates,
+      ...(result.live && { definitions: { after: definitionsOf(result.live) } }),
     });
     run.report = result.report;
     return getExitCode(result.report);

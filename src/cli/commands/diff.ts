@@ -9,7 +9,12 @@ import { type DiffSide, diffFiles } from "../../pipeline/diff.js";
 import { parseGitSource } from "../../pipeline/git-source.js";
 import { getExitCode } from "../../policy/policy.js";
 import type { CommandIO } from "../io.js";
-import { type ContractFile, type ReportCommandOptions, writeReport } from "../report-output.js";
+import {
+  type ContractFile,
+  definitionsOf,
+  type ReportCommandOptions,
+  writeReport,
+} from "../report-output.js";
 import { gitToplevel } from "../repository-root.js";
 
 export interface DiffOptions extends ReportCommandOptions {}
@@ -35,6 +40,10 @@ export async function runDiff(
       before: { ...(await contractFile(result.before, io)), holdsOnly: result.beforeHoldsOnly },
     }),
     tools: result.tools,
+    definitions: {
+      before: definitionsOf(result.before.lock.servers),
+      after: definitionsOf(result.after.lock.servers),
+    },
   });
   return getExitCode(result.report);
 }
