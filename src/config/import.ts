@@ -287,11 +287,14 @@ function importServer(entry: unknown, s: ServerContext): ImportedServer | undefi
     }
   if (e.auth !== undefined) {
     used.add("auth");
-    if (isRecord(e.auth) && (e.auth.type === "bearer" || e.auth.type === "oauth-client-credentials"))
+    if (
+      isRecord(e.auth) &&
+      (e.auth.type === "bearer" || e.auth.type === "oauth-client-credentials" || e.auth.type === "oauth")
+    )
       server.auth = e.auth;
     else
       notes.push(
-        `${source}: ${at}.auth: interactive OAuth, which a CI check cannot do; ignored (use headers, or auth: {type: oauth-client-credentials})`,
+        `${source}: ${at}.auth: an auth shape mcp-contract does not read; ignored (use headers, or auth: {type: oauth} and mcp-contract login)`,
       );
   }
   for (const key of Object.keys(e)) {

@@ -354,7 +354,7 @@ function resolveServer(server: RawServer, at: string, dir: string): ServerConfig
     };
     if (server.auth) {
       resolved.auth =
-        server.auth.type === "bearer"
+        server.auth.type !== "oauth-client-credentials"
           ? server.auth
           : {
               ...server.auth,
@@ -472,7 +472,9 @@ function collectAuthSecrets(
   const names =
     auth.type === "bearer"
       ? [auth.tokenEnv]
-      : [auth.clientSecretEnv, auth.privateKeyEnv].filter((n) => n !== undefined);
+      : auth.type === "oauth"
+        ? [auth.clientSecretEnv, auth.refreshTokenEnv].filter((n) => n !== undefined)
+        : [auth.clientSecretEnv, auth.privateKeyEnv].filter((n) => n !== undefined);
   for (const name of names) {
     const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value) secrets.push(value);

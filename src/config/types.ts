@@ -33,8 +33,30 @@ export interface OAuthClientCredentialsAuth {
   issuer?: string;
 }
 
+/**
+ * `auth: { type: oauth }`: the MCP authorization spec for people and CI. The
+ * server's metadata is discovered on its 401; the client is the pre-registered
+ * `clientId`, else the `clientMetadataUrl` document, else one registered
+ * dynamically. People run `mcp-contract login`; `lock` and `check` use the
+ * stored token, or the refresh token in `refreshTokenEnv`. Every key is
+ * optional: a server with no `auth` at all is treated the same way.
+ */
+export interface OAuthAuth {
+  type: "oauth";
+  /** A client registered with the authorization server beforehand. */
+  clientId?: string;
+  /** The variable holding that client's secret (a confidential client). */
+  clientSecretEnv?: string;
+  /** An https URL of the client ID metadata document the team hosts (used where the server supports it). */
+  clientMetadataUrl?: string;
+  /** Scopes to ask for; default: the server's challenge, else its `scopes_supported`, else none. */
+  scopes?: string[];
+  /** The variable holding a refresh token, for CI (nothing is written to disk then). */
+  refreshTokenEnv?: string;
+}
+
 /** How an HTTP server is authenticated. */
-export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth;
+export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth | OAuthAuth;
 
 /** A server reached over HTTP (Streamable HTTP, legacy SSE, or a plain JSON endpoint). */
 export interface HttpServerConfig {

@@ -83,8 +83,12 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     return checked({ rawTools: toolEntriesOf(json, safeUrl(config.url)), pages: 1 });
   }
 
+  // OAuth the spec's way (auth: {type: oauth}, or nothing configured): loaded only then.
+  const oauth = auth.user
+    ? (await import("./auth-provider.js")).oauthSession(ctx, config.url, auth.user, fetchImpl)
+    : undefined;
   const session = (kind: "streamable-http" | "sse"): Promise<SessionResult> => {
-    const transport = makeTransport(kind, url, auth, fetchImpl, ctx);
+    const transport = makeTransport(kind, url, auth, fetchImpl, ctx, oauth?.provider);
     const close = (): Promise<void> => transport.close();
     ctx.closers.add(close);
     ctx.phase = undefined;
@@ -107,24 +111,28 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     }).finally(() => ctx.closers.delete(close));
   };
 
-  if (config.transport === "sse") return checked(await session("sse"));
-  if (config.transport === "streamable-http") return checked(await session("streamable-http"));
-  try {
-    return checked(await session("streamable-http"));
-  } catch (error) {
-    const status = httpStatus(error);
-    if (status === undefined || !SSE_FALLBACK_STATUSES.has(status) || ctx.signal.aborted) throw error;
+  const listing = async (): Promise<SessionResult> => {
+    if (config.transport === "sse") return checked(await session("sse"));
+    if (config.transport === "streamable-http") return checked(await session("streamable-http"));
     try {
-      return checked(await session("sse"));
-    } catch (fallbackError) {
-      // Refused as well (no event stream at all): the Streamable HTTP answer is the one that
-      // tells the user what is wrong with the URL, not the fallback's 404 or 405.
-      const fallbackStatus = httpStatus(fallbackError);
-      if (ctx.phase !== undefined || fallbackStatus === undefined || ctx.signal.aborted) throw fallbackError;
-      ctx.detail = () => `the legacy SSE fallback got HTTP ${fallbackStatus}`;
-      throw error;
+      return checked(await session("streamable-http"));
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === undefined || !SSE_FALLBACK_STATUSES.has(status) || ctx.signal.aborted) throw error;
+      try {
+        return checked(await session("sse"));
+      } catch (fallbackError) {
+        // Refused as well (no event stream at all): the Streamable HTTP answer is the one that
+        // tells the user what is wrong with the URL, not the fallback's 404 or 405.
+        const fallbackStatus = httpStatus(fallbackError);
+        if (ctx.phase !== undefined || fallbackStatus === undefined || ctx.signal.aborted)
+          throw fallbackError;
+        ctx.detail = () => `the legacy SSE fallback got HTTP ${fallbackStatus}`;
+        throw error;
+      }
     }
-  }
+  };
+  return oauth ? oauth.run(listing) : listing();
 }
 
 function makeTransport(
@@ -133,8 +141,9 @@ function makeTransport(
   auth: ResolvedHttpAuth,
   fetchImpl: FetchFn,
   ctx: FetchContext,
+  userProvider: OAuthClientProvider | undefined,
 ): Transport {
-  const authProvider = auth.oauth ? oauthProvider(auth, ctx) : undefined;
+  const authProvider = auth.oauth ? oauthProvider(auth, ctx) : userProvider;
   const common = {
     requestInit: { headers: auth.headers },
     fetch: kind === "sse" ? fetchImpl : withoutStandaloneStream(fetchImpl),

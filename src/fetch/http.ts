@@ -120,6 +120,23 @@ export interface ResolvedHttpAuth {
   secrets: string[];
   /** OAuth client-credentials settings, resolved; the transport builds the SDK provider from them. */
   oauth?: ResolvedOAuth;
+  /**
+   * OAuth the MCP authorization spec's way (`auth: {type: oauth}`, or no auth and no
+   * Authorization header): a stored or refreshed token, discovery on 401 (auth-provider.ts).
+   */
+  user?: ResolvedUserOAuth;
+}
+
+/** `auth: {type: oauth}` with its secrets read (every field absent for a server with no auth). */
+export interface ResolvedUserOAuth {
+  clientId?: string;
+  clientSecret?: string;
+  clientMetadataUrl?: string;
+  /** The configured scopes, space-separated. */
+  scope?: string;
+  refreshToken?: string;
+  /** The variable the refresh token came from, for messages. */
+  refreshTokenEnv?: string;
 }
 
 /** OAuth client credentials with the secret material read. */
@@ -145,7 +162,37 @@ export async function resolveHttpAuth(
   const headers = { ...config.headers };
   const secrets = Object.values(config.headers);
   const auth: AuthConfig | undefined = config.auth;
-  if (auth === undefined) return { headers, secrets };
+  if (auth === undefined) {
+    // Configured credentials are what they are: a 401 then means they were refused.
+    const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
+    return hasAuthorization ? { headers, secrets } : { headers, secrets, user: {} };
+  }
+  if (auth.type === "oauth") {
+    const user: ResolvedUserOAuth = {
+      ...(auth.clientId === undefined ? {} : { clientId: auth.clientId }),
+      ...(auth.clientMetadataUrl === undefined ? {} : { clientMetadataUrl: auth.clientMetadataUrl }),
+      ...(auth.scopes === undefined || auth.scopes.length === 0 ? {} : { scope: auth.scopes.join(" ") }),
+    };
+    const variable = (name: string, what: string): string => {
+      const value = own(env, name);
+      if (value === undefined || value === "")
+        throw new Error(`environment variable ${name} (auth.${what}) is not set`);
+      secrets.push(value);
+      return value;
+    };
+    if (auth.clientSecretEnv !== undefined)
+      user.clientSecret = variable(auth.clientSecretEnv, "clientSecretEnv");
+    if (auth.refreshTokenEnv !== undefined) {
+      // Unset on a person's machine, where `login` stored a token: only CI sets it.
+      user.refreshTokenEnv = auth.refreshTokenEnv;
+      const refreshToken = own(env, auth.refreshTokenEnv);
+      if (refreshToken !== undefined && refreshToken !== "") {
+        user.refreshToken = refreshToken;
+        secrets.push(refreshToken);
+      }
+    }
+    return { headers, secrets, user };
+  }
   if (auth.type === "bearer") {
     const token = own(env, auth.tokenEnv);
     if (token === undefined || token === "") {

@@ -10,7 +10,7 @@ import { FetchError } from "../errors.js";
 import { redact, truncate } from "../redact.js";
 import type { FetchContext } from "./context.js";
 import { redactDefinitions, redactSurface } from "./definition-secrets.js";
-import { describeError, firstLine, httpStatus, networkCode } from "./describe.js";
+import { causeChain, describeError, firstLine, httpStatus, networkCode } from "./describe.js";
 import { readToolsFile } from "./file.js";
 import type { FetchOptions, TracePeer } from "./options.js";
 import { withQuietSdk } from "./sdk-console.js";
@@ -171,6 +171,9 @@ function snapshotOf(
 }
 
 function toFetchError(ctx: FetchContext, config: ServerConfig, error: unknown): FetchError {
+  // A line the OAuth provider wrote on purpose (run `login`, too many step-ups) is the message.
+  const own = causeChain(error).find((item) => item instanceof FetchError && item.server === ctx.name);
+  if (own instanceof FetchError && !ctx.deadline.aborted && !ctx.options.signal?.aborted) return own;
   const secrets = [...ctx.options.secrets, ...ctx.secrets];
   let cause: string;
   if (ctx.options.signal?.aborted) cause = "cancelled";

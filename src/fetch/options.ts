@@ -18,6 +18,22 @@ export interface FetchOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Told about each server and each MCP request, for a trace; never required. */
   tracer?: FetchTracer;
+  /**
+   * Set by `mcp-contract login`: a person is there to authorize in a browser
+   * (OAuth servers only). Unset, a server that needs a login fails with the
+   * line saying to run it.
+   */
+  login?: LoginDriver;
+}
+
+/** Where the browser is sent and what comes back: what `login` hands the fetch. */
+export interface LoginDriver {
+  /** The loopback redirect URI (`http://127.0.0.1:PORT/callback`). */
+  readonly redirectUrl: string;
+  /** Hands `url` to the person (the browser, or printed); resolves once handed over. */
+  open(url: URL): Promise<void>;
+  /** Waits for the redirect back carrying `state` (any other is refused); resolves with its query (`code`, `iss`). */
+  callback(state: string): Promise<URLSearchParams>;
 }
 
 /** What `onProgress` hears, per server. */
