@@ -42,11 +42,21 @@ async function helpOptions(command: string): Promise<Set<string>> {
 describe("README options", () => {
   it("the table lists, for each command, exactly the options its --help lists", async () => {
     const table = optionsTable();
-    expect([...table.keys()].sort()).toEqual(["check", "diff", "export", "init", "lock", "merge", "render"]);
+    expect([...table.keys()].sort()).toEqual([
+      "check",
+      "diff",
+      "export",
+      "init",
+      "lock",
+      "login",
+      "logout",
+      "merge",
+      "render",
+    ]);
     // --config is the program's option: the commands that read a config take it from there.
     const global = await runCliInProcess(["--help"]);
     expect(global.stdout).toMatch(/^ {2}-c, --config <file>/m);
-    const readsConfig = new Set(["lock", "check", "render", "export"]);
+    const readsConfig = new Set(["lock", "check", "render", "export", "login", "logout"]);
     for (const [command, listed] of table) {
       const expected = await helpOptions(command);
       if (readsConfig.has(command)) expected.add("--config");

@@ -197,6 +197,31 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
     });
 
   program
+    .command("login")
+    .description(
+      "log in to an OAuth server (authorization code + PKCE in the browser; $BROWSER honoured) and store its token for lock and check",
+    )
+    .argument("<server>", "the configured server")
+    .addOption(
+      new Option("--timeout <ms>", "how long to wait for the browser, in milliseconds")
+        .default(300_000)
+        .argParser(wholeNumber(MAX_TIMEOUT_MS, " (milliseconds)")),
+    )
+    .action(async (server: string, options, command: Command) => {
+      const { runLogin } = await import("./commands/login.js");
+      setExit(await runLogin(server, { ...command.optsWithGlobals(), ...options }, io));
+    });
+
+  program
+    .command("logout")
+    .description("remove the token login stored for a server")
+    .argument("<server>", "the configured server")
+    .action(async (server: string, options, command: Command) => {
+      const { runLogout } = await import("./commands/logout.js");
+      setExit(await runLogout(server, { ...command.optsWithGlobals(), ...options }, io));
+    });
+
+  program
     .command("render")
     .description("print a template rendered with the lockfile's tools (the same helpers `check` reads)")
     .argument("<template>", "template file")

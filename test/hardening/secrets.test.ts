@@ -14,6 +14,7 @@ import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
+import { startOAuthServer } from "../../fixtures/servers/oauth-server.mjs";
 import { OUTPUT_FORMATS } from "../../src/cli/main.js";
 import type { ServerConfig, StdioServerConfig } from "../../src/config/types.js";
 import { fetchServer } from "../../src/fetch/index.js";
@@ -67,6 +68,9 @@ process.exit(1);`;
 const fixtureServer = join(import.meta.dirname, "..", "..", "fixtures", "servers", "fixture-server.mjs");
 
 let dir = "";
+/** What the OAuth login server issued (tokens, the registered client's secret): known only once it ran. */
+let issued: () => string[] = () => [];
+let loginRun: CliResult | undefined;
 const closers: Array<() => Promise<void>> = [];
 const runs: { label: string; result: CliResult }[] = [];
 /** The untraced runs that are real processes of the bin, one per output channel. */
@@ -111,7 +115,14 @@ beforeAll(async () => {
       },
     ],
   });
-  closers.push(accepting.close, rejecting.close, reflecting.close);
+  // A hosted server that asks for an OAuth login (dynamic registration as a confidential client).
+  const hosted = await startOAuthServer({ registration: "client_secret_basic" });
+  issued = () => [
+    ...hosted.stats.tokensIssued,
+    ...hosted.stats.refreshTokensIssued,
+    ...hosted.stats.registrations.map((client) => String(client.client_secret)),
+  ];
+  closers.push(accepting.close, rejecting.close, reflecting.close, hosted.close);
   writeFileSync(join(dir, "dump-env.mjs"), DUMP_ENV);
   const node = JSON.stringify(process.execPath);
   writeFileSync(
@@ -146,6 +157,9 @@ beforeAll(async () => {
       "      type: oauth-client-credentials",
       `      clientId: ${CLIENT_ID}`,
       "      clientSecretEnv: MCP_T_OAUTH",
+      "  hosted:",
+      `    url: ${hosted.url}`,
+      "    transport: streamable-http",
       "templates:",
       '  - "prompts/**/*.hbs"',
       "",
@@ -160,13 +174,23 @@ beforeAll(async () => {
     join(dir, "other.json"),
     JSON.stringify({ tools: [{ name: "ping", inputSchema: { type: "object" } }] }),
   );
-  const env = { MCP_T_TOKEN: TOKEN, MCP_T_KEY: KEY, MCP_T_OAUTH: CLIENT_SECRET };
+  // The token file lives in the user's config directory, outside the project.
+  const home = mkdtempSync(join(tmpdir(), "mcp-contract-secrets-home-"));
+  const browser = join(import.meta.dirname, "..", "..", "fixtures", "browser", "fake-browser.mjs");
+  const env = {
+    MCP_T_TOKEN: TOKEN,
+    MCP_T_KEY: KEY,
+    MCP_T_OAUTH: CLIENT_SECRET,
+    XDG_CONFIG_HOME: join(home, "config"),
+    BROWSER: `'${process.execPath}' '${browser}'`,
+  };
   const run = async (label: string, args: string[]) => {
     const result = REAL.has(label)
       ? await runCli(args, { cwd: dir, env })
       : await runCliInProcess(args, { cwd: dir, env });
     runs.push({ label, result });
   };
+  loginRun = await runCli(["login", "hosted"], { cwd: dir, env });
   // Does main's `check` write report files yet? Then every format also goes through --output.
   const help = (await runCliInProcess(["check", "--help"])).stdout;
   const hasOutput = help.includes("--output");
@@ -254,11 +278,16 @@ describe("secrets never leave the process", () => {
   it("every command ran, the secrets were really used, and the error paths ran", () => {
     expect(runs.length).toBeGreaterThanOrEqual(3 + 3 * OUTPUT_FORMATS.length);
     expect(runs.filter((r) => REAL.has(r.label)).map((r) => r.label)).toEqual([...REAL]);
+    expect(loginRun).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^logged in to server "hosted"/),
+    });
+    expect(issued().length).toBe(3); // an access and a refresh token, and the registered client's secret
     expect(runs.at(-1)!.result.code).toBe(0); // init
     expect(readFileSync(join(dir, "init", "mcp-contract.yaml"), "utf8")).toContain("${API_KEY}");
     const lock = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
     // The accepting server only answers with the right bearer token; the env server got its env.
-    expect(Object.keys(lock.servers).sort()).toEqual(["envgood", "good", "reflecting"]);
+    expect(Object.keys(lock.servers).sort()).toEqual(["envgood", "good", "hosted", "reflecting"]);
     // The reflected token is locked as *** and reported on the tool that held it.
     expect(lock.servers.reflecting.tools.whoami.definition.description).toBe("Acting for *** (***)");
     expect(lock.servers.reflecting.tools.whoami.definition.inputSchema.properties.token.default).toBe("***");
@@ -287,7 +316,7 @@ describe("secrets never leave the process", () => {
   it("no secret, raw or encoded, in any stdout, stderr or written file", () => {
     const leaks: string[] = [];
     const outputs = [
-      ...runs.flatMap(({ label, result }) => [
+      ...[{ label: "login", result: loginRun! }, ...runs].flatMap(({ label, result }) => [
         { where: `${label}: stdout`, text: result.stdout },
         { where: `${label}: stderr`, text: result.stderr },
       ]),
@@ -297,8 +326,9 @@ describe("secrets never leave the process", () => {
         .map((path) => ({ where: path, text: readFileSync(path, "utf8") })),
       ...exported.map((text, i) => ({ where: `OTLP export ${i + 1}`, text })),
     ];
+    const forbidden = [...FORBIDDEN, ...issued().flatMap(forms)];
     for (const { where, text } of outputs) {
-      for (const secret of FORBIDDEN)
+      for (const secret of forbidden)
         if (text.includes(secret)) leaks.push(`${where} holds ${JSON.stringify(secret)}`);
     }
     expect(outputs.length).toBeGreaterThan(runs.length * 2);
