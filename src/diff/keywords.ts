@@ -81,6 +81,8 @@ export const SCHEMA_KEYWORDS: readonly string[] = [
   "anyOf",
   "oneOf",
   "allOf",
+  // OpenAPI's (and pydantic's) name of the property that selects a `oneOf` alternative.
+  "discriminator",
   // Annotations.
   ...ANNOTATION_KEYWORDS,
   // Identification and references.

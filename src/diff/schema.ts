@@ -22,6 +22,12 @@ export interface SchemaNode {
   never: boolean;
   /** The raw object the node came from after following `$ref`s (identity used for pair memoisation). */
   identity: object;
+  /**
+   * The `$defs`/`definitions` key the node was reached through, when its `title` is that
+   * definition's: pydantic titles every model and enum with its class name, so such a title
+   * names the definition, and follows it when it is renamed (src/diff/rules/meta.ts).
+   */
+  defName?: string;
 }
 
 /** Keywords that carry no validation and are dropped from every node (dialect is compared once at the root). */
@@ -139,9 +145,13 @@ export function resolveLocalRef(root: unknown, ref: string): unknown {
 }
 
 /** Follows `$ref` chains, merging sibling keywords over the target (siblings win, as 2019-09+ applies both). */
-function deref(schema: unknown, root: unknown): { schema: unknown; identity: object | undefined } {
+function deref(
+  schema: unknown,
+  root: unknown,
+): { schema: unknown; identity: object | undefined; defName?: string } {
   let current = schema;
   let identity: object | undefined = isObject(schema) ? schema : undefined;
+  let ref: string | undefined;
   const siblings: JsonObject[] = [];
   for (let hop = 0; hop < MAX_REF_HOPS; hop++) {
     if (!isObject(current) || typeof current.$ref !== "string") break;
@@ -149,15 +159,26 @@ function deref(schema: unknown, root: unknown): { schema: unknown; identity: obj
     if (target === undefined) break; // remote or dangling: compared as an opaque keyword
     const { $ref: _ref, ...rest } = current;
     if (Object.keys(rest).length > 0) siblings.push(rest);
+    ref = current.$ref;
     current = target;
     if (isObject(target)) identity = target;
   }
-  if (siblings.length === 0 || !isObject(current)) return { schema: current, identity };
+  const name =
+    ref === undefined ? undefined : DEF_REF.exec(ref)?.[1]?.replace(/~1/g, "/").replace(/~0/g, "~");
+  const defName =
+    name !== undefined && isObject(current) && current.title === name && !siblings.some((x) => "title" in x)
+      ? name
+      : undefined;
+  const named = defName === undefined ? {} : { defName };
+  if (siblings.length === 0 || !isObject(current)) return { schema: current, identity, ...named };
   let merged: JsonObject = { ...current };
   for (const extra of siblings.reverse()) merged = { ...merged, ...extra };
   // Identity stays the innermost target so cycles through `$ref` are still caught.
-  return { schema: merged, identity };
+  return { schema: merged, identity, ...named };
 }
+
+/** A `$ref` to a top-level definition: `#/$defs/NAME` or `#/definitions/NAME`. */
+const DEF_REF = /^#\/(?:\$defs|definitions)\/([^/]+)$/;
 
 function isNullSchema(schema: unknown): boolean {
   if (!isObject(schema)) return false;
@@ -190,12 +211,15 @@ export function normalize(schema: unknown, root: unknown): SchemaNode {
   }
   // Innermost first: each outer layer's keywords win over what it wraps.
   for (let i = layers.length - 1; i >= 0; i--) {
-    const { keywords, nullable, identity } = layers[i] as Fold;
+    const { keywords, nullable, identity, defName } = layers[i] as Fold;
     const merged: JsonObject = dict();
     for (const [key, value] of Object.entries(node.keywords)) merged[key] = value;
     for (const [key, value] of Object.entries(keywords)) merged[key] = value;
     const result = finish(merged, nullable || node.nullable, identity);
     if (node.types && !("type" in keywords)) result.types = node.types;
+    // The title is the outer layer's when it has one, else the wrapped node's.
+    const titleFrom = "title" in keywords ? defName : node.defName;
+    if (titleFrom !== undefined) result.defName = titleFrom;
     node = result;
   }
   return node;
@@ -207,11 +231,12 @@ interface Fold {
   nullable: boolean;
   identity: object;
   inner: unknown;
+  defName?: string;
 }
 
 /** Normalises one node, or returns the fold to apply once the single non-null branch it wraps is normalised. */
 function normalizeLayer(schema: unknown, root: unknown, chain: Set<object>): SchemaNode | Fold {
-  const { schema: target, identity } = deref(schema, root);
+  const { schema: target, identity, defName } = deref(schema, root);
   if (target === false) {
     return { keywords: {}, types: new Set(), nullable: false, never: true, identity: FALSE_IDENTITY };
   }
@@ -237,12 +262,14 @@ function normalizeLayer(schema: unknown, root: unknown, chain: Set<object>): Sch
       k.type = "null";
     } else if (nonNull.length === 1 && !loopsBack(nonNull[0], root, chain)) {
       delete k[combinator];
-      return { keywords: k, nullable, identity: self, inner: nonNull[0] };
+      return { keywords: k, nullable, identity: self, inner: nonNull[0], ...(defName ? { defName } : {}) };
     } else {
       k[combinator] = nonNull;
     }
   }
-  return finish(k, nullable, self);
+  const node = finish(k, nullable, self);
+  if (defName !== undefined) node.defName = defName;
+  return node;
 }
 
 /** Whether folding into `branch` would revisit a node already folded in this chain (`$ref` back to an ancestor). */

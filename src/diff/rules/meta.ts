@@ -126,7 +126,10 @@ export function checkMeta(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc):
   }
   const ta = a.keywords.title;
   const tb = b.keywords.title;
-  if (ta !== tb && !deferred.has("title")) {
+  // A definition's own name as its title (pydantic titles each model and enum with its class name)
+  // names the definition, not the value: renamed with it, or gained by a `$ref` to it, it says nothing.
+  const named = (n: SchemaNode, t: unknown) => (n.defName !== undefined && t === n.defName ? undefined : t);
+  if (ta !== tb && named(a, ta) !== named(b, tb) && !deferred.has("title")) {
     d.emit(
       metaRules["param-title-changed"],
       child(at, ["title"], at.label),
@@ -184,6 +187,8 @@ export const metaFamily: Family<keyof typeof metaRules, NodeCheck> = {
     readOnly: "not compared: an annotation for the reader of a document, not for the agent's arguments",
     writeOnly: "not compared: an annotation for the reader of a document, not for the agent's arguments",
     $comment: "not compared: a note for schema maintainers",
+    discriminator:
+      "not compared: OpenAPI's (pydantic's) pointer to the property that selects a oneOf alternative; the alternatives, and their constants, are compared",
     $ref: "resolved where it is used: the target is compared in its place",
     $defs: "resolved where used: definitions are compared through the `$ref`s that reach them",
     definitions: "resolved where used: definitions are compared through the `$ref`s that reach them",
