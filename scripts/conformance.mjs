@@ -25,7 +25,44 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const DEFAULT_SCENARIOS = ["initialize", "auth/client-credentials-basic", "auth/client-credentials-jwt"];
+/**
+ * Every client scenario a tool-listing client reaches (docs/fetch.md#conformance lists the others and why).
+ * auth/scope-step-up is left out: its step-up is asked for by tools/call only.
+ */
+const DEFAULT_SCENARIOS = [
+  "initialize",
+  "auth/metadata-default",
+  "auth/metadata-var1",
+  "auth/metadata-var2",
+  "auth/metadata-var3",
+  "auth/basic-cimd",
+  "auth/scope-from-www-authenticate",
+  "auth/scope-from-scopes-supported",
+  "auth/scope-omitted-when-undefined",
+  "auth/scope-retry-limit",
+  "auth/token-endpoint-auth-basic",
+  "auth/token-endpoint-auth-post",
+  "auth/token-endpoint-auth-none",
+  "auth/pre-registration",
+  "auth/2025-03-26-oauth-metadata-backcompat",
+  "auth/2025-03-26-oauth-endpoint-fallback",
+  "auth/resource-mismatch",
+  "auth/offline-access-scope",
+  "auth/offline-access-not-supported",
+  "auth/client-credentials-basic",
+  "auth/client-credentials-jwt",
+];
+
+/**
+ * Scenarios run and reported, known to fail for a reason mcp-contract keeps (docs/fetch.md#conformance);
+ * they do not fail the run, and one that starts passing is reported so it can leave this list.
+ */
+const KNOWN_FAILURES = new Map([
+  [
+    "auth/2025-03-26-oauth-metadata-backcompat",
+    "its authorization server metadata, found at the origin, names the issuer <origin>/oauth; the SDK refuses a metadata whose issuer is not where it was found (RFC 8414 §3.3, the mix-up defence) and mcp-contract does not turn that off",
+  ],
+]);
 /** Upper bound for one scenario, only to catch a hang (the suite's own client timeout is 30 s). */
 const SCENARIO_LIMIT_MS = 90_000;
 
@@ -135,13 +172,23 @@ for (const scenario of scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS) {
   const passed = counted.filter((check) => check.status === "SUCCESS").length;
   const bad = result.checks.filter((check) => check.status === "FAILURE" || check.status === "WARNING");
   const ok = result.code === 0 && bad.length === 0 && passed > 0;
-  if (!ok) failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} ${scenario} (${passed}/${counted.length} checks passed, ${took}s)`);
+  const known = KNOWN_FAILURES.get(scenario);
+  if (!ok && known === undefined) failed++;
+  const verdict = ok
+    ? known === undefined
+      ? "PASS"
+      : "PASS (listed as a known failure: remove it)"
+    : known
+      ? "KNOWN FAIL"
+      : "FAIL";
+  console.log(`${verdict} ${scenario} (${passed}/${counted.length} checks passed, ${took}s)`);
+  if (!ok && known !== undefined) console.log(`  why: ${known}`);
   for (const check of bad) {
     console.log(`  ${check.status} ${check.id}: ${check.errorMessage ?? check.description}`);
   }
   // The suite colours its output whatever NO_COLOR says.
-  if (!ok || verbose) console.log(result.output.replace(ANSI, "").replace(/^/gm, "  | "));
+  if ((!ok && known === undefined) || verbose)
+    console.log(result.output.replace(ANSI, "").replace(/^/gm, "  | "));
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(

@@ -191,7 +191,7 @@ TODO: what an agent or its prompts get wrong after this change.
 
 ## How to fix
 
-TODO: what to do about it; then run ${severity === "breaking" ? '\`mcp-contract lock --accept-breaking "<reason>"\`' : "\`mcp-contract lock\`"} to accept it.
+TODO: what to do about it; then run ${severity === "breaking" ? '`mcp-contract lock --accept-breaking "<reason>"`' : "`mcp-contract lock`"} to accept it.
 
 ## Example
 
