@@ -24,6 +24,8 @@ export const RULE_IDS: readonly string[] = [
   "content-media-type-added",
   "content-media-type-changed",
   "content-media-type-removed",
+  "content-schema-added",
+  "content-schema-removed",
   "default-changed",
   "dependent-required-added",
   "dependent-required-removed",

@@ -48,7 +48,6 @@ export const FALLBACK_KEYWORDS: readonly string[] = [
   "additionalItems",
   "unevaluatedProperties",
   "unevaluatedItems",
-  "contentSchema",
   "$dynamicRef",
   "$dynamicAnchor",
   "$recursiveRef",
@@ -77,6 +76,7 @@ export const SCHEMA_KEYWORDS: readonly string[] = [
   "format",
   "contentMediaType",
   "contentEncoding",
+  "contentSchema",
   // Combinators.
   "anyOf",
   "oneOf",

@@ -63,6 +63,7 @@ describe("rule records", () => {
     expect(auditFamilies(families)).toEqual([
       "keyword contentMediaType: claimed by no family",
       "keyword contentEncoding: claimed by no family",
+      "keyword contentSchema: claimed by no family",
       "output-narrowed: keyword contentMediaType is claimed by no family that checks it",
     ]);
   });
@@ -183,6 +184,7 @@ describe("derived from the records", () => {
         "server-added",
         // New rules.
         "content-media-type-removed",
+        "content-schema-removed",
       ].sort(),
     );
     // End to end: a patch release that drops a dependentRequired pair did not rise enough.

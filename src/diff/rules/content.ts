@@ -11,7 +11,8 @@
  * server now expects such a document, but a validator accepts any string);
  * one that was removed from an input is info. In an output an added media
  * type narrows what the agent reads (`output-narrowed`) and a removed one
- * widens it (`output-bound-loosened`).
+ * widens it (`output-bound-loosened`). `contentSchema` (the decoded document's schema) is compared
+ * as a sub-schema when both sides have one.
  */
 
 import { defineRecords, type Family } from "../../core/rule.js";
@@ -24,6 +25,26 @@ import { outputShapeRules } from "./output.js";
 
 /** Content rules. */
 export const contentRules = defineRecords("content", {
+  "content-schema-added": {
+    severity: "warning",
+    summary:
+      "A string parameter gained a `contentSchema`: the document it holds must now fit a schema (validators do not check it; the server may).",
+    direction: "input",
+    bump: "minor",
+    keywords: ["contentSchema"],
+    witness: "none",
+    inverse: ["content-schema-removed"],
+  },
+  "content-schema-removed": {
+    severity: "info",
+    summary:
+      "A string parameter's `contentSchema` was removed: the document it holds is no longer described.",
+    direction: "input",
+    bump: "minor",
+    keywords: ["contentSchema"],
+    witness: "none",
+    inverse: ["content-schema-added"],
+  },
   "content-encoding-changed": {
     severity: "breaking",
     summary:
@@ -77,6 +98,7 @@ export function checkContent(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       { before: ea, after: eb },
     );
   }
+  checkContentSchema(d, a, b, at, where);
   const ma = a.keywords.contentMediaType;
   const mb = b.keywords.contentMediaType;
   if (jsonEqual(ma, mb)) return;
@@ -96,6 +118,32 @@ export function checkContent(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
       `${where} contentMediaType changed from ${show(ma)} to ${show(mb)}.`,
       { before: ma, after: mb },
     );
+  }
+}
+
+/**
+ * `contentSchema`: the schema of the document a string holds once decoded. Added to an input it is
+ * a warning (like a media type: validators do not apply it, a server that parses the document may),
+ * removed info; in an output added narrows, removed widens. Present on both sides, it is compared
+ * like any sub-schema, at `…/contentSchema`, so what changed inside is named by the usual rules.
+ */
+function checkContentSchema(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc, where: string): void {
+  const ca = a.keywords.contentSchema;
+  const cb = b.keywords.contentSchema;
+  if (ca === undefined && cb === undefined) return;
+  const loc = child(at, ["contentSchema"], at.label);
+  if (ca !== undefined && cb !== undefined) {
+    d.compare(ca, cb, child(at, ["contentSchema"], `${at.label}<content>`));
+    return;
+  }
+  if (ca === undefined) {
+    const msg = `${where} gained a contentSchema: the document it holds must now fit it.`;
+    if (d.dir === "input") d.emit(contentRules["content-schema-added"], loc, msg, { after: cb });
+    else d.emit(outputShapeRules["output-narrowed"], loc, msg, { after: cb });
+  } else {
+    const msg = `${where} lost its contentSchema: the document it holds is no longer described.`;
+    if (d.dir === "input") d.emit(contentRules["content-schema-removed"], loc, msg, { before: ca });
+    else d.emit(constraintRules["output-bound-loosened"], loc, msg, { before: ca });
   }
 }
 
