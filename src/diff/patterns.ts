@@ -101,6 +101,49 @@ export function* patternCandidates(pattern: string, seed: string): Generator<str
   }
 }
 
+/** A token of randexp's parse (ret's): what `nestedRepetition` walks. */
+interface Token {
+  type: number;
+  min?: number;
+  max?: number;
+  value?: unknown;
+  stack?: Token[];
+  options?: Token[][];
+}
+/** ret's token types: a group (or the root) holds a stack or options; a repetition its value. */
+const ROOT = 0;
+const GROUP = 1;
+const REPETITION = 5;
+
+/**
+ * Whether `pattern` repeats a repetition with one of the two unbounded (`(a+)+`, `(\w*\s?)*`):
+ * the shape a backtracking engine, V8's included, may take exponential time on when a string
+ * almost matches. Such a pattern is never run here: a server's schema must not hang `check`.
+ * Undefined when randexp cannot parse it (then it is run as before).
+ */
+function nestedRepetition(pattern: string): boolean | undefined {
+  let root: Token;
+  try {
+    // randexp keeps its parse in `tokens` (private in its typings).
+    root = (new (randexp())(pattern) as unknown as { tokens: Token }).tokens;
+  } catch {
+    return undefined;
+  }
+  // `outer`: the largest repetition count of the repetitions around a token (1 when none).
+  const walk = (token: Token, outer: number): boolean => {
+    if (token.type === REPETITION) {
+      const max = token.max ?? 1;
+      if (max > 1 && outer > 1 && (max === Number.POSITIVE_INFINITY || outer === Number.POSITIVE_INFINITY))
+        return true;
+      return walk(token.value as Token, max > 1 ? Math.max(outer, max) : outer);
+    }
+    if (token.type !== ROOT && token.type !== GROUP) return false;
+    const branches = token.options ?? (token.stack ? [token.stack] : []);
+    return branches.some((branch) => branch.some((t) => walk(t, outer)));
+  };
+  return walk(root, 1);
+}
+
 function fits(s: string, limits: StringLimits): boolean {
   const n = [...s].length;
   return (
@@ -119,6 +162,11 @@ export function patternWitness(before: string, after: string, limits: StringLimi
   const from = compilePattern(before);
   const to = compilePattern(after);
   if (!from || !to) return { unknown: `/${from ? after : before}/ is not a valid regular expression` };
+  for (const pattern of [before, after])
+    if (nestedRepetition(pattern))
+      return {
+        unknown: `/${pattern}/ repeats a repetition (backtracking could take exponential time), so no string was tried`,
+      };
   let drawn = 0;
   for (const drawnString of patternCandidates(before, `${before}\u0000${after}`)) {
     // A pattern is not anchored: text around a match still matches (the old pattern checks that).

@@ -41,6 +41,20 @@ describe("patternWitness", () => {
     });
   });
 
+  it("does not run a pattern with a nested unbounded repetition (a hostile server's /^(a+)+$/ backtracks for hours)", () => {
+    expect(patternWitness("^(a+)+$", "^a+$")).toEqual({
+      unknown:
+        "/^(a+)+$/ repeats a repetition (backtracking could take exponential time), so no string was tried",
+    });
+    expect(patternWitness("^a+$", "^([a-z]*\\d?)*b$")).toEqual({
+      unknown:
+        "/^([a-z]*\\d?)*b$/ repeats a repetition (backtracking could take exponential time), so no string was tried",
+    });
+    // A repetition of a bounded one, or one after another, is tried as before.
+    expect(patternWitness("^(ab{1,2}){0,3}$", "^(ab){0,3}$")).toEqual({ witness: "abbabbabb" });
+    expect(patternWitness("^\\d+-\\d+$", "^\\d+$")).toEqual({ witness: "0-0" });
+  });
+
   it("is deterministic: the same pair draws the same candidates, in order", () => {
     const first = [...patternCandidates("^[A-Z][a-z]{2,}\\d*$", "seed")];
     expect(first.length).toBe(66);
