@@ -7,6 +7,7 @@ import { realpath } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { relative, resolve, sep } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { SEVERITIES } from "../core/change.js";
 import { FAIL_ON_LEVELS } from "../core/fail-on.js";
 import { ConfigError, ContractError, type ErrorLocation, ExitCode } from "../errors.js";
 import { redact } from "../redact.js";
@@ -70,6 +71,13 @@ function reportOptions(command: Command, cwd: string, { acknowledgements = true 
         .choices(FAIL_ON_LEVELS)
         .default("breaking"),
     )
+    .addOption(
+      new Option(
+        "--min-severity <level>",
+        "text, markdown and github show only changes at least this severe (json, sarif, junit show all)",
+      ).choices(SEVERITIES),
+    )
+    .option("--verbose", "text: show every change of a long run of one rule instead of folding it")
     .hook("preAction", (_program, action) => {
       action.setOptionValue("format", specs);
     });

@@ -7,6 +7,7 @@ import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { Severity } from "../core/change.js";
 import type { FailOn } from "../core/fail-on.js";
 import type { LockedServer } from "../core/lockfile.js";
 import type { Report } from "../core/report.js";
@@ -18,6 +19,7 @@ import {
   type Locate,
   lockfileLocator,
   resolveOptions,
+  STEP_SUMMARY_LIMIT,
   toolListLocator,
 } from "../report/options.js";
 import type { FormatSpec } from "./format-options.js";
@@ -32,6 +34,10 @@ export interface ReportCommandOptions {
   /** Collected by `collectFormat`/`collectOutput`; default one text report on stdout. */
   format?: FormatSpec[];
   failOn?: FailOn;
+  /** `--min-severity`: what text, markdown and github show at least; default every change. */
+  minSeverity?: Severity;
+  /** `--verbose`: text shows long runs of one rule whole. */
+  verbose?: boolean;
   /** Acknowledgements file; default mcp-contract.acks.json next to the config. */
   acknowledgements?: string;
 }
@@ -130,6 +136,8 @@ export async function writeReport(
       ...junit,
       ...htmlInputs,
       toolVersion: pkg.version,
+      minSeverity: options.minSeverity,
+      verbose: options.verbose === true,
     });
   for (const spec of specs) {
     const color = spec.format === "text" && spec.output === undefined && useColor(io);
@@ -155,7 +163,16 @@ export async function writeReport(
     const summary = io.env.GITHUB_STEP_SUMMARY;
     if (spec.format === "github" && summary) {
       const markdown = await loadReporter("markdown");
-      await appendFile(summary, markdown(report, resolveOptions({ failOn: options.failOn })));
+      // The job summary holds every finding the annotations leave out, within GitHub's 1 MiB.
+      const text = markdown(
+        report,
+        resolveOptions({
+          failOn: options.failOn,
+          minSeverity: options.minSeverity,
+          markdownLimit: STEP_SUMMARY_LIMIT,
+        }),
+      );
+      await appendFile(summary, text);
     }
   }
 }

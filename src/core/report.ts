@@ -75,7 +75,7 @@ export interface Report {
   servers: string[];
   /** Present when the run was one shard of several; `merge` checks that every shard is there once. */
   shard?: ShardInfo;
-  /** Findings in stable order (`compareChanges`). */
+  /** Findings ordered by who they hurt (`orderByHarm`), then in stable order. */
   changes: ReportedChange[];
   /** Servers that failed to fetch; absent when none did. */
   errors?: ReportError[];
@@ -104,16 +104,70 @@ export function toReportJson(report: Report): ReportJson {
   };
 }
 
-/** Builds a report: sorts changes, errors and servers and counts the summary. */
+/**
+ * Who a change hurts, most first; every format lists a report's changes in this order.
+ * `templates`: a template's own findings and the breaking changes of the tools templates use (an
+ * agent's prompt breaks); then the other `breaking` changes, `warning`, `info`, and last what a
+ * still-valid acknowledgement accepted.
+ */
+export const HARM_TIERS = ["templates", "breaking", "warning", "info", "acknowledged"] as const;
+/** One of HARM_TIERS. */
+export type HarmTier = (typeof HARM_TIERS)[number];
+
+/** Whether a change is a template's finding (its rule is one of the template family's). */
+export function isTemplateFinding(change: Pick<Change, "rule">): boolean {
+  return change.rule.startsWith("template-");
+}
+
+/**
+ * The tier of each change: a function of the change and of the template findings among `changes`
+ * (a tool templates use is one a template finding names). Pure.
+ */
+export function harmTiers(changes: readonly ReportedChange[]): (change: ReportedChange) => HarmTier {
+  const used = new Set<string>();
+  for (const c of changes) {
+    if (isTemplateFinding(c) && c.tool !== undefined && c.server !== "") used.add(toolKey(c.server, c.tool));
+  }
+  return (change) => {
+    if (change.acknowledged) return "acknowledged";
+    if (isTemplateFinding(change)) return "templates";
+    if (change.severity === "breaking")
+      return change.tool !== undefined && used.has(toolKey(change.server, change.tool))
+        ? "templates"
+        : "breaking";
+    return change.severity;
+  };
+}
+
+/**
+ * The changes ordered by who they hurt (HARM_TIERS), inside a tier by server and tool, then in
+ * stable order (`compareChanges`, fingerprint). The one ordering every format uses. Pure.
+ */
+export function orderByHarm(changes: readonly ReportedChange[]): ReportedChange[] {
+  const tierOf = harmTiers(changes);
+  const rank = new Map(changes.map((c) => [c, HARM_TIERS.indexOf(tierOf(c))]));
+  return [...changes].sort(
+    (a, b) =>
+      rank.get(a)! - rank.get(b)! ||
+      cmp(a.server, b.server) ||
+      cmp(a.tool ?? "", b.tool ?? "") ||
+      compareChanges(a, b) ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+function toolKey(server: string, tool: string): string {
+  return `${server}\u0000${tool}`;
+}
+
+/** Builds a report: orders changes (`orderByHarm`), sorts errors and servers and counts the summary. */
 export function createReport(input: {
   changes: readonly ReportedChange[];
   servers: readonly string[];
   errors?: readonly ReportError[];
   shard?: ShardInfo;
 }): Report {
-  const changes = [...input.changes].sort(
-    (a, b) => compareChanges(a, b) || cmp(a.fingerprint, b.fingerprint),
-  );
+  const changes = orderByHarm(input.changes);
   const summary: ReportSummary = { breaking: 0, warning: 0, info: 0, acknowledged: 0 };
   let unjudged = 0;
   for (const change of changes) {

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Change } from "../core/change.js";
+import type { Change, Severity } from "../core/change.js";
 import type { FailOn } from "../core/fail-on.js";
 import type { RuleMeta } from "../core/rule.js";
 
@@ -70,13 +70,34 @@ export interface ReporterOptions {
   definitions?: { before?: DefinitionLookup; after?: DefinitionLookup };
   /** Template and partial texts by the file name their findings give, for html's excerpts. */
   templateSources?: ReadonlyMap<string, string>;
+  /**
+   * `--min-severity`: the human formats (text, markdown, github) show only changes at least this
+   * severe; the machine formats (json, sarif, junit) ignore it. Default: every change.
+   */
+  minSeverity?: Severity;
+  /** `--verbose`: text shows every change of a long run of one rule instead of folding it. Default false. */
+  verbose?: boolean;
+  /**
+   * The most UTF-8 bytes the markdown report may take; past it, it cuts and points at the complete
+   * JSON or SARIF report. Default MARKDOWN_LIMIT (a pull-request comment's 65,536 characters).
+   */
+  markdownLimit?: number;
 }
+
+/** What a GitHub pull-request comment holds: 65,536 characters (bytes are counted, which is stricter). */
+export const MARKDOWN_LIMIT = 65_536;
+
+/** The artifact the example workflow uploads the complete JSON and SARIF reports as; the markdown names it when it cuts. */
+export const REPORTS_ARTIFACT = "mcp-contract-reports";
+
+/** What the markdown job summary may take: under GitHub's 1 MiB step-summary limit. */
+export const STEP_SUMMARY_LIMIT = 1_000_000;
 
 /** ReporterOptions with defaults filled in. */
 export type ResolvedReporterOptions = Required<
-  Omit<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources">
+  Omit<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity">
 > &
-  Pick<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources">;
+  Pick<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity">;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
   return {
@@ -95,6 +116,9 @@ export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterO
     docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
     definitions: options.definitions,
     templateSources: options.templateSources,
+    minSeverity: options.minSeverity,
+    verbose: options.verbose ?? false,
+    markdownLimit: options.markdownLimit ?? MARKDOWN_LIMIT,
   };
 }
 

@@ -115,16 +115,7 @@ class TemplateChecker {
     if (found.status === "found") {
       this.depend(found.tool, location);
     } else if (found.status === "ambiguous") {
-      for (const tool of found.tools) this.depend(tool, location);
-      const names = found.tools.map((t) => `\`${qualified(t)}\``);
-      this.add("template-ambiguous-tool", {
-        server: "",
-        tool: written,
-        pointer: "",
-        message: `tool \`${written}\` is ambiguous: servers ${list(found.tools.map((t) => `\`${t.server}\``))} ${found.tools.length === 2 ? "both" : "all"} have it`,
-        hint: `qualify it: ${names.join(" or ")}`,
-        location,
-      });
+      this.ambiguous(written, found.tools, location);
     } else {
       const was = this.previous.resolve(written);
       const before = was.status === "found" ? [was.tool] : was.status === "ambiguous" ? was.tools : [];
@@ -188,7 +179,11 @@ class TemplateChecker {
   }
 
   private call(ref: CallReference): void {
-    const found = this.current.resolve(ref.tool);
+    let found = this.current.resolve(ref.tool);
+    // Inside `{{#tool "s/t"}}`, a bare call of `t` is a call of that very tool.
+    const scoped = ref.scope === undefined ? undefined : this.current.resolve(ref.scope);
+    if (found.status === "ambiguous" && scoped?.status === "found" && found.tools.includes(scoped.tool))
+      found = scoped;
     if (found.status === "unknown") {
       const was = this.previous.resolve(ref.tool);
       if (was.status === "unknown") return; // not a tool call at all, e.g. `print(x)`
@@ -197,28 +192,37 @@ class TemplateChecker {
       this.staleTool(ref.tool, before, ref.location);
       return;
     }
-    const tools = found.status === "found" ? [found.tool] : found.tools;
-    for (const tool of tools) this.depend(tool, ref.location);
-    for (const arg of ref.args) {
-      const owners = tools.filter((t) => paramNames(t.definition).includes(arg.name));
-      if (owners.length > 0) {
-        for (const tool of owners) this.depend(tool, arg.location, arg.name);
-        continue;
-      }
-      const before = tools
-        .map((t) => this.previousVersion(t))
-        .filter((t): t is CatalogTool => t !== undefined && paramNames(t.definition).includes(arg.name));
-      if (before.length > 0) this.staleParam(arg.name, before, arg.location);
+    if (found.status === "ambiguous") {
+      // A bare call of a name several servers share: which tool it calls is unknown, as for `{{tool}}`.
+      this.ambiguous(ref.tool, found.tools, ref.location);
+      return;
     }
-    if (ref.elided || found.status !== "found") return;
+    const tool = found.tool;
+    this.depend(tool, ref.location);
+    for (const arg of ref.args) {
+      // Still a dependency when the tool lacks it: template-affected then points at this argument.
+      this.depend(tool, arg.location, arg.name);
+      if (paramNames(tool.definition).includes(arg.name)) continue;
+      // The same finding as `{{param}}` naming it, whether or not the previous version had it.
+      const hint = this.paramChangeHint([tool], arg.name) ?? suggest(arg.name, paramNames(tool.definition));
+      this.add("template-unknown-param", {
+        server: tool.server,
+        tool: tool.name,
+        pointer: paramPointer(arg.name),
+        message: `this call of \`${qualified(tool)}\` passes \`${arg.name}\`, a parameter the tool does not have`,
+        ...(hint !== undefined && { hint }),
+        location: arg.location,
+      });
+    }
+    if (ref.elided) return;
     const given = new Set(ref.args.map((a) => a.name));
-    for (const required of requiredParams(found.tool.definition)) {
+    for (const required of requiredParams(tool.definition)) {
       if (given.has(required)) continue;
       this.add("template-missing-required-param", {
-        server: found.tool.server,
-        tool: found.tool.name,
+        server: tool.server,
+        tool: tool.name,
         pointer: paramPointer(required),
-        message: `this call of \`${qualified(found.tool)}\` omits its required parameter \`${required}\``,
+        message: `this call of \`${qualified(tool)}\` omits its required parameter \`${required}\``,
         hint: `add \`${required}\` to the call`,
         location: ref.location,
       });
@@ -263,6 +267,19 @@ class TemplateChecker {
       for (const tool of formerOwners) this.depend(tool, ref.location, ref.name);
       this.staleParam(ref.name, formerOwners, ref.location);
     }
+  }
+
+  private ambiguous(written: string, tools: CatalogTool[], location: SourceLocation): void {
+    for (const tool of tools) this.depend(tool, location);
+    const names = tools.map((t) => `\`${qualified(t)}\``);
+    this.add("template-ambiguous-tool", {
+      server: "",
+      tool: written,
+      pointer: "",
+      message: `tool \`${written}\` is ambiguous: servers ${list(tools.map((t) => `\`${t.server}\``))} ${tools.length === 2 ? "both" : "all"} have it`,
+      hint: `qualify it: ${names.join(" or ")}`,
+      location,
+    });
   }
 
   private staleTool(written: string, before: CatalogTool[], location: SourceLocation): void {

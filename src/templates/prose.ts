@@ -69,12 +69,14 @@ export function scanProse(pieces: readonly TextPiece[], file: string): (MentionR
       continue;
     }
     for (const call of findCalls(content)) {
+      const scope = pieceAt(contentStart + call.offset).scope;
       out.push({
         kind: "call",
         form: "prose",
         tool: call.tool,
         args: call.args.map((a) => ({ name: a.name, location: locate(contentStart + a.offset) })),
         elided: call.elided,
+        ...(scope !== undefined && { scope }),
         location: locate(contentStart + call.offset),
       });
     }

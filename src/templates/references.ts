@@ -223,21 +223,35 @@ export function parseTemplate(body: string, file: string): hbs.AST.Program {
   try {
     return handlebars().parse(body);
   } catch (error) {
-    throw templateSyntaxError(error, file);
+    throw templateSyntaxError(error, file, body);
   }
 }
 
-/** Converts a Handlebars parse or compile exception into a one-line TemplateError naming file and line. */
-export function templateSyntaxError(error: unknown, file: string): TemplateError {
+/**
+ * Converts a Handlebars parse or compile exception into a one-line TemplateError naming file and
+ * line. With the template's `body`, a block left open is reported where it opens.
+ */
+export function templateSyntaxError(error: unknown, file: string, body?: string): TemplateError {
   const e = error as { message?: string; lineNumber?: number };
   const message = String(e.message ?? error);
   const lines = message.split("\n");
   const parseLine = /^(?:Parse|Lexical) error on line (\d+):/.exec(lines[0] ?? "");
   if (parseLine) {
     // "Parse error on line N:", the source line, a caret, then what was expected.
-    const detail = / got 'EOF'$/.test(lines[3] ?? "")
-      ? "the file ends inside a block: a {{#…}} is missing its {{/…}}"
-      : lines.slice(3).join(" ").trim() || lines[0]!;
+    if (/ got 'EOF'$/.test(lines[3] ?? "")) {
+      const open = body === undefined ? undefined : unclosedBlock(body);
+      if (open) {
+        return new TemplateError(
+          `${file}:${open.line}:${open.column}: syntax error: \`{{${open.sigil}${open.name}}}\` is never closed: add \`{{/${open.name}}}\` where the block ends`,
+          { cause: error },
+        );
+      }
+      return new TemplateError(
+        `${file}:${parseLine[1]}: syntax error: the file ends inside a block: a {{#…}} is missing its {{/…}}`,
+        { cause: error },
+      );
+    }
+    const detail = lines.slice(3).join(" ").trim() || lines[0]!;
     return new TemplateError(`${file}:${parseLine[1]}: syntax error: ${detail}`, { cause: error });
   }
   // Other exceptions ("if doesn't match each - 2:3") carry lineNumber and append " - line:column".
@@ -281,4 +295,30 @@ function segmentOffsets(lines: readonly string[], path: hbs.AST.PathExpression):
     if (raw[i] === "." || raw[i] === "/") i++;
   }
   return offsets;
+}
+
+/**
+ * The innermost block still open at the end of `body` (`{{#name …}}` or `{{^name …}}` without its
+ * `{{/name}}`), with the 1-based line and column of its `{{`; undefined when every block closes.
+ * Comments and string literals are skipped, as in `checkNesting`.
+ */
+export function unclosedBlock(
+  body: string,
+): { name: string; sigil: string; line: number; column: number } | undefined {
+  const open: { name: string; sigil: string; line: number; column: number }[] = [];
+  const mustache = /\{\{(~?)(!--[\s\S]*?--~?\}\}|![\s\S]*?\}\}|([#^/])\s*([>*]?)\s*([^\s}~]*))/g;
+  for (const m of body.matchAll(mustache)) {
+    const sigil = m[3];
+    if (sigil === undefined) continue; // a comment
+    const name = m[5] ?? "";
+    if (sigil === "/") {
+      open.pop();
+      continue;
+    }
+    if (sigil === "^" && name === "") continue; // `{{^}}` is an else, not a block
+    const before = body.slice(0, m.index);
+    const line = before.split("\n").length;
+    open.push({ name, sigil: `${sigil}${m[4] ?? ""}`, line, column: m.index - before.lastIndexOf("\n") });
+  }
+  return open.at(-1);
 }

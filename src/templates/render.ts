@@ -119,9 +119,15 @@ export function renderTemplate(
   const catalog = new ToolCatalog(lock);
   const hbs = handlebars().create();
 
-  const fail = (options: HelperOptions, message: string): never => {
+  const body = splitFrontMatter(source, file).body;
+  // Parse first so a syntax error names this file and line, not Handlebars' compile stage.
+  const names = nameColumns(parseTemplate(body, file));
+  // Points at the name the error is about (argument `arg` of the helper), as `check` does.
+  const fail = (options: HelperOptions, message: string, arg = 0): never => {
     const loc = (options as HelperOptions & { loc?: hbs.AST.SourceLocation }).loc;
-    throw new TemplateError(`${file}:${loc ? `${loc.start.line}:${loc.start.column + 1}` : "1"}: ${message}`);
+    const at = loc && names.get(`${loc.start.line}:${loc.start.column}`)?.[arg];
+    const where = at ?? (loc ? `${loc.start.line}:${loc.start.column + 1}` : "1");
+    throw new TemplateError(`${file}:${where}: ${message}`);
   };
   const lookupTool = (name: unknown, options: HelperOptions): ToolDoc => {
     if (typeof name !== "string") return fail(options, "`tool` and `param` need a tool name as a string");
@@ -133,9 +139,9 @@ export function renderTemplate(
     if (found.status === "unknown") return fail(options, `no server in the lockfile has a tool \`${name}\``);
     return own(tools, `${found.tool.server}/${found.tool.name}`)!;
   };
-  const lookupParam = (tool: ToolDoc, name: unknown, options: HelperOptions): ParamDoc => {
+  const lookupParam = (tool: ToolDoc, name: unknown, options: HelperOptions, arg: number): ParamDoc => {
     const param = typeof name === "string" ? own(tool.params, name) : undefined;
-    return param ?? fail(options, `tool \`${tool.qualifiedName}\` has no parameter \`${String(name)}\``);
+    return param ?? fail(options, `tool \`${tool.qualifiedName}\` has no parameter \`${String(name)}\``, arg);
   };
 
   hbs.registerHelper("tool", function (this: unknown, ...args: unknown[]) {
@@ -148,11 +154,11 @@ export function renderTemplate(
   });
   hbs.registerHelper("param", function (this: unknown, ...args: unknown[]) {
     const options = args.pop() as HelperOptions;
-    if (args.length >= 2) return lookupParam(lookupTool(args[0], options), args[1], options).name;
+    if (args.length >= 2) return lookupParam(lookupTool(args[0], options), args[1], options, 1).name;
     const scoped = options.data?.tool as ToolDoc | undefined;
     if (!scoped)
       return fail(options, `\`{{param "${String(args[0])}"}}\` is outside any \`{{#tool}}\` block`);
-    return lookupParam(scoped, args[0], options).name;
+    return lookupParam(scoped, args[0], options, 0).name;
   });
   for (const [name, partial] of Object.entries(options.partials ?? {})) {
     const partialBody = splitFrontMatter(partial, name).body;
@@ -160,9 +166,6 @@ export function renderTemplate(
     hbs.registerPartial(name, partialBody);
   }
 
-  const body = splitFrontMatter(source, file).body;
-  // Parse first so a syntax error names this file and line, not Handlebars' compile stage.
-  parseTemplate(body, file);
   const context = { ...(isObject(data) ? data : {}), tools };
   try {
     // Prompts are not HTML: no escaping of quotes, ampersands or angle brackets.
@@ -171,6 +174,43 @@ export function renderTemplate(
     if (error instanceof TemplateError) throw error;
     throw templateSyntaxError(error, file);
   }
+}
+
+/**
+ * For each `tool` and `param` helper call (keyed `line:column` of its start, as Handlebars passes
+ * it in the helper's `loc`), the `line:column` of each string argument's first character.
+ */
+function nameColumns(ast: hbs.AST.Program): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    const n = node as {
+      type?: string;
+      path?: { type?: string; original?: string };
+      params?: { type: string; loc: hbs.AST.SourceLocation }[];
+      loc?: hbs.AST.SourceLocation;
+    };
+    if (
+      (n.type === "MustacheStatement" || n.type === "BlockStatement" || n.type === "SubExpression") &&
+      n.path?.type === "PathExpression" &&
+      (n.path.original === "tool" || n.path.original === "param") &&
+      n.loc
+    ) {
+      const columns = (n.params ?? []).map((p) =>
+        p.type === "StringLiteral"
+          ? `${p.loc.start.line}:${p.loc.start.column + 2}`
+          : `${p.loc.start.line}:${p.loc.start.column + 1}`,
+      );
+      out.set(`${n.loc.start.line}:${n.loc.start.column}`, columns);
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== "loc" && key !== "strip") visit(value);
+  };
+  visit(ast);
+  return out;
 }
 
 function paramDoc(name: string, schema: Record<string, unknown>, required: boolean): ParamDoc {

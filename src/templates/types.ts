@@ -66,6 +66,8 @@ export interface CallReference {
    * positional values): then no required parameter can be said to be missing.
    */
   elided: boolean;
+  /** The tool of the enclosing `{{#tool}}` block, if any: a bare call of its name calls it. */
+  scope?: string;
   /** Where the callee's name starts. */
   location: SourceLocation;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { REPORTS_ARTIFACT } from "../../src/report/options.js";
 import { binPath, repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
@@ -123,6 +124,44 @@ describe("several formats in one run", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error file=mcp-contract\.lock\.json,line=\d+,title=breaking /m);
     expect(readFileSync(summary, "utf8")).toMatch(/^## mcp-contract\n/);
+  });
+});
+
+describe("the example workflow", () => {
+  type Step = { name?: string; if?: string; uses?: string; with?: Record<string, string> };
+  const workflow = parse(readFileSync(join(repoRoot, "examples", "github", "mcp-contract.yml"), "utf8")) as {
+    permissions: Record<string, string>;
+    jobs: { contract: { steps: Step[] } };
+  };
+  const steps = workflow.jobs.contract.steps;
+  const step = (action: string) => steps.find((s) => s.uses?.startsWith(`${action}@`));
+
+  test("writes the markdown and JSON reports, comments the one and uploads the other with existing actions", () => {
+    const check = steps.find((s) => s.uses === "mcp-contract/mcp-contract@v1" && !s.with?.command)!;
+    const outputs = Object.fromEntries(
+      check.with!.format!.split(" ").flatMap((spec) => (spec.includes("=") ? [spec.split("=")] : [])),
+    );
+    expect(outputs).toEqual({
+      sarif: "mcp-contract.sarif",
+      markdown: "mcp-contract.md",
+      json: "mcp-contract.json",
+    });
+    // One comment per pull request, updated in place (no hand-written GitHub API client).
+    expect(step("marocchino/sticky-pull-request-comment")).toEqual({
+      name: "Comment the report on the pull request",
+      if: "always() && github.event_name == 'pull_request' && hashFiles('mcp-contract.md') != ''",
+      uses: "marocchino/sticky-pull-request-comment@v2",
+      with: { header: "mcp-contract", path: outputs.markdown },
+    });
+    expect(workflow.permissions["pull-requests"]).toBe("write");
+    // The artifact the markdown points at when it must cut: every finding, in JSON and SARIF.
+    const upload = step("actions/upload-artifact")!;
+    expect(upload.uses).toBe("actions/upload-artifact@v4");
+    expect(upload.with!.name).toBe("mcp-contract-reports");
+    expect(upload.with!.path!.trim().split("\n")).toEqual([outputs.json, outputs.sarif]);
+    expect(upload.if).toBe("always()");
+    // The name the markdown report gives for that artifact when it cuts is the one uploaded.
+    expect(upload.with!.name).toBe(REPORTS_ARTIFACT);
   });
 });
 

@@ -174,7 +174,10 @@ describe("the workflow maps exactly the variables the written config reads", () 
     expect(parse(none).jobs.contract.steps[1]).toEqual({
       name: "Check servers and prompts against the lockfile",
       uses: "mcp-contract/mcp-contract@v1",
-      with: { "fail-on": "breaking", format: "github sarif=mcp-contract.sarif" },
+      with: {
+        "fail-on": "breaking",
+        format: "github sarif=mcp-contract.sarif markdown=mcp-contract.md json=mcp-contract.json",
+      },
     });
   });
 

@@ -302,7 +302,7 @@ const cases: Case[] = [
     stderr: "",
   },
   {
-    name: "template syntax error: file:line",
+    name: "template syntax error: file:line:column where the unclosed block opens",
     files: {
       ...crmConfig,
       "mcp-contract.lock.json": "@lock",
@@ -311,7 +311,7 @@ const cases: Case[] = [
     args: ["check", "--offline"],
     code: 2,
     stderr:
-      "mcp-contract: prompts/a.hbs:4: syntax error: the file ends inside a block: a {{#…}} is missing its {{/…}}\n",
+      "mcp-contract: prompts/a.hbs:2:1: syntax error: `{{#if}}` is never closed: add `{{/if}}` where the block ends\n",
   },
   // Handlebars parses recursively in quadratic time: 5,000 nested blocks took 14.5 s and then
   // overflowed the stack. The nesting is bounded before Handlebars sees the text.

@@ -219,18 +219,75 @@ describe("template-stale-mention", () => {
     ]);
   });
 
-  it("flags prose naming a removed tool, and a stale argument of a call", () => {
+  it("flags prose naming a removed tool; a call's argument the tool lacks is an unknown parameter", () => {
     const source = "If stuck, `escalate`.\nOr call `create_ticket(customer_email=e, subject=s)`.";
-    const found = check(source).filter((f) => f.rule === "template-stale-mention");
+    const found = check(source).filter((f) => f.rule !== "template-affected");
     expect(found).toEqual([
       { rule: "template-stale-mention", server: "crm", tool: "escalate", at: at(source, "escalate") },
       {
-        rule: "template-stale-mention",
+        rule: "template-missing-required-param",
+        server: "crm",
+        tool: "create_ticket",
+        at: at(source, "create_ticket"),
+        hint: "add `email_address` to the call",
+      },
+      {
+        rule: "template-unknown-param",
         server: "crm",
         tool: "create_ticket",
         at: at(source, "customer_email"),
         hint: "renamed to `email_address`",
       },
+    ]);
+  });
+
+  it("gives the same prose call the same rule wherever it appears, with history or without", () => {
+    const call = "`create_ticket(customer_email=e, subject=s)`";
+    const source = [
+      `Top: ${call}`,
+      `{{#tool "crm/create_ticket"}}In its block: ${call}{{/tool}}`,
+      `{{#tool "refund"}}In another block: ${call}{{/tool}}`,
+      `{{#if x}}In an if: ${call}{{/if}}`,
+      "```",
+      "create_ticket(customer_email=e, subject=s)",
+      "```",
+    ].join("\n");
+    const rules = (found: Record<string, unknown>[]) =>
+      found.filter((f) => f.rule !== "template-affected").map((f) => `${f.rule} ${f.at}`);
+    const expected = [0, 1, 2, 3, 4].flatMap((n) => [
+      `template-missing-required-param ${at(source, "create_ticket(", n)}`,
+      `template-unknown-param ${at(source, "customer_email", n)}`,
+    ]);
+    expect(rules(check(source))).toEqual(expected);
+    expect(rules(check(source, { history: false }))).toEqual(expected);
+    expect(rules(check(source, { partial: true }))).toEqual(expected);
+    // The argument it lacks is unknown even when no version ever had it; a hint names the closest one.
+    expect(check("`refund(payment_id=1, amout=2)`", { history: false })).toEqual([
+      {
+        rule: "template-unknown-param",
+        server: "billing",
+        tool: "refund",
+        at: "prompts/t.hbs:1:23",
+        hint: "did you mean `amount`?",
+      },
+    ]);
+  });
+
+  it("reports a bare call of a name two servers share as ambiguous, unless a block of one of them holds it", () => {
+    const source = "Call `lookup_customer(email=a)`.";
+    expect(check(source, { history: false })).toEqual([
+      {
+        rule: "template-ambiguous-tool",
+        server: "",
+        tool: "lookup_customer",
+        at: at(source, "lookup_customer"),
+        hint: "qualify it: `billing/lookup_customer` or `crm/lookup_customer`",
+      },
+    ]);
+    const scoped = '{{#tool "crm/lookup_customer"}}Call `lookup_customer(nope=a)`.{{/tool}}';
+    expect(check(scoped, { history: false }).map((f) => `${f.rule} ${f.server}/${f.tool}`)).toEqual([
+      "template-missing-required-param crm/lookup_customer",
+      "template-unknown-param crm/lookup_customer",
     ]);
   });
 
@@ -344,6 +401,13 @@ describe("checkTemplates errors", () => {
     ).toThrow(TemplateError);
     expect(() =>
       checkTemplates({ templates: [{ file: "prompts/x.hbs", source: 'a\nb\n{{#tool "x"}}\n' }], lock: v2 }),
-    ).toThrow(/^prompts\/x\.hbs:\d+: syntax error/);
+    ).toThrow(/^prompts\/x\.hbs:\d+:\d+: syntax error/);
+  });
+
+  it("reports a block left open where it opens, not at the end of the file", () => {
+    const source = 'a\n  {{#tool "crm/create_ticket"}}\n{{#if x}}y{{/if}}\n{{! {{#each}} }}\nthe end\n\n';
+    expect(() => checkTemplates({ templates: [{ file: "prompts/x.hbs", source }], lock: v2 })).toThrow(
+      "prompts/x.hbs:2:3: syntax error: `{{#tool}}` is never closed: add `{{/tool}}` where the block ends",
+    );
   });
 });

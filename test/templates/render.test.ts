@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TemplateError } from "../../src/errors.js";
+import { checkTemplates } from "../../src/templates/check.js";
 import { renderTemplate, toolsView } from "../../src/templates/render.js";
 import { loadLock } from "./helpers.js";
 
@@ -40,7 +41,7 @@ describe("renderTemplate", () => {
   it("drops front matter while keeping line numbers for errors", () => {
     const source = '---\ntools: [refund]\n---\nHi {{name}}\n{{tool "nope"}}';
     expect(() => renderTemplate(source, v2, { name: "Ann" }, { file: "p.hbs" })).toThrow(
-      "p.hbs:5:1: no server in the lockfile has a tool `nope`",
+      "p.hbs:5:9: no server in the lockfile has a tool `nope`",
     );
     expect(renderTemplate("---\ntools: [refund]\n---\nHi {{name}} & <b>", v2, { name: 'Ann "A"' })).toBe(
       'Hi Ann "A" & <b>',
@@ -62,17 +63,27 @@ describe("renderTemplate", () => {
   });
 
   it("throws TemplateError for unknown params, ambiguous tools and params outside a tool block", () => {
-    expect(() => renderTemplate('x\n {{param "refund" "amt"}}', v2, {}, { file: "p.hbs" })).toThrow(
-      "p.hbs:2:2: tool `billing/refund` has no parameter `amt`",
+    // Each error points at the name it is about: the column check reports for the same template.
+    const source = 'x\n {{param "refund" "amt"}}';
+    expect(() => renderTemplate(source, v2, {}, { file: "p.hbs" })).toThrow(
+      "p.hbs:2:20: tool `billing/refund` has no parameter `amt`",
+    );
+    const [finding] = checkTemplates({ templates: [{ file: "p.hbs", source }], lock: v2 });
+    expect(finding).toMatchObject({ rule: "template-unknown-param", location: { line: 2, column: 20 } });
+    expect(() => renderTemplate('{{#tool "refund"}}\n  {{param "amt"}}{{/tool}}', v2)).toThrow(
+      "<template>:2:12: tool `billing/refund` has no parameter `amt`",
     );
     expect(() => renderTemplate('{{tool "lookup_customer"}}', v2)).toThrow(
-      "<template>:1:1: tool `lookup_customer` is ambiguous: write `billing/lookup_customer` or `crm/lookup_customer`",
+      "<template>:1:9: tool `lookup_customer` is ambiguous: write `billing/lookup_customer` or `crm/lookup_customer`",
     );
     expect(() => renderTemplate('{{param "subject"}}', v2)).toThrow(TemplateError);
   });
 
   it("reports a syntax error as file:line", () => {
     expect(() => renderTemplate("a\n{{#if x}}", v2, {}, { file: "p.hbs" })).toThrow(
+      "p.hbs:2:1: syntax error: `{{#if}}` is never closed: add `{{/if}}` where the block ends",
+    );
+    expect(() => renderTemplate("a\n{{foo bar=}}", v2, {}, { file: "p.hbs" })).toThrow(
       /^p\.hbs:2: syntax error/,
     );
   });

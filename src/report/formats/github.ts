@@ -1,25 +1,21 @@
-import type { Severity } from "../../core/change.js";
 import { type Report, unjudgedLine } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
-
-const command: Record<Severity, "error" | "warning" | "notice"> = {
-  breaking: "error",
-  warning: "warning",
-  info: "notice",
-};
+import { annotationPicks, count, GITHUB_ANNOTATION_LIMIT, shownChanges } from "../order.js";
 
 /**
- * GitHub Actions workflow commands, one line per finding:
- * `::error file=F,line=L,col=C,title=T::message`. Template findings point at
- * the template line; others at the tool's entry in the file that holds it (the
- * lockfile; for `diff`, the side that has the tool). Files are named from the
- * repository root, as GitHub looks them up. Acknowledged
- * changes become notices. (The markdown summary for `$GITHUB_STEP_SUMMARY` is
- * the `markdown` format; the CLI writes it there.)
+ * GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=T::message`. GitHub shows
+ * 10 error and 10 warning annotations per step, so at most that many of each are written, chosen
+ * in the order of who a change hurts (report/order.ts: template findings and the breaking changes
+ * of the tools templates use first); one `::notice` then says how many more findings the job summary
+ * lists (the markdown report, which the CLI appends to `$GITHUB_STEP_SUMMARY`). Servers that could
+ * not be fetched come first, as errors. Template findings point at the template line; others at the
+ * tool's entry in the file that holds it (the lockfile; for `diff`, the side that has the tool).
+ * Files are named from the repository root, as GitHub looks them up.
  */
 export function formatGithub(report: Report, options: ResolvedReporterOptions): string {
   const lines: string[] = [];
-  for (const error of report.errors ?? []) {
+  const errors = (report.errors ?? []).slice(0, GITHUB_ANNOTATION_LIMIT);
+  for (const error of errors) {
     const line = options.locate?.(error.server);
     lines.push(
       workflowCommand(
@@ -33,32 +29,39 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
       ),
     );
   }
-  for (const change of report.changes) {
-    const { acknowledged } = change;
-    const level = acknowledged ? "notice" : command[change.severity];
+  const shown = shownChanges(report, options.minSeverity);
+  const unjudged = unjudgedLine(report.summary);
+  // The line about changes that could not be judged is a warning too: it takes one of the ten.
+  const picks = annotationPicks(shown, errors.length, unjudged ? 1 : 0);
+  for (const change of [...picks.errors, ...picks.warnings]) {
     const place = findingPlace(change, options);
     const props: Props = { file: place.file, line: place.line, col: place.column };
     const subject = [change.server, change.tool].filter(Boolean).join("/");
-    props.title = `${acknowledged ? "acknowledged " : ""}${change.severity} ${change.rule}${subject ? ` (${subject})` : ""}`;
+    props.title = `${change.severity} ${change.rule}${subject ? ` (${subject})` : ""}`;
     let message = change.message;
     if (change.hint) message += `\nhint: ${change.hint}`;
-    if (change.acknowledgement) {
-      const ack = change.acknowledgement;
-      message += ack.expired
-        ? `\nacknowledgement expired ${ack.expires}: ${ack.reason}`
-        : `\nacknowledged by ${ack.acceptedBy}: ${ack.reason}`;
-    }
+    const ack = change.acknowledgement;
+    if (ack?.expired) message += `\nacknowledgement expired ${ack.expires}: ${ack.reason}`;
     if (change.unjudged) message += "\ncould not be judged: check this change by hand";
     if (change.pointer) message += `\nat ${change.pointer}`;
-    lines.push(workflowCommand(level, props, message));
+    lines.push(workflowCommand(change.severity === "breaking" ? "error" : "warning", props, message));
   }
-  const unjudged = unjudgedLine(report.summary);
   if (unjudged) {
     lines.push(
       workflowCommand(
         "warning",
         { title: "mcp-contract: changes not judged" },
         `${unjudged}: check them by hand.`,
+      ),
+    );
+  }
+  const more = picks.rest + (report.errors?.length ?? 0) - errors.length;
+  if (more > 0) {
+    lines.push(
+      workflowCommand(
+        "notice",
+        { title: `mcp-contract: ${count(more, "more finding")}` },
+        `${count(more, "more finding")} ${more === 1 ? "is" : "are"} not annotated (GitHub shows ${GITHUB_ANNOTATION_LIMIT} errors and ${GITHUB_ANNOTATION_LIMIT} warnings per step): the job summary lists every finding, in the same order.`,
       ),
     );
   }

@@ -13,7 +13,8 @@ import { SEVERITIES, type Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
-import { formatLocation, groupByServerAndTool, plural, preview } from "./shared.js";
+import { groupByServerAndTool } from "../order.js";
+import { formatLocation, plural, preview } from "./shared.js";
 
 const RANK: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
 /** Unchanged runs longer than this are folded, keeping CONTEXT lines next to each change. */

@@ -1,52 +1,104 @@
 import type { Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
-import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { formatLocation, plural } from "./shared.js";
+import { REPORTS_ARTIFACT, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
+import { count, digestReport, reportSections, shownChanges, summaryParagraph } from "../order.js";
+import { formatLocation } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };
 
-/** A pull-request comment / GitHub job summary. */
+const CHANGE_HEADER = ["| Severity | Server | Tool | Change | Rule |", "| --- | --- | --- | --- | --- |"];
+const ACK_HEADER = [
+  "| Server | Tool | Change | Reason | Accepted by | Expires |",
+  "| --- | --- | --- | --- | --- | --- |",
+];
+// Room kept for the closing tags and the note that says where the rest is.
+const RESERVE = 1_000;
+
+/**
+ * A pull-request comment / GitHub job summary: the summary paragraph and counts, then a table per
+ * section in the order of who a change hurts (templates and breaking open, the rest in collapsible
+ * `<details>`). At most `options.markdownLimit` UTF-8 bytes: past it, the rows stop and a note says
+ * how many more there are and that the JSON or SARIF report holds them all.
+ */
 export function formatMarkdown(report: Report, options: ResolvedReporterOptions): string {
   const s = report.summary;
-  const out: string[] = ["## mcp-contract", ""];
+  const shown = shownChanges(report, options.minSeverity);
+  const head: string[] = ["## mcp-contract", "", summaryParagraph(digestReport(report), code), ""];
   const counts = `**${s.breaking} breaking**, ${s.warning} warning, ${s.info} info`;
   const acks = s.acknowledged > 0 ? `, ${s.acknowledged} acknowledged` : "";
-  out.push(`${counts}${acks} across ${plural(report.servers.length, "server")}.`, "");
+  const hidden = report.changes.length - shown.length;
+  const below = hidden > 0 ? `; ${hidden} below \`--min-severity ${options.minSeverity}\` not shown` : "";
+  head.push(`${counts}${acks} across ${count(report.servers.length, "server")}${below}.`, "");
   const unjudged = unjudgedLine(s);
-  if (unjudged) out.push(`⚠️ ${unjudged}: check those marked *could not be judged* by hand.`, "");
+  if (unjudged) head.push(`⚠️ ${unjudged}: check those marked *could not be judged* by hand.`, "");
 
   if (report.errors?.length) {
-    out.push("### Servers that could not be fetched", "");
-    for (const e of report.errors) out.push(`- **${inline(e.server)}**: ${inline(e.message)}`);
-    out.push("");
+    head.push("### Servers that could not be fetched", "");
+    for (const e of report.errors) head.push(`- **${inline(e.server)}**: ${inline(e.message)}`);
+    head.push("");
   }
 
-  const open = report.changes.filter((c) => !c.acknowledged);
-  const accepted = report.changes.filter((c) => c.acknowledged);
-  if (open.length > 0) {
-    out.push("| Severity | Server | Tool | Change | Rule |", "| --- | --- | --- | --- | --- |");
-    for (const change of open) out.push(row(change, options));
-    out.push("");
-  } else if (!report.errors?.length) {
-    out.push("✅ No unacknowledged changes.", "");
-  }
+  if (!shown.some((c) => !c.acknowledged) && !report.errors?.length)
+    head.push("✅ No unacknowledged changes.", "");
 
-  if (accepted.length > 0) {
-    out.push(
-      `<details><summary>${plural(accepted.length, "acknowledged change")}</summary>`,
-      "",
-      "| Server | Tool | Change | Reason | Accepted by | Expires |",
-      "| --- | --- | --- | --- | --- | --- |",
-    );
-    for (const change of accepted) {
-      const ack = change.acknowledgement!;
-      out.push(
-        `| ${cell(change.server)} | ${cell(change.tool ?? "")} | ${cell(change.message)} | ${cell(ack.reason)} | ${cell(ack.acceptedBy)} | ${cell(ack.expires ?? "never")} |`,
-      );
+  const body = new Budget(options.markdownLimit - bytes(head.join("\n")) - RESERVE);
+  let left = 0;
+  for (const section of reportSections(report, shown)) {
+    const open = section.tier === "templates" || section.tier === "breaking";
+    const acknowledged = section.tier === "acknowledged";
+    const title = `${section.title} (${section.changes.length})`;
+    const start = open
+      ? [`### ${title}`, "", ...(acknowledged ? ACK_HEADER : CHANGE_HEADER)]
+      : [`<details><summary>${title}</summary>`, "", ...(acknowledged ? ACK_HEADER : CHANGE_HEADER)];
+    const end = open ? [""] : ["", "</details>", ""];
+    if (left > 0 || !body.fits([...start, ...end])) {
+      left += section.changes.length;
+      continue;
     }
-    out.push("", "</details>", "");
+    body.add(start);
+    body.keep(bytes(end.join("\n")) + 1);
+    for (const change of section.changes) {
+      const line = acknowledged ? ackRow(change) : row(change, options);
+      if (left === 0 && body.fits([line])) body.add([line]);
+      else left++;
+    }
+    body.keep(0);
+    body.add(end);
   }
-  return `${out.join("\n").trimEnd()}\n`;
+  if (left > 0) {
+    body.add([
+      `**${count(left, "more finding")} not shown:** this report stops at ${options.markdownLimit.toLocaleString("en-US")} bytes (a pull-request comment's limit). The complete list is in the JSON report (\`--format json\`) and the SARIF report of this run; the example workflow uploads them as the \`${REPORTS_ARTIFACT}\` artifact.`,
+      "",
+    ]);
+  }
+  return `${[...head, ...body.lines].join("\n").trimEnd()}\n`;
+}
+
+/** Lines added while they fit in a byte budget, with room kept back for what must close them. */
+class Budget {
+  readonly lines: string[] = [];
+  private used = 0;
+  private reserved = 0;
+  constructor(private readonly limit: number) {}
+  fits(lines: readonly string[]): boolean {
+    return this.used + this.reserved + bytes(lines.join("\n")) + 1 <= this.limit;
+  }
+  add(lines: readonly string[]): void {
+    this.lines.push(...lines);
+    this.used += bytes(lines.join("\n")) + 1;
+  }
+  keep(reserved: number): void {
+    this.reserved = reserved;
+  }
+}
+
+const encoder = new TextEncoder();
+function bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+function code(name: string): string {
+  return `\`${inline(name).replace(/`/g, "'")}\``;
 }
 
 function row(change: ReportedChange, options: ResolvedReporterOptions): string {
@@ -60,6 +112,11 @@ function row(change: ReportedChange, options: ResolvedReporterOptions): string {
     details.push(`acknowledgement expired ${cell(change.acknowledgement.expires ?? "")}`);
   const rule = `[\`${change.rule}\`](${ruleDocsUrl(change.rule, options)})`;
   return `| ${badge[change.severity]} | ${cell(change.server)} | ${cell(change.tool ?? "")} | ${details.join("<br>")} | ${rule} |`;
+}
+
+function ackRow(change: ReportedChange): string {
+  const ack = change.acknowledgement!;
+  return `| ${cell(change.server)} | ${cell(change.tool ?? "")} | ${cell(change.message)} | ${cell(ack.reason)} | ${cell(ack.acceptedBy)} | ${cell(ack.expires ?? "never")} |`;
 }
 
 /** Table cell text: pipes escaped, newlines folded, HTML-significant characters neutralised. */

@@ -1,24 +1,5 @@
 import type { ReportedChange } from "../../core/report.js";
 
-/** Groups changes by server, then by tool ("" for server-level findings), keeping report order. */
-export function groupByServerAndTool(
-  changes: readonly ReportedChange[],
-): Map<string, Map<string, ReportedChange[]>> {
-  const servers = new Map<string, Map<string, ReportedChange[]>>();
-  for (const change of changes) {
-    let tools = servers.get(change.server);
-    if (!tools) {
-      tools = new Map();
-      servers.set(change.server, tools);
-    }
-    const key = change.tool ?? "";
-    const list = tools.get(key);
-    if (list) list.push(change);
-    else tools.set(key, [change]);
-  }
-  return servers;
-}
-
 /** Short JSON for before/after values in human output; long values are cut with an ellipsis. */
 export function preview(value: unknown, max = 120): string {
   const text = JSON.stringify(value) ?? "undefined";

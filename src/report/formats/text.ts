@@ -1,7 +1,16 @@
 import type { Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { formatLocation, groupByServerAndTool, preview } from "./shared.js";
+import {
+  digestReport,
+  foldedLine,
+  foldRuns,
+  groupByServerAndTool,
+  reportSections,
+  shownChanges,
+  summaryParagraph,
+} from "../order.js";
+import { formatLocation, preview } from "./shared.js";
 
 const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warning ", info: "info    " };
 
@@ -24,9 +33,11 @@ const same = (text: string): string => text;
 export const PLAIN_TEXT: TextStyle = { bold: same, dim: same, red: same, redBold: same, yellow: same };
 
 /**
- * Human output, grouped by server and tool: one line per change (severity,
- * template location, message, hint, rule id), then its details indented,
- * painted with `c` (`options.color` is decided by whoever chose `c`).
+ * Human output: the summary paragraph, then one section per tier of harm (templates first, then
+ * breaking, warnings, info, acknowledged; see report/order.ts), each grouped by server and tool:
+ * one line per change (severity, template location, message, hint, rule id), then its details
+ * indented, painted with `c` (`options.color` is decided by whoever chose `c`). Long runs of one
+ * rule in one server are folded unless `options.verbose`; `options.minSeverity` hides the rest.
  */
 export function formatTextStyled(report: Report, options: ResolvedReporterOptions, c: TextStyle): string {
   const paint: Record<Severity, (text: string) => string> = {
@@ -34,14 +45,23 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
     warning: c.yellow,
     info: c.dim,
   };
-  const out: string[] = [];
+  // A clean run is one line; the paragraph is for a report with something to read.
+  const clean = report.changes.length === 0 && !report.errors?.length;
+  const out: string[] = clean ? [] : [summaryParagraph(digestReport(report)), ""];
 
-  for (const [server, tools] of groupByServerAndTool(report.changes)) {
-    out.push(c.bold(server === "" ? "templates" : `server ${server}`));
-    for (const [tool, changes] of tools) {
-      if (tool !== "") out.push(`  tool ${tool}`);
-      for (const change of changes) out.push(...formatChange(change, c, paint, options));
+  const shown = shownChanges(report, options.minSeverity);
+  for (const section of reportSections(report, shown)) {
+    out.push(c.bold(`${section.title} (${section.changes.length})`));
+    for (const [server, tools] of groupByServerAndTool(section.changes)) {
+      const { shown: kept, folded } = foldRuns(section.tier, [...tools.values()].flat(), options.verbose);
+      out.push(c.bold(server === "" ? "templates" : `server ${server}`));
+      for (const [tool, changes] of groupByServerAndTool(kept).get(server) ?? []) {
+        if (tool !== "") out.push(`  tool ${tool}`);
+        for (const change of changes) out.push(...formatChange(change, c, paint, options));
+      }
+      for (const item of folded) out.push(`  ${c.dim(foldedLine(item, (rule) => `\`${rule}\``))}`);
     }
+    out.push("");
   }
   for (const error of report.errors ?? []) {
     out.push(`${c.redBold("ERROR")}    server ${error.server} could not be fetched: ${error.message}`);
@@ -52,9 +72,11 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
     out.push(report.errors?.length ? "no changes in the servers that were fetched" : "no changes");
   } else {
     const acknowledged = s.acknowledged > 0 ? `, ${s.acknowledged} acknowledged` : "";
+    const hidden = report.changes.length - shown.length;
+    const below = hidden > 0 ? ` (${hidden} below --min-severity ${options.minSeverity} not shown)` : "";
     const unjudged = unjudgedLine(s);
     out.push(
-      `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}`,
+      `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}${below}`,
     );
   }
   return `${out.join("\n")}\n`;
