@@ -526,7 +526,7 @@ const cases: Case[] = [
     args: ["diff", "a.json", "b.json", "--format", "xml"],
     code: 2,
     stderr:
-      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, github, sarif, junit.\n(run mcp-contract --help for usage)\n",
+      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, github, sarif, junit, html.\n(run mcp-contract --help for usage)\n",
   },
   {
     name: "missing diff argument",

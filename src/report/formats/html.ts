@@ -12,8 +12,8 @@ import { diffArrays } from "diff";
 import { SEVERITIES, type Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
 import { groupByServerAndTool } from "../order.js";
+import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
 import { formatLocation, plural, preview } from "./shared.js";
 
 const RANK: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
