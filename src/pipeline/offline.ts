@@ -14,7 +14,9 @@
  * - `references`: one template's references, for its name and text.
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { StageMemo } from "../cache/index.js";
+import { fileStamp, headStamp } from "../cache/stamp.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Change } from "../core/change.js";
 import { sha256 } from "../core/hash.js";
@@ -38,6 +40,7 @@ const isLockFindings = (value: unknown): value is { verify: Change[]; poisoning:
   value !== null &&
   Array.isArray((value as { verify?: unknown }).verify) &&
   Array.isArray((value as { poisoning?: unknown }).poisoning);
+const isTrue = (value: unknown): value is true => value === true;
 const isReferences = (value: unknown): value is TemplateReference[] => Array.isArray(value);
 
 /** The offline findings and the template files they checked, memoised in `memo` when given. */
@@ -46,8 +49,17 @@ export async function offlineFindings(
   run: Run,
   memo: StageMemo | undefined,
 ): Promise<{ changes: Change[]; templateFiles: string[] }> {
-  // Ask git first: it runs while the files are read and hashed.
-  const mayDiffer = lockfileMayDifferFromHead(config.lockfile, run.env);
+  // Whether the lockfile may differ from HEAD's: known without a child process when git said
+  // "unchanged" before for these very file and HEAD stamps; else ask git first (it runs while the
+  // files are read and hashed).
+  const stamp = memo && lockfileStamp(config.lockfile, run.env);
+  const knownUnchanged = stamp !== undefined && memo?.get("lockfile-head", stamp, isTrue) === true;
+  const mayDiffer = knownUnchanged
+    ? Promise.resolve(false)
+    : lockfileMayDifferFromHead(config.lockfile, run.env).then((differs) => {
+        if (!differs && stamp !== undefined) memo?.set("lockfile-head", stamp, true);
+        return differs;
+      });
   let lockBytes: Buffer;
   try {
     lockBytes = readFileSync(config.lockfile);
@@ -112,6 +124,22 @@ export async function offlineFindings(
   changes.push(...lockFindings.poisoning);
   memo?.set("offline-check", inputs, changes);
   return { changes, templateFiles };
+}
+
+/**
+ * The key under which "git says the lockfile equals HEAD's" is remembered: the
+ * lockfile's path and stamp (inode, size, times) and HEAD's stamp, all taken
+ * before git is asked. Undefined (always ask git) outside a repository whose
+ * files are understood, or while the lockfile's times are too recent to trust.
+ */
+function lockfileStamp(
+  lockfilePath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] | undefined {
+  const file = fileStamp(lockfilePath);
+  if (file === undefined) return undefined;
+  const head = headStamp(dirname(lockfilePath), env);
+  return head === undefined ? undefined : [resolve(lockfilePath), file, head];
 }
 
 /**
