@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createReport, mergeReports, ShardMismatchError } from "../../src/core/report.js";
+import { UsageError } from "../../src/errors.js";
+import { mergeReportFiles } from "../../src/pipeline/merge.js";
 import { applyPolicy } from "../../src/policy/policy.js";
+import { formatReport } from "../../src/report/index.js";
 import { inShard, parseShard, selectShard } from "../../src/report/shard.js";
 import { runCliInProcess } from "../helpers/cli.js";
 import { NOW, SAMPLE_ACKS, SAMPLE_CHANGES, sampleReport } from "./sample.js";
@@ -118,4 +121,38 @@ describe("merge's input is checked against schema/report.schema.json", () => {
       /^mcp-contract: r\.json: not a JSON report \(.*\); write one with --format json\n$/,
     );
   });
+});
+
+test("mergeReportFiles (the library's merge) reads the shards' JSON files and gives the single run's report", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-contract-merge-files-"));
+  try {
+    const whole = sampleReport("warning");
+    const changes = applyPolicy(SAMPLE_CHANGES, {
+      acknowledgements: SAMPLE_ACKS,
+      now: NOW,
+      failOn: "warning",
+    });
+    const shards = [
+      createReport({
+        changes: changes.filter((c) => c.server !== "billing"),
+        servers: ["crm", "search"],
+        shard: { index: 1, total: 2 },
+      }),
+      createReport({
+        changes: changes.filter((c) => c.server === "billing"),
+        servers: ["billing"],
+        errors: whole.errors,
+        shard: { index: 2, total: 2 },
+      }),
+    ];
+    for (const [i, shard] of shards.entries())
+      writeFileSync(join(dir, `r${i + 1}.json`), formatReport(shard, "json"));
+    const merged = await mergeReportFiles(["r2.json", "r1.json"], { cwd: dir, failOn: "warning" });
+    expect(merged).toEqual(whole);
+    await expect(mergeReportFiles(["r1.json"], { cwd: dir })).rejects.toThrow(
+      new UsageError("merge: missing shard 2/2"),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
