@@ -46,6 +46,10 @@ const VALIDATION = new Set(SCHEMA_KEYWORDS.filter((k) => !ANNOTATION_KEYWORDS.ha
 const MAX_ALTERNATIVES = 32;
 /** How deep the proof and the witness search go into sub-schemas. */
 const MAX_DEPTH = 12;
+/** How many sub-schema pairs one proof compares before it gives up (not proved). */
+const MAX_STEPS = 200;
+/** Schemas with more objects and arrays than this are not proved at all (`unknown`, `implies` false). */
+const MAX_NODES = 120;
 /** How many candidate values the witness search validates at most. */
 const MAX_CANDIDATES = 400;
 
@@ -55,7 +59,7 @@ const MAX_CANDIDATES = 400;
  */
 export function accepts(a: unknown, b: unknown, rootA: unknown = a, rootB: unknown = b): Acceptance {
   const proof = new Proof(rootA, rootB);
-  const answer = proof.sub([a], b, 0);
+  const answer = larger(a, MAX_NODES) || larger(b, MAX_NODES) ? undefined : proof.sub([a], b, 0);
   if (answer === true) return YES;
   if (typeof answer === "object" && answer.verdict === "no" && confirmed(answer.witness, a, b, rootA, rootB))
     return answer;
@@ -65,7 +69,21 @@ export function accepts(a: unknown, b: unknown, rootA: unknown = a, rootB: unkno
 
 /** Whether `accepts(a, b)` is provably yes, without the witness search (what the diff engine asks, often). */
 export function implies(a: unknown, b: unknown, rootA: unknown = a, rootB: unknown = b): boolean {
+  if (larger(a, MAX_NODES) || larger(b, MAX_NODES)) return false;
   return new Proof(rootA, rootB).sub([a], b, 0) === true;
+}
+
+/** Whether a JSON value has more than `limit` objects and arrays in it (a deterministic size cap). */
+function larger(value: unknown, limit: number): boolean {
+  const stack: unknown[] = [value];
+  let count = 0;
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if (++count > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push(child);
+  }
+  return false;
 }
 
 /** Whether the validator says `value` is valid under `a` and invalid under `b`. */
@@ -248,6 +266,8 @@ class Proof {
   /** Pairs under proof, assumed to hold (what keeps recursive schemas finite). */
   private readonly pending = new Set<string>();
   private readonly memo = new Map<string, Answer>();
+  private steps = 0;
+  private readonly sameness = new Map<string, boolean>();
   /** The raw schema each unchanged member node was normalised from. */
   private readonly origin = new WeakMap<SchemaNode, unknown>();
   private rootsEqual: boolean | undefined;
@@ -272,6 +292,17 @@ class Proof {
   /** Whether raw `x` (of `a`'s document) and raw `y` (of `b`'s) are the same schema. */
   private same(x: unknown, y: unknown): boolean {
     if (x === y && this.rootA === this.rootB) return true;
+    if (typeof x !== "object" || x === null || typeof y !== "object" || y === null) return jsonEqual(x, y);
+    const key = `${this.id(x)}=${this.id(y)}`;
+    let known = this.sameness.get(key);
+    if (known === undefined) {
+      known = this.computeSame(x, y);
+      this.sameness.set(key, known);
+    }
+    return known;
+  }
+
+  private computeSame(x: unknown, y: unknown): boolean {
     const sameness = jsonSameness(x, y);
     if (sameness === EQUAL) return true;
     if (sameness !== EQUAL_WITH_REF) return false;
@@ -282,32 +313,32 @@ class Proof {
   /** Whether every value satisfying all of `as` (from `a`'s document) satisfies `b`. */
   sub(as: readonly unknown[], b: unknown, depth: number): Answer {
     if (b === true) return true;
-    if (depth > MAX_DEPTH) return undefined;
+    // A deterministic budget (steps, not time): nested unions distribute into many alternatives.
+    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) return undefined;
     const nb = normalize(b, this.rootB);
     if (!nb.never && !nb.types && !nb.nullable && Object.keys(nb.keywords).every((k) => !VALIDATION.has(k)))
       return true;
     if (this.holdsMember(as, b)) return true;
-    // `b` is an `allOf`: `a` must satisfy each member, and `b`'s other keywords.
-    if (Array.isArray(nb.keywords.allOf)) {
-      for (const member of nb.keywords.allOf as unknown[])
-        if (this.sub(as, member, depth + 1) !== true) return undefined;
-      const rest = withoutKeys(nb, ["allOf"]);
-      return this.sub(
-        as,
-        rest.types || Object.keys(rest.keywords).length > 0 ? rawOf(rest) : true,
-        depth + 1,
-      );
-    }
+    // `b` is an `allOf`: `a` satisfying each member and `b`'s other keywords is enough.
+    const rest = (n: SchemaNode, key: string) => {
+      const r = withoutKeys(n, [key]);
+      return r.types || Object.keys(r.keywords).length > 0 ? rawOf(r) : true;
+    };
+    const allOf = nb.keywords.allOf;
+    if (
+      Array.isArray(allOf) &&
+      allOf.every((m) => this.sub(as, m, depth + 1) === true) &&
+      this.sub(as, rest(nb, "allOf"), depth + 1) === true
+    )
+      return true;
     // `b` is an `anyOf` one of whose alternatives `a` already is: only `b`'s other keywords are left.
     const union = nb.keywords.anyOf;
-    if (Array.isArray(union) && union.some((branch) => this.holdsMember(as, branch))) {
-      const rest = withoutKeys(nb, ["anyOf"]);
-      return this.sub(
-        as,
-        rest.types || Object.keys(rest.keywords).length > 0 ? rawOf(rest) : true,
-        depth + 1,
-      );
-    }
+    if (
+      Array.isArray(union) &&
+      union.some((branch) => this.holdsMember(as, branch)) &&
+      this.sub(as, rest(nb, "anyOf"), depth + 1) === true
+    )
+      return true;
     const key = `${as.map((x) => this.id(x)).join(",")}>${this.id(b)}`;
     if (this.pending.has(key)) return true;
     const known = this.memo.get(key);
@@ -350,7 +381,7 @@ class Proof {
   private expand(as: readonly unknown[]): SchemaNode[][] {
     const done: SchemaNode[][] = [];
     const work: { todo: unknown[]; members: SchemaNode[] }[] = [{ todo: [...as], members: [] }];
-    let budget = 256;
+    let budget = 64;
     while (work.length > 0) {
       const alt = work.pop() as { todo: unknown[]; members: SchemaNode[] };
       if (alt.todo.length === 0 || budget-- <= 0) {
@@ -369,6 +400,13 @@ class Proof {
       const rest = withoutKeys(n, ["allOf", "anyOf", "oneOf"]);
       if (rest === n) this.origin.set(rest, raw);
       const members = [...alt.members, rest];
+      // A folded `anyOf: [X, {type: "null"}]` accepts null whatever X's combinators say.
+      if (n.nullable && (union || Array.isArray(allOf))) {
+        work.push({
+          todo: alt.todo.slice(1),
+          members: [...alt.members, { ...rest, types: new Set(), nullable: true }],
+        });
+      }
       if (union && union.length > 0 && work.length + done.length + union.length <= MAX_ALTERNATIVES) {
         for (const branch of union) work.push({ todo: [...todo, branch], members });
       } else work.push({ todo, members });

@@ -19,6 +19,7 @@ import {
   pointerToken,
   type SchemaNode,
 } from "./schema.js";
+import { unwrapPair } from "./wrap.js";
 
 /**
  * How deep, in JSON Pointer segments below the tool, the diff walks before giving up with
@@ -184,8 +185,12 @@ export class SchemaDiff {
   compare(rawA: unknown, rawB: unknown, at: Loc): void {
     if (this.unchanged(rawA, rawB)) return;
     if (this.baseDepth + segments(at.ptrB) > MAX_SCHEMA_DEPTH) throw new SchemaTooDeepError(at.ptrB);
-    const a = normalize(rawA, this.rootA);
-    const b = normalize(rawB, this.rootB);
+    const [a, b] = unwrapPair(
+      normalize(rawA, this.rootA),
+      normalize(rawB, this.rootB),
+      this.rootA,
+      this.rootB,
+    );
     const key = `${this.id(a.identity)}:${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -214,8 +219,7 @@ export class SchemaDiff {
   covers(rawA: unknown, rawB: unknown, reversed = false): boolean {
     const rootA = reversed ? this.rootB : this.rootA;
     const rootB = reversed ? this.rootA : this.rootB;
-    const a = normalize(rawA, rootA);
-    const b = normalize(rawB, rootB);
+    const [a, b] = unwrapPair(normalize(rawA, rootA), normalize(rawB, rootB), rootA, rootB);
     const key = `${reversed ? "r" : ""}${this.id(a.identity)}>${this.id(b.identity)}:${this.site(rawA)}:${this.site(rawB)}`;
     const known = this.shared.probes.get(key);
     if (known !== undefined) return known;

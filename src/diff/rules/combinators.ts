@@ -1,16 +1,19 @@
 /**
  * Combinators: `anyOf`/`oneOf` branches matched structurally (equal first,
- * then by discriminating constants, type and property names), `allOf`
- * subschemas, and keywords no structural rule understands (`not`,
+ * then by discriminating constants, type and property names; a removed one is
+ * kept when the new union as a whole still accepts it, by subsumption, ../accepts.ts),
+ * `allOf` subschemas (a member the other side implies is no change), and keywords no structural rule understands (`not`,
  * `if`/`then`/`else`, …), for which json-schema-diff gives a set-inclusion
  * verdict within a step count (src/diff/jsd.ts; never a time).
  */
 import { dict, has, put } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
+import { implies } from "../accepts.js";
 import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
 import { ANNOTATION_KEYWORDS, FALLBACK_KEYWORDS } from "../keywords.js";
 import { isObject, type JsonObject, jsonKey, normalize, type SchemaNode } from "../schema.js";
+import { rawNode } from "../wrap.js";
 import { capital, describeLoc } from "./messages.js";
 import { outputShapeRules } from "./output.js";
 
@@ -320,7 +323,8 @@ function compareUnions(
       d.emit(outputShapeRules["output-narrowed"], x.loc, msg, { useBefore: true });
       return;
     }
-    if (bb.some((y) => d.covers(x.raw, y.raw))) return; // another alternative still accepts it
+    // Another alternative, or the new union as a whole, still accepts it.
+    if (bb.some((y) => d.covers(x.raw, y.raw)) || implies(x.raw, rawNode(b), d.rootA, d.rootB)) return;
     d.emit(combinatorRules["branch-removed"], x.loc, msg, { useBefore: true });
   });
   bb.forEach((y, j) => {
@@ -330,7 +334,7 @@ function compareUnions(
       d.emit(combinatorRules["branch-added"], y.loc, msg);
       return;
     }
-    if (ba.some((x) => d.covers(y.raw, x.raw, true))) return;
+    if (ba.some((x) => d.covers(y.raw, x.raw, true)) || implies(y.raw, rawNode(a), d.rootB, d.rootA)) return;
     d.emit(combinatorRules["output-branch-added"], y.loc, msg);
   });
 }
@@ -362,14 +366,20 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
     });
   }
   const where = capital(describeLoc(d, at));
+  // A member one side adds that the other side already implies (a duplicate, a weaker copy, the
+  // schema itself) changes nothing.
+  const oldNode = rawNode(a);
+  const newNode = rawNode(b);
   for (const j of restB.slice(n)) {
     const loc = child(at, ["allOf", j], at.label);
+    if (implies(oldNode, lb[j], d.rootA, d.rootB)) continue;
     if (d.dir === "input")
       d.emit(combinatorRules["all-of-added"], loc, `${where} must now also satisfy allOf[${j}].`);
     else d.emit(outputShapeRules["output-narrowed"], loc, `${where} gained allOf[${j}].`);
   }
   for (const i of restA.slice(n)) {
     const loc = child(at, ["allOf", i], at.label);
+    if (implies(newNode, la[i], d.rootB, d.rootA)) continue;
     if (d.dir === "input") {
       d.emit(combinatorRules["all-of-removed"], loc, `${where} no longer has to satisfy allOf[${i}].`, {
         useBefore: true,

@@ -4,11 +4,13 @@
  * output schema the same edits are read the other way round (./output.ts).
  */
 
-import { has } from "../../core/own.js";
+import { has, own } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
+import { implies } from "../accepts.js";
 import { child, type Loc, type NodeCheck, propLabel, type SchemaDiff } from "../engine.js";
 import { findRenames } from "../rename.js";
-import { isObject, type JsonObject, normalize, type SchemaNode, show } from "../schema.js";
+import { isObject, type JsonObject, jsonEqual, normalize, type SchemaNode, show } from "../schema.js";
+import { rawNode } from "../wrap.js";
 import { structural } from "./gate.js";
 import { capital, describeLoc } from "./messages.js";
 import { outputShapeRules } from "./output.js";
@@ -105,6 +107,25 @@ export const paramRules = defineRecords("params", {
     keywords: ["dependentRequired"],
     witness: "none",
     inverse: ["dependent-required-added"],
+  },
+  "dependent-schema-tightened": {
+    severity: "breaking",
+    summary:
+      "Passing one property now requires the object to satisfy a schema it did not have to (dependentSchemas / draft-07 dependencies).",
+    direction: "input",
+    bump: "major",
+    keywords: ["dependentSchemas", "dependencies"],
+    witness: "probe",
+    inverse: ["dependent-schema-loosened"],
+  },
+  "dependent-schema-loosened": {
+    severity: "info",
+    summary: "Passing one property no longer requires the object to satisfy as much (dependentSchemas).",
+    direction: "input",
+    bump: "minor",
+    keywords: ["dependentSchemas", "dependencies"],
+    witness: "none",
+    inverse: ["dependent-schema-tightened"],
   },
 });
 
@@ -269,6 +290,47 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
 
   checkAdditional(d, a, b, at);
   checkDependentRequired(d, a, b, at);
+  checkDependentSchemas(d, a, b, at);
+}
+
+/**
+ * `dependentSchemas` (draft-07 `dependencies` with schemas is normalised into it): for each property
+ * whose dependent schema changed, whether an object holding it that the old schema accepted is still
+ * accepted (subsumption, ../accepts.ts), and the reverse.
+ */
+function checkDependentSchemas(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
+  const da = isObject(a.keywords.dependentSchemas) ? a.keywords.dependentSchemas : {};
+  const db = isObject(b.keywords.dependentSchemas) ? b.keywords.dependentSchemas : {};
+  if (Object.keys(da).length === 0 && Object.keys(db).length === 0) return;
+  const rawA = rawNode(a);
+  const rawB = rawNode(b);
+  for (const key of new Set([...Object.keys(da), ...Object.keys(db)])) {
+    const sa = own(da, key);
+    const sb = own(db, key);
+    if (jsonEqual(sa, sb)) continue;
+    const loc = child(at, ["dependentSchemas", key], propLabel(at.label, key));
+    const name = `\`${propLabel(at.label, key)}\``;
+    const tightened = sb !== undefined && !implies({ allOf: [rawA, sa ?? true] }, sb, d.rootA, d.rootB);
+    const loosened = sa !== undefined && !implies({ allOf: [rawB, sb ?? true] }, sa, d.rootB, d.rootA);
+    if (tightened) {
+      const msg = `Passing ${name} now requires the object to satisfy a dependent schema it did not have to.`;
+      if (d.dir === "input")
+        d.emit(paramRules["dependent-schema-tightened"], loc, msg, { before: sa, after: sb });
+      else d.emit(outputShapeRules["output-narrowed"], loc, msg);
+    } else if (loosened) {
+      const msg = `Passing ${name} no longer requires the object to satisfy as much.`;
+      if (d.dir === "input")
+        d.emit(paramRules["dependent-schema-loosened"], loc, msg, {
+          before: sa,
+          after: sb,
+          useBefore: sb === undefined,
+        });
+      else
+        d.emit(outputShapeRules["output-property-became-optional"], loc, msg, {
+          useBefore: sb === undefined,
+        });
+    }
+  }
 }
 
 function dependencyPairs(n: SchemaNode): Set<string> {
