@@ -12,7 +12,13 @@ import { ConfigError, type ErrorLocation } from "../errors.js";
 import { detectShape } from "./import.js";
 import { interpolate, variablesIn } from "./interpolate.js";
 import { normalizeConfigShape } from "./normalize.js";
-import type { AuthConfig, ResolvedConfig, ServerConfig } from "./types.js";
+import type {
+  AuthConfig,
+  ClientCapabilities,
+  HttpServerConfig,
+  ResolvedConfig,
+  ServerConfig,
+} from "./types.js";
 import { validateConfigDocument } from "./validate.js";
 
 /** File names looked for, in order, in each directory from the working directory up. */
@@ -332,6 +338,8 @@ interface RawServer {
   cwd?: string;
   inheritEnv?: boolean;
   file?: string;
+  resources?: boolean;
+  clientCapabilities?: ClientCapabilities;
 }
 interface RawConfig {
   servers: Record<string, RawServer>;
@@ -351,6 +359,7 @@ function resolveServer(server: RawServer, at: string, dir: string): ServerConfig
       url: server.url,
       transport: server.transport ?? "auto",
       headers: ownEntries(server.headers),
+      ...surfaceOptions(server),
     };
     if (server.auth) {
       resolved.auth =
@@ -378,9 +387,18 @@ function resolveServer(server: RawServer, at: string, dir: string): ServerConfig
       cwd: server.cwd ? (isAbsolute(server.cwd) ? server.cwd : resolve(dir, server.cwd)) : dir,
       inheritEnv: server.inheritEnv ?? false,
       ...(server.envFile !== undefined && { envFile: server.envFile }),
+      ...surfaceOptions(server),
     };
   }
   return { kind: "file", file: resolve(dir, server.file!) };
+}
+
+/** A server entry's `resources` and `clientCapabilities`, when it sets them. */
+function surfaceOptions(server: RawServer): Pick<HttpServerConfig, "resources" | "clientCapabilities"> {
+  return {
+    ...(server.resources === true && { resources: true }),
+    ...(server.clientCapabilities !== undefined && { clientCapabilities: server.clientCapabilities }),
+  };
 }
 
 /** `${VAR}` in the server's url, headers, args and env, from `env`; every value read is a secret. */

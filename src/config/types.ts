@@ -58,8 +58,23 @@ export interface OAuthAuth {
 /** How an HTTP server is authenticated. */
 export type AuthConfig = BearerAuth | OAuthClientCredentialsAuth | OAuthAuth;
 
+/** The client capabilities a fetch may declare (some servers list more to clients that have them). */
+export interface ClientCapabilities {
+  roots?: Record<string, unknown>;
+  sampling?: Record<string, unknown>;
+  elicitation?: Record<string, unknown>;
+}
+
+/** What a live server entry may ask of the fetch beside its tools. */
+export interface SurfaceOptions {
+  /** Also lock the static resources (resources/list); off by default: listings are often data. */
+  resources?: boolean;
+  /** The client capabilities to declare in the handshake; default none. */
+  clientCapabilities?: ClientCapabilities;
+}
+
 /** A server reached over HTTP (Streamable HTTP, legacy SSE, or a plain JSON endpoint). */
-export interface HttpServerConfig {
+export interface HttpServerConfig extends SurfaceOptions {
   kind: "http";
   url: string;
   transport: HttpTransport;
@@ -68,7 +83,7 @@ export interface HttpServerConfig {
 }
 
 /** A server run as a child process, spoken to over stdio. */
-export interface StdioServerConfig {
+export interface StdioServerConfig extends SurfaceOptions {
   kind: "stdio";
   command: string;
   args: string[];

@@ -36,6 +36,7 @@ import {
 import type { ServerTrace } from "./options.js";
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
+import { surfaceEntriesOf } from "./surface.js";
 import { safeUrl } from "./url.js";
 import { entriesWithReplacement, Utf8Watch, utf8CheckedFetch } from "./utf8.js";
 
@@ -80,7 +81,11 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
     } catch {
       throw new Error(`${safeUrl(config.url)} did not return JSON`);
     }
-    return checked({ rawTools: toolEntriesOf(json, safeUrl(config.url)), pages: 1 });
+    return checked({
+      rawTools: toolEntriesOf(json, safeUrl(config.url)),
+      pages: 1,
+      surface: surfaceEntriesOf(json, safeUrl(config.url)),
+    });
   }
 
   // OAuth the spec's way (auth: {type: oauth}, or nothing configured): loaded only then.
@@ -99,6 +104,8 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
       secrets: [...ctx.options.secrets, ...ctx.secrets],
       // The 2026-07-28 probe only makes sense on Streamable HTTP.
       negotiation: kind === "sse" ? "legacy" : "auto",
+      ...(config.resources && { resources: true }),
+      ...(config.clientCapabilities && { clientCapabilities: { ...config.clientCapabilities } }),
       onConnected: () => {
         ctx.phase = "listing";
       },

@@ -130,12 +130,12 @@ async function fetchBySource(ctx: FetchContext, config: ServerConfig): Promise<S
     case "stdio": {
       const { fetchStdio } = await import("./stdio-source.js");
       const result = await fetchStdio(ctx, config);
-      return snapshotOf(ctx, result.rawTools, result);
+      return snapshotOf(ctx, result.rawTools, { ...result, surface: { ...result.surface } });
     }
     case "http": {
       const { fetchHttp } = await import("./http-source.js");
       const result = await fetchHttp(ctx, config);
-      return snapshotOf(ctx, result.rawTools, result);
+      return snapshotOf(ctx, result.rawTools, { ...result, surface: { ...result.surface } });
     }
   }
 }

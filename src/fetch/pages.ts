@@ -17,6 +17,14 @@ export class PaginationError extends Error {
   override readonly name = "PaginationError";
 }
 
+/** Which list is walked: its method and the result member holding its items (default tools/list). */
+export interface ListKind {
+  method: string;
+  key: string;
+}
+
+const TOOLS: ListKind = { method: "tools/list", key: "tools" };
+
 /** The raw tool entries of every page, in order, and how many pages it took. */
 export interface WalkedPages {
   tools: unknown[];
@@ -34,27 +42,30 @@ export async function walkPages(
   maxPages: number,
   onPage?: (page: number, tools: number) => void,
   secrets: readonly string[] = [],
+  list: ListKind = TOOLS,
 ): Promise<WalkedPages> {
+  const { method, key } = list;
   const tools: unknown[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 1; ; page++) {
     if (page > maxPages) {
       throw new PaginationError(
-        `more than ${maxPages} pages of tools (the server keeps returning nextCursor; raise --max-pages if it really has that many)`,
+        `more than ${maxPages} pages of ${key === "tools" ? "tools" : `${method} results`} (the server keeps returning nextCursor; raise --max-pages if it really has that many)`,
       );
     }
     const result = await fetchPage(cursor);
-    if (!isRecord(result) || !Array.isArray(result.tools)) {
-      throw new PaginationError(`tools/list page ${page} is not a tools/list result (no "tools" array)`);
+    const items = isRecord(result) ? result[key] : undefined;
+    if (!Array.isArray(items)) {
+      throw new PaginationError(`${method} page ${page} is not a ${method} result (no "${key}" array)`);
     }
-    tools.push(...result.tools);
+    tools.push(...items);
     onPage?.(page, tools.length);
-    const next = result.nextCursor;
+    const next = (result as Record<string, unknown>).nextCursor;
     if (next === undefined || next === null) return { tools, pages: page };
     if (typeof next !== "string") {
       throw new PaginationError(
-        `tools/list page ${page} has a non-string nextCursor (${JSON.stringify(next)})`,
+        `${method} page ${page} has a non-string nextCursor (${JSON.stringify(next)})`,
       );
     }
     if (seen.has(next)) {

@@ -20,6 +20,10 @@ import { isRecord } from "../core/json.js";
 import { truncate } from "../redact.js";
 import type { RequestTrace, ServerTrace } from "./options.js";
 import { walkPages } from "./pages.js";
+import type { RawSurface } from "./surface.js";
+
+/** JSON-RPC's method-not-found: a server that does not implement a list it was asked for. */
+const METHOD_NOT_FOUND = -32601;
 
 /** What a session learned. */
 export interface SessionResult {
@@ -27,6 +31,8 @@ export interface SessionResult {
   protocolVersion?: string;
   rawTools: unknown[];
   pages: number;
+  /** The rest of the surface: prompts, resource templates, resources (when asked), instructions, capabilities. */
+  surface?: RawSurface;
   /** Indices into `rawTools` of entries decoded from bytes that were not UTF-8 (see utf8.ts). */
   undecodable?: ReadonlySet<number>;
 }
@@ -53,6 +59,10 @@ export interface SessionOptions {
    * Messages that are not JSON or not JSON-RPC always end it.
    */
   faultOf?: (error: unknown) => string | undefined;
+  /** Also list static resources (resources/list): the server entry's `resources: true`. */
+  resources?: boolean;
+  /** The client capabilities to declare (the server entry's `clientCapabilities`); default none. */
+  clientCapabilities?: Record<string, unknown>;
   /** The server's trace: each request we send is a span of it. */
   trace?: ServerTrace;
 }
@@ -108,8 +118,9 @@ const SPAN_MESSAGE_CHARS = 300;
 
 /** Connects over `transport`, lists every tool raw, and closes the session (and transport). */
 export async function listToolsRaw(transport: Transport, options: SessionOptions): Promise<SessionResult> {
+  const clientCapabilities = options.clientCapabilities ?? {};
   const client = new Client(CLIENT_INFO, {
-    capabilities: {},
+    capabilities: clientCapabilities,
     // Never let the SDK's response cache answer instead of the server.
     defaultCacheTtlMs: 0,
     ...(options.negotiation === "auto"
@@ -135,26 +146,56 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
     tap.phase = "listing";
     options.onConnected?.();
 
-    const walked = await walkPages(
-      async (cursor) => {
-        const params = cursor === undefined ? {} : { cursor };
-        const sent = tap.expect("tools/list");
-        try {
-          await tap.guard(client.request({ method: "tools/list", params }, anyResult, requestOptions));
-        } catch (error) {
-          // The SDK may reject a page it finds invalid (2026-era result validation);
-          // the raw page is still ours to salvage.
-          if (sent.request === undefined || sent.request.answer === undefined) throw error;
-        }
-        const answer = sent.request?.answer;
-        if (answer === undefined) throw new Error("tools/list returned no result");
-        if ("error" in answer) throw errorAnswer("tools/list", answer.error);
-        return answer.result;
-      },
-      options.maxPages,
-      options.onPage,
-      options.secrets,
-    );
+    const list = async (method: string, key: string) =>
+      walkPages(
+        async (cursor) => {
+          const params = cursor === undefined ? {} : { cursor };
+          const sent = tap.expect(method);
+          try {
+            await tap.guard(client.request({ method, params }, anyResult, requestOptions));
+          } catch (error) {
+            // The SDK may reject a page it finds invalid (2026-era result validation);
+            // the raw page is still ours to salvage.
+            if (sent.request === undefined || sent.request.answer === undefined) throw error;
+          }
+          const answer = sent.request?.answer;
+          if (answer === undefined) throw new Error(`${method} returned no result`);
+          if ("error" in answer) throw errorAnswer(method, answer.error);
+          return answer.result;
+        },
+        options.maxPages,
+        method === "tools/list" ? options.onPage : undefined,
+        options.secrets,
+        { method, key },
+      );
+    const walked = await list("tools/list", "tools");
+    // The rest of the surface, in either era (the SDK reads capabilities and instructions from
+    // `initialize` or `server/discover`). A list the server does not declare, or answers with
+    // method-not-found, is none: locked empty, never an error.
+    const capabilities = (client.getServerCapabilities() ?? {}) as Record<string, unknown>;
+    const optional = async (capability: string, method: string, key: string): Promise<unknown[]> => {
+      if (!Object.hasOwn(capabilities, capability)) return [];
+      try {
+        return (await list(method, key)).tools;
+      } catch (error) {
+        if (error instanceof ServerErrorAnswer && error.code === METHOD_NOT_FOUND) return [];
+        throw error;
+      }
+    };
+    const prompts = await optional("prompts", "prompts/list", "prompts");
+    const resourceTemplates = await optional("resources", "resources/templates/list", "resourceTemplates");
+    const resources = options.resources
+      ? await optional("resources", "resources/list", "resources")
+      : undefined;
+    const instructions = client.getInstructions();
+    const surface: RawSurface = {
+      prompts,
+      resourceTemplates,
+      ...(resources !== undefined && { resources }),
+      instructions: typeof instructions === "string" && instructions !== "" ? instructions : null,
+      capabilities: structuredClone(capabilities),
+      clientCapabilities: structuredClone(clientCapabilities),
+    };
     const info = client.getServerVersion();
     const protocolVersion = client.getNegotiatedProtocolVersion();
     tap.abandon(undefined);
@@ -163,6 +204,7 @@ export async function listToolsRaw(transport: Transport, options: SessionOptions
       ...(protocolVersion ? { protocolVersion } : {}),
       rawTools: walked.tools,
       pages: walked.pages,
+      surface,
     };
   } catch (error) {
     tap.abandon(error);

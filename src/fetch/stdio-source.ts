@@ -76,6 +76,8 @@ export async function fetchStdio(ctx: FetchContext, config: StdioServerConfig): 
         maxPages: ctx.options.maxPages,
         secrets: [...ctx.options.secrets, ...ctx.secrets],
         negotiation,
+        ...(config.resources && { resources: true }),
+        ...(config.clientCapabilities && { clientCapabilities: { ...config.clientCapabilities } }),
         onConnected: () => {
           connected = true;
         },

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { StdioServerConfig } from "../../src/config/types.js";
 import type { ServerSnapshot } from "../../src/core/snapshot.js";
 import { fetchServer } from "../../src/fetch/index.js";
+import { lockServer } from "../../src/lockfile/build.js";
 import { fetchOptions, httpConfig, REPO_ROOT } from "./helpers.js";
 
 const require = createRequire(import.meta.url);
@@ -83,5 +84,56 @@ describe("@modelcontextprotocol/server-everything", () => {
     expect(toolHashes(viaSse)).toEqual(hashes);
     expect(viaStdio.serverInfo?.name).toBeTruthy();
     expect(viaHttp.serverInfo).toEqual(viaStdio.serverInfo);
+
+    // The rest of the surface, locked the same whatever the transport.
+    const sections = (snapshot: ServerSnapshot) => {
+      const { prompts, resourceTemplates, resources, instructions, capabilities, clientCapabilities } =
+        lockServer(snapshot);
+      return { prompts, resourceTemplates, resources, instructions, capabilities, clientCapabilities };
+    };
+    const locked = sections(viaStdio);
+    expect(Object.keys(locked.prompts!).length).toBeGreaterThan(1);
+    expect(Object.keys(locked.resourceTemplates!).length).toBeGreaterThan(0);
+    expect(locked.resources).toBeUndefined(); // not asked for
+    expect(locked.instructions?.text).toMatch(/\w/);
+    expect(Object.keys(locked.capabilities!.definition)).toEqual(
+      expect.arrayContaining(["tools", "prompts", "resources"]),
+    );
+    expect(locked.clientCapabilities).toEqual({});
+    expect(sections(viaHttp)).toEqual(locked);
+    expect(sections(viaSse)).toEqual(locked);
+  });
+
+  it("locks static resources and declares client capabilities when the server entry asks", async () => {
+    const stdio: StdioServerConfig = {
+      kind: "stdio",
+      command: process.execPath,
+      args: [EVERYTHING, "stdio"],
+      env: {},
+      cwd: REPO_ROOT,
+      inheritEnv: false,
+      resources: true,
+      clientCapabilities: { roots: {} },
+    };
+    const httpPort = await startEverything("streamableHttp");
+    const options = fetchOptions({ timeoutMs: 45_000 });
+    const [viaStdio, viaHttp] = await Promise.all([
+      fetchServer("everything", stdio, options),
+      fetchServer(
+        "everything",
+        httpConfig(`http://127.0.0.1:${httpPort}/mcp`, {
+          transport: "streamable-http",
+          resources: true,
+          clientCapabilities: { roots: {} },
+        }),
+        options,
+      ),
+    ]);
+    const a = lockServer(viaStdio);
+    const b = lockServer(viaHttp);
+    expect(Object.keys(a.resources!).length).toBeGreaterThan(0);
+    expect(b.resources).toEqual(a.resources);
+    expect(a.clientCapabilities).toEqual({ roots: {} });
+    expect(b.clientCapabilities).toEqual({ roots: {} });
   });
 });
