@@ -3,7 +3,7 @@
  * returns warnings. It reads the text a server wrote for the model and flags
  * what a reviewer should read before trusting it; it never decides alone.
  */
-import { type Change, compareChanges } from "../core/change.js";
+import { type Change, compareChanges, type SurfaceItem } from "../core/change.js";
 import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
 import { dict, dictFrom } from "../core/own.js";
 import type { RuleMeta } from "../core/rule.js";
@@ -64,12 +64,16 @@ function toolOwners(servers: ServerTools): Map<string, Set<string>> {
 function finding(
   rule: RuleMeta,
   server: string,
-  tool: string,
+  tool: string | SurfaceItem,
   pointer: string,
   message: string,
   rest: Partial<Change> = {},
 ): Change {
-  return { rule: rule.id, severity: rule.severity, server, tool, pointer, message, ...rest };
+  const subject =
+    typeof tool === "string"
+      ? { tool }
+      : { kind: tool.kind, ...(tool.item !== undefined && { item: tool.item }) };
+  return { rule: rule.id, severity: rule.severity, server, ...subject, pointer, message, ...rest };
 }
 
 /** RFC 6901 escaping of one reference token. */
@@ -92,33 +96,8 @@ function scanTool(
   out: Change[],
 ): void {
   const label = `Tool \`${showInvisible(name)}\` on server \`${server}\``;
-  const invisibleAt = (pointer: string, text: string, what: string | (() => string)): void => {
-    const report = findInvisible(text);
-    if (!report) return;
-    // Tag characters are listed as one count: each spells an ASCII letter, decoded below.
-    let tags = 0;
-    const listed: string[] = [];
-    for (const [cp, n] of report.codePoints) {
-      if (cp >= 0xe0000 && cp <= 0xe007f) tags += n;
-      else listed.push(n > 1 ? `${describeCodePoint(cp)} ×${n}` : describeCodePoint(cp));
-    }
-    if (tags > 0) listed.push(`${tags} tag character${tags > 1 ? "s" : ""} U+E0000–U+E007F`);
-    const points = listed.join(", ");
-    const smuggled = report.tagText === "" ? "" : `; the tag characters spell "${report.tagText}"`;
-    out.push(
-      finding(
-        poisoningRules["invisible-unicode"],
-        server,
-        name,
-        pointer,
-        `${label}: ${typeof what === "string" ? what : what()} contains invisible characters (${points})${smuggled}.`,
-        {
-          after: showInvisible(text),
-          hint: "Read the text with the hidden characters shown; ask the server's maintainers to remove them.",
-        },
-      ),
-    );
-  };
+  const invisibleAt = (pointer: string, text: string, what: string | (() => string)): void =>
+    invisible(server, name, label, pointer, text, what, out);
 
   invisibleAt("/name", name, "the name");
   const destructive = destructiveWord(name);
@@ -182,6 +161,76 @@ function scanTool(
   }
 }
 
+/** `invisible-unicode` when `text` holds invisible characters. */
+function invisible(
+  server: string,
+  subject: string | SurfaceItem,
+  label: string,
+  pointer: string,
+  text: string,
+  what: string | (() => string),
+  out: Change[],
+): void {
+  const report = findInvisible(text);
+  if (!report) return;
+  // Tag characters are listed as one count: each spells an ASCII letter, decoded below.
+  let tags = 0;
+  const listed: string[] = [];
+  for (const [cp, n] of report.codePoints) {
+    if (cp >= 0xe0000 && cp <= 0xe007f) tags += n;
+    else listed.push(n > 1 ? `${describeCodePoint(cp)} ×${n}` : describeCodePoint(cp));
+  }
+  if (tags > 0) listed.push(`${tags} tag character${tags > 1 ? "s" : ""} U+E0000–U+E007F`);
+  const points = listed.join(", ");
+  const smuggled = report.tagText === "" ? "" : `; the tag characters spell "${report.tagText}"`;
+  out.push(
+    finding(
+      poisoningRules["invisible-unicode"],
+      server,
+      subject,
+      pointer,
+      `${label}: ${typeof what === "string" ? what : what()} contains invisible characters (${points})${smuggled}.`,
+      {
+        after: showInvisible(text),
+        hint: "Read the text with the hidden characters shown; ask the server's maintainers to remove them.",
+      },
+    ),
+  );
+}
+
+/**
+ * The checks tool descriptions get, on one text of a prompt, a prompt argument, a resource
+ * template or the instructions: invisible characters, hidden instructions, other servers' tools.
+ */
+export function scanSurfaceText(
+  server: string,
+  subject: SurfaceItem,
+  label: string,
+  pointer: string,
+  where: string,
+  text: string,
+  owners: Map<string, Set<string>>,
+  out: Change[],
+): void {
+  invisible(server, subject, label, pointer, text, where, out);
+  const hits = findInstructions(text);
+  if (hits.length > 0)
+    out.push(
+      finding(
+        poisoningRules["hidden-instructions"],
+        server,
+        subject,
+        pointer,
+        `${label}: ${where} contains ${hits.map((h) => `${h.label} ("${showInvisible(h.excerpt)}")`).join(", ")}.`,
+        {
+          after: showInvisible(text),
+          hint: "Read the whole text: instructions to the model belong in your prompts, not in what a server sends. Do not approve this server until they are gone.",
+        },
+      ),
+    );
+  shadowing(server, subject, pointer, () => where, text, owners, label, out);
+}
+
 /** A name is distinctive when it would not occur in ordinary prose: it has a separator or an inner capital. */
 function distinctive(name: string): boolean {
   return /[_.-]/.test(name.slice(1, -1)) || /[a-z][A-Z]/.test(name);
@@ -194,7 +243,7 @@ function distinctive(name: string): boolean {
  */
 function shadowing(
   server: string,
-  tool: string,
+  tool: string | SurfaceItem,
   pointer: string,
   where: () => string,
   text: string,
@@ -317,5 +366,71 @@ export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
   for (const [server, entry] of Object.entries(lock.servers)) {
     servers[server] = dictFrom(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
   }
-  return scanTools(servers, memo);
+  const surface = scanSurface(lock, toolOwners(servers));
+  const tools = scanTools(servers, memo);
+  return surface.length === 0 ? tools : [...tools, ...surface].sort(compareChanges);
+}
+
+/**
+ * The surface beside the tools, with the rules tool descriptions get: each prompt's description
+ * and title and its arguments' descriptions, each resource template's and resource's description
+ * and title, and the instructions.
+ */
+function scanSurface(lock: Lockfile, owners: Map<string, Set<string>>): Change[] {
+  const out: Change[] = [];
+  for (const [server, entry] of Object.entries(lock.servers)) {
+    const text = (subject: SurfaceItem, label: string, pointer: string, where: string, value: unknown) => {
+      if (typeof value === "string")
+        scanSurfaceText(server, subject, label, pointer, where, value, owners, out);
+    };
+    for (const [name, { definition }] of Object.entries(entry.prompts ?? {})) {
+      const subject: SurfaceItem = { kind: "prompt", item: name };
+      const label = `Prompt \`${showInvisible(name)}\` on server \`${server}\``;
+      text(subject, label, "/description", "its description", definition.description);
+      text(subject, label, "/title", "its title", definition.title);
+      const args = Array.isArray(definition.arguments) ? definition.arguments : [];
+      args.forEach((argument: unknown, i: number) => {
+        if (argument === null || typeof argument !== "object") return;
+        const a = argument as Record<string, unknown>;
+        const argName = typeof a.name === "string" ? showInvisible(a.name) : String(i);
+        text(
+          subject,
+          label,
+          `/arguments/${i}/description`,
+          `argument \`${argName}\`'s description`,
+          a.description,
+        );
+        if (typeof a.name === "string")
+          invisible(
+            server,
+            subject,
+            label,
+            `/arguments/${i}/name`,
+            a.name,
+            `argument name \`${argName}\``,
+            out,
+          );
+      });
+    }
+    for (const [section, kind, noun] of [
+      ["resourceTemplates", "resourceTemplate", "Resource template"],
+      ["resources", "resource", "Resource"],
+    ] as const) {
+      for (const [name, { definition }] of Object.entries(entry[section] ?? {})) {
+        const subject: SurfaceItem = { kind, item: name };
+        const label = `${noun} \`${showInvisible(name)}\` on server \`${server}\``;
+        text(subject, label, "/description", "its description", definition.description);
+        text(subject, label, "/title", "its title", definition.title);
+      }
+    }
+    if (entry.instructions)
+      text(
+        { kind: "instructions" },
+        `Server \`${server}\``,
+        "/instructions",
+        "its instructions",
+        entry.instructions.text,
+      );
+  }
+  return out;
 }
