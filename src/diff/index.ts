@@ -24,6 +24,7 @@ import { checkServerPresence, checkVersionBump } from "./rules/server.js";
 import { checkOutputSchemaPresence, checkToolLevel, toolAdded, toolRemoved } from "./rules/tool.js";
 import { type JsonObject, jsonEqual } from "./schema.js";
 import { type Bump, requiredBump as requiredBumpFor } from "./semver.js";
+import { diffSurface } from "./surface.js";
 import { attachWitnesses, WitnessValidators } from "./witness.js";
 
 /** Options of a diff run. */
@@ -51,7 +52,8 @@ export function requiredBump(changes: readonly Change[]): Bump {
 }
 
 /**
- * Diffs two lockfiles. Servers in both: their tools are diffed, plus `version-not-bumped` when the
+ * Diffs two lockfiles. Servers in both: their tools are diffed, and the rest of their surface
+ * (prompts, resources, instructions, capabilities: the sections both sides have), plus `version-not-bumped` when the
  * reported version rose less than the changes require. A server only in `before`: `server-removed`;
  * only in `after`: `server-added`. Sorted with `compareChanges`.
  */
@@ -69,7 +71,7 @@ export function diffLockfiles(before: Lockfile, after: Lockfile, options: DiffOp
     if (!a || !b) continue;
     const toolsA = dictFrom(Object.entries(a.tools).map(([n, t]) => [n, t.definition]));
     const toolsB = dictFrom(Object.entries(b.tools).map(([n, t]) => [n, t.definition]));
-    const changes = diffTools(server, toolsA, toolsB, options);
+    const changes = [...diffTools(server, toolsA, toolsB, options), ...diffSurface(server, a, b, options)];
     out.push(...changes);
     const bump = checkVersionBump(server, a, b, changes, RECORDS);
     if (bump) out.push(bump);

@@ -6,8 +6,21 @@ import type { RuleMeta } from "../core/rule.js";
 /** Where rule docs are published; `helpUri` and text/markdown links are this plus `<rule>.md`. */
 export const DEFAULT_DOCS_BASE_URL = "https://github.com/mcp-contract/mcp-contract/blob/main/docs/rules/";
 
-/** 1-based line of a server's entry, or of a tool's entry when `tool` is given, in a file's text; undefined when unknown. */
-export type Locate = (server: string, tool?: string) => number | undefined;
+/**
+ * 1-based line of a server's entry, or of a tool's entry when `tool` is given, in a file's text;
+ * with `section` (`prompts`, `resourceTemplates`, `resources`, `instructions`, `capabilities`),
+ * `tool` names an item of that section instead; undefined when unknown.
+ */
+export type Locate = (server: string, tool?: string, section?: string) => number | undefined;
+
+/** The lockfile section a finding's kind is locked in. */
+const SECTION: Record<string, string> = {
+  prompt: "prompts",
+  resourceTemplate: "resourceTemplates",
+  resource: "resources",
+  instructions: "instructions",
+  capabilities: "capabilities",
+};
 
 /** What a run checked, for reports that list what passed as well as what failed (JUnit). */
 export interface Checked {
@@ -144,7 +157,7 @@ export interface FindingPlace {
  * file that holds it: `before.file` for what only BEFORE holds, else `lockfile`.
  */
 export function findingPlace(
-  change: Pick<Change, "server" | "tool" | "location">,
+  change: Pick<Change, "server" | "tool" | "location" | "kind" | "item">,
   options: ResolvedReporterOptions,
 ): FindingPlace {
   if (change.location) {
@@ -156,7 +169,10 @@ export function findingPlace(
     before?.holdsOnly(change.server, change.tool) === true
       ? { file: before.file, locate: before.locate }
       : { file: options.lockfile, locate: options.locate };
-  const line = holder.locate?.(change.server, change.tool);
+  const line =
+    change.kind === undefined
+      ? holder.locate?.(change.server, change.tool)
+      : holder.locate?.(change.server, change.item, SECTION[change.kind]);
   return { file: fromRepositoryRoot(holder.file, options), ...(line !== undefined && { line }) };
 }
 
@@ -171,7 +187,7 @@ export function ruleDocsUrl(rule: string, options: ResolvedReporterOptions): str
  * on any indentation; returns undefined when the entry is not there (e.g. a
  * tool that was added since the lockfile was written).
  */
-export function lockfileLocator(text: string): (server: string, tool?: string) => number | undefined {
+export function lockfileLocator(text: string): Locate {
   const lines = text.split("\n");
   const indent = (i: number): number => lines[i]!.length - lines[i]!.trimStart().length;
   // Searches the direct keys of the object whose key is on line `parent` (or the root's opening brace),
@@ -188,14 +204,18 @@ export function lockfileLocator(text: string): (server: string, tool?: string) =
     }
     return -1;
   };
-  return (server, tool) => {
+  return (server, tool, section) => {
     const root = lines.findIndex((l) => l.trim() !== ""); // the opening brace
     const servers = root < 0 ? -1 : find("servers", root);
     if (servers < 0) return undefined;
     const s = find(server, servers);
     if (s < 0) return undefined;
+    if (section !== undefined && tool === undefined) {
+      const at = find(section, s);
+      return (at < 0 ? s : at) + 1;
+    }
     if (tool === undefined) return s + 1;
-    const tools = find("tools", s);
+    const tools = find(section ?? "tools", s);
     const t = tools < 0 ? -1 : find(tool, tools);
     return (t < 0 ? s : t) + 1;
   };

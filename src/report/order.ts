@@ -14,6 +14,7 @@ import {
   type Report,
   type ReportedChange,
 } from "../core/report.js";
+import { subjectOf } from "./formats/shared.js";
 
 /** The heading of each section. */
 export const TIER_TITLES: Record<HarmTier, string> = {
@@ -253,7 +254,8 @@ export function groupByServerAndTool(
       tools = new Map();
       servers.set(change.server, tools);
     }
-    const key = change.tool ?? "";
+    // Tools by name; the rest of the surface by kind and item (`subjectOf`).
+    const key = change.tool ?? (change.kind === undefined ? "" : subjectOf(change));
     const list = tools.get(key);
     if (list) list.push(change);
     else tools.set(key, [change]);

@@ -188,6 +188,13 @@ describe("derived from the records", () => {
         "contains-loosened",
         "dependent-schema-loosened",
         "tuple-opened",
+        // The rest of the surface: prompts, resources, capabilities.
+        "prompt-added",
+        "prompt-argument-added",
+        "prompt-argument-became-optional",
+        "resource-template-added",
+        "resource-added",
+        "capability-added",
       ].sort(),
     );
     // End to end: a patch release that drops a dependentRequired pair did not rise enough.

@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, "../../fixtures/rules");
 const DOCS = join(import.meta.dirname, "../../docs/rules");
 
 interface Expected {
-  changes: { tool?: string; rule: string; severity: string; pointer: string }[];
+  changes: { tool?: string; item?: string; rule: string; severity: string; pointer: string }[];
 }
 
 function readJson(path: string): unknown {
@@ -27,8 +27,9 @@ function run(dir: string) {
   return diffTools("fixture", byName(before.tools), byName(after.tools));
 }
 
-const key = (c: { tool?: string; rule: string; severity: string; pointer: string }) =>
-  `${c.tool ?? ""} ${c.rule} ${c.severity} ${c.pointer}`;
+// A prompt's, resource's or capability's findings name it as `item` (tools as `tool`).
+const key = (c: { tool?: string; item?: string; rule: string; severity: string; pointer: string }) =>
+  `${c.tool ?? c.item ?? ""} ${c.rule} ${c.severity} ${c.pointer}`;
 
 const cases = readdirSync(ROOT).flatMap((rule) =>
   readdirSync(join(ROOT, rule)).map((name) => ({ rule, name, dir: join(ROOT, rule, name) })),

@@ -6,13 +6,17 @@
 import type { Family, RuleRecord } from "../../core/rule.js";
 import type { NodeCheck } from "../engine.js";
 import { arraysFamily } from "./arrays.js";
+import { capabilitiesFamily } from "./capabilities.js";
 import { combinatorsFamily } from "./combinators.js";
 import { constraintsFamily } from "./constraints.js";
 import { contentFamily } from "./content.js";
 import { enumsFamily } from "./enums.js";
+import { instructionsFamily } from "./instructions.js";
 import { metaFamily } from "./meta.js";
 import { outputFamily } from "./output.js";
 import { paramsFamily } from "./params.js";
+import { promptsFamily } from "./prompts.js";
+import { resourcesFamily } from "./resources.js";
 import { serverFamily } from "./server.js";
 import { toolFamily } from "./tool.js";
 import { typesFamily } from "./types.js";
@@ -29,7 +33,7 @@ export const SCHEMA_FAMILIES: readonly Family<string, NodeCheck>[] = [
   combinatorsFamily,
 ];
 
-/** Every diff family: the server and tool families, the schema families, and the output rules they share. */
+/** Every diff family: the server and tool families, the schema families, the output rules they share, and the families of the rest of the surface. */
 export const DIFF_FAMILIES: readonly Family[] = [
   serverFamily,
   toolFamily,
@@ -42,6 +46,10 @@ export const DIFF_FAMILIES: readonly Family[] = [
   metaFamily,
   outputFamily,
   contentFamily,
+  promptsFamily,
+  resourcesFamily,
+  instructionsFamily,
+  capabilitiesFamily,
 ];
 
 /** The records of `families` by id. */

@@ -2,7 +2,7 @@ import type { Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { REPORTS_ARTIFACT, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { count, digestReport, reportSections, shownChanges, summaryParagraph } from "../order.js";
-import { formatLocation } from "./shared.js";
+import { formatLocation, subjectOf } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };
 
@@ -111,12 +111,12 @@ function row(change: ReportedChange, options: ResolvedReporterOptions): string {
   if (change.acknowledgement?.expired)
     details.push(`acknowledgement expired ${cell(change.acknowledgement.expires ?? "")}`);
   const rule = `[\`${change.rule}\`](${ruleDocsUrl(change.rule, options)})`;
-  return `| ${badge[change.severity]} | ${cell(change.server)} | ${cell(change.tool ?? "")} | ${details.join("<br>")} | ${rule} |`;
+  return `| ${badge[change.severity]} | ${cell(change.server)} | ${cell(change.tool ?? subjectOf(change))} | ${details.join("<br>")} | ${rule} |`;
 }
 
 function ackRow(change: ReportedChange): string {
   const ack = change.acknowledgement!;
-  return `| ${cell(change.server)} | ${cell(change.tool ?? "")} | ${cell(change.message)} | ${cell(ack.reason)} | ${cell(ack.acceptedBy)} | ${cell(ack.expires ?? "never")} |`;
+  return `| ${cell(change.server)} | ${cell(change.tool ?? subjectOf(change))} | ${cell(change.message)} | ${cell(ack.reason)} | ${cell(ack.acceptedBy)} | ${cell(ack.expires ?? "never")} |`;
 }
 
 /** Table cell text: pipes escaped, newlines folded, HTML-significant characters neutralised. */

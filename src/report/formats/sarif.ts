@@ -57,10 +57,10 @@ export function formatSarif(report: Report, options: ResolvedReporterOptions): s
           physicalLocation: location,
           logicalLocations: [
             {
-              fullyQualifiedName: [change.server, change.tool]
+              fullyQualifiedName: [change.server, change.tool ?? change.kind, change.item]
                 .filter((p) => p !== undefined && p !== "")
                 .join("/"),
-              kind: change.tool ? "function" : "module",
+              kind: change.tool || change.kind ? "function" : "module",
             },
           ],
         },
@@ -69,6 +69,8 @@ export function formatSarif(report: Report, options: ResolvedReporterOptions): s
       properties: {
         server: change.server,
         ...(change.tool !== undefined ? { tool: change.tool } : {}),
+        ...(change.kind !== undefined ? { kind: change.kind } : {}),
+        ...(change.item !== undefined ? { item: change.item } : {}),
         pointer: change.pointer,
         ...(change.unjudged ? { unjudged: true } : {}),
       },

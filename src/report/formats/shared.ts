@@ -1,3 +1,4 @@
+import type { SurfaceKind } from "../../core/lockfile.js";
 import type { ReportedChange } from "../../core/report.js";
 
 /** Short JSON for before/after values in human output; long values are cut with an ellipsis. */
@@ -15,4 +16,24 @@ export function formatLocation(change: ReportedChange): string | undefined {
 /** Plural helper for counts in summaries. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** How a finding's kind is named in reports. */
+const KIND_LABEL: Record<SurfaceKind, string> = {
+  prompt: "prompt",
+  resourceTemplate: "resource template",
+  resource: "resource",
+  instructions: "instructions",
+  capabilities: "capabilities",
+};
+
+/**
+ * What a finding is about, as reports head it: `tool NAME`, `prompt NAME`, `resource template
+ * NAME`, `resource URI`, `instructions`, `capabilities`; "" for server-level findings.
+ */
+export function subjectOf(change: Pick<ReportedChange, "tool" | "kind" | "item">): string {
+  if (change.tool !== undefined) return `tool ${change.tool}`;
+  if (change.kind === undefined) return "";
+  if (change.kind === "instructions" || change.kind === "capabilities") return KIND_LABEL[change.kind];
+  return change.item === undefined ? KIND_LABEL[change.kind] : `${KIND_LABEL[change.kind]} ${change.item}`;
 }

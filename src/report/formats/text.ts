@@ -56,7 +56,7 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
       const { shown: kept, folded } = foldRuns(section.tier, [...tools.values()].flat(), options.verbose);
       out.push(c.bold(server === "" ? "templates" : `server ${server}`));
       for (const [tool, changes] of groupByServerAndTool(kept).get(server) ?? []) {
-        if (tool !== "") out.push(`  tool ${tool}`);
+        if (tool !== "") out.push(changes[0]?.kind === undefined ? `  tool ${tool}` : `  ${tool}`);
         for (const change of changes) out.push(...formatChange(change, c, paint, options));
       }
       for (const item of folded) out.push(`  ${c.dim(foldedLine(item, (rule) => `\`${rule}\``))}`);
