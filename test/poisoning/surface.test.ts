@@ -42,7 +42,9 @@ describe("the poisoning scan reads the whole surface", () => {
     const lock = lockSurface("crm", {
       tools: [],
       prompts: [{ name: "summarize", description: "Summarise a customer.", arguments: [{ name: "id" }] }],
-      resourceTemplates: [{ name: "customer", uriTemplate: "crm://customers/{id}", description: "A customer." }],
+      resourceTemplates: [
+        { name: "customer", uriTemplate: "crm://customers/{id}", description: "A customer." },
+      ],
       instructions: "Look customers up by id.",
     });
     expect(scanLockfile(lock)).toEqual([]);
