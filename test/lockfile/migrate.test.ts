@@ -27,7 +27,7 @@ describe("lock migrates a version 1 lockfile", () => {
     writeFileSync(join(dir, "mcp-contract.lock.json"), serializeLockfile(v1));
 
     const first = await runCliInProcess(["lock"], { cwd: dir });
-    expect(first.stderr).toBe("fetched crm: 1 tools\n");
+    expect(first.stderr).toBe("fetched crm: 1 tool\n");
     expect(first.code).toBe(0);
     expect(first.stdout.replaceAll(`${dir}/`, "")).toBe(
       "wrote mcp-contract.lock.json (1 server)\nmigrated mcp-contract.lock.json from lockfile version 1 to 2 (prompts, resource templates, instructions and capabilities are now locked)\n",
@@ -45,7 +45,7 @@ describe("lock migrates a version 1 lockfile", () => {
     expect({ ...second, stdout: second.stdout.replaceAll(`${dir}/`, "") }).toEqual({
       code: 0,
       stdout: "mcp-contract.lock.json is up to date\n",
-      stderr: "fetched crm: 1 tools\n",
+      stderr: "fetched crm: 1 tool\n",
     });
   });
 

@@ -14,7 +14,7 @@ import { type Report, type ReportedChange, unjudgedLine } from "../../core/repor
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { groupByServerAndTool } from "../order.js";
 import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
-import { formatLocation, plural, preview } from "./shared.js";
+import { formatLocation, plural, preview, subjectOf } from "./shared.js";
 
 const RANK: Record<Severity, number> = { breaking: 0, warning: 1, info: 2 };
 /** Unchanged runs longer than this are folded, keeping CONTEXT lines next to each change. */
@@ -124,8 +124,8 @@ function toolAnchors(report: Report): Map<string, string> {
   const anchors = new Map<string, string>();
   let n = 0;
   for (const change of report.changes) {
-    if (change.tool === undefined) continue;
-    const key = `${change.server}\0${change.tool}`;
+    if (change.tool === undefined && change.kind === undefined) continue;
+    const key = `${change.server}\0${change.tool ?? subjectOf(change)}`;
     if (!anchors.has(key)) anchors.set(key, `tool-${++n}`);
   }
   return anchors;
