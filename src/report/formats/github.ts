@@ -1,6 +1,7 @@
 import { type Report, unjudgedLine } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 import { annotationPicks, count, GITHUB_ANNOTATION_LIMIT, shownChanges } from "../order.js";
+import { subjectOf } from "./shared.js";
 
 /**
  * GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=T::message`. GitHub shows
@@ -36,7 +37,10 @@ export function formatGithub(report: Report, options: ResolvedReporterOptions): 
   for (const change of [...picks.errors, ...picks.warnings]) {
     const place = findingPlace(change, options);
     const props: Props = { file: place.file, line: place.line, col: place.column };
-    const subject = [change.server, change.tool].filter(Boolean).join("/");
+    const subject =
+      change.kind !== undefined
+        ? `${change.server} ${subjectOf(change)}`
+        : [change.server, change.tool].filter(Boolean).join("/");
     props.title = `${change.severity} ${change.rule}${subject ? ` (${subject})` : ""}`;
     let message = change.message;
     if (change.hint) message += `\nhint: ${change.hint}`;
