@@ -101,7 +101,11 @@ describe("the demo's html report in headless Chromium", () => {
     // One list item per finding: template findings in the template excerpt, the rest beside the tool's lines.
     expect(findings).toHaveLength(expected.length);
     const summary = await page.locator("#summary").innerText();
-    expect(summary).toMatch(/^1 server checked, 1 with findings: 4 breaking, 4 warning, 0 info\./);
+    // The same paragraph the text report opens with.
+    const textReport = await runCliInProcess(["check"], { cwd: demo });
+    expect(summary).toBe(textReport.stdout.split("\n")[0]);
+    expect(summary).toMatch(/^1 of 1 server changed \(crm\); 1 tool broken \(crm\/create_ticket\)/);
+    expect(await page.locator("#counts").innerText()).toBe("4 breaking, 4 warning, 0 info");
     expect(await page.locator("table.sbs tr.hit").count()).toBeGreaterThan(0);
     expect(await page.locator("table.excerpt tr.hit").count()).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);

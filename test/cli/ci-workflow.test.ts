@@ -136,7 +136,7 @@ describe("the example workflow", () => {
   const steps = workflow.jobs.contract.steps;
   const step = (action: string) => steps.find((s) => s.uses?.startsWith(`${action}@`));
 
-  test("writes the markdown and JSON reports, comments the one and uploads the other with existing actions", () => {
+  test("writes the markdown and JSON reports, comments the one and uploads the others (html, json, sarif) with existing actions", () => {
     const check = steps.find((s) => s.uses === "mcp-contract/mcp-contract@v1" && !s.with?.command)!;
     const outputs = Object.fromEntries(
       check.with!.format!.split(" ").flatMap((spec) => (spec.includes("=") ? [spec.split("=")] : [])),
@@ -145,6 +145,7 @@ describe("the example workflow", () => {
       sarif: "mcp-contract.sarif",
       markdown: "mcp-contract.md",
       json: "mcp-contract.json",
+      html: "mcp-contract.html",
     });
     // One comment per pull request, updated in place (no hand-written GitHub API client).
     expect(step("marocchino/sticky-pull-request-comment")).toEqual({
@@ -158,7 +159,7 @@ describe("the example workflow", () => {
     const upload = step("actions/upload-artifact")!;
     expect(upload.uses).toBe("actions/upload-artifact@v4");
     expect(upload.with!.name).toBe("mcp-contract-reports");
-    expect(upload.with!.path!.trim().split("\n")).toEqual([outputs.json, outputs.sarif]);
+    expect(upload.with!.path!.trim().split("\n")).toEqual([outputs.html, outputs.json, outputs.sarif]);
     expect(upload.if).toBe("always()");
     // The name the markdown report gives for that artifact when it cuts is the one uploaded.
     expect(upload.with!.name).toBe(REPORTS_ARTIFACT);

@@ -118,7 +118,8 @@ describe("formatHtml", () => {
     const listed = formatHtml(createReport({ servers: ["crm"], changes: [change()] }), resolveOptions());
     expect(listed).toContain('<ul class="findings"><li class="finding fails" data-severity="breaking">');
     const empty = formatHtml(createReport({ servers: ["crm"], changes: [] }), resolveOptions());
-    expect(empty).toContain("1 server checked, 0 with findings: 0 breaking, 0 warning, 0 info.");
+    expect(empty).toContain('<p class="summary" id="summary">No changes in 1 server. Nothing to do.</p>');
+    expect(empty).toContain('<p class="counts" id="counts">0 breaking, 0 warning, 0 info</p>');
     expect(empty).not.toContain('id="filters"');
   });
 });

@@ -12,7 +12,7 @@ import { diffArrays } from "diff";
 import { SEVERITIES, type Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { groupByServerAndTool } from "../order.js";
+import { digestReport, groupByServerAndTool, summaryParagraph } from "../order.js";
 import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
 import { formatLocation, plural, preview, subjectOf } from "./shared.js";
 
@@ -48,7 +48,8 @@ const worst = (changes: readonly ReportedChange[]): Severity | undefined => {
 export function formatHtml(report: Report, options: ResolvedReporterOptions): string {
   const body: string[] = [];
   body.push(`<header><h1>mcp-contract report</h1>`);
-  body.push(`<p class="summary" id="summary">${escapeHtml(summaryParagraph(report, options))}</p>`);
+  body.push(`<p class="summary" id="summary">${escapeHtml(summaryParagraph(digestReport(report)))}</p>`);
+  body.push(`<p class="counts" id="counts">${escapeHtml(countsLine(report))}</p>`);
   body.push(filterForm(report));
   body.push(`</header><main>`);
   body.push(overviewTable(report, options));
@@ -81,32 +82,12 @@ ${body.filter((part) => part !== "").join("\n")}
 `;
 }
 
-/** One paragraph: what changed, what it breaks, what to do next. */
-function summaryParagraph(report: Report, options: ResolvedReporterOptions): string {
+/** The counts, as the text report's last line gives them. */
+function countsLine(report: Report): string {
   const s = report.summary;
-  const counting = report.changes.filter((c) => !c.acknowledged);
-  const servers = new Set(counting.filter((c) => c.server !== "").map((c) => c.server));
-  const broken = new Set(
-    counting
-      .filter((c) => c.severity === "breaking" && c.tool !== undefined)
-      .map((c) => `${c.server}\0${c.tool}`),
-  );
-  const templates = new Set(counting.flatMap((c) => (c.location ? [c.location.file] : [])));
-  const parts: string[] = [];
-  parts.push(
-    `${plural(report.servers.length, "server")} checked, ${servers.size} with findings: ${s.breaking} breaking, ${s.warning} warning, ${s.info} info`,
-  );
-  if (s.acknowledged > 0) parts.push(`${s.acknowledged} acknowledged`);
+  const acknowledged = s.acknowledged > 0 ? `, ${s.acknowledged} acknowledged` : "";
   const unjudged = unjudgedLine(s);
-  if (unjudged) parts.push(unjudged);
-  let text = `${parts.join("; ")}. ${plural(broken.size, "tool")} broken, ${plural(templates.size, "template")} affected`;
-  if (report.errors && report.errors.length > 0)
-    text += `; ${plural(report.errors.length, "server")} could not be fetched`;
-  const fails = report.changes.some((c) => c.fails);
-  text += fails
-    ? `. This run fails under --fail-on ${options.failOn}: fix the templates the findings name, then accept the new contract with mcp-contract lock --accept-breaking "<reason>".`
-    : ".";
-  return text;
+  return `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}`;
 }
 
 function filterForm(report: Report): string {
