@@ -149,7 +149,7 @@ describe("names from configs, templates and reports", () => {
     );
     // Was rendered as "valueOf": the lookup fell through to Object.prototype.valueOf.
     expect(() => renderTemplate('{{param "constructor" "valueOf"}}', lock)).toThrow(
-      new TemplateError("<template>:1:1: tool `s/constructor` has no parameter `valueOf`"),
+      new TemplateError("<template>:1:24: tool `s/constructor` has no parameter `valueOf`"),
     );
   });
 
