@@ -176,7 +176,8 @@ describe("the workflow maps exactly the variables the written config reads", () 
       uses: "mcp-contract/mcp-contract@v1",
       with: {
         "fail-on": "breaking",
-        format: "github sarif=mcp-contract.sarif markdown=mcp-contract.md json=mcp-contract.json html=mcp-contract.html",
+        format:
+          "github sarif=mcp-contract.sarif markdown=mcp-contract.md json=mcp-contract.json html=mcp-contract.html",
       },
     });
   });
