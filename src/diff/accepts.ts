@@ -15,6 +15,7 @@
  */
 import { dereference, validate } from "@cfworker/json-schema";
 import { dict, has, own } from "../core/own.js";
+import { FORMAT_SAMPLES } from "./format-samples.js";
 import { ANNOTATION_KEYWORDS, SCHEMA_KEYWORDS } from "./keywords.js";
 import {
   EQUAL,
@@ -865,20 +866,6 @@ function rawOf(n: SchemaNode): unknown {
 // The witness search.
 
 const NOT_FOUND = Symbol("not found");
-
-const FORMAT_SAMPLES: Record<string, string> = {
-  email: "user@example.com",
-  uri: "https://example.com/",
-  url: "https://example.com/",
-  "uri-reference": "https://example.com/",
-  uuid: "00000000-0000-4000-8000-000000000000",
-  date: "2024-01-01",
-  "date-time": "2024-01-01T00:00:00Z",
-  time: "00:00:00Z",
-  ipv4: "127.0.0.1",
-  ipv6: "::1",
-  hostname: "example.com",
-};
 
 /** A value `a` accepts and `b` rejects, among values built from `a` around both schemas' constraints. */
 function findWitness(a: unknown, b: unknown, rootA: unknown, rootB: unknown): unknown {

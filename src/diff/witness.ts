@@ -9,6 +9,7 @@ import { Validator, validate } from "@cfworker/json-schema";
 import type { Change } from "../core/change.js";
 import { dict, own, put } from "../core/own.js";
 import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
+import { FORMAT_SAMPLES } from "./format-samples.js";
 import { patternWitness, type StringLimits } from "./patterns.js";
 import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
@@ -78,20 +79,6 @@ function deref(schema: unknown, root: unknown): unknown {
   }
   return current;
 }
-
-const FORMAT_SAMPLES: Record<string, string> = {
-  email: "user@example.com",
-  uri: "https://example.com/",
-  url: "https://example.com/",
-  "uri-reference": "https://example.com/",
-  uuid: "00000000-0000-4000-8000-000000000000",
-  date: "2024-01-01",
-  "date-time": "2024-01-01T00:00:00Z",
-  time: "00:00:00Z",
-  ipv4: "127.0.0.1",
-  ipv6: "::1",
-  hostname: "example.com",
-};
 
 /** A small value the schema (probably) accepts; checked by the caller. */
 export function sample(schema: unknown, root: unknown, depth = 0): unknown {
