@@ -20,6 +20,7 @@ import { ANNOTATION_KEYWORDS, SCHEMA_KEYWORDS } from "./keywords.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,
+  hasAnyKey,
   isObject,
   type JsonObject,
   jsonEqual,
@@ -106,29 +107,12 @@ const ADDRESSING = new Set([
   "$recursiveAnchor",
 ]);
 
-function addresses(schema: unknown): boolean {
-  const stack: unknown[] = [schema];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if (ADDRESSING.has(key) && (key !== "id" || typeof value === "string")) return true;
-      stack.push(value);
-    }
-  }
-  return false;
-}
-
 function lookupOf(root: unknown): ReturnType<typeof dereference> | null {
   if (typeof root !== "object" || root === null) return dict() as ReturnType<typeof dereference>;
   let known = lookups.get(root);
   if (known !== undefined) return known;
   known = null;
-  if (!addresses(root)) {
+  if (!hasAnyKey(root, ADDRESSING)) {
     try {
       known = dereference(root as JsonObject);
     } catch {
@@ -985,8 +969,8 @@ function* objectCandidates(
   for (const name of required)
     base[name] = first(schemasOf(as, name), rootA, schemasOf(bNodes, name), rootB, depth);
   yield { ...base };
-  for (const name of names) {
-    if (required.has(name)) continue;
+  // The base with one property varied: each optional one, then each required one.
+  function* varied(name: string): Generator<unknown> {
     const aSchemas = schemasOf(as, name);
     let count = 0;
     for (const v of candidates(
@@ -1000,20 +984,8 @@ function* objectCandidates(
       yield { ...base, [name]: v };
     }
   }
-  for (const name of required) {
-    const aSchemas = schemasOf(as, name);
-    let count = 0;
-    for (const v of candidates(
-      aSchemas.length === 1 ? aSchemas[0] : { allOf: aSchemas },
-      rootA,
-      schemasOf(bNodes, name),
-      rootB,
-      depth + 1,
-    )) {
-      if (count++ > 12) break;
-      yield { ...base, [name]: v };
-    }
-  }
+  for (const name of names) if (!required.has(name)) yield* varied(name);
+  for (const name of required) yield* varied(name);
   for (const v of ["x", 0, null, {}]) yield { ...base, extra_property: v };
   for (const l of lengths) {
     const out: JsonObject = { ...base };

@@ -130,6 +130,27 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** Resolves a local JSON Pointer reference (`#/...`) against `root`; undefined when it does not resolve or is not local. */
+/**
+ * Whether any object in `schema` (anywhere, even inside data such as `default`: conservative) has
+ * one of `keys`; a draft-04 `id` counts only with a string value.
+ */
+export function hasAnyKey(schema: unknown, keys: ReadonlySet<string>): boolean {
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (keys.has(key) && (key !== "id" || typeof value === "string")) return true;
+      stack.push(value);
+    }
+  }
+  return false;
+}
+
 export function resolveLocalRef(root: unknown, ref: string): unknown {
   if (ref === "#") return root;
   if (!ref.startsWith("#/")) return undefined;

@@ -11,7 +11,7 @@ import { dict, own, put } from "../core/own.js";
 import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
 import { FORMAT_SAMPLES } from "./format-samples.js";
 import { patternWitness, type StringLimits } from "./patterns.js";
-import { isObject, type JsonObject, resolveLocalRef } from "./schema.js";
+import { hasAnyKey, isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
 const MAX_DEPTH = 8;
 
@@ -30,7 +30,7 @@ export class WitnessValidators {
     const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
     const draft = is2020 ? "2020-12" : "7";
     const { $schema: _dialect, $id: _id, ...rest } = schema;
-    if (!addressesSchemas(rest)) {
+    if (!hasAnyKey(rest, ADDRESSING)) {
       // No `$ref`, `$id` or anchor anywhere: the validator never looks anything up, so the URI table
       // its constructor builds for every sub-schema (half of a witness's cost) is not needed.
       const lookup = Object.create(null) as Record<string, never>;
@@ -45,29 +45,16 @@ export class WitnessValidators {
   }
 }
 
-/** Keys that make @cfworker/json-schema resolve or register a schema URI. */
-const ADDRESSING = new Set(["$ref", "$recursiveRef", "$dynamicRef", "$id", "$anchor", "$dynamicAnchor"]);
-
-/**
- * Whether a schema uses any keyword that the validator's URI table serves (conservatively: such a key
- * anywhere, even inside data like `default`, or a draft-04 `id` with a string value).
- */
-function addressesSchemas(schema: unknown): boolean {
-  const stack: unknown[] = [schema];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if (ADDRESSING.has(key) || (key === "id" && typeof value === "string")) return true;
-      stack.push(value);
-    }
-  }
-  return false;
-}
+/** Keys that make @cfworker/json-schema resolve or register a schema URI (a draft-04 `id` when it is a string). */
+const ADDRESSING = new Set([
+  "$ref",
+  "$recursiveRef",
+  "$dynamicRef",
+  "$id",
+  "id",
+  "$anchor",
+  "$dynamicAnchor",
+]);
 
 function deref(schema: unknown, root: unknown): unknown {
   let current = schema;
