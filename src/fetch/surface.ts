@@ -6,12 +6,8 @@
  */
 import { type Change, newChange } from "../core/change.js";
 import { isRecord } from "../core/json.js";
-import type {
-  PromptDefinition,
-  ResourceDefinition,
-  ResourceTemplateDefinition,
-  SurfaceKind,
-} from "../core/lockfile.js";
+import type { SurfaceKind } from "../core/lockfile.js";
+import type { ServerSnapshot } from "../core/snapshot.js";
 import { fetchRules } from "./rules.js";
 
 /** A surface as a source read it: each list raw, absent when the source does not have it. */
@@ -25,15 +21,11 @@ export interface RawSurface {
   clientCapabilities?: Record<string, unknown>;
 }
 
-/** A surface whose items each have the key they are locked under. */
-export interface CheckedSurface {
-  prompts?: PromptDefinition[];
-  resourceTemplates?: ResourceTemplateDefinition[];
-  resources?: ResourceDefinition[];
-  instructions?: string | null;
-  capabilities?: Record<string, unknown>;
-  clientCapabilities?: Record<string, unknown>;
-}
+/** A surface whose items each have the key they are locked under: a snapshot's surface sections. */
+export type CheckedSurface = Pick<
+  ServerSnapshot,
+  "prompts" | "resourceTemplates" | "resources" | "instructions" | "capabilities" | "clientCapabilities"
+>;
 
 /** Each listed section: its method, the kind its findings name, and the string members an item must have. */
 const LISTS = [
