@@ -5,22 +5,31 @@
  * change is a visible line in a pull request. Pure: parsing, matching and
  * creating; validation (ajv) is in ./validate.ts, reading and writing in src/cli/acknowledgements.ts.
  */
-import type { Change } from "../core/change.js";
+import { type Change, kindRank } from "../core/change.js";
 import { cmp } from "../core/json.js";
+import type { SurfaceKind } from "../core/lockfile.js";
 import type { RecordedChange } from "../core/report.js";
 import { fingerprint } from "./fingerprint.js";
 
 /** Version of the acknowledgements file. */
 export const ACKNOWLEDGEMENTS_VERSION = 1;
 
-/** One accepted change. Only `fingerprint` is matched; rule/server/tool/pointer/message are for reviewers. */
+/**
+ * One accepted change. Only `fingerprint` is matched; rule/server/tool/kind/item/pointer/message
+ * are for reviewers (an acknowledgement written before `kind` and `item` existed, without them,
+ * matches as it always did: the fingerprint already covers them).
+ */
 export interface Acknowledgement {
   /** `fingerprint(change)` of the accepted change. */
   fingerprint: string;
   rule: string;
   server: string;
-  /** Absent for server-level changes. */
+  /** Absent for server-level changes and changes to the rest of the surface. */
   tool?: string;
+  /** For a change to a prompt, resource template, resource, the instructions or the capabilities: which kind. */
+  kind?: SurfaceKind;
+  /** The prompt's or resource template's name, or the resource's URI (absent for instructions and capabilities). */
+  item?: string;
   pointer: string;
   /** The change's message when it was accepted. */
   message?: string;
@@ -73,6 +82,8 @@ export function acknowledge(
     rule: change.rule,
     server: change.server,
     ...(change.tool !== undefined ? { tool: change.tool } : {}),
+    ...(change.kind !== undefined ? { kind: change.kind } : {}),
+    ...(change.item !== undefined ? { item: change.item } : {}),
     pointer: change.pointer,
     message: change.message,
     reason: accepted.reason,
@@ -84,7 +95,7 @@ export function acknowledge(
 
 /**
  * Adds acknowledgements to a file's list: one per fingerprint (a new one
- * replaces an old one for the same change), sorted by server, tool, pointer,
+ * replaces an old one for the same change), sorted by server, tool, kind, item, pointer,
  * so the file diffs well in review.
  */
 export function addAcknowledgements(
@@ -97,6 +108,8 @@ export function addAcknowledgements(
     (a, b) =>
       cmp(a.server, b.server) ||
       cmp(a.tool ?? "", b.tool ?? "") ||
+      kindRank(a.kind) - kindRank(b.kind) ||
+      cmp(a.item ?? "", b.item ?? "") ||
       cmp(a.pointer, b.pointer) ||
       cmp(a.rule, b.rule) ||
       cmp(a.fingerprint, b.fingerprint),

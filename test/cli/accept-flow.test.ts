@@ -459,3 +459,65 @@ describe("--acknowledgements FILE", () => {
     ]);
   });
 });
+
+describe("acknowledgements of the rest of the surface", () => {
+  it("record the kind and item of a prompt or resource template change; old entries without them still match", async () => {
+    const dir = tempDir();
+    const surface = (required: boolean, uriTemplate: string) =>
+      JSON.stringify({
+        tools: [{ name: "t", inputSchema: { type: "object" } }],
+        prompts: [{ name: "triage", arguments: [{ name: "since", required }] }],
+        resourceTemplates: [{ name: "customer", uriTemplate }],
+      });
+    writeFileSync(join(dir, "surface.json"), surface(false, "crm://customers/{id}"));
+    writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: surface.json\n");
+    expect((await runCliInProcess(["lock", "-q"], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, "v1.lock.json"), readFileSync(join(dir, "mcp-contract.lock.json")));
+    writeFileSync(join(dir, "surface.json"), surface(true, "crm://customers/{customer_id}"));
+    const accept = await runCliInProcess(
+      ["lock", "-q", "--accept-breaking", "nobody uses them yet", "--accepted-by", "bo"],
+      { cwd: dir },
+    );
+    expect(accept.code, accept.stderr).toBe(0);
+    const file = join(dir, "mcp-contract.acks.json");
+    const acks = readAcks(file).acknowledgements as Record<string, unknown>[];
+    expect(acks.map(({ fingerprint: _, acceptedAt: __, message: ___, ...rest }) => rest)).toEqual([
+      {
+        rule: "prompt-argument-became-required",
+        server: "crm",
+        kind: "prompt",
+        item: "triage",
+        pointer: "/arguments/0/required",
+        reason: "nobody uses them yet",
+        acceptedBy: "bo",
+      },
+      {
+        rule: "resource-template-uri-changed",
+        server: "crm",
+        kind: "resourceTemplate",
+        item: "customer",
+        pointer: "/uriTemplate",
+        reason: "nobody uses them yet",
+        acceptedBy: "bo",
+      },
+    ]);
+    const diff = ["diff", "v1.lock.json", "mcp-contract.lock.json", "--format", "json"];
+    // The pull request's diff finds both acknowledged.
+    const matched = await runCliInProcess(diff, { cwd: dir });
+    expect(matched.code, matched.stderr).toBe(0);
+    expect(JSON.parse(matched.stdout).summary).toMatchObject({ breaking: 0, acknowledged: 2 });
+    // An entry written before `kind` and `item` were recorded matches by its fingerprint alone.
+    const old = acks.map(({ kind: _, item: __, ...rest }) => rest);
+    writeFileSync(file, `${JSON.stringify({ version: 1, acknowledgements: old }, null, 2)}\n`);
+    const still = await runCliInProcess(diff, { cwd: dir });
+    expect(still.code, still.stderr).toBe(0);
+    expect(JSON.parse(still.stdout).summary).toMatchObject({ breaking: 0, acknowledged: 2 });
+    // A kind that is not one is a config error naming the entry.
+    writeFileSync(file, JSON.stringify({ version: 1, acknowledgements: [{ ...acks[0], kind: "tool" }] }));
+    const bad = await runCliInProcess(diff, { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      "mcp-contract: mcp-contract.acks.json: /acknowledgements/0/kind must be equal to one of the allowed values\n",
+    );
+  });
+});
