@@ -7,7 +7,7 @@
  */
 import { hashItem, hashServer, hashTool, serverHashParts } from "../canonical/index.js";
 import { type Change, newChange, type SurfaceItem } from "../core/change.js";
-import type { Lockfile } from "../core/lockfile.js";
+import type { LockedServer, Lockfile } from "../core/lockfile.js";
 import { defineRules } from "../core/rule.js";
 
 /** Lockfile integrity rules. */
@@ -31,16 +31,21 @@ const SECTIONS = [
  * capabilities whose hash is wrong, and per server whose hash is wrong.
  */
 export function verifyLockfile(lock: Lockfile, source: string): Change[] {
+  const out: Change[] = [];
+  for (const [server, entry] of Object.entries(lock.servers))
+    out.push(...verifyServer(server, entry, source));
+  return out;
+}
+
+/**
+ * `verifyLockfile`'s findings for one server entry (what it reports for the whole lockfile is
+ * each server's, in the lockfile's order): a function of the server's name, its entry and `source`.
+ */
+export function verifyServer(server: string, entry: LockedServer, source: string): Change[] {
   const rule = lockfileRules["lockfile-tampered"];
   const out: Change[] = [];
   const hint = "Do not edit the lockfile by hand: run `mcp-contract lock` to rewrite it from the servers.";
-  const tampered = (
-    server: string,
-    subject: string | SurfaceItem,
-    what: string,
-    recorded: string,
-    actual: string,
-  ) =>
+  const tampered = (subject: string | SurfaceItem, what: string, recorded: string, actual: string) =>
     out.push(
       newChange(
         rule,
@@ -51,44 +56,43 @@ export function verifyLockfile(lock: Lockfile, source: string): Change[] {
         { before: recorded, after: actual, hint },
       ),
     );
-  for (const [server, entry] of Object.entries(lock.servers)) {
-    const before = out.length;
-    for (const [tool, locked] of Object.entries(entry.tools)) {
-      const actual = hashTool(locked.definition);
-      if (actual !== locked.hash) tampered(server, tool, `tool \`${tool}\``, locked.hash, actual);
+  for (const [tool, locked] of Object.entries(entry.tools)) {
+    const actual = hashTool(locked.definition);
+    if (actual !== locked.hash) tampered(tool, `tool \`${tool}\``, locked.hash, actual);
+  }
+  for (const [section, kind] of SECTIONS) {
+    for (const [name, locked] of Object.entries(entry[section] ?? {})) {
+      const actual = hashItem(locked.definition);
+      if (actual !== locked.hash)
+        tampered({ kind, item: name }, `${KIND_NAMES[kind]} \`${name}\``, locked.hash, actual);
     }
-    for (const [section, kind] of SECTIONS) {
-      for (const [name, locked] of Object.entries(entry[section] ?? {})) {
-        const actual = hashItem(locked.definition);
-        if (actual !== locked.hash)
-          tampered(server, { kind, item: name }, `${KIND_NAMES[kind]} \`${name}\``, locked.hash, actual);
-      }
-    }
-    if (entry.instructions) {
-      const actual = hashItem(entry.instructions.text);
-      if (actual !== entry.instructions.hash)
-        tampered(server, { kind: "instructions" }, "the instructions", entry.instructions.hash, actual);
-    }
-    if (entry.capabilities) {
-      const actual = hashItem(entry.capabilities.definition);
-      if (actual !== entry.capabilities.hash)
-        tampered(server, { kind: "capabilities" }, "the capabilities", entry.capabilities.hash, actual);
-    }
-    const actual = hashServer(
-      serverHashParts(entry, (item) => hashItem(item.definition !== undefined ? item.definition : item.text)),
+  }
+  if (entry.instructions) {
+    const actual = hashItem(entry.instructions.text);
+    if (actual !== entry.instructions.hash)
+      tampered({ kind: "instructions" }, "the instructions", entry.instructions.hash, actual);
+  }
+  if (entry.capabilities) {
+    const actual = hashItem(entry.capabilities.definition);
+    if (actual !== entry.capabilities.hash)
+      tampered({ kind: "capabilities" }, "the capabilities", entry.capabilities.hash, actual);
+  }
+  // A server whose items all verified: each recorded item hash is its definition's, so the server
+  // hash is taken over the recorded ones (rehashing every definition again would cost as much as
+  // the checks above). With an item wrong, only that item is reported.
+  if (out.length > 0) return out;
+  const actual = hashServer(serverHashParts(entry));
+  if (actual !== entry.hash) {
+    out.push(
+      newChange(
+        rule,
+        server,
+        undefined,
+        "",
+        `${source}: server \`${server}\` has hash ${entry.hash.slice(0, 12)}… but its contents hash to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
+        { before: entry.hash, after: actual, hint },
+      ),
     );
-    if (actual !== entry.hash && out.length === before) {
-      out.push(
-        newChange(
-          rule,
-          server,
-          undefined,
-          "",
-          `${source}: server \`${server}\` has hash ${entry.hash.slice(0, 12)}… but its contents hash to ${actual.slice(0, 12)}…; the lockfile was edited by hand.`,
-          { before: entry.hash, after: actual, hint },
-        ),
-      );
-    }
   }
   return out;
 }

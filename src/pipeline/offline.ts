@@ -23,6 +23,7 @@ import { sha256 } from "../core/hash.js";
 import type { Lockfile } from "../core/lockfile.js";
 import { LockfileError, UsageError } from "../errors.js";
 import { parseLockfile } from "../lockfile/parse.js";
+import { parseLockfileSegments, type ServerSegment, serverSegments } from "../lockfile/segments.js";
 import type { ScanMemo } from "../poisoning/scan.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
@@ -100,19 +101,23 @@ export async function offlineFindings(
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
   if (hit) return { changes: hit, templateFiles };
-  const lock = parseLockfile(lockText(), config.lockfile);
+  // Parsed server by server when that pays: with a cache (each server's integrity is then
+  // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
+  // entries whose text is unchanged, so the history diff skips them by identity).
+  const entries = memo || history !== undefined ? new Map<string, unknown>() : undefined;
+  const { lock, segments } = parseLockfileText(lockText(), config.lockfile, entries);
   // The lockfile alone decides its integrity and poisoning findings.
   const lockInputs = [config.lockfile, lockHash];
   let lockFindings = memo?.get("lockfile", lockInputs, isLockFindings);
   if (!lockFindings) {
-    const verify = (await import("../lockfile/verify.js")).verifyLockfile(lock, config.lockfile);
+    const verify = await verifyEntries(lock, config.lockfile, lockText(), segments, memo);
     const { scanLockfile } = await import("../poisoning/index.js");
     lockFindings = { verify, poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify)) };
     memo?.set("lockfile", lockInputs, lockFindings);
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
-    const against = await offlineHistory(config.lockfile, lock, history);
+    const against = await offlineHistory(config.lockfile, lock, history, entries);
     const { checkTemplates } = await import("../templates/check.js");
     const { extractReferences } = await import("../templates/references.js");
     const sources: TemplateSource[] = templates.map((t, i) => ({
@@ -188,11 +193,12 @@ async function offlineHistory(
   lockfilePath: string,
   lock: Lockfile,
   committed: string | undefined,
+  entries: Map<string, unknown> | undefined,
 ): Promise<{ lock: Lockfile; previousLock?: Lockfile; changes?: Change[] }> {
   if (committed === undefined) return { lock };
   let previousLock: Lockfile;
   try {
-    previousLock = parseLockfile(committed, `git HEAD:${lockfilePath}`);
+    previousLock = parseLockfileText(committed, `git HEAD:${lockfilePath}`, entries).lock;
   } catch (error) {
     // A broken committed lockfile only costs the history, not the check.
     if (error instanceof LockfileError) return { lock };
@@ -201,4 +207,61 @@ async function offlineHistory(
   // Lazy: the diff engine (ajv, json-schema-diff) loads only when the lockfile differs from HEAD's.
   const { diffLockfiles } = await import("../diff/index.js");
   return { lock, previousLock, changes: diffLockfiles(previousLock, lock) };
+}
+
+/**
+ * Parses lockfile text. With `entries`, server by server (src/lockfile/segments.ts): each entry's
+ * parsed value is kept under its text, and an entry whose text was parsed before (HEAD's lockfile
+ * after the working one) is that very object. The result equals `parseLockfile`'s, errors
+ * included: text that cannot be split exactly is parsed whole.
+ */
+function parseLockfileText(
+  text: string,
+  source: string,
+  entries: Map<string, unknown> | undefined,
+): { lock: Lockfile; segments?: readonly ServerSegment[] } {
+  const segments = entries && serverSegments(text);
+  if (entries && segments) {
+    const shared = (slice: string): unknown => {
+      let value = entries.get(slice);
+      if (value === undefined) {
+        value = JSON.parse(slice);
+        entries.set(slice, value);
+      }
+      return value;
+    };
+    const lock = parseLockfileSegments(text, segments, source, shared);
+    if (lock) return { lock, segments };
+  }
+  return { lock: parseLockfile(text, source) };
+}
+
+/**
+ * The lockfile's integrity findings (`verifyLockfile`), with each server's remembered in `memo`
+ * under the lockfile's path, the server's name and the sha256 of its entry's text: after \`lock\`
+ * rewrote one server, the others are not rehashed. Only a text seen and verified before is
+ * answered from the memo, so a changed byte anywhere in an entry is verified again.
+ */
+async function verifyEntries(
+  lock: Lockfile,
+  source: string,
+  text: string,
+  segments: readonly ServerSegment[] | undefined,
+  memo: StageMemo | undefined,
+): Promise<Change[]> {
+  const { verifyLockfile, verifyServer } = await import("../lockfile/verify.js");
+  if (!memo || !segments) return verifyLockfile(lock, source);
+  const byName = new Map(segments.map((s) => [s.name, s]));
+  const out: Change[] = [];
+  for (const [server, entry] of Object.entries(lock.servers)) {
+    const segment = byName.get(server)!;
+    const inputs = [source, server, sha256(text.slice(segment.start, segment.end))];
+    let found = memo.get("verify", inputs, isChanges);
+    if (!found) {
+      found = verifyServer(server, entry, source);
+      memo.set("verify", inputs, found);
+    }
+    out.push(...found);
+  }
+  return out;
 }
