@@ -15,8 +15,10 @@
  */
 import { dereference, validate } from "@cfworker/json-schema";
 import { dict, has, own } from "../core/own.js";
+import { isRunnable, safeRegExp } from "../core/regex.js";
 import { FORMAT_SAMPLES } from "./format-samples.js";
 import { ANNOTATION_KEYWORDS, SCHEMA_KEYWORDS } from "./keywords.js";
+import { linearSubValidator, runsServerRegex } from "./linear-validator.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,
@@ -139,6 +141,11 @@ export function validUnder(value: unknown, schema: unknown, root: unknown): bool
     target = isObject(resolved) && Object.keys(rest).length > 0 ? { ...resolved, ...rest } : resolved;
   }
   if (typeof target === "boolean") return target;
+  if (runsServerRegex(root)) {
+    // A server's patterns (and the `url` format) are run in linear time, never by V8's backtracking.
+    if (!isObject(root) || !isObject(target)) return undefined;
+    return linearSubValidator(target, root)?.(value);
+  }
   try {
     return validate(value, target as JsonObject, "2020-12", lookup, true).valid;
   } catch {
@@ -192,12 +199,10 @@ function requiredOf(n: SchemaNode): string[] {
     : [];
 }
 
+/** Whether a `patternProperties` key matches a name, in linear time (RE2: a server's pattern must not hang the diff); undefined when it cannot be run. */
 function regexTest(pattern: string, text: string): boolean | undefined {
-  try {
-    return new RegExp(pattern, "u").test(text);
-  } catch {
-    return undefined;
-  }
+  const re = safeRegExp(pattern);
+  return isRunnable(re) ? re.test(text) : undefined;
 }
 
 /** The schemas a property `name`'s value must satisfy under one node; undefined when a pattern cannot be read. */

@@ -10,6 +10,7 @@
  * on every run and machine.
  */
 import { createRequire } from "node:module";
+import { isRunnable, safeRegExp } from "../core/regex.js";
 
 /** randexp's class: CommonJS with `module.exports = RandExp`, while its typings declare a default export. */
 type RandExpClass = typeof import("randexp").default;
@@ -33,19 +34,6 @@ export type PatternAnswer = { witness: string } | { unknown: string };
 const RANDOM_CANDIDATES = 64;
 /** How far past its minimum an unbounded repetition (`*`, `+`, `{n,}`) is drawn. */
 const REPEAT_SPAN = [3, 8] as const;
-
-/** The regular expression a validator would run: with the `u` flag, as ajv and @cfworker/json-schema do, or without it when the pattern is not valid in unicode mode (as Python servers and zod accept it). */
-export function compilePattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, "u");
-  } catch {
-    try {
-      return new RegExp(pattern);
-    } catch {
-      return undefined;
-    }
-  }
-}
 
 /** FNV-1a over the text: the seed of a question's generator. */
 function seedOf(text: string): number {
@@ -101,49 +89,6 @@ export function* patternCandidates(pattern: string, seed: string): Generator<str
   }
 }
 
-/** A token of randexp's parse (ret's): what `nestedRepetition` walks. */
-interface Token {
-  type: number;
-  min?: number;
-  max?: number;
-  value?: unknown;
-  stack?: Token[];
-  options?: Token[][];
-}
-/** ret's token types: a group (or the root) holds a stack or options; a repetition its value. */
-const ROOT = 0;
-const GROUP = 1;
-const REPETITION = 5;
-
-/**
- * Whether `pattern` repeats a repetition with one of the two unbounded (`(a+)+`, `(\w*\s?)*`):
- * the shape a backtracking engine, V8's included, may take exponential time on when a string
- * almost matches. Such a pattern is never run here: a server's schema must not hang `check`.
- * Undefined when randexp cannot parse it (then it is run as before).
- */
-function nestedRepetition(pattern: string): boolean | undefined {
-  let root: Token;
-  try {
-    // randexp keeps its parse in `tokens` (private in its typings).
-    root = (new (randexp())(pattern) as unknown as { tokens: Token }).tokens;
-  } catch {
-    return undefined;
-  }
-  // `outer`: the largest repetition count of the repetitions around a token (1 when none).
-  const walk = (token: Token, outer: number): boolean => {
-    if (token.type === REPETITION) {
-      const max = token.max ?? 1;
-      if (max > 1 && outer > 1 && (max === Number.POSITIVE_INFINITY || outer === Number.POSITIVE_INFINITY))
-        return true;
-      return walk(token.value as Token, max > 1 ? Math.max(outer, max) : outer);
-    }
-    if (token.type !== ROOT && token.type !== GROUP) return false;
-    const branches = token.options ?? (token.stack ? [token.stack] : []);
-    return branches.some((branch) => branch.some((t) => walk(t, outer)));
-  };
-  return walk(root, 1);
-}
-
 function fits(s: string, limits: StringLimits): boolean {
   const n = [...s].length;
   return (
@@ -159,14 +104,13 @@ function fits(s: string, limits: StringLimits): boolean {
  * widen, keep or narrow what is accepted: sampling cannot tell).
  */
 export function patternWitness(before: string, after: string, limits: StringLimits = {}): PatternAnswer {
-  const from = compilePattern(before);
-  const to = compilePattern(after);
-  if (!from || !to) return { unknown: `/${from ? after : before}/ is not a valid regular expression` };
-  for (const pattern of [before, after])
-    if (nestedRepetition(pattern))
-      return {
-        unknown: `/${pattern}/ repeats a repetition (backtracking could take exponential time), so no string was tried`,
-      };
+  // Run in linear time (RE2): a hostile server's /^(a+)+$/ must not hang `check` on a drawn string.
+  // Unicode mode, as ajv and @cfworker/json-schema read a pattern, or without it when it is not
+  // valid there (as Python servers and zod accept it).
+  const from = safeRegExp(before, true);
+  const to = safeRegExp(after, true);
+  if (!isRunnable(from)) return { unknown: `/${before}/ ${from.reason}` };
+  if (!isRunnable(to)) return { unknown: `/${after}/ ${to.reason}` };
   let drawn = 0;
   for (const drawnString of patternCandidates(before, `${before}\u0000${after}`)) {
     // A pattern is not anchored: text around a match still matches (the old pattern checks that).

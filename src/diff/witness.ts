@@ -10,6 +10,7 @@ import type { Change } from "../core/change.js";
 import { dict, own, put } from "../core/own.js";
 import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
 import { FORMAT_SAMPLES } from "./format-samples.js";
+import { linearValidator, runsServerRegex } from "./linear-validator.js";
 import { patternWitness, type StringLimits } from "./patterns.js";
 import { hasAnyKey, isObject, type JsonObject, resolveLocalRef } from "./schema.js";
 
@@ -30,6 +31,8 @@ export class WitnessValidators {
     const is2020 = typeof schema.$schema === "string" && /2019-09|2020-12/.test(schema.$schema);
     const draft = is2020 ? "2020-12" : "7";
     const { $schema: _dialect, $id: _id, ...rest } = schema;
+    // A server's patterns (and the `url` format) are run in linear time, never by V8's backtracking.
+    if (runsServerRegex(schema)) return linearValidator(rest, draft);
     if (!hasAnyKey(rest, ADDRESSING)) {
       // No `$ref`, `$id` or anchor anywhere: the validator never looks anything up, so the URI table
       // its constructor builds for every sub-schema (half of a witness's cost) is not needed.

@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Change } from "../core/change.js";
 import { isRecord } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
+import { linearRegExpEngine } from "../core/regex.js";
 import { truncate } from "../redact.js";
 import { fetchRules } from "./rules.js";
 
@@ -141,15 +142,18 @@ function isLegacy(schema: Record<string, unknown>): boolean {
 
 /**
  * The ajv instance that validates data against a tool's schema, for its dialect, with the options
- * the fetch checks schemas with (formats are not validated, nothing is logged) and every error
- * reported: the guard (src/guard/) compiles each locked schema once with it.
+ * the fetch checks schemas with (formats are not validated, nothing is logged), every error
+ * reported, and the server's patterns run in linear time (RE2, `core/regex.ts`; one RE2 cannot
+ * run matches everything: the guard skips it and says so): the guard (src/guard/) compiles each
+ * locked schema once with it.
  */
 export function validatingAjv(schema: Record<string, unknown>): Ajv | Ajv2020 {
+  const options = { ...AJV_OPTIONS, allErrors: true, code: { regExp: linearRegExpEngine("match") } };
   if (isLegacy(schema)) {
-    ajv07All ??= new Ajv({ ...AJV_OPTIONS, allErrors: true });
+    ajv07All ??= new Ajv(options);
     return ajv07All;
   }
-  ajv2020All ??= new Ajv2020({ ...AJV_OPTIONS, allErrors: true });
+  ajv2020All ??= new Ajv2020(options);
   return ajv2020All;
 }
 

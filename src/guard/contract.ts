@@ -2,11 +2,20 @@
  * One locked tool's contract, compiled once: the checks of a call's arguments
  * against the locked input schema (unknown parameters first, with a
  * did-you-mean, then ajv) and of a result's structuredContent against the
- * locked output schema. Pure apart from ajv's compiled code.
+ * locked output schema. Pure apart from ajv's compiled code. The schema's patterns run in linear
+ * time (RE2, `core/regex.ts`); one RE2 cannot run (lookaround, a backreference) is skipped and
+ * listed in `skippedPatterns`, never run by the backtracking engine.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { isRecord } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
+import {
+  isRunnable,
+  type SafeRegExp,
+  type SchemaPattern,
+  safeRegExp,
+  schemaPatterns,
+} from "../core/regex.js";
 import { closestName } from "../core/suggest.js";
 import { describeSchemaError, jsonPath, pointerKeys } from "../core/validator.js";
 import { validatingAjv } from "../fetch/validate.js";
@@ -31,6 +40,16 @@ export interface ToolContract {
   readonly hasOutputSchema: boolean;
   /** The problems of a result's structuredContent against the locked output schema. */
   checkOutput(structured: unknown): ContractError[];
+  /**
+   * The patterns of the locked schemas that are not checked: valid ECMAScript the linear-time
+   * engine cannot run (lookaround, backreferences). `pointer` starts at the tool (`/inputSchema/…`).
+   */
+  readonly skippedPatterns: readonly SkippedPattern[];
+}
+
+/** A pattern the guard does not check, where it is and why. */
+export interface SkippedPattern extends SchemaPattern {
+  reason: string;
 }
 
 /** How deep `$ref` and combinators are followed to collect the declared parameters. */
@@ -38,14 +57,20 @@ const MAX_PARAMETER_DEPTH = 16;
 
 /** Compiles a locked tool's checks: the input schema now, the output schema on first use. */
 export function compileToolContract(definition: ToolDefinition): ToolContract {
-  const input = isRecord(definition.inputSchema) ? definition.inputSchema : { type: "object" };
+  const locked = isRecord(definition.inputSchema) ? definition.inputSchema : { type: "object" };
+  const inputSkipped = skipped(locked, "/inputSchema");
+  const input = neutralised(locked, inputSkipped, "/inputSchema");
   const declared = declaredParameters(input);
   const parameters = declared ? [...declared.names] : [];
   const validateInput = compile(input);
-  const output = isRecord(definition.outputSchema) ? definition.outputSchema : undefined;
+  const lockedOutput = isRecord(definition.outputSchema) ? definition.outputSchema : undefined;
+  const outputSkipped = lockedOutput === undefined ? [] : skipped(lockedOutput, "/outputSchema");
+  const output =
+    lockedOutput === undefined ? undefined : neutralised(lockedOutput, outputSkipped, "/outputSchema");
   let validateOutput: ValidateFunction | Error | undefined;
   return {
     parameters,
+    skippedPatterns: [...inputSkipped, ...outputSkipped],
     hasOutputSchema: output !== undefined,
     checkArguments(args) {
       if (args !== undefined && !isRecord(args))
@@ -91,6 +116,40 @@ export function compileToolContract(definition: ToolDefinition): ToolContract {
       return dedupe((validateOutput.errors ?? []).map((error) => describe(error, "key")));
     },
   };
+}
+
+/** The patterns of `schema` RE2 cannot run, their pointers under `at`. */
+function skipped(schema: Record<string, unknown>, at: string): SkippedPattern[] {
+  const out: SkippedPattern[] = [];
+  for (const found of schemaPatterns(schema)) {
+    const re = safeRegExp(found.source);
+    if (!isRunnable(re) && re.unsupported)
+      out.push({ ...found, pointer: `${at}${found.pointer}`, reason: re.reason });
+  }
+  return out;
+}
+
+/**
+ * The schema with its skipped patterns left unchecked: a skipped `pattern` matches every string
+ * (the engine's "match"), and so does a skipped `patternProperties` key, whose schema is then
+ * replaced by `true`, so that the keyword neither refuses an extra key nor applies its schema to
+ * every key. Copied only when a `patternProperties` key is skipped.
+ */
+function neutralised(
+  schema: Record<string, unknown>,
+  skips: readonly SkippedPattern[],
+  at: string,
+): Record<string, unknown> {
+  const keys = skips.filter((s) => s.keyword === "patternProperties");
+  if (keys.length === 0) return schema;
+  const copy = structuredClone(schema);
+  for (const { pointer } of keys) {
+    const path = pointerKeys(pointer.slice(at.length));
+    let node: unknown = copy;
+    for (const key of path.slice(0, -1)) node = isRecord(node) ? node[key] : undefined;
+    if (isRecord(node)) node[path.at(-1)!] = true;
+  }
+  return copy;
 }
 
 function compile(schema: Record<string, unknown>): ValidateFunction | Error {
@@ -141,9 +200,9 @@ function listed(names: readonly string[]): string {
  */
 function declaredParameters(
   root: Record<string, unknown>,
-): { names: Set<string>; patterns: RegExp[] } | undefined {
+): { names: Set<string>; patterns: SafeRegExp[] } | undefined {
   const names = new Set<string>();
-  const patterns: RegExp[] = [];
+  const patterns: SafeRegExp[] = [];
   const visited = new Set<unknown>();
   const walk = (node: unknown, depth: number): boolean => {
     if (node === true || node === undefined) return true;
@@ -159,11 +218,11 @@ function declaredParameters(
     if (isRecord(node.properties)) for (const key of Object.keys(node.properties)) names.add(key);
     if (isRecord(node.patternProperties)) {
       for (const source of Object.keys(node.patternProperties)) {
-        try {
-          patterns.push(new RegExp(source, "u"));
-        } catch {
-          return false;
-        }
+        const re = safeRegExp(source);
+        // A pattern RE2 cannot run is skipped: it matches every key, as in the compiled schema.
+        if (isRunnable(re)) patterns.push(re);
+        else if (re.unsupported) patterns.push({ source, test: () => true });
+        else return false;
       }
     }
     if (typeof node.$ref === "string") {

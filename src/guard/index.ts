@@ -25,7 +25,7 @@ import { ContractViolationError, summarizeErrors, type ViolationDetails } from "
 
 export type { Change, Severity } from "../core/change.js";
 export type { Lockfile } from "../core/lockfile.js";
-export type { ContractError, ToolContract } from "./contract.js";
+export type { ContractError, SkippedPattern, ToolContract } from "./contract.js";
 export { compileToolContract } from "./contract.js";
 export { ContractViolationError, type ViolationCode, type ViolationDetails } from "./violation.js";
 
@@ -190,7 +190,7 @@ class Guard<C extends GuardableClient> {
           { code: "tool-not-locked", server: this.server, tool: name, blocking: true },
         );
       }
-      const contract = this.contract(name, tool!.definition);
+      const contract = this.contract(span, name, tool!.definition);
       const errors = contract.checkArguments(params.arguments);
       if (errors.length > 0)
         this.refuse(
@@ -230,11 +230,28 @@ class Guard<C extends GuardableClient> {
     }
   }
 
-  private contract(name: string, definition: ToolDefinition): ToolContract {
+  /** The tool's compiled contract; compiling it says once which of its patterns are not checked. */
+  private contract(
+    span: ReturnType<typeof startCallSpan>,
+    name: string,
+    definition: ToolDefinition,
+  ): ToolContract {
     let contract = this.contracts.get(name);
     if (contract === undefined) {
       contract = compileToolContract(definition);
       this.contracts.set(name, contract);
+      const skipped = contract.skippedPatterns;
+      if (skipped.length > 0) {
+        const listed = skipped
+          .slice(0, 3)
+          .map((p) => `/${p.source}/ at ${p.pointer}`)
+          .join(", ");
+        this.warn(
+          span,
+          `${this.server}/${name}: ${skipped.length === 1 ? "1 pattern" : `${skipped.length} patterns`} of the locked schema not checked (lookaround or a backreference, which the linear-time engine cannot run): ${listed}${skipped.length > 3 ? `, and ${skipped.length - 3} more` : ""}; the server still applies ${skipped.length === 1 ? "it" : "them"}`,
+          { code: "unchecked-pattern", server: this.server, tool: name, blocking: false },
+        );
+      }
     }
     return contract;
   }

@@ -16,7 +16,12 @@ export type ViolationCode =
   /** The live tool changed in a breaking way since it was locked (`changes`). */
   | "drift"
   /** The result's structuredContent does not satisfy the locked output schema (`errors`). */
-  | "invalid-output";
+  | "invalid-output"
+  /**
+   * A warning, once per tool: patterns of its locked schemas the guard does not check, because the
+   * linear-time engine cannot run them (lookaround, backreferences); the call goes on.
+   */
+  | "unchecked-pattern";
 
 /** What a violation carries besides its message. */
 export interface ViolationDetails {
