@@ -20,8 +20,62 @@ export interface ServerSegment {
 /** Structural characters outside strings; a string's closing quote is found with `indexOf`. */
 const STRUCTURE = /[{}[\]"]/g;
 
-/** The server entries of `text` in document order, or undefined when it cannot be split exactly. */
+/**
+ * The server entries of `text` in document order, or undefined when it cannot be split exactly.
+ * Text laid out as `lock` writes it is split by its lines (`layoutSegments`), anything else by
+ * the tokenizer; `parseLockfileSegments` checks where each piece sits either way.
+ */
 export function serverSegments(text: string): ServerSegment[] | undefined {
+  return (placeholdersWork(text) ? layoutSegments(text) : undefined) ?? tokenSegments(text);
+}
+
+/** A line holding a server's key and the `{` of its entry, as `lock` indents it: 4 spaces. */
+const ENTRY_LINE = /^ {4}("(?:[^"\\\n]|\\.)*"): \{$/;
+
+/**
+ * The pieces of text laid out as `lock` writes it: a line of four spaces, a key and `{` opens an
+ * entry, the next line of four spaces and `}` closes it. Raw newlines are never inside a JSON
+ * string, so each such line starts outside one, and the piece starts and ends between tokens.
+ * Which object each piece belongs to is not known here: `parseLockfileSegments` checks that each
+ * stands where `servers` holds its name.
+ */
+function layoutSegments(text: string): ServerSegment[] | undefined {
+  const segments: ServerSegment[] = [];
+  const names = new Set<string>();
+  for (let at = text.indexOf('\n    "'); at !== -1; at = text.indexOf('\n    "', at)) {
+    const lineEnd = text.indexOf("\n", at + 1);
+    if (lineEnd === -1) return undefined;
+    const line = ENTRY_LINE.exec(text.slice(at + 1, lineEnd));
+    if (!line) return undefined;
+    let name: string;
+    try {
+      name = JSON.parse(line[1]!) as string;
+    } catch {
+      return undefined;
+    }
+    if (names.has(name)) return undefined;
+    names.add(name);
+    const close = text.indexOf("\n    }", lineEnd);
+    if (close === -1) return undefined;
+    segments.push({ name, start: lineEnd - 1, end: close + 6 });
+    at = close + 6;
+  }
+  return segments.length > 0 ? segments : undefined;
+}
+
+/**
+ * Whether the pieces' places can be checked with placeholders: no object of the text can have
+ * the placeholder's key, which starts with U+0000 (JSON writes it only as an escape).
+ */
+function placeholdersWork(text: string): boolean {
+  return !text.includes("\\u0000");
+}
+
+/** The key of the stand-in for piece `i` (its value is `i`). */
+const PLACEHOLDER = "\u0000mcp-contract-segment";
+
+/** The pieces found by following the JSON tokens (strings jumped over with `indexOf`). */
+function tokenSegments(text: string): ServerSegment[] | undefined {
   if (text.charCodeAt(firstNonSpace(text, 0)) !== 0x7b) return undefined; // "{"; a BOM: parse whole
   const segments: ServerSegment[] = [];
   const names = new Set<string>();
@@ -97,10 +151,17 @@ export function parseLockfileSegments(
   source: string,
   parseEntry: (slice: string) => unknown = JSON.parse,
 ): Lockfile | undefined {
+  // Each piece stands in as an object no text can hold (when the text has no `\u0000`), so
+  // each is found back exactly where `servers` holds its name; else as `{}`, where the
+  // tokenizer's pieces are known to be.
+  const placeholders = placeholdersWork(text);
   const skeleton: string[] = [];
   let from = 0;
-  for (const segment of segments) {
-    skeleton.push(text.slice(from, segment.start), "{}");
+  for (const [i, segment] of segments.entries()) {
+    skeleton.push(
+      text.slice(from, segment.start),
+      placeholders ? `{${JSON.stringify(PLACEHOLDER)}:${i}}` : "{}",
+    );
     from = segment.end;
   }
   skeleton.push(text.slice(from));
@@ -119,12 +180,20 @@ export function parseLockfileSegments(
   } catch {
     return undefined;
   }
-  const placeholders = data.servers as Record<string, unknown>;
-  // The same names (object key order puts integer-like names first, in both).
-  if (
-    Object.keys(placeholders).length !== segments.length ||
-    segments.some((s) => !Object.hasOwn(placeholders, s.name))
-  )
+  const standIns = data.servers as Record<string, unknown>;
+  if (typeof standIns !== "object" || standIns === null || Array.isArray(standIns)) return undefined;
+  // The same names (object key order puts integer-like names first, in both), each with its piece.
+  const at = (i: number, name: string): boolean => {
+    if (!Object.hasOwn(standIns, name)) return false;
+    const value = standIns[name] as Record<string, unknown>;
+    return placeholders
+      ? typeof value === "object" &&
+          value !== null &&
+          Object.keys(value).length === 1 &&
+          value[PLACEHOLDER] === i
+      : typeof value === "object" && value !== null && Object.keys(value).length === 0;
+  };
+  if (Object.keys(standIns).length !== segments.length || segments.some((s, i) => !at(i, s.name)))
     return undefined;
   data.servers = servers;
   return validateLockfile(data, source);

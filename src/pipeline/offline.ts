@@ -101,30 +101,66 @@ export async function offlineFindings(
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
   if (hit) return { changes: hit, templateFiles };
-  // Parsed server by server when that pays: with a cache (each server's integrity is then
-  // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
-  // entries whose text is unchanged, so the history diff skips them by identity).
-  const entries = memo || history !== undefined ? new Map<string, unknown>() : undefined;
-  const { lock, segments } = parseLockfileText(lockText(), config.lockfile, entries);
+  const historyHash = inputs[2]!;
   // The lockfile alone decides its integrity and poisoning findings.
   const lockInputs = [config.lockfile, lockHash];
   let lockFindings = memo?.get("lockfile", lockInputs, isLockFindings);
-  if (!lockFindings) {
-    const verify = await verifyEntries(lock, config.lockfile, lockText(), segments, memo);
-    const { scanLockfile } = await import("../poisoning/index.js");
-    lockFindings = { verify, poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify)) };
-    memo?.set("lockfile", lockInputs, lockFindings);
+  // Without a history the templates read only the lockfile's tool names and parameters,
+  // remembered under its sha256: after a template edit the lockfile is not parsed at all.
+  const catalogs = await import("../templates/catalog.js");
+  const catalog =
+    history === undefined && lockFindings && templates.length > 0
+      ? memo?.get("catalog", [lockHash], catalogs.isCatalogData)
+      : undefined;
+  let lock: Lockfile;
+  let entries: Map<string, unknown> | undefined;
+  if (lockFindings && catalog) {
+    lock = catalogs.catalogLockfile(catalog);
+  } else {
+    // Parsed server by server when that pays: with a cache (each server's integrity is then
+    // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
+    // entries whose text is unchanged, so the history diff skips them by identity).
+    entries = memo || history !== undefined ? new Map<string, unknown>() : undefined;
+    const parsed = parseLockfileText(lockText(), config.lockfile, entries);
+    lock = parsed.lock;
+    if (!lockFindings) {
+      const verify = await verifyEntries(lock, config.lockfile, lockText(), parsed.segments, memo);
+      const { scanLockfile } = await import("../poisoning/index.js");
+      lockFindings = { verify, poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify)) };
+      memo?.set("lockfile", lockInputs, lockFindings);
+    }
+    if (memo && history === undefined) memo.set("catalog", [lockHash], catalogs.catalogData(lock));
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
-    const against = await offlineHistory(config.lockfile, lock, history, entries);
-    const { checkTemplates } = await import("../templates/check.js");
-    const { extractReferences } = await import("../templates/references.js");
-    const sources: TemplateSource[] = templates.map((t, i) => ({
-      ...t,
-      references: memoisedReferences(memo, t, sourceHashes[i]!, extractReferences),
-    }));
-    changes.push(...checkTemplates({ templates: sources, ...against }));
+    // Each template's findings, remembered under the lockfile, HEAD's lockfile and its own name,
+    // kind and text: one edited template is the only one checked again.
+    const templateInputs = (i: number) => [
+      config.lockfile,
+      lockHash,
+      historyHash,
+      templates[i]!.file,
+      templates[i]!.partial ? "partial" : "template",
+      sourceHashes[i]!,
+    ];
+    const found: (Change[] | undefined)[] = templates.map((_, i) =>
+      memo?.get("template", templateInputs(i), isChanges),
+    );
+    const missing = templates.flatMap((_, i) => (found[i] === undefined ? [i] : []));
+    if (missing.length > 0) {
+      const against = await offlineHistory(config.lockfile, lock, history, entries);
+      const { checkEachTemplate } = await import("../templates/check.js");
+      const { extractReferences } = await import("../templates/references.js");
+      const sources: TemplateSource[] = missing.map((i) => ({
+        ...templates[i]!,
+        references: memoisedReferences(memo, templates[i]!, sourceHashes[i]!, extractReferences),
+      }));
+      checkEachTemplate({ templates: sources, ...against }).forEach((findings, k) => {
+        found[missing[k]!] = findings;
+        memo?.set("template", templateInputs(missing[k]!), findings);
+      });
+    }
+    for (const findings of found) changes.push(...findings!);
   }
   changes.push(...lockFindings.poisoning);
   memo?.set("offline-check", inputs, changes);

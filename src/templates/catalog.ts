@@ -4,7 +4,8 @@
  */
 
 import { cmp } from "../core/json.js";
-import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
+import type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "../core/lockfile.js";
+import { dict } from "../core/own.js";
 
 /** One tool of one server. */
 export interface CatalogTool {
@@ -108,4 +109,69 @@ export function paramPointer(param: string): string {
 /** `server/tool`. */
 export function qualified(tool: { server: string; name: string }): string {
   return `${tool.server}/${tool.name}`;
+}
+
+/**
+ * What the template checker reads of a lockfile, as JSON data (for a cache): each server, in the
+ * lockfile's order, with its tools, each with its parameter names (`paramNames`) and required
+ * parameters (`requiredParams`). Far smaller than the lockfile: a template edit is checked
+ * against it without parsing the definitions.
+ */
+export type CatalogData = [server: string, tools: [name: string, params: string[], required: string[]][]][];
+
+/** The `CatalogData` of a lockfile. */
+export function catalogData(lock: Lockfile): CatalogData {
+  return Object.entries(lock.servers).map(([server, entry]) => [
+    server,
+    Object.entries(entry.tools).map(([name, tool]) => [
+      name,
+      paramNames(tool.definition),
+      requiredParams(tool.definition),
+    ]),
+  ]);
+}
+
+/** Whether `value` has the shape of `CatalogData` (a cache entry is checked before use). */
+export function isCatalogData(value: unknown): value is CatalogData {
+  const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === "string");
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (server) =>
+        Array.isArray(server) &&
+        server.length === 2 &&
+        typeof server[0] === "string" &&
+        Array.isArray(server[1]) &&
+        server[1].every(
+          (tool: unknown) =>
+            Array.isArray(tool) &&
+            tool.length === 3 &&
+            typeof tool[0] === "string" &&
+            strings(tool[1]) &&
+            strings(tool[2]),
+        ),
+    )
+  );
+}
+
+/**
+ * A lockfile holding only what `data` says: each tool's definition is its name and an
+ * `inputSchema` with those parameters (empty schemas) and required names. The template checker
+ * finds in it exactly what it finds in the lockfile `data` came from; nothing else may read it.
+ */
+export function catalogLockfile(data: CatalogData): Lockfile {
+  const servers = dict<LockedServer>();
+  for (const [server, tools] of data) {
+    const locked = dict<LockedTool>();
+    for (const [name, params, required] of tools) {
+      const properties = dict<Record<string, unknown>>();
+      for (const param of params) properties[param] = {};
+      locked[name] = {
+        hash: "",
+        definition: { name, inputSchema: { type: "object", properties, required } },
+      };
+    }
+    servers[server] = { hash: "", tools: locked };
+  }
+  return { lockfileVersion: 2, servers };
 }

@@ -70,16 +70,21 @@ interface Dependency {
  * a breaking change affects. Throws TemplateError on a template syntax error.
  */
 export function checkTemplates(input: CheckTemplatesInput): Change[] {
+  return checkEachTemplate(input).flat();
+}
+
+/**
+ * `checkTemplates`' findings template by template, in the order given: each template's depend on
+ * it, the lockfiles and the changes only, so they can be remembered one template at a time.
+ */
+export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
   const current = new ToolCatalog(input.lock);
   const previous = new ToolCatalog(input.previousLock);
   const changes = (input.changes ?? []).filter((c) => !c.rule.startsWith("template-"));
-  const findings: Change[] = [];
-  for (const template of input.templates) {
+  return input.templates.map((template) => {
     const references = template.references ?? extractReferences(template.source, template.file).references;
-    const checker = new TemplateChecker(current, previous, changes, template);
-    findings.push(...checker.run(references));
-  }
-  return findings;
+    return new TemplateChecker(current, previous, changes, template).run(references);
+  });
 }
 
 class TemplateChecker {

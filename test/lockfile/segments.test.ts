@@ -111,6 +111,36 @@ describe("serverSegments and parseLockfileSegments", () => {
     );
   });
 
+  it("split text laid out as lock writes it by its lines, and never put a piece where it does not stand", () => {
+    const one = entry("t", "x");
+    const laid = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+    // As lock writes it: split by lines, the same lockfile.
+    expect(bothWays(laid({ lockfileVersion: 1, servers: { a: one, 'b"\\': one } })).names).toEqual([
+      "a",
+      'b"\\',
+    ]);
+    // Entries of four-space lines elsewhere than under servers: either no pieces or the same lockfile.
+    for (const value of [
+      { lockfileVersion: 1, servers: { a: { hash: "0", tools: {} } }, zz: { a: one } },
+      { aa: { a: one }, lockfileVersion: 1, servers: { a: one } },
+      { lockfileVersion: 1, servers: { a: one }, zz: [{ a: one }] },
+    ]) {
+      const text = laid(value);
+      const segments = serverSegments(text);
+      const pieces = segments && parseLockfileSegments(text, segments, "lock.json");
+      if (pieces !== undefined) expect(pieces).toEqual(parseLockfile(text, "lock.json"));
+      expect(() => parseLockfile(text, "lock.json")).not.toThrow();
+    }
+    // A duplicate name hidden on a closing line: the last one wins in JSON.parse, so no pieces.
+    const hidden = laid({ lockfileVersion: 1, servers: { a: one } }).replace(
+      "\n    }\n",
+      '\n    }, "a": {"hash": "0", "tools": {}}\n',
+    );
+    const segments = serverSegments(hidden)!;
+    expect(parseLockfileSegments(hidden, segments, "lock.json")).toBeUndefined();
+    expect(parseLockfile(hidden, "lock.json").servers.a!.tools).toEqual({});
+  });
+
   it("hand back the object parseEntry gives for a piece's text, so equal entries are shared", () => {
     const text = JSON.stringify({ lockfileVersion: 1, servers: { a: entry("t", "x") } });
     const seen: string[] = [];
