@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { locateConfigError } from "../../src/config/load.js";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 
 function project(files: Record<string, string>): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-annotation-")));
@@ -24,7 +24,7 @@ describe("config errors in --format github", () => {
     const dir = project({
       "mcp-contract.yaml": "servers:\n  crm:\n    url: https://crm.example/mcp\n    hedaers: {}\n",
     });
-    const result = await runCli(["check", "--offline", "--format", "github"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline", "--format", "github"], { cwd: dir });
     const message = `${dir}/mcp-contract.yaml: $.servers.crm.hedaers: unknown key`;
     expect(result.stdout).toBe(`::error file=mcp-contract.yaml,line=4,col=5,${TITLE}::${message}\n`);
     expect(result.stderr).toBe(`mcp-contract: ${message}\n`);
@@ -33,7 +33,7 @@ describe("config errors in --format github", () => {
 
   it("a YAML syntax error at its line and column; an unknown rule id at its key (-f github, --format=github)", async () => {
     const dir = project({ "mcp-contract.yaml": "servers:\n  a: [x\n" });
-    const syntax = await runCli(["check", "--offline", "-f", "github"], { cwd: dir });
+    const syntax = await runCliInProcess(["check", "--offline", "-f", "github"], { cwd: dir });
     expect(syntax.stdout).toMatch(
       /^::error file=mcp-contract\.yaml,line=3,col=1,title=[^:]+::.*invalid YAML: /,
     );
@@ -42,7 +42,7 @@ describe("config errors in --format github", () => {
       join(dir, "mcp-contract.yaml"),
       "servers: {}\nrules:\n  tool-added: off\n  description-changed: info\n",
     );
-    const rule = await runCli(["check", "--offline", "--format=github"], { cwd: dir });
+    const rule = await runCliInProcess(["check", "--offline", "--format=github"], { cwd: dir });
     expect(rule.stdout).toBe(
       `::error file=mcp-contract.yaml,line=4,col=3,${TITLE}::${dir}/mcp-contract.yaml: $.rules.description-changed: unknown rule id; did you mean \`tool-description-changed\`?\n`,
     );
@@ -52,9 +52,12 @@ describe("config errors in --format github", () => {
     const dir = project({
       "mcp.json": '{\n  "mcpServers": {\n    "a": {\n      "url": "not a url"\n    }\n  }\n}\n',
     });
-    const result = await runCli(["--config", "mcp.json", "check", "--offline", "--format", "github"], {
-      cwd: dir,
-    });
+    const result = await runCliInProcess(
+      ["--config", "mcp.json", "check", "--offline", "--format", "github"],
+      {
+        cwd: dir,
+      },
+    );
     expect(result.stdout).toBe(
       `::error file=mcp.json,line=4,col=7,${TITLE}::${dir}/mcp.json: $.servers.a.url: not a URL; write an absolute http:// or https:// URL, e.g. https://mcp.example.com/mcp\n`,
     );
@@ -66,7 +69,7 @@ describe("config errors in --format github", () => {
       "config/mcp-contract.yaml": "servers:\n  crm:\n    url: 'not a url'\n",
       "sub/.keep": "",
     });
-    const result = await runCli(
+    const result = await runCliInProcess(
       ["--config", "../config/mcp-contract.yaml", "check", "--offline", "--format", "github"],
       { cwd: join(dir, "sub"), env: { GITHUB_WORKSPACE: dir } },
     );
@@ -79,7 +82,7 @@ describe("config errors in --format github", () => {
   it("without GITHUB_WORKSPACE, paths are from the git top level", async () => {
     const dir = project({ "pkg/mcp-contract.yaml": "servers:\n  crm:\n    url: 'not a url'\n" });
     execFileSync("git", ["init", "-q"], { cwd: dir });
-    const result = await runCli(["check", "--offline", "--format", "github"], {
+    const result = await runCliInProcess(["check", "--offline", "--format", "github"], {
       cwd: join(dir, "pkg"),
       env: { GITHUB_WORKSPACE: undefined },
     });
@@ -93,13 +96,16 @@ describe("config errors in --format github", () => {
         "servers:\n  crm:\n    url: https://crm.example/mcp\n    headers: { Authorization: 'Bearer ${CRM_TOKEN}' }\n",
       "mcp-contract.lock.json": '{"lockfileVersion": 1, "servers": {}}\n',
     });
-    const unset = await runCli(["check", "--format", "github"], { cwd: dir, env: { CRM_TOKEN: undefined } });
+    const unset = await runCliInProcess(["check", "--format", "github"], {
+      cwd: dir,
+      env: { CRM_TOKEN: undefined },
+    });
     expect(unset.stdout).toBe(
       `::error file=mcp-contract.yaml,${TITLE}::${dir}/mcp-contract.yaml: $.servers.crm.headers.Authorization: environment variable CRM_TOKEN is not set; export it or remove \${CRM_TOKEN}\n`,
     );
     expect(unset.code).toBe(2);
     writeFileSync(join(dir, "mcp-contract.lock.json"), '{"lockfileVersion": "1", "servers": {}}\n');
-    const lock = await runCli(["check", "--offline", "--format", "github"], { cwd: dir });
+    const lock = await runCliInProcess(["check", "--offline", "--format", "github"], { cwd: dir });
     expect(lock.stdout).toBe(
       `::error file=mcp-contract.lock.json,title=mcp-contract%3A lockfile error::${dir}/mcp-contract.lock.json: $.lockfileVersion: is the string "1"; it must be the number 1 or 2\n`,
     );
@@ -108,7 +114,7 @@ describe("config errors in --format github", () => {
 
   it("other formats print nothing on stdout", async () => {
     const dir = project({ "mcp-contract.yaml": "servers:\n  crm: { url: 'not a url' }\n" });
-    const result = await runCli(["check", "--offline", "--format", "json"], { cwd: dir });
+    const result = await runCliInProcess(["check", "--offline", "--format", "json"], { cwd: dir });
     expect(result.stdout).toBe("");
     expect(result.code).toBe(2);
   });
