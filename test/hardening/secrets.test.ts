@@ -361,11 +361,13 @@ async function inBatches<T>(jobs: (() => Promise<T>)[], size = 4): Promise<T[]> 
   return out;
 }
 
-/** A stdio "server" that writes `stdout` and `stderr` as given, then exits 1. */
+/**
+ * A stdio "server" that writes `stdout` and `stderr` as given, then exits 1. A shell, not Node:
+ * the tests below start about 180 of them (one that exits before the handshake is tried twice).
+ */
 function writerServer(stdout: string, stderr: string): StdioServerConfig {
-  const script =
-    "process.stderr.write(process.argv[2]); process.stdout.write(process.argv[1]); setTimeout(() => process.exit(1), 20);";
-  return stdioFixture({}, { args: ["-e", script, stdout, stderr] });
+  const script = 'printf "%s" "$2" >&2; printf "%s" "$1"; sleep 0.02; exit 1';
+  return stdioFixture({}, { command: "/bin/sh", args: ["-c", script, "writer", stdout, stderr] });
 }
 
 /** The failure message fetching `config` gives, with `secrets` known. */
