@@ -192,6 +192,7 @@ describe("the checks catch what they are for", () => {
         "docs/architecture.md: canonical/ → cli/ points to a row that is not above canonical/",
         "docs/architecture.md has the arrow report/ → errors.ts, which no import uses",
         "docs/architecture.md has the arrow config/ → rule-ids.ts, which no import uses",
+        "docs/architecture.md has the arrow guard/ → rule-ids.ts, which no import uses",
         "docs/architecture.md has the arrow policy/ → rule-ids.ts, which no import uses",
         "docs/architecture.md names rule-ids.ts, which src/ does not have",
         "src/sandbox/ is not in the import arrows of docs/architecture.md",

@@ -15,16 +15,20 @@ import type { LockedServer, Lockfile, ToolDefinition } from "../core/lockfile.js
 import { dictFrom, own } from "../core/own.js";
 import { didYouMean } from "../core/suggest.js";
 import { diffTools } from "../diff/index.js";
-import { LockfileError } from "../errors.js";
+import { ConfigError, LockfileError } from "../errors.js";
 import { walkPages } from "../fetch/pages.js";
 import { checkTools } from "../fetch/validate.js";
 import { parseLockfile, validateLockfile } from "../lockfile/parse.js";
+import { overrideSeverities, type RuleSetting } from "../policy/policy.js";
+import { RULE_IDS } from "../rule-ids.js";
 import { compileToolContract, type ToolContract } from "./contract.js";
 import { loadTracing, startCallSpan, startVerifySpan } from "./trace.js";
 import { ContractViolationError, summarizeErrors, type ViolationDetails } from "./violation.js";
 
 export type { Change, Severity } from "../core/change.js";
 export type { Lockfile } from "../core/lockfile.js";
+export { ConfigError, LockfileError } from "../errors.js";
+export type { RuleSetting } from "../policy/policy.js";
 export type { ContractError, SkippedPattern, ToolContract } from "./contract.js";
 export { compileToolContract } from "./contract.js";
 export { ContractViolationError, type ViolationCode, type ViolationDetails } from "./violation.js";
@@ -69,6 +73,23 @@ export interface GuardOptions {
   onViolation?: (violation: ContractViolationError) => void;
   /** Most tools/list pages `verify()` follows (default 1000). */
   maxPages?: number;
+  /**
+   * The config's `rules:` severity overrides, applied to the drift as `check` applies them: a
+   * change is breaking (refused with `onDrift: "block"`, `ok: false` in `verify()`) at its rule's
+   * configured severity, and a rule set to `off` is dropped. Either the config file's path
+   * (mcp-contract.yaml; read on the first listing, `${VAR}` left unread: a file that does not load
+   * rejects `verify()` and the drift check of a call with its `ConfigError`), or the overrides
+   * themselves (`{ rules: { "tool-removed": "warning" } }`, checked at once: an unknown rule id or
+   * setting throws `ConfigError`). Acknowledgements are not applied. Without it, every rule has
+   * its default severity.
+   */
+  config?: string | GuardConfig;
+}
+
+/** The part of a config the guard reads. */
+export interface GuardConfig {
+  /** Rule id to `breaking`, `warning`, `info` or `off`, as under `rules:` in mcp-contract.yaml. */
+  rules?: Readonly<Record<string, RuleSetting>>;
 }
 
 /** What `verify()` found: `ok` is false when any change is breaking. */
@@ -116,6 +137,8 @@ class Guard<C extends GuardableClient> {
   private readonly tracing = loadTracing();
   /** The latest verify(): breaking changes by tool. */
   private verified: Promise<Map<string, Change[]>> | undefined;
+  /** The config's severity overrides: given, or read from the config file once. */
+  private rules: Promise<Readonly<Record<string, RuleSetting>> | undefined> | undefined;
 
   constructor(
     private readonly client: C,
@@ -125,6 +148,24 @@ class Guard<C extends GuardableClient> {
     this.server = options.server;
     this.onDrift = options.onDrift ?? "block";
     this.outputCheck = options.outputCheck ?? "error";
+    if (typeof options.config === "object" && options.config !== null)
+      this.rules = Promise.resolve(checkedRules(options.config.rules));
+  }
+
+  /** The severity overrides: the config file is read on first use (a failed read is retried next time). */
+  private ruleSettings(): Promise<Readonly<Record<string, RuleSetting>> | undefined> {
+    const path = this.options.config;
+    if (this.rules !== undefined || typeof path !== "string") return this.rules ?? Promise.resolve(undefined);
+    const loading = import("../config/load.js").then(
+      async ({ loadConfig }) =>
+        (await loadConfig({ configPath: path, cwd: process.cwd(), env: process.env, interpolate: false }))
+          .rules,
+    );
+    this.rules = loading;
+    loading.catch(() => {
+      if (this.rules === loading) this.rules = undefined;
+    });
+    return loading;
   }
 
   api(): GuardedClient<C> {
@@ -173,7 +214,11 @@ class Guard<C extends GuardableClient> {
     const before = dictFrom(
       Object.entries(this.locked.tools).map(([n, t]) => [n, asParsed(t.definition, own(after, n))]),
     );
-    const changes = [...findings, ...diffTools(this.server, before, after)];
+    // The config's overrides, as `check` applies them: the same change is breaking in both or in neither.
+    const changes = overrideSeverities(
+      [...findings, ...diffTools(this.server, before, after)],
+      await this.ruleSettings(),
+    );
     return { ok: !changes.some((c) => c.severity === "breaking"), changes };
   }
 
@@ -342,6 +387,32 @@ function breakingByTool(changes: readonly Change[]): Map<string, Change[]> {
     out.set(change.tool, list);
   }
   return out;
+}
+
+const SETTINGS: ReadonlySet<string> = new Set(["breaking", "warning", "info", "off"]);
+
+/** The `rules` of a `config` object, checked as the config file's are: known rule ids, known settings. */
+function checkedRules(
+  rules: Readonly<Record<string, RuleSetting>> | undefined,
+): Readonly<Record<string, RuleSetting>> | undefined {
+  if (rules === undefined) return undefined;
+  if (typeof rules !== "object" || rules === null || Array.isArray(rules))
+    throw new ConfigError(
+      "guard option config.rules: must be an object of rule id to breaking, warning, info or off",
+    );
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!RULE_IDS.includes(id)) {
+      const hint = didYouMean(id, RULE_IDS);
+      throw new ConfigError(
+        `guard option config.rules: unknown rule id \`${id}\`${hint ? `; ${hint}` : " (the rules are listed in docs/rules/)"}`,
+      );
+    }
+    if (!SETTINGS.has(setting as string))
+      throw new ConfigError(
+        `guard option config.rules.${id}: ${JSON.stringify(setting)} is not breaking, warning, info or off`,
+      );
+  }
+  return rules;
 }
 
 function readLockfileText(path: string): string {

@@ -28,6 +28,26 @@ export interface PolicyOptions {
 }
 
 /**
+ * The config's `rules:` overrides applied: each change at its rule's configured severity, the
+ * changes of an `off` rule dropped, the rest as they are. What `applyPolicy` starts with, and
+ * what the guard (`mcp-contract/guard`) judges drift by.
+ */
+export function overrideSeverities<C extends Change>(
+  changes: readonly C[],
+  rules: Readonly<Record<string, RuleSetting>> | undefined,
+): C[] {
+  const out: C[] = [];
+  for (const change of changes) {
+    const setting = own(rules, change.rule);
+    if (setting === "off") continue;
+    out.push(
+      setting === undefined || setting === change.severity ? change : { ...change, severity: setting },
+    );
+  }
+  return out;
+}
+
+/**
  * Applies severity overrides (dropping `off` rules), computes each change's
  * fingerprint, attaches the acknowledgement that matches it, if any, and marks
  * whether it is acknowledged and whether it fails the run.
@@ -36,11 +56,9 @@ export function applyPolicy(changes: readonly Change[], options: PolicyOptions):
   const acks = new Map<string, Acknowledgement>();
   for (const ack of options.acknowledgements ?? []) acks.set(ack.fingerprint, ack);
   const out: ReportedChange[] = [];
-  for (const change of changes) {
-    const setting = own(options.rules, change.rule);
-    if (setting === "off") continue;
+  for (const change of overrideSeverities(changes, options.rules)) {
+    // The fingerprint leaves the severity out: an override does not change it.
     const recorded: RecordedChange = { ...change, fingerprint: fingerprint(change) };
-    if (setting !== undefined) recorded.severity = setting;
     const ack = acks.get(recorded.fingerprint);
     if (ack) {
       recorded.acknowledgement = {
