@@ -9,7 +9,14 @@ import { dict, dictFrom } from "../core/own.js";
 import type { RuleMeta } from "../core/rule.js";
 import { destructiveWord, findInstructions } from "./patterns.js";
 import { poisoningRules } from "./rules.js";
-import { describeCodePoint, findInvisible, nonAscii, showInvisible, skeleton } from "./unicode.js";
+import {
+  describeCodePoint,
+  findInvisible,
+  mayHoldInvisible,
+  nonAscii,
+  showInvisible,
+  skeleton,
+} from "./unicode.js";
 
 /** Tool definitions keyed by server name, then tool name (as in a lockfile). */
 export type ServerTools = Record<string, Record<string, ToolDefinition>>;
@@ -78,7 +85,7 @@ function finding(
 
 /** RFC 6901 escaping of one reference token. */
 function token(key: string): string {
-  return key.replaceAll("~", "~0").replaceAll("/", "~1");
+  return key.includes("~") || key.includes("/") ? key.replaceAll("~", "~0").replaceAll("/", "~1") : key;
 }
 
 /** Keys whose values are data, not schema: a `$ref` string there is a value, not a reference. */
@@ -148,15 +155,22 @@ function scanTool(
       continue;
     }
     if (value === null || typeof value !== "object") continue;
-    const entries = Array.isArray(value)
-      ? value.map((v, i) => [String(i), v] as const)
-      : Object.entries(value as Record<string, unknown>);
     // Push in reverse so findings come out in document order before sorting (stable messages).
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [k, v] = entries[i]!;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const k = String(i);
+        stack.push([value[i], `${pointer}/${k}`, key, inData || DATA_KEYS.has(k)]);
+      }
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i]!;
       const child = `${pointer}/${token(k)}`;
-      if (!Array.isArray(value)) invisibleAt(child, k, () => `the key \`${showInvisible(child)}\``);
-      stack.push([v, child, Array.isArray(value) ? key : k, inData || DATA_KEYS.has(k)]);
+      // The one-regex pre-test first: most keys hold no invisible character (no message to build).
+      if (mayHoldInvisible(k)) invisibleAt(child, k, () => `the key \`${showInvisible(child)}\``);
+      stack.push([record[k], child, k, inData || DATA_KEYS.has(k)]);
     }
   }
 }
@@ -231,6 +245,40 @@ export function scanSurfaceText(
   shadowing(server, subject, pointer, () => where, text, owners, label, out);
 }
 
+/** Word characters for shadowing: letters, digits, `_`, `.` and `-` (`[\p{L}\p{N}_.-]`). */
+const WORDS = /[\p{L}\p{N}_.-]+/gu;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * Visits each run of word characters in `text` with its index, as `text.matchAll(WORDS)` gives them. ASCII
+ * text (most of it) is walked by character code, without a match object per word; anything else
+ * goes through the regular expression.
+ */
+export function eachWord(text: string, visit: (index: number, word: string) => void): void {
+  if (NON_ASCII.test(text)) {
+    for (const m of text.matchAll(WORDS)) visit(m.index, m[0]);
+    return;
+  }
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const word =
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x5f ||
+      c === 0x2e ||
+      c === 0x2d;
+    if (word) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      visit(start, text.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start !== -1) visit(start, text.slice(start));
+}
+
 /** A name is distinctive when it would not occur in ordinary prose: it has a separator or an inner capital. */
 function distinctive(name: string): boolean {
   return /[_.-]/.test(name.slice(1, -1)) || /[a-z][A-Z]/.test(name);
@@ -252,19 +300,21 @@ function shadowing(
   out: Change[],
 ): void {
   const named = new Map<string, string[]>();
-  for (const m of text.matchAll(/[\p{L}\p{N}_.-]+/gu)) {
-    const word = m[0].replace(/[.-]+$/, "");
+  eachWord(text, (index, run) => {
+    let end = run.length;
+    while (end > 0 && (run.charCodeAt(end - 1) === 0x2e || run.charCodeAt(end - 1) === 0x2d)) end--;
+    const word = end === run.length ? run : run.slice(0, end);
     const set = owners.get(word);
-    if (!set || set.has(server) || word === tool) continue;
+    if (!set || set.has(server) || word === tool) return;
     if (!distinctive(word)) {
-      const before = text[m.index - 1] ?? "";
-      const after = text[m.index + word.length] ?? "";
+      const before = text[index - 1] ?? "";
+      const after = text[index + word.length] ?? "";
       const quoted = /[`'"]/.test(before) && before === after;
-      const called = /^\s+tool\b/i.test(text.slice(m.index + word.length));
-      if (!quoted && !called) continue;
+      const called = /^\s+tool\b/i.test(text.slice(index + word.length));
+      if (!quoted && !called) return;
     }
     named.set(word, [...set].sort());
-  }
+  });
   if (named.size === 0) return;
   const list = [...named]
     .map(([t, s]) => `\`${t}\` (server ${s.map((x) => `\`${x}\``).join(", ")})`)

@@ -93,6 +93,11 @@ const MAYBE_INVISIBLE = new RegExp(
 );
 const BLACK_FLAG = 0x1f3f4;
 
+/** False when `text` surely holds no invisible character (`findInvisible` is then undefined): one regex test. */
+export function mayHoldInvisible(text: string): boolean {
+  return MAYBE_INVISIBLE.test(text);
+}
+
 /**
  * Finds hidden code points in `text`. Legitimate emoji sequences are allowed:
  * a zero-width joiner between two pictographs (👨‍👩‍👧), and tag characters
