@@ -70,13 +70,20 @@ export {
 } from "./report/index.js";
 export { RULES } from "./rules.js";
 export {
+  type ArgDoc,
   type CheckTemplatesInput,
   checkTemplates,
   extractReferences,
+  formatPromptDoc,
+  formatResourceDoc,
   formatToolDoc,
   type ParamDoc,
+  type PromptDoc,
+  promptsView,
   type RenderOptions,
+  type ResourceDoc,
   renderTemplate,
+  resourcesView,
   TEMPLATE_RULES,
   type TemplateReference,
   type TemplateReferences,

@@ -231,7 +231,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
 
   program
     .command("render")
-    .description("print a template rendered with the lockfile's tools (the same helpers `check` reads)")
+    .description(
+      "print a template rendered with the lockfile's tools, prompts and resources (the same helpers `check` reads)",
+    )
     .argument("<template>", "template file")
     .option("--data <file>", "JSON or YAML file with the template's variables")
     .action(async (template: string, options, command: Command) => {

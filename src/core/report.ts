@@ -106,7 +106,7 @@ export function toReportJson(report: Report): ReportJson {
 
 /**
  * Who a change hurts, most first; every format lists a report's changes in this order.
- * `templates`: a template's own findings and the breaking changes of the tools templates use (an
+ * `templates`: a template's own findings and the breaking changes of the tools, prompts and resources templates use (an
  * agent's prompt breaks); then the other `breaking` changes, `warning`, `info`, and last what a
  * still-valid acknowledgement accepted.
  */
@@ -121,20 +121,21 @@ export function isTemplateFinding(change: Pick<Change, "rule">): boolean {
 
 /**
  * The tier of each change: a function of the change and of the template findings among `changes`
- * (a tool templates use is one a template finding names). Pure.
+ * (a tool, prompt or resource templates use is one a template finding names). Pure.
  */
 export function harmTiers(changes: readonly ReportedChange[]): (change: ReportedChange) => HarmTier {
   const used = new Set<string>();
   for (const c of changes) {
-    if (isTemplateFinding(c) && c.tool !== undefined && c.server !== "") used.add(toolKey(c.server, c.tool));
+    const key = itemKey(c);
+    if (isTemplateFinding(c) && key !== undefined && c.server !== "") used.add(key);
   }
   return (change) => {
     if (change.acknowledged) return "acknowledged";
     if (isTemplateFinding(change)) return "templates";
-    if (change.severity === "breaking")
-      return change.tool !== undefined && used.has(toolKey(change.server, change.tool))
-        ? "templates"
-        : "breaking";
+    if (change.severity === "breaking") {
+      const key = itemKey(change);
+      return key !== undefined && used.has(key) ? "templates" : "breaking";
+    }
     return change.severity;
   };
 }
@@ -156,8 +157,12 @@ export function orderByHarm(changes: readonly ReportedChange[]): ReportedChange[
   );
 }
 
-function toolKey(server: string, tool: string): string {
-  return `${server}\u0000${tool}`;
+/** The tool, prompt, resource template or resource a change is about, as one key; undefined for the server itself. */
+function itemKey(change: Pick<Change, "server" | "tool" | "kind" | "item">): string | undefined {
+  if (change.tool !== undefined) return `${change.server}\u0000tool\u0000${change.tool}`;
+  if (change.kind !== undefined && change.item !== undefined)
+    return `${change.server}\u0000${change.kind}\u0000${change.item}`;
+  return undefined;
 }
 
 /** Builds a report: orders changes (`orderByHarm`), sorts errors and servers and counts the summary. */

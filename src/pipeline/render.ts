@@ -1,5 +1,5 @@
 /**
- * `renderProject`: a template rendered with the lockfile's tools, for
+ * `renderProject`: a template rendered with the lockfile's tools, prompts and resources, for
  * `mcp-contract render` and the library. Config (no `${VAR}` read: render
  * contacts no server) → the lockfile → the template, its `--data` and the
  * config's partials (the I/O edges) → the templates stage's `renderTemplate`,

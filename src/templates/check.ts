@@ -4,20 +4,34 @@
  * `Change[]` out.
  */
 import type { Change, SourceLocation } from "../core/change.js";
-import type { Lockfile } from "../core/lockfile.js";
-import { didYouMean as suggest } from "../core/suggest.js";
+import { cmp } from "../core/json.js";
+import type { Lockfile, SurfaceKind } from "../core/lockfile.js";
+import { closestName, didYouMean as suggest } from "../core/suggest.js";
+import { uriTemplateShape } from "../core/uri-template.js";
 import {
+  type CatalogPrompt,
+  type CatalogResource,
   type CatalogTool,
+  PromptCatalog,
   paramNames,
   paramPointer,
+  promptArguments,
   qualified,
+  ResourceCatalog,
   requiredParams,
   splitQualified,
   ToolCatalog,
 } from "./catalog.js";
 import { extractReferences } from "./references.js";
 import { TEMPLATE_RULES, type TemplateRuleId } from "./rules.js";
-import type { CallReference, MentionReference, TemplateReference } from "./types.js";
+import type {
+  CallReference,
+  MentionReference,
+  PromptArgumentReference,
+  PromptReference,
+  ResourceReference,
+  TemplateReference,
+} from "./types.js";
 
 /** One template file to check. */
 export interface TemplateSource {
@@ -64,10 +78,37 @@ interface Dependency {
   params: Map<string, SourceLocation>;
 }
 
+/** Where one template depends on one prompt, resource template or resource. */
+interface SurfaceDependency {
+  server: string;
+  kind: SurfaceKind;
+  item: string;
+  /** First reference of the item. */
+  location: SourceLocation;
+  /** First reference of each prompt argument. */
+  args: Map<string, SourceLocation>;
+}
+
+/** The catalogs of one lockfile: its tools, prompts and resources as templates name them. */
+interface Catalogs {
+  tools: ToolCatalog;
+  prompts: PromptCatalog;
+  resources: ResourceCatalog;
+}
+
+function catalogs(lock: Lockfile | undefined): Catalogs {
+  return {
+    tools: new ToolCatalog(lock),
+    prompts: new PromptCatalog(lock),
+    resources: new ResourceCatalog(lock),
+  };
+}
+
 /**
- * Checks every template's references: unknown tools and parameters, ambiguous
- * names, stale prose, calls missing required parameters, and which templates
- * a breaking change affects. Throws TemplateError on a template syntax error.
+ * Checks every template's references: unknown tools, parameters, prompts, prompt arguments and
+ * resources, ambiguous names, stale prose, calls and prompt uses missing required parameters or
+ * arguments, and which templates a breaking change affects. Throws TemplateError on a template
+ * syntax error.
  */
 export function checkTemplates(input: CheckTemplatesInput): Change[] {
   return checkEachTemplate(input).flat();
@@ -78,8 +119,8 @@ export function checkTemplates(input: CheckTemplatesInput): Change[] {
  * it, the lockfiles and the changes only, so they can be remembered one template at a time.
  */
 export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
-  const current = new ToolCatalog(input.lock);
-  const previous = new ToolCatalog(input.previousLock);
+  const current = catalogs(input.lock);
+  const previous = catalogs(input.previousLock);
   const changes = (input.changes ?? []).filter((c) => !c.rule.startsWith("template-"));
   return input.templates.map((template) => {
     const references = template.references ?? extractReferences(template.source, template.file).references;
@@ -90,13 +131,19 @@ export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
 class TemplateChecker {
   private readonly findings: Change[] = [];
   private readonly deps = new Map<string, Dependency>();
+  private readonly surfaceDeps = new Map<string, SurfaceDependency>();
+  private readonly current: ToolCatalog;
+  private readonly previous: ToolCatalog;
 
   constructor(
-    private readonly current: ToolCatalog,
-    private readonly previous: ToolCatalog,
+    private readonly now: Catalogs,
+    private readonly before: Catalogs,
     private readonly changes: readonly Change[],
     private readonly template: TemplateSource,
-  ) {}
+  ) {
+    this.current = now.tools;
+    this.previous = before.tools;
+  }
 
   run(references: readonly TemplateReference[]): Change[] {
     // Mentions last: a bare parameter name is attributed to the tools the template otherwise uses.
@@ -104,6 +151,9 @@ class TemplateChecker {
       if (ref.kind === "tool") this.toolReference(ref.name, ref.location);
       else if (ref.kind === "param") this.paramReference(ref.tool, ref.param, ref.location);
       else if (ref.kind === "call") this.call(ref);
+      else if (ref.kind === "prompt") this.promptReference(ref);
+      else if (ref.kind === "prompt-argument") this.promptArgumentReference(ref);
+      else if (ref.kind === "resource") this.resourceReference(ref);
     }
     for (const ref of references) if (ref.kind === "mention") this.mention(ref);
     this.affected();
@@ -316,10 +366,15 @@ class TemplateChecker {
     });
   }
 
-  /** One template-affected finding per breaking change of a tool the template depends on. */
+  /** One template-affected finding per breaking change of a tool, prompt or resource the template depends on. */
   private affected(): void {
     for (const change of this.changes) {
-      if (change.severity !== "breaking" || change.tool === undefined) continue;
+      if (change.severity !== "breaking") continue;
+      if (change.kind !== undefined) {
+        this.surfaceAffected(change);
+        continue;
+      }
+      if (change.tool === undefined) continue;
       const dep = this.deps.get(key(change.server, change.tool));
       if (!dep) continue;
       const param = topLevelParam(change.pointer);
@@ -333,6 +388,311 @@ class TemplateChecker {
         location,
       });
     }
+  }
+
+  private promptReference(ref: PromptReference): void {
+    const found = this.now.prompts.resolve(ref.name);
+    if (found.status === "ambiguous") {
+      found.tools.sort((a, b) => cmp(a.server, b.server));
+      for (const prompt of found.tools) this.dependOn(prompt.server, "prompt", prompt.name, ref.location);
+      const names = found.tools.map((t) => `\`${qualified(t)}\``);
+      this.add("template-ambiguous-prompt", {
+        server: "",
+        kind: "prompt",
+        item: ref.name,
+        pointer: "",
+        message: `prompt \`${ref.name}\` is ambiguous: servers ${list(found.tools.map((t) => `\`${t.server}\``))} ${found.tools.length === 2 ? "both" : "all"} have it`,
+        hint: `qualify it: ${names.join(" or ")}`,
+        location: ref.location,
+      });
+      return;
+    }
+    if (found.status === "unknown") {
+      this.unknownPrompt(ref.name, ref.location);
+      return;
+    }
+    const prompt = found.tool;
+    this.dependOn(prompt.server, "prompt", prompt.name, ref.location);
+    if (ref.args === undefined) return;
+    const args = promptArguments(prompt.definition);
+    const names = args.map((a) => a.name);
+    for (const arg of ref.args) {
+      this.dependOn(prompt.server, "prompt", prompt.name, arg.location, arg.name);
+      if (names.includes(arg.name)) continue;
+      this.unknownArgument(prompt, arg.name, arg.location, `passes \`${arg.name}\`, an argument`);
+    }
+    const given = new Set(ref.args.map((a) => a.name));
+    for (const required of args) {
+      if (!required.required || given.has(required.name)) continue;
+      this.add("template-missing-prompt-argument", {
+        server: prompt.server,
+        kind: "prompt",
+        item: prompt.name,
+        pointer: `/arguments/${required.index}`,
+        message: `this use of prompt \`${qualified(prompt)}\` does not pass its required argument \`${required.name}\``,
+        hint: `add \`${required.name}="…"\``,
+        location: ref.location,
+      });
+    }
+  }
+
+  private unknownPrompt(written: string, location: SourceLocation): void {
+    const was = this.before.prompts.resolve(written);
+    const before = was.status === "found" ? [was.tool] : was.status === "ambiguous" ? was.tools : [];
+    for (const prompt of before) this.dependOn(prompt.server, "prompt", prompt.name, location);
+    const catalog = this.now.prompts;
+    const { server, tool: name } = splitQualified(written, catalog.servers);
+    const owner = server ?? before[0]?.server;
+    const unlisted =
+      server !== undefined
+        ? catalog.unknownSections.has(server)
+        : catalog.servers.size > 0 && catalog.unknownSections.size === catalog.servers.size;
+    const hint = unlisted
+      ? "the lockfile does not list prompts (it predates version 2, or a file source leaves them out): run `mcp-contract lock`"
+      : (this.surfaceChangeHint(owner, "prompt", name) ??
+        suggest(
+          written,
+          catalog
+            .all()
+            .filter((p) => server === undefined || p.server === server)
+            .map((p) => (written.includes("/") ? qualified(p) : p.name)),
+        ));
+    this.add("template-unknown-prompt", {
+      server: owner ?? "",
+      kind: "prompt",
+      item: name,
+      pointer: "",
+      message:
+        server !== undefined
+          ? `server \`${server}\` has no prompt \`${name}\``
+          : before.length > 0
+            ? `prompt \`${written}\` no longer exists (it was on ${list(before.map((t) => `\`${t.server}\``))})`
+            : `no server has a prompt \`${written}\``,
+      ...(hint !== undefined && { hint }),
+      location,
+    });
+  }
+
+  private promptArgumentReference(ref: PromptArgumentReference): void {
+    if (ref.prompt === undefined) {
+      // A partial's `{{arg "a"}}` takes its prompt from the including template's block.
+      if (this.template.partial) return;
+      this.add("template-unknown-prompt-argument", {
+        server: "",
+        kind: "prompt",
+        item: "",
+        pointer: "",
+        message: `\`{{arg "${ref.argument}"}}\` names no prompt: it is outside any \`{{#prompt}}\` block`,
+        hint: `write \`{{arg "PROMPT" "${ref.argument}"}}\` or move it into a \`{{#prompt "PROMPT"}}\` block`,
+        after: ref.argument,
+        location: ref.location,
+      });
+      return;
+    }
+    const found = this.now.prompts.resolve(ref.prompt);
+    // An unknown prompt was already reported by the prompt reference that comes with every argument reference.
+    if (found.status === "unknown") return;
+    const prompts = found.status === "found" ? [found.tool] : found.tools;
+    const owners = prompts.filter((p) => promptArguments(p.definition).some((a) => a.name === ref.argument));
+    for (const p of owners.length > 0 ? owners : prompts)
+      this.dependOn(p.server, "prompt", p.name, ref.location, ref.argument);
+    if (owners.length > 0) return;
+    this.unknownArgument(
+      prompts[0]!,
+      ref.argument,
+      ref.location,
+      `names \`${ref.argument}\`, an argument`,
+      found.status === "ambiguous" ? ref.prompt : undefined,
+    );
+  }
+
+  private unknownArgument(
+    prompt: CatalogPrompt,
+    argument: string,
+    location: SourceLocation,
+    what: string,
+    ambiguousAs?: string,
+  ): void {
+    const names = promptArguments(prompt.definition).map((a) => a.name);
+    const hint = this.argumentChangeHint(prompt, argument) ?? suggest(argument, names);
+    const shown = ambiguousAs ?? qualified(prompt);
+    this.add("template-unknown-prompt-argument", {
+      server: ambiguousAs === undefined ? prompt.server : "",
+      kind: "prompt",
+      item: prompt.name,
+      pointer: "",
+      message: what.startsWith("passes")
+        ? `this use of prompt \`${shown}\` ${what} the prompt does not have`
+        : `prompt \`${shown}\` has no argument \`${argument}\``,
+      ...(hint !== undefined && { hint }),
+      // Two unknown arguments of one prompt in one template are two findings (and fingerprints).
+      after: argument,
+      location,
+    });
+  }
+
+  private resourceReference(ref: ResourceReference): void {
+    const found = this.now.resources.resolve(ref.uri);
+    if (found.status === "found") {
+      // A path is a lookup by key: only the template or resource listed under exactly that URI.
+      const exact = found.resources.filter((r) => r.uri === found.uri);
+      const resources = ref.form === "path" ? exact : found.resources;
+      for (const r of resources) this.dependOn(r.server, r.kind, r.name, ref.location);
+      if (resources.length > 0) return;
+      const listed = found.resources[0]!;
+      this.add("template-unknown-resource", {
+        server: found.server,
+        kind: "resource",
+        item: found.uri,
+        pointer: "",
+        message: `\`resources\` has no entry \`${ref.uri}\`: a path names a resource template or resource by the URI it is listed under`,
+        hint: `write \`resources.[${ref.uri === found.uri ? "" : `${found.server}/`}${listed.uri}]\``,
+        location: ref.location,
+      });
+      return;
+    }
+    if (found.status === "ambiguous") {
+      for (const r of found.resources) this.dependOn(r.server, r.kind, r.name, ref.location);
+      const servers = [...new Set(found.resources.map((r) => r.server))];
+      this.add("template-ambiguous-resource", {
+        server: "",
+        kind: "resource",
+        item: ref.uri,
+        pointer: "",
+        message: `resource \`${ref.uri}\` is ambiguous: resources of servers ${list(servers.map((s) => `\`${s}\``))} match it`,
+        hint: `qualify it: ${servers.map((s) => `\`${s}/${ref.uri}\``).join(" or ")}`,
+        location: ref.location,
+      });
+      return;
+    }
+    const catalog = this.now.resources;
+    const was = this.before.resources.resolve(ref.uri);
+    const before = was.status === "found" ? was.resources : was.status === "ambiguous" ? was.resources : [];
+    for (const r of before) this.dependOn(r.server, r.kind, r.name, ref.location);
+    const server = found.server ?? before[0]?.server;
+    const uri = found.server === undefined ? ref.uri : ref.uri.slice(found.server.length + 1);
+    const matched = before[0];
+    const hint =
+      (matched && this.resourceChangeHint(matched)) ??
+      suggestUri(
+        ref.uri,
+        catalog
+          .all()
+          .filter((r) => found.server === undefined || r.server === found.server)
+          .map((r) => (found.server === undefined ? r.uri : `${r.server}/${r.uri}`)),
+      ) ??
+      this.unlockedHint(uri, found.server);
+    this.add("template-unknown-resource", {
+      server: server ?? "",
+      kind: "resource",
+      item: uri,
+      pointer: "",
+      message: matched
+        ? `\`${ref.uri}\` matches no resource now (it was ${matched.kind === "resource" ? "resource" : "resource template"} \`${matched.name}\` of \`${matched.server}\`, \`${matched.uri}\`)`
+        : found.server !== undefined
+          ? `server \`${found.server}\` has no resource template or resource matching \`${uri}\``
+          : `no resource template or resource of any server matches \`${ref.uri}\``,
+      ...(hint !== undefined && { hint }),
+      location: ref.location,
+    });
+  }
+
+  /** Why a URI may match nothing without being wrong: the servers' resource lists are not locked. */
+  private unlockedHint(uri: string, server: string | undefined): string | undefined {
+    const catalog = this.now.resources;
+    const servers = server === undefined ? [...catalog.servers] : [server];
+    const unknown = servers.filter((s) => catalog.unknownTemplates.has(s));
+    if (unknown.length > 0 && unknown.length === servers.length)
+      return "the lockfile does not list resource templates (it predates version 2, or a file source leaves them out): run `mcp-contract lock`";
+    const unlocked = servers.filter((s) => catalog.unlockedResources.has(s));
+    if (!/\{/.test(uri) && unlocked.length > 0)
+      return `if it is a static resource, lock the servers' resources with \`resources: true\` on ${list(unlocked.map((s) => `\`${s}\``))}`;
+    return undefined;
+  }
+
+  /** The hint a diff change about a prompt, template or resource gives (e.g. "renamed to `x`"). */
+  private surfaceChangeHint(server: string | undefined, kind: SurfaceKind, item: string): string | undefined {
+    return this.changes.find(
+      (c) =>
+        c.kind === kind &&
+        c.item === item &&
+        c.pointer === "" &&
+        c.hint &&
+        (server === undefined || c.server === server),
+    )?.hint;
+  }
+
+  private resourceChangeHint(was: CatalogResource): string | undefined {
+    const change = this.changes.find(
+      (c) => c.kind === was.kind && c.item === was.name && c.server === was.server,
+    );
+    if (change?.rule === "resource-template-uri-changed" && typeof change.after === "string")
+      return `the template is now \`${change.after}\``;
+    return change?.hint;
+  }
+
+  private argumentChangeHint(prompt: CatalogPrompt, argument: string): string | undefined {
+    const was = this.before.prompts.resolve(qualified(prompt));
+    if (was.status !== "found") return undefined;
+    const index = promptArguments(was.tool.definition).find((a) => a.name === argument)?.index;
+    if (index === undefined) return undefined;
+    return this.changes.find(
+      (c) =>
+        c.kind === "prompt" &&
+        c.item === prompt.name &&
+        c.server === prompt.server &&
+        c.pointer === `/arguments/${index}` &&
+        c.hint,
+    )?.hint;
+  }
+
+  /** template-affected for a breaking change of a prompt, resource template or resource the template uses. */
+  private surfaceAffected(change: Change): void {
+    if (change.item === undefined) return;
+    const dep = this.surfaceDeps.get(surfaceKey(change.server, change.kind!, change.item));
+    if (!dep) return;
+    const argument = this.changedArgument(change);
+    const location = (argument !== undefined && dep.args.get(argument)) || dep.location;
+    const label =
+      change.kind === "prompt" ? "prompt" : change.kind === "resource" ? "resource" : "resource template";
+    this.add("template-affected", {
+      server: change.server,
+      kind: change.kind!,
+      item: change.item,
+      pointer: change.pointer,
+      message: `this template uses ${label} \`${change.server}/${change.item}\`, which has a breaking change (${change.rule}): ${change.message}`,
+      ...(change.hint !== undefined && { hint: change.hint }),
+      location,
+    });
+  }
+
+  /** The prompt argument a prompt change is about, by name. */
+  private changedArgument(change: Change): string | undefined {
+    if (change.kind !== "prompt") return undefined;
+    const index = /^\/arguments\/(\d+)/.exec(change.pointer)?.[1];
+    if (index === undefined) return undefined;
+    if (change.rule === "prompt-argument-removed")
+      return typeof change.before === "string" ? change.before : undefined;
+    if (typeof change.after === "string" && change.rule.endsWith("-added")) return change.after;
+    const now = this.now.prompts.resolve(`${change.server}/${change.item}`);
+    if (now.status !== "found") return undefined;
+    return promptArguments(now.tool.definition).find((a) => a.index === Number(index))?.name;
+  }
+
+  private dependOn(
+    server: string,
+    kind: SurfaceKind,
+    item: string,
+    location: SourceLocation,
+    argument?: string,
+  ): void {
+    const k = surfaceKey(server, kind, item);
+    let dep = this.surfaceDeps.get(k);
+    if (!dep) {
+      dep = { server, kind, item, location, args: new Map() };
+      this.surfaceDeps.set(k, dep);
+    }
+    if (argument !== undefined && !dep.args.has(argument)) dep.args.set(argument, location);
   }
 
   /** The same tool in the previous lockfile. */
@@ -387,6 +747,19 @@ class TemplateChecker {
 function topLevelParam(pointer: string): string | undefined {
   const m = /^\/inputSchema\/properties\/([^/]+)/.exec(pointer);
   return m ? m[1]!.replace(/~1/g, "/").replace(/~0/g, "~") : undefined;
+}
+
+/** Did-you-mean for a URI: compared by fixed part, so a template's optional `{?…}` does not hide the likeness. */
+function suggestUri(written: string, candidates: readonly string[]): string | undefined {
+  const byFixed = new Map<string, string>();
+  for (const c of candidates)
+    if (!byFixed.has(uriTemplateShape(c).fixed)) byFixed.set(uriTemplateShape(c).fixed, c);
+  const best = closestName(uriTemplateShape(written).fixed, byFixed.keys());
+  return best === undefined ? undefined : `did you mean \`${byFixed.get(best)}\`?`;
+}
+
+function surfaceKey(server: string, kind: SurfaceKind, item: string): string {
+  return `${server}\u0000${kind}\u0000${item}`;
 }
 
 function key(server: string, tool: string): string {

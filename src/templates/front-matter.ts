@@ -11,12 +11,17 @@
  */
 import { createRequire } from "node:module";
 import { TemplateError } from "../errors.js";
-import type { ToolReference } from "./types.js";
+import type { PromptReference, ResourceReference, ToolReference } from "./types.js";
 
-/** A template split into its front matter's tool list and a Handlebars body of the same line count. */
+/** What front matter may declare: tools, prompts, resources. */
+export type DeclaredReference = ToolReference | PromptReference | ResourceReference;
+
+/** A template split into its front matter's declarations and a Handlebars body of the same line count. */
 export interface SplitTemplate {
   /** The `tools:` entries of the front matter (empty when there is none). */
   tools: ToolReference[];
+  /** The `tools:`, `prompts:` and `resources:` entries, in that order. */
+  references: DeclaredReference[];
   /** The source with the front matter replaced by a same-height `{{!-- --}}` comment. */
   body: string;
 }
@@ -27,14 +32,16 @@ const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:
 /** Splits off front matter; throws TemplateError (`file:line: ...`) on invalid YAML or a bad `tools` entry. */
 export function splitFrontMatter(source: string, file: string): SplitTemplate {
   const match = FRONT_MATTER.exec(source);
-  if (!match) return { tools: [], body: source };
+  if (!match) return { tools: [], references: [], body: source };
   const block = match[0];
   const yamlText = match[1] ?? "";
   const newlines = block.split("\n").length - 1;
   const body =
     (block.endsWith("\n") ? `{{!--${"\n".repeat(newlines - 1)}--}}\n` : `{{!--${"\n".repeat(newlines)}--}}`) +
     source.slice(block.length);
-  return { tools: readSimpleTools(yamlText, file) ?? readToolsWithYaml(yamlText, file), body };
+  const simple = readSimpleTools(yamlText, file);
+  const references = simple ?? readWithYaml(yamlText, file);
+  return { tools: references.filter((r): r is ToolReference => r.kind === "tool"), references, body };
 }
 
 // A plain YAML scalar that is certainly a string: no indicator characters, not a number, bool or null.
@@ -95,6 +102,23 @@ let yaml: Yaml | undefined;
 
 /** The front matter's `tools`, read by the `yaml` package (any YAML; errors as `file:line: ...`). */
 export function readToolsWithYaml(yamlText: string, file: string): ToolReference[] {
+  return readWithYaml(yamlText, file).filter((r): r is ToolReference => r.kind === "tool");
+}
+
+/** What each front matter key lists, and the example its error message gives. */
+const KEYS = [
+  { key: "tools", kind: "tool", what: "tool names", example: "tools: [crm/create_ticket]" },
+  { key: "prompts", kind: "prompt", what: "prompt names", example: "prompts: [crm/summarize_customer]" },
+  {
+    key: "resources",
+    kind: "resource",
+    what: "resource URIs or URI templates",
+    example: 'resources: ["crm://customers/{id}"]',
+  },
+] as const;
+
+/** The front matter's `tools`, `prompts` and `resources`, read by the `yaml` package (errors as `file:line: ...`). */
+export function readWithYaml(yamlText: string, file: string): DeclaredReference[] {
   yaml ??= createRequire(import.meta.url)("yaml") as Yaml;
   const { isScalar, isSeq, LineCounter, parseDocument } = yaml;
   const lineCounter = new LineCounter();
@@ -119,25 +143,27 @@ export function readToolsWithYaml(yamlText: string, file: string): ToolReference
       `${file}:2: front matter must be a YAML mapping such as \`tools: [crm/create_ticket]\``,
     );
   }
-  const node = doc.get("tools", true);
-  if (node === undefined || node === null) return [];
-  const items = isSeq(node) ? node.items : [node];
-  const tools: ToolReference[] = [];
-  for (const item of items) {
-    const offset = (item as { range?: [number, number, number] }).range?.[0] ?? 0;
-    if (!isScalar(item) || typeof item.value !== "string" || item.value === "") {
-      throw new TemplateError(
-        `${file}:${at(offset).line}: front matter \`tools\` must list tool names, e.g. \`tools: [crm/create_ticket]\``,
+  const out: DeclaredReference[] = [];
+  for (const { key, kind, what, example } of KEYS) {
+    const node = doc.get(key, true);
+    if (node === undefined || node === null) continue;
+    const items = isSeq(node) ? node.items : [node];
+    for (const item of items) {
+      const offset = (item as { range?: [number, number, number] }).range?.[0] ?? 0;
+      if (!isScalar(item) || typeof item.value !== "string" || item.value === "") {
+        throw new TemplateError(
+          `${file}:${at(offset).line}: front matter \`${key}\` must list ${what}, e.g. \`${example}\``,
+        );
+      }
+      // Point past an opening quote, at the name itself.
+      const quoted = item.type === "QUOTE_DOUBLE" || item.type === "QUOTE_SINGLE";
+      const location = at(offset + (quoted ? 1 : 0));
+      out.push(
+        kind === "resource"
+          ? { kind, form: "front-matter", uri: item.value, location }
+          : { kind, form: "front-matter", name: item.value, location },
       );
     }
-    // Point past an opening quote, at the name itself.
-    const quoted = item.type === "QUOTE_DOUBLE" || item.type === "QUOTE_SINGLE";
-    tools.push({
-      kind: "tool",
-      form: "front-matter",
-      name: item.value,
-      location: at(offset + (quoted ? 1 : 0)),
-    });
   }
-  return tools;
+  return out;
 }

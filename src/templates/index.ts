@@ -4,10 +4,17 @@ export { type CheckTemplatesInput, checkTemplates, type TemplateSource } from ".
 export { splitFrontMatter } from "./front-matter.js";
 export { extractReferences } from "./references.js";
 export {
+  type ArgDoc,
+  formatPromptDoc,
+  formatResourceDoc,
   formatToolDoc,
   type ParamDoc,
+  type PromptDoc,
+  promptsView,
   type RenderOptions,
+  type ResourceDoc,
   renderTemplate,
+  resourcesView,
   type ToolDoc,
   toolsView,
 } from "./render.js";

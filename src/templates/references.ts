@@ -1,5 +1,6 @@
 /**
- * Reads a template's references to tools and parameters from its Handlebars
+ * Reads a template's references to tools, parameters, prompts, prompt arguments
+ * and resources from its Handlebars
  * AST (never by regex over the source, never by running it). Pure.
  */
 
@@ -11,17 +12,19 @@ import { scanProse, type TextPiece } from "./prose.js";
 import type { TemplateReference, TemplateReferences } from "./types.js";
 
 type Node = hbs.AST.Node;
+/** The tool of the enclosing `{{#tool}}` block and the prompt of the enclosing `{{#prompt}}` block. */
+type Scope = { tool?: string; prompt?: string };
 type Expression = hbs.AST.Expression;
 
 /**
- * Every tool and parameter `source` names, in source order, with 1-based line
+ * Every tool, parameter, prompt, prompt argument and resource `source` names, in source order, with 1-based line
  * and column. Throws TemplateError (`file:line: message`) on a syntax error.
  */
 export function extractReferences(source: string, file: string): TemplateReferences {
-  const { tools, body } = splitFrontMatter(source, file);
+  const { references: declared, body } = splitFrontMatter(source, file);
   const ast = parseTemplate(body, file);
   const lines = body.split("\n");
-  const references: TemplateReference[] = [...tools];
+  const references: TemplateReference[] = [...declared];
   const pieces: TextPiece[] = [];
   const at = (pos: hbs.AST.Position, offset = 0): SourceLocation => ({
     file,
@@ -30,9 +33,9 @@ export function extractReferences(source: string, file: string): TemplateReferen
   });
 
   const visitHelperCall = (
-    node: { path: Expression; params: Expression[] },
+    node: { path: Expression; params: Expression[]; hash?: hbs.AST.Hash },
     form: "helper" | "block",
-    scope: string | undefined,
+    scope: Scope,
   ): void => {
     const name = helperName(node.path);
     const [first, second] = node.params;
@@ -56,35 +59,91 @@ export function extractReferences(source: string, file: string): TemplateReferen
       } else if (second === undefined) {
         references.push({
           kind: "param",
-          form: scope === undefined ? "helper" : "block",
-          tool: scope,
+          form: scope.tool === undefined ? "helper" : "block",
+          tool: scope.tool,
           param: first.value,
           location: at(first.loc.start, 1),
         });
       }
+    } else if (name === "prompt" && isString(first)) {
+      const pairs = node.hash?.pairs ?? [];
+      references.push({
+        kind: "prompt",
+        form,
+        name: first.value,
+        ...(pairs.length > 0 && {
+          args: pairs.map((pair) => ({ name: pair.key, location: at(pair.loc.start) })),
+        }),
+        location: at(first.loc.start, 1),
+      });
+    } else if (name === "arg" && isString(first)) {
+      if (isString(second)) {
+        references.push({
+          kind: "prompt",
+          form: "helper",
+          name: first.value,
+          location: at(first.loc.start, 1),
+        });
+        references.push({
+          kind: "prompt-argument",
+          form: "helper",
+          prompt: first.value,
+          argument: second.value,
+          location: at(second.loc.start, 1),
+        });
+      } else if (second === undefined) {
+        references.push({
+          kind: "prompt-argument",
+          form: scope.prompt === undefined ? "helper" : "block",
+          prompt: scope.prompt,
+          argument: first.value,
+          location: at(first.loc.start, 1),
+        });
+      }
+    } else if (name === "resource" && isString(first)) {
+      references.push({ kind: "resource", form, uri: first.value, location: at(first.loc.start, 1) });
     }
   };
 
   const visitPath = (path: hbs.AST.PathExpression): void => {
     const parts = path.data && path.parts[0] === "root" ? path.parts.slice(1) : path.parts;
-    if (parts[0] !== "tools" || parts.length < 2) return;
+    const section = parts[0];
+    if ((section !== "tools" && section !== "prompts" && section !== "resources") || parts.length < 2) return;
     const offsets = segmentOffsets(lines, path);
     // `parts` are the path's last segments (leading `this`, `../`, `@` are not parts).
     const offsetOf = (i: number) => offsets[offsets.length - parts.length + i] ?? 0;
-    const tool = parts[1]!;
-    references.push({ kind: "tool", form: "path", name: tool, location: at(path.loc.start, offsetOf(1)) });
+    const item = parts[1]!;
+    const location = at(path.loc.start, offsetOf(1));
+    if (section === "resources") {
+      references.push({ kind: "resource", form: "path", uri: item, location });
+      return;
+    }
+    if (section === "prompts") {
+      references.push({ kind: "prompt", form: "path", name: item, location });
+      if (parts[2] === "args" && parts[3] !== undefined) {
+        references.push({
+          kind: "prompt-argument",
+          form: "path",
+          prompt: item,
+          argument: parts[3],
+          location: at(path.loc.start, offsetOf(3)),
+        });
+      }
+      return;
+    }
+    references.push({ kind: "tool", form: "path", name: item, location });
     if (parts[2] === "params" && parts[3] !== undefined) {
       references.push({
         kind: "param",
         form: "path",
-        tool,
+        tool: item,
         param: parts[3],
         location: at(path.loc.start, offsetOf(3)),
       });
     }
   };
 
-  const visit = (node: Node | undefined | null, scope: string | undefined): void => {
+  const visit = (node: Node | undefined | null, scope: Scope): void => {
     if (!node) return;
     switch (node.type) {
       case "Program":
@@ -97,7 +156,7 @@ export function extractReferences(source: string, file: string): TemplateReferen
           text: content.original,
           line: content.loc.start.line,
           column: content.loc.start.column,
-          ...(scope !== undefined && { scope }),
+          ...(scope.tool !== undefined && { scope: scope.tool }),
         });
         return;
       }
@@ -115,7 +174,13 @@ export function extractReferences(source: string, file: string): TemplateReferen
         visitHelperCall(block, "block", scope);
         visitExpressions(block.path, block.params, block.hash, scope);
         const first = block.params[0];
-        const inner = helperName(block.path) === "tool" && isString(first) ? first.value : scope;
+        const helper = helperName(block.path);
+        const inner =
+          helper === "tool" && isString(first)
+            ? { ...scope, tool: first.value }
+            : helper === "prompt" && isString(first)
+              ? { ...scope, prompt: first.value }
+              : scope;
         visit(block.program, inner);
         visit(block.inverse, scope);
         return;
@@ -141,14 +206,14 @@ export function extractReferences(source: string, file: string): TemplateReferen
     path: Expression | undefined,
     params: Expression[],
     hash: hbs.AST.Hash | undefined,
-    scope: string | undefined,
+    scope: Scope,
   ): void => {
     if (path) visit(path, scope);
     for (const param of params) visit(param, scope);
     for (const pair of hash?.pairs ?? []) visit(pair.value, scope);
   };
 
-  visit(ast, undefined);
+  visit(ast, {});
   references.push(...scanProse(pieces, file));
   references.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   return { file, references };

@@ -2,13 +2,25 @@
  * Rendering templates with the same helpers the checker reads, so an agent
  * runtime and `mcp-contract check` see tools the same way: `{{tool "x"}}`
  * renders the tool's name, description and parameter docs from the lockfile,
- * `{{param ...}}` the parameter's name, `{{tools.x...}}` the same data by path.
+ * `{{param ...}}` the parameter's name, `{{tools.x...}}` the same data by path;
+ * `{{prompt "x"}}` a prompt's description and arguments, `{{arg ...}}` an
+ * argument's name, `{{resource "uri"}}` a resource's one-line docs,
+ * `{{prompts.x...}}` and `{{resources.[uri]...}}` the same data by path.
  */
 import type { HelperOptions } from "handlebars";
 import type { Lockfile } from "../core/lockfile.js";
-import { own, put } from "../core/own.js";
+import { dict, has, own, put } from "../core/own.js";
 import { TemplateError } from "../errors.js";
-import { paramNames, properties, requiredParams, ToolCatalog } from "./catalog.js";
+import {
+  type CatalogResource,
+  PromptCatalog,
+  paramNames,
+  promptArguments,
+  properties,
+  ResourceCatalog,
+  requiredParams,
+  ToolCatalog,
+} from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
 import { checkNesting, parseTemplate, templateSyntaxError } from "./references.js";
@@ -39,6 +51,42 @@ export interface ToolDoc {
   params: Record<string, ParamDoc>;
   /** Names of the required parameters. */
   required: string[];
+}
+
+/** One prompt argument as templates see it. Renders as its name. */
+export interface ArgDoc {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+/** One prompt as templates see it (`{{prompts.summarize_customer}}`, `this` in `{{#prompt}}`). Renders as its docs. */
+export interface PromptDoc {
+  name: string;
+  server: string;
+  /** `server/name`. */
+  qualifiedName: string;
+  title?: string;
+  /** The prompt's description; "" when it has none. */
+  description: string;
+  /** Arguments by name, in the server's order. */
+  args: Record<string, ArgDoc>;
+  /** Names of the required arguments. */
+  required: string[];
+}
+
+/** One resource template or static resource as templates see it (`this` in `{{#resource}}`). Renders as its docs. */
+export interface ResourceDoc {
+  /** The definition's `name`; "" when it has none. */
+  name: string;
+  server: string;
+  kind: "resourceTemplate" | "resource";
+  /** The template's `uriTemplate`, the resource's `uri`. */
+  uri: string;
+  title?: string;
+  /** Its description; "" when it has none. */
+  description: string;
+  mimeType?: string;
 }
 
 /** Options for `renderTemplate`. */
@@ -84,6 +132,104 @@ export function toolsView(lock: Lockfile): Record<string, ToolDoc> {
   return view;
 }
 
+/**
+ * The `prompts` object templates see: every prompt under `server/name`, and under its bare name
+ * when only one server has that name.
+ */
+export function promptsView(lock: Lockfile): Record<string, PromptDoc> {
+  const view = dict<PromptDoc>();
+  const all = new PromptCatalog(lock).all();
+  const counts = new Map<string, number>();
+  for (const prompt of all) counts.set(prompt.name, (counts.get(prompt.name) ?? 0) + 1);
+  for (const prompt of all) {
+    const args = dict<ArgDoc>();
+    const list = promptArguments(prompt.definition);
+    for (const a of list) {
+      const doc: ArgDoc = { name: a.name, required: a.required };
+      if (a.description !== undefined) doc.description = a.description;
+      Object.defineProperty(doc, "toString", { value: () => a.name, enumerable: false });
+      put(args, a.name, doc);
+    }
+    const title = typeof prompt.definition.title === "string" ? prompt.definition.title : undefined;
+    const description =
+      typeof prompt.definition.description === "string" ? prompt.definition.description : "";
+    const doc: PromptDoc = {
+      name: prompt.name,
+      server: prompt.server,
+      qualifiedName: `${prompt.server}/${prompt.name}`,
+      ...(title !== undefined && { title }),
+      description,
+      args,
+      required: list.filter((a) => a.required).map((a) => a.name),
+    };
+    Object.defineProperty(doc, "toString", { value: () => formatPromptDoc(doc), enumerable: false });
+    put(view, doc.qualifiedName, doc);
+    if (counts.get(prompt.name) === 1) put(view, prompt.name, doc);
+  }
+  return view;
+}
+
+/**
+ * The `resources` object templates see: every resource template under its `uriTemplate` and
+ * every locked static resource under its URI, qualified (`server/uri`) and, when only one server
+ * has it, bare.
+ */
+export function resourcesView(lock: Lockfile): Record<string, ResourceDoc> {
+  const view = dict<ResourceDoc>();
+  const all = new ResourceCatalog(lock).all();
+  const servers = new Map<string, Set<string>>();
+  for (const r of all) servers.set(r.uri, (servers.get(r.uri) ?? new Set()).add(r.server));
+  for (const r of all) {
+    const doc = resourceDoc(r);
+    if (!has(view, `${r.server}/${r.uri}`)) put(view, `${r.server}/${r.uri}`, doc);
+    if (servers.get(r.uri)!.size === 1 && !has(view, r.uri)) put(view, r.uri, doc);
+  }
+  return view;
+}
+
+function resourceDoc(r: CatalogResource): ResourceDoc {
+  const d = r.definition as Record<string, unknown>;
+  const doc: ResourceDoc = {
+    name: typeof d.name === "string" ? d.name : "",
+    server: r.server,
+    kind: r.kind,
+    uri: r.uri,
+    ...(typeof d.title === "string" && { title: d.title }),
+    description: typeof d.description === "string" ? d.description : "",
+    ...(typeof d.mimeType === "string" && { mimeType: d.mimeType }),
+  };
+  Object.defineProperty(doc, "toString", { value: () => formatResourceDoc(doc), enumerable: false });
+  return doc;
+}
+
+/**
+ * A prompt's docs as plain text: name and description, then one line per argument (with the
+ * value a `{{prompt}}` passes it, when `given` has one that is defined).
+ */
+export function formatPromptDoc(prompt: PromptDoc, given?: ReadonlyMap<string, unknown>): string {
+  const lines = [prompt.description ? `${prompt.name}: ${prompt.description.trim()}` : prompt.name];
+  const args = Object.values(prompt.args);
+  if (args.length === 0) {
+    lines.push("Arguments: none.");
+  } else {
+    lines.push("Arguments:");
+    for (const a of args) {
+      const facts = [a.required ? "required" : "optional"];
+      const value = given?.get(a.name);
+      if (value !== undefined) facts.push(`given ${JSON.stringify(value) ?? String(value)}`);
+      lines.push(`- ${a.name} (${facts.join("; ")})${a.description ? `: ${a.description.trim()}` : ""}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/** A resource's docs as one line: its URI (`uri`, default the locked one), name and MIME type, description. */
+export function formatResourceDoc(resource: ResourceDoc, uri = resource.uri): string {
+  const facts = [resource.name, resource.mimeType].filter((f) => f !== undefined && f !== "");
+  const description = resource.description.trim();
+  return `${uri}${facts.length > 0 ? ` (${facts.join("; ")})` : ""}${description ? `: ${description}` : ""}`;
+}
+
 /** A tool's docs as plain text: name and description, then one line per parameter. */
 export function formatToolDoc(tool: ToolDoc): string {
   const lines = [tool.description ? `${tool.name}: ${tool.description.trim()}` : tool.name];
@@ -103,10 +249,11 @@ export function formatToolDoc(tool: ToolDoc): string {
 }
 
 /**
- * Renders a template against a lockfile's tools. `data` is the template's own
- * context; `tools` in it is always the lockfile's. Throws TemplateError
- * (`file:line: message`) on a syntax error, an unknown tool or parameter, or
- * an ambiguous tool name.
+ * Renders a template against a lockfile's tools, prompts and resources. `data` is the
+ * template's own context; `tools`, `prompts` and `resources` in it are always the lockfile's.
+ * Throws TemplateError (`file:line:column: message`) on a syntax error, an unknown or ambiguous
+ * tool, prompt or resource, an unknown parameter or prompt argument, or a `{{prompt}}` that
+ * passes arguments but not a required one.
  */
 export function renderTemplate(
   source: string,
@@ -116,16 +263,24 @@ export function renderTemplate(
 ): string {
   const file = options.file ?? "<template>";
   const tools = toolsView(lock);
+  const prompts = promptsView(lock);
+  const resources = resourcesView(lock);
   const catalog = new ToolCatalog(lock);
+  const promptCatalog = new PromptCatalog(lock);
+  const resourceCatalog = new ResourceCatalog(lock);
   const hbs = handlebars().create();
 
   const body = splitFrontMatter(source, file).body;
   // Parse first so a syntax error names this file and line, not Handlebars' compile stage.
   const names = nameColumns(parseTemplate(body, file));
-  // Points at the name the error is about (argument `arg` of the helper), as `check` does.
-  const fail = (options: HelperOptions, message: string, arg = 0): never => {
+  const callAt = (options: HelperOptions) => {
     const loc = (options as HelperOptions & { loc?: hbs.AST.SourceLocation }).loc;
-    const at = loc && names.get(`${loc.start.line}:${loc.start.column}`)?.[arg];
+    return { loc, call: loc && names.get(`${loc.start.line}:${loc.start.column}`) };
+  };
+  // Points at the name the error is about (argument `arg` of the helper, or a hash key), as `check` does.
+  const fail = (options: HelperOptions, message: string, arg: number | string = 0): never => {
+    const { loc, call } = callAt(options);
+    const at = typeof arg === "number" ? call?.params[arg] : call?.hash.find(([key]) => key === arg)?.[1];
     const where = at ?? (loc ? `${loc.start.line}:${loc.start.column + 1}` : "1");
     throw new TemplateError(`${file}:${where}: ${message}`);
   };
@@ -142,6 +297,37 @@ export function renderTemplate(
   const lookupParam = (tool: ToolDoc, name: unknown, options: HelperOptions, arg: number): ParamDoc => {
     const param = typeof name === "string" ? own(tool.params, name) : undefined;
     return param ?? fail(options, `tool \`${tool.qualifiedName}\` has no parameter \`${String(name)}\``, arg);
+  };
+  const lookupPrompt = (name: unknown, options: HelperOptions): PromptDoc => {
+    if (typeof name !== "string") return fail(options, "`prompt` and `arg` need a prompt name as a string");
+    const found = promptCatalog.resolve(name);
+    if (found.status === "ambiguous") {
+      const names = found.tools.map((t) => `\`${t.server}/${t.name}\``).join(" or ");
+      return fail(options, `prompt \`${name}\` is ambiguous: write ${names}`);
+    }
+    if (found.status === "unknown")
+      return fail(options, `no server in the lockfile has a prompt \`${name}\``);
+    return own(prompts, `${found.tool.server}/${found.tool.name}`)!;
+  };
+  const lookupArg = (prompt: PromptDoc, name: unknown, options: HelperOptions, arg: number): ArgDoc => {
+    const found = typeof name === "string" ? own(prompt.args, name) : undefined;
+    return (
+      found ?? fail(options, `prompt \`${prompt.qualifiedName}\` has no argument \`${String(name)}\``, arg)
+    );
+  };
+  const lookupResource = (uri: unknown, options: HelperOptions): { doc: ResourceDoc; uri: string } => {
+    if (typeof uri !== "string") return fail(options, "`resource` needs a URI or URI template as a string");
+    const found = resourceCatalog.resolve(uri);
+    if (found.status === "ambiguous") {
+      const servers = [...new Set(found.resources.map((r) => r.server))];
+      return fail(
+        options,
+        `resource \`${uri}\` is ambiguous: write ${servers.map((s) => `\`${s}/${uri}\``).join(" or ")}`,
+      );
+    }
+    if (found.status === "unknown")
+      return fail(options, `no resource template or resource in the lockfile matches \`${uri}\``);
+    return { doc: resourceDoc(found.resources[0]!), uri: found.uri };
   };
 
   hbs.registerHelper("tool", function (this: unknown, ...args: unknown[]) {
@@ -160,13 +346,50 @@ export function renderTemplate(
       return fail(options, `\`{{param "${String(args[0])}"}}\` is outside any \`{{#tool}}\` block`);
     return lookupParam(scoped, args[0], options, 0).name;
   });
+  hbs.registerHelper("prompt", function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const prompt = lookupPrompt(args[0], options);
+    // The argument names as written (the syntax tree's: a `__proto__=` key is not lost), their values from the hash.
+    const keys = callAt(options).call?.hash.map(([key]) => key) ?? [];
+    const given = new Map<string, unknown>();
+    for (const key of keys) {
+      if (!has(prompt.args, key))
+        fail(options, `prompt \`${prompt.qualifiedName}\` has no argument \`${key}\``, key);
+      given.set(key, own(options.hash as Record<string, unknown>, key));
+    }
+    if (keys.length > 0) {
+      const missing = prompt.required.find((r) => !given.has(r));
+      if (missing !== undefined)
+        fail(options, `prompt \`${prompt.qualifiedName}\` needs its required argument \`${missing}\``);
+    }
+    if (!(options as { fn?: unknown }).fn) return formatPromptDoc(prompt, given);
+    const frame = hbs.createFrame(options.data);
+    frame.prompt = prompt;
+    return options.fn(prompt, { data: frame });
+  });
+  hbs.registerHelper("arg", function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    if (args.length >= 2) return lookupArg(lookupPrompt(args[0], options), args[1], options, 1).name;
+    const scoped = options.data?.prompt as PromptDoc | undefined;
+    if (!scoped)
+      return fail(options, `\`{{arg "${String(args[0])}"}}\` is outside any \`{{#prompt}}\` block`);
+    return lookupArg(scoped, args[0], options, 0).name;
+  });
+  hbs.registerHelper("resource", function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const { doc, uri } = lookupResource(args[0], options);
+    if (!(options as { fn?: unknown }).fn) return formatResourceDoc(doc, uri);
+    const frame = hbs.createFrame(options.data);
+    frame.resource = doc;
+    return options.fn(doc, { data: frame });
+  });
   for (const [name, partial] of Object.entries(options.partials ?? {})) {
     const partialBody = splitFrontMatter(partial, name).body;
     checkNesting(partialBody, name);
     hbs.registerPartial(name, partialBody);
   }
 
-  const context = { ...(isObject(data) ? data : {}), tools };
+  const context = { ...(isObject(data) ? data : {}), tools, prompts, resources };
   try {
     // Prompts are not HTML: no escaping of quotes, ampersands or angle brackets.
     return hbs.compile(body, { noEscape: true })(context);
@@ -176,12 +399,21 @@ export function renderTemplate(
   }
 }
 
+/** Where one helper call's names start: each positional argument's and each hash key's `line:column`. */
+interface CallColumns {
+  params: string[];
+  hash: [key: string, at: string][];
+}
+
+const NAMED_HELPERS = new Set(["tool", "param", "prompt", "arg", "resource"]);
+
 /**
- * For each `tool` and `param` helper call (keyed `line:column` of its start, as Handlebars passes
- * it in the helper's `loc`), the `line:column` of each string argument's first character.
+ * For each `tool`, `param`, `prompt`, `arg` and `resource` helper call (keyed `line:column` of its
+ * start, as Handlebars passes it in the helper's `loc`), the `line:column` of each string
+ * argument's first character and of each hash key.
  */
-function nameColumns(ast: hbs.AST.Program): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+function nameColumns(ast: hbs.AST.Program): Map<string, CallColumns> {
+  const out = new Map<string, CallColumns>();
   const visit = (node: unknown): void => {
     if (typeof node !== "object" || node === null) return;
     if (Array.isArray(node)) {
@@ -192,20 +424,25 @@ function nameColumns(ast: hbs.AST.Program): Map<string, string[]> {
       type?: string;
       path?: { type?: string; original?: string };
       params?: { type: string; loc: hbs.AST.SourceLocation }[];
+      hash?: { pairs?: { key: string; loc: hbs.AST.SourceLocation }[] };
       loc?: hbs.AST.SourceLocation;
     };
     if (
       (n.type === "MustacheStatement" || n.type === "BlockStatement" || n.type === "SubExpression") &&
       n.path?.type === "PathExpression" &&
-      (n.path.original === "tool" || n.path.original === "param") &&
+      NAMED_HELPERS.has(n.path.original ?? "") &&
       n.loc
     ) {
-      const columns = (n.params ?? []).map((p) =>
+      const params = (n.params ?? []).map((p) =>
         p.type === "StringLiteral"
           ? `${p.loc.start.line}:${p.loc.start.column + 2}`
           : `${p.loc.start.line}:${p.loc.start.column + 1}`,
       );
-      out.set(`${n.loc.start.line}:${n.loc.start.column}`, columns);
+      const hash = (n.hash?.pairs ?? []).map((pair): [string, string] => [
+        pair.key,
+        `${pair.loc.start.line}:${pair.loc.start.column + 1}`,
+      ]);
+      out.set(`${n.loc.start.line}:${n.loc.start.column}`, { params, hash });
     }
     for (const [key, value] of Object.entries(node)) if (key !== "loc" && key !== "strip") visit(value);
   };

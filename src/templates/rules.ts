@@ -1,6 +1,6 @@
 import { defineRules } from "../core/rule.js";
 
-/** Findings about prompt templates: references to tools and parameters, checked against the lockfile. */
+/** Findings about prompt templates: references to tools, parameters, prompts and resources, checked against the lockfile. */
 export const TEMPLATE_RULES = defineRules("template", {
   "template-unknown-tool": {
     severity: "breaking",
@@ -14,6 +14,31 @@ export const TEMPLATE_RULES = defineRules("template", {
     severity: "breaking",
     summary: "A template names a tool, unqualified, that several servers have.",
   },
+  "template-unknown-prompt": {
+    severity: "breaking",
+    summary: "A template names a prompt that no server in the lockfile has.",
+  },
+  "template-unknown-prompt-argument": {
+    severity: "breaking",
+    summary: "A template names or passes an argument that the prompt does not have.",
+  },
+  "template-ambiguous-prompt": {
+    severity: "breaking",
+    summary: "A template names a prompt, unqualified, that several servers have.",
+  },
+  "template-missing-prompt-argument": {
+    severity: "breaking",
+    summary: "A template passes arguments to a prompt but not one of its required arguments.",
+  },
+  "template-unknown-resource": {
+    severity: "breaking",
+    summary:
+      "A template names a resource URI or URI template that matches no locked resource template or static resource.",
+  },
+  "template-ambiguous-resource": {
+    severity: "breaking",
+    summary: "A template names a resource URI, unqualified, that resources of several servers match.",
+  },
   "template-stale-mention": {
     severity: "warning",
     summary:
@@ -25,7 +50,7 @@ export const TEMPLATE_RULES = defineRules("template", {
   },
   "template-affected": {
     severity: "warning",
-    summary: "A template depends on a tool that has a breaking change.",
+    summary: "A template depends on a tool, prompt or resource template that has a breaking change.",
   },
 });
 

@@ -1,5 +1,6 @@
 /**
- * What a template refers to, as read from its Handlebars AST. Pure data: the
+ * What a template refers to (tools, parameters, prompts, prompt arguments, resources), as read
+ * from its Handlebars AST. Pure data: the
  * checker resolves it against a lockfile, the renderer never needs it.
  */
 import type { SourceLocation } from "../core/change.js";
@@ -72,8 +73,59 @@ export interface CallReference {
   location: SourceLocation;
 }
 
+/**
+ * A prompt named explicitly: `{{prompt "crm/summarize_customer" customer_id="42"}}`, its block
+ * form, `{{prompts.x...}}`, front matter `prompts:`.
+ */
+export interface PromptReference {
+  kind: "prompt";
+  form: Exclude<ReferenceForm, "prose">;
+  /** The name as written; may be server-qualified (`crm/summarize_customer`). */
+  name: string;
+  /**
+   * The arguments a `{{prompt}}` helper or block passes (its hash: `customer_id="42"`), in
+   * order; absent when it passes none: then it names the prompt (to render its docs) and no
+   * required argument can be said to be missing.
+   */
+  args?: CallArgument[];
+  /** Where the name starts. */
+  location: SourceLocation;
+}
+
+/** A prompt argument named explicitly: `{{arg "p" "a"}}`, `{{arg "a"}}` in a prompt block, `{{prompts.p.args.a}}`. */
+export interface PromptArgumentReference {
+  kind: "prompt-argument";
+  form: Exclude<ReferenceForm, "prose" | "front-matter">;
+  /** The prompt as written; undefined for a one-argument `{{arg "a"}}` outside any `{{#prompt}}` block. */
+  prompt: string | undefined;
+  argument: string;
+  /** Where the argument's name starts. */
+  location: SourceLocation;
+}
+
+/**
+ * A resource named explicitly: `{{resource "crm://customers/{id}"}}` (a URI template, as the
+ * server lists it) or `{{resource "crm://customers/42"}}` (a URI), its block form,
+ * `{{resources.[crm://customers/{id}]...}}`, front matter `resources:`.
+ */
+export interface ResourceReference {
+  kind: "resource";
+  form: Exclude<ReferenceForm, "prose">;
+  /** The URI or URI template as written; may be server-qualified (`crm/crm://customers/{id}`). */
+  uri: string;
+  /** Where the URI starts. */
+  location: SourceLocation;
+}
+
 /** Any reference a template makes. */
-export type TemplateReference = ToolReference | ParamReference | MentionReference | CallReference;
+export type TemplateReference =
+  | ToolReference
+  | ParamReference
+  | MentionReference
+  | CallReference
+  | PromptReference
+  | PromptArgumentReference
+  | ResourceReference;
 
 /** Everything one template refers to, in source order. */
 export interface TemplateReferences {

@@ -112,9 +112,78 @@ describe("templates checked against a lockfile's catalog data", () => {
     ]);
   });
 
+  it("find what the real lockfile gives for prompts, resource templates and resources", () => {
+    const lock: Lockfile = { lockfileVersion: 2, servers: {} };
+    lock.servers.crm = lockServer({
+      tools: [{ name: "lookup", inputSchema: { type: "object" } }],
+      prompts: [
+        {
+          name: "summarize",
+          arguments: [null, { name: "id", required: true }, { name: "since" }, { name: "id" }],
+        },
+        { name: "constructor" },
+      ],
+      resourceTemplates: [{ name: "customer", uriTemplate: "crm://customers/{id}{?fields}" }],
+      resources: [{ uri: "crm://status" }],
+    } as never);
+    lock.servers.files = lockServer({
+      tools: [],
+      resourceTemplates: [{ name: "f", uriTemplate: "file:///{+path}" }],
+    });
+    lock.servers.old = lockServer({ tools: [] });
+    const source = [
+      '{{prompt "summarize" since="x"}} {{prompt "crm/summarize" id=1 until=2}} {{prompt "constructor"}} {{prompt "sumarize"}}',
+      '{{#prompt "summarize"}}{{arg "id"}} {{arg "ids"}}{{/prompt}} {{arg "x"}} {{prompts.summarize.args.since}}',
+      '{{resource "crm://customers/1"}} {{resource "crm://customers/{id}"}} {{resource "crm://status"}} {{resource "crm://nope"}}',
+      '{{resource "file:///etc/hosts"}} {{resources.[crm://status].name}} {{resource "old/x://y"}}',
+    ].join("\n");
+    const findings = expectSameFindings(lock, [{ file: "s.hbs", source }]);
+    expect(findings.map((f) => f.rule)).toEqual([
+      "template-missing-prompt-argument",
+      "template-unknown-prompt-argument",
+      "template-unknown-prompt",
+      "template-unknown-prompt-argument",
+      "template-unknown-prompt-argument",
+      "template-unknown-resource",
+      "template-unknown-resource",
+    ]);
+    expect(catalogData(lock)).toEqual([
+      [
+        "crm",
+        [["lookup", [], []]],
+        {
+          prompts: [
+            [
+              "summarize",
+              [
+                ["id", true, 1],
+                ["since", false, 2],
+              ],
+            ],
+            ["constructor", []],
+          ],
+          resourceTemplates: [["customer", "crm://customers/{id}{?fields}"]],
+          resources: ["crm://status"],
+        },
+      ],
+      ["files", [], { resourceTemplates: [["f", "file:///{+path}"]] }],
+      ["old", []],
+    ]);
+  });
+
   it("refuse cache entries of another shape", () => {
     for (const bad of [{}, [["s"]], [["s", [["t", ["p"]]]]], [["s", [["t", ["p"], [1]]]]], [[1, []]]])
       expect(isCatalogData(bad)).toBe(false);
     expect(isCatalogData([["s", [["t", ["p"], []]]]])).toBe(true);
+    for (const bad of [
+      { prompts: [["p", [["a", "yes", 0]]]] },
+      { resourceTemplates: [["t"]] },
+      { other: [] },
+      [],
+    ])
+      expect(isCatalogData([["s", [], bad]])).toBe(false);
+    expect(isCatalogData([["s", [], { prompts: [["p", [["a", true, 2]]]], resources: ["x://y"] }]])).toBe(
+      true,
+    );
   });
 });

@@ -10,6 +10,12 @@ function refs(source: string): string[] {
     if (r.kind === "tool") return `tool ${r.form} ${r.name}${at}`;
     if (r.kind === "param") return `param ${r.form} ${r.tool ?? "?"}.${r.param}${at}`;
     if (r.kind === "mention") return `mention ${r.name}${at}`;
+    if (r.kind === "prompt") {
+      const given = r.args?.map((a) => `${a.name}@${a.location.line}:${a.location.column}`).join(",");
+      return `prompt ${r.form} ${r.name}${given === undefined ? "" : `(${given})`}${at}`;
+    }
+    if (r.kind === "prompt-argument") return `arg ${r.form} ${r.prompt ?? "?"}.${r.argument}${at}`;
+    if (r.kind === "resource") return `resource ${r.form} ${r.uri}${at}`;
     const args = r.args.map((a) => `${a.name}@${a.location.line}:${a.location.column}`).join(",");
     return `call ${r.tool}(${args}${r.elided ? ",…" : ""})${at}`;
   });

@@ -7,6 +7,7 @@
 import { type Change, newChange, type SurfaceItem } from "../../core/change.js";
 import type { ResourceDefinition, ResourceTemplateDefinition } from "../../core/lockfile.js";
 import { defineRecords, type Family } from "../../core/rule.js";
+import { uriTemplateShape } from "../../core/uri-template.js";
 import { show } from "../schema.js";
 
 const change = { direction: "none", keywords: [], witness: "none" } as const;
@@ -67,19 +68,6 @@ export const resourcesRules = defineRecords("resources", {
 
 /** The resources family: checked by `diffSurface`. */
 export const resourcesFamily: Family = { name: "resources", rules: resourcesRules };
-
-/** An RFC 6570 template's fixed part (path expressions kept, query expressions `{?…}` `{&…}` left out) and its query variables. */
-export function uriTemplateShape(template: string): { fixed: string; query: Set<string> } {
-  const query = new Set<string>();
-  const fixed = template.replace(/\{([?&])([^}]*)\}/g, (_all, _op: string, vars: string) => {
-    for (const v of vars.split(",")) {
-      const name = v.replace(/(\*|:\d+)$/, "").trim();
-      if (name) query.add(name);
-    }
-    return "";
-  });
-  return { fixed, query };
-}
 
 /**
  * How a uriTemplate changed: `breaking` when its fixed part (literals, path variables) changed or
