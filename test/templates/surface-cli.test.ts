@@ -87,6 +87,27 @@ describe("templates that use prompts and resources, through the CLI", () => {
     expect(pos(broken, "until")).toBe("2:47");
   });
 
+  it("check --offline with its cache: a template edited after a cached run is checked against the cached catalog alike", async () => {
+    const dir = await project();
+    const env = { MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") };
+    const args = ["check", "--offline", "--format", "json"];
+    expect((await runCliInProcess(args, { cwd: dir, env })).code).toBe(0);
+    // The lockfile is unchanged: this run reads what templates need of it from the cache.
+    writeFileSync(
+      join(dir, "prompts", "triage.hbs"),
+      TRIAGE.replace("customer_id=", "customer=").replace("{id}", "{key}"),
+    );
+    const cached = await runCliInProcess(args, { cwd: dir, env });
+    const cold = await runCliInProcess([...args, "--no-cache"], { cwd: dir, env });
+    expect(cached).toEqual(cold);
+    expect(cold.code).toBe(1);
+    expect(JSON.parse(cold.stdout).changes.map((c: { rule: string }) => c.rule)).toEqual([
+      "template-unknown-resource",
+      "template-missing-prompt-argument",
+      "template-unknown-prompt-argument",
+    ]);
+  });
+
   it("check lists the template with each breaking prompt and resource template change it depends on", async () => {
     const dir = await project();
     writeFileSync(join(dir, "surface.json"), JSON.stringify(surface(2)));
