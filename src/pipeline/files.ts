@@ -6,15 +6,13 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, extname, relative, resolve, sep } from "node:path";
-import { glob } from "tinyglobby";
+import { basename, dirname, relative, resolve } from "node:path";
+import type { StageMemo } from "../cache/index.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { dict } from "../core/own.js";
 import { TemplateError } from "../errors.js";
 import type { TemplateSource } from "../templates/check.js";
-
-/** Extensions a partials directory's files may have. */
-const PARTIAL_GLOB = "**/*.{hbs,handlebars}";
+import { listTemplates } from "./listing.js";
 
 /** A config's templates and partials, read. */
 export interface TemplateFiles {
@@ -32,24 +30,12 @@ export interface TemplateFiles {
 export async function readTemplateFiles(
   config: Pick<ResolvedConfig, "dir" | "templates" | "partials">,
   relativeTo: string = config.dir,
+  memo?: StageMemo,
 ): Promise<TemplateFiles> {
-  const partialFiles = new Map<string, string>(); // absolute path → partial name
-  for (const dir of config.partials) {
-    const root = resolve(config.dir, dir);
-    for (const file of await glob(PARTIAL_GLOB, { cwd: root, absolute: true, onlyFiles: true })) {
-      const name = relative(root, file).split(sep).join("/");
-      partialFiles.set(resolve(file), name.slice(0, -extname(name).length));
-    }
-  }
-  const templateFiles =
-    config.templates.length === 0
-      ? []
-      : await glob(config.templates, {
-          cwd: config.dir,
-          absolute: true,
-          onlyFiles: true,
-          expandDirectories: false,
-        });
+  // The listing from the directories' stamps when none changed (see listing.ts), else a glob walk.
+  const listing = await listTemplates(config, memo);
+  const partialFiles = new Map<string, string>(listing.partials); // absolute path → partial name
+  const templateFiles = listing.templates;
   const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
   const templates: TemplateSource[] = [];
   const partials = dict<string>();

@@ -75,7 +75,7 @@ export async function offlineFindings(
   const lockText = (): string => (decoded ??= lockBytes.toString("utf8"));
   let read: { files: Awaited<ReturnType<typeof readTemplateFiles>> } | { error: unknown };
   try {
-    read = { files: await readTemplateFiles(config, run.cwd) };
+    read = { files: await readTemplateFiles(config, run.cwd, memo) };
   } catch (error) {
     read = { error };
   }
