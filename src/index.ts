@@ -6,7 +6,8 @@
  * exits; errors are the typed errors of ./errors.js. See docs/library.md.
  */
 export { canonicalJson, hashServer, hashTool } from "./canonical/index.js";
-export { findConfigFile, loadConfig, parseConfigText, resolveConfig } from "./config/load.js";
+export { findConfigFile, loadConfig, parseConfigText } from "./config/load.js";
+export { resolveConfig } from "./config/resolve.js";
 export type * from "./config/types.js";
 export type { Change, Severity, SourceLocation, Summary } from "./core/change.js";
 export { compareChanges, SEVERITIES, summarize } from "./core/change.js";

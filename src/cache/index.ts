@@ -75,7 +75,7 @@ export function cacheDirectory(
 /** A cache directory of JSON results, each file named by the sha256 of what produced it. */
 export class ResultCache {
   private readonly build = buildId();
-  private created = new Set<string>();
+  private readonly created = new Set<string>();
 
   /** `dir`: an absolute directory (created on first write). */
   constructor(readonly dir: string) {}
@@ -94,49 +94,64 @@ export class ResultCache {
 
   /** The stored result, or undefined on a miss or any problem reading it. */
   get<T>(kind: string, key: string): T | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.path(kind, key), "utf8");
-    } catch {
-      return undefined;
-    }
-    // First line: sha256 of the rest, so a truncated or edited entry is a miss, never a wrong answer.
-    const newline = text.indexOf("\n");
-    if (newline !== 64) return undefined;
-    const body = text.slice(65);
-    if (sha256(body) !== text.slice(0, 64)) return undefined;
-    try {
-      const entry = JSON.parse(body) as { key?: unknown; value?: unknown };
-      return entry.key === key ? (entry.value as T) : undefined;
-    } catch {
-      return undefined;
-    }
+    return readEntry<T>(this.path(kind, key), key);
   }
 
   /** Stores a JSON-serialisable result atomically; any failure (read-only disk, full disk) is ignored. */
   set(kind: string, key: string, value: unknown): void {
-    const path = this.path(kind, key);
-    const dir = dirname(path);
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      if (!this.created.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        this.created.add(dir);
-      }
-      const body = JSON.stringify({ key, value });
-      writeFileSync(temp, `${sha256(body)}\n${body}`);
-      renameSync(temp, path);
-    } catch {
-      try {
-        rmSync(temp, { force: true });
-      } catch {
-        // Nothing was written (the directory is not there or not one).
-      }
-    }
+    writeEntry(this.path(kind, key), key, value, this.created);
   }
 
   private path(kind: string, key: string): string {
     return join(this.dir, kind, key.slice(0, 2), `${key}.json`);
+  }
+}
+
+/**
+ * The value of the entry file at `path` stored under `key`, or undefined on a miss or any
+ * problem reading it. First line: the sha256 of the rest, so a truncated or edited entry is a
+ * miss, never a wrong answer.
+ */
+export function readEntry<T>(path: string, key: string): T | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  const newline = text.indexOf("\n");
+  if (newline !== 64) return undefined;
+  const body = text.slice(65);
+  if (sha256(body) !== text.slice(0, 64)) return undefined;
+  try {
+    const entry = JSON.parse(body) as { key?: unknown; value?: unknown };
+    return entry.key === key ? (entry.value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes an entry file atomically (temp file, then rename); any failure (read-only disk, full
+ * disk) is ignored. `created`: directories known to exist already.
+ */
+export function writeEntry(path: string, key: string, value: unknown, created = new Set<string>()): void {
+  const dir = dirname(path);
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    if (!created.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      created.add(dir);
+    }
+    const body = JSON.stringify({ key, value });
+    writeFileSync(temp, `${sha256(body)}\n${body}`);
+    renameSync(temp, path);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing was written (the directory is not there or not one).
+    }
   }
 }
 
@@ -169,19 +184,24 @@ export function isJsonSafe(value: unknown, depth = 0): boolean {
   );
 }
 
-/** Parsed config documents in `cache`, keyed by the config's path and text. */
+/**
+ * Parsed config documents in `cache`, keyed by the config's path and text (and this build), each
+ * marked once it passed validation.
+ */
 export function parsedConfigStore(cache: ResultCache): {
-  get(path: string, text: string): unknown;
-  set(path: string, text: string, data: unknown): void;
+  get(path: string, text: string): { data: unknown; validated?: boolean } | undefined;
+  set(path: string, text: string, data: unknown, validated?: boolean): void;
 } {
   const key = (path: string, text: string) => cache.key("config", path, sha256(text));
   return {
     get: (path, text) => {
-      const hit = cache.get<{ data: unknown }>("config", key(path, text));
-      return hit && typeof hit === "object" && "data" in hit ? hit.data : undefined;
+      const hit = cache.get<{ data: unknown; validated?: unknown }>("config", key(path, text));
+      if (!hit || typeof hit !== "object" || !("data" in hit)) return undefined;
+      return { data: hit.data, ...(hit.validated === true && { validated: true }) };
     },
-    set: (path, text, data) => {
-      if (data !== undefined && isJsonSafe(data)) cache.set("config", key(path, text), { data });
+    set: (path, text, data, validated) => {
+      if (data !== undefined && isJsonSafe(data))
+        cache.set("config", key(path, text), { data, ...(validated === true && { validated: true }) });
     },
   };
 }

@@ -19,7 +19,6 @@ import type {
   ResolvedConfig,
   ServerConfig,
 } from "./types.js";
-import { validateConfigDocument } from "./validate.js";
 
 /** File names looked for, in order, in each directory from the working directory up. */
 export const CONFIG_FILE_NAMES = ["mcp-contract.yaml", "mcp-contract.yml", "mcp-contract.json"] as const;
@@ -59,10 +58,14 @@ export interface LoadConfigOptions {
   interpolate?: boolean;
 }
 
-/** Parsed config documents keyed by path and text; `get` returns undefined on a miss. */
+/**
+ * Parsed config documents keyed by path and text; `get` returns undefined on a miss. A document
+ * stored with `validated` passed validation (by this build: the store's keys say which), so
+ * loading it again skips validation and never loads the validators.
+ */
 export interface ParsedConfigStore {
-  get(path: string, text: string): unknown;
-  set(path: string, text: string, data: unknown): void;
+  get(path: string, text: string): { data: unknown; validated?: boolean } | undefined;
+  set(path: string, text: string, data: unknown, validated?: boolean): void;
 }
 
 /** Finds, reads and resolves the config. Throws ConfigError with the file and JSON path of any problem. */
@@ -85,7 +88,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     throw new ConfigError(`${path}: cannot read config file (${code ?? (error as Error).message})`);
   }
   try {
-    let data = options.parsed?.get(path, text);
+    const stored = options.parsed?.get(path, text);
+    let data = stored?.data;
     if (data === undefined) {
       data = await parseConfigText(text, path);
       options.parsed?.set(path, text, data);
@@ -96,7 +100,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
       const topLevel = findGitTopLevel(dirname(path));
       if (topLevel !== undefined) context.topLevel = topLevel;
     }
-    return resolveConfig(data, path, options.env, context);
+    // The validators (a large generated module) load only for a document not validated before.
+    const validated = stored?.validated === true;
+    const validate = validated ? undefined : (await import("./validate.js")).validateConfigDocument;
+    const config = resolveConfigDocument(data, path, options.env, context, validate);
+    if (!validated) options.parsed?.set(path, text, data, true);
+    return config;
   } catch (error) {
     // Only on an error: where in the file it is, for `--format github` annotations.
     if (error instanceof ConfigError && !error.location)
@@ -246,17 +255,21 @@ export interface ResolveOptions {
   readEnvFile?: (path: string) => string | undefined;
 }
 
-/** Pure: normalise, validate, interpolate and resolve a parsed config document. */
-export function resolveConfig(
+/**
+ * Pure: normalise, validate with `validate` (none: the document was validated before),
+ * interpolate and resolve a parsed config document. `resolveConfig` (resolve.ts) always validates.
+ */
+export function resolveConfigDocument(
   data: unknown,
   path: string,
   env: Readonly<Record<string, string | undefined>>,
-  options: ResolveOptions = {},
+  options: ResolveOptions,
+  validate: ((document: unknown) => string | undefined) | undefined,
 ): ResolvedConfig {
   if (data === null || data === undefined)
     throw new ConfigError(`${path}: the config file is empty; add a servers map`);
   const { data: normalized, shape, workspace, notes } = normalizeConfigShape(data, path);
-  const problem = validateConfigDocument(normalized);
+  const problem = validate?.(normalized);
   if (problem) throw new ConfigError(`${path}: ${problem}`);
   const raw = normalized as RawConfig;
   const dir = dirname(path);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findConfigFile, loadConfig, parseConfigText, resolveConfig } from "../../src/config/load.js";
+import { findConfigFile, loadConfig, parseConfigText } from "../../src/config/load.js";
+import { resolveConfig } from "../../src/config/resolve.js";
 import { ConfigError } from "../../src/errors.js";
 
 function tempDir(): string {
