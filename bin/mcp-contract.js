@@ -1,8 +1,22 @@
 #!/usr/bin/env node
 // Tiny on purpose: enable the compile cache where Node has it, then hand over.
-// Commands are imported lazily by the CLI, so --help never loads the MCP SDK, ajv or handlebars.
+// `check` first asks the hot path (one bundled file, Node built-ins only: src/hot.ts), which
+// answers a `check --offline` an identical earlier run recorded when nothing it read has changed;
+// anything else goes to the full CLI, whose commands are imported lazily, so --help never loads
+// the MCP SDK, ajv or handlebars.
 import module from "node:module";
 
 module.enableCompileCache?.();
-const { main } = await import("../dist/cli/main.js");
-process.exitCode = await main(process.argv.slice(2));
+let code;
+if (process.argv[2] === "check") {
+  try {
+    code = (await import("../dist/hot.bundle.js")).runHot(new URL("../dist/", import.meta.url));
+  } catch {
+    // No bundle (a bare `tsc` build): the full CLI answers.
+  }
+}
+if (code === undefined) {
+  const { main } = await import("../dist/cli/main.js");
+  code = await main(process.argv.slice(2));
+}
+process.exitCode = code;

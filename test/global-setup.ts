@@ -1,4 +1,4 @@
-// CLI tests run the built bin: build once before the suite so `npm test` works on a fresh clone.
+// CLI tests run the built bin: build once (as `npm run build` does) before the suite so `npm test` works on a fresh clone.
 // MCP_CONTRACT_SKIP_BUILD=1 skips it when dist/ is known to be current.
 //
 // The build is incremental: tsc keeps what it compiled in node_modules/.cache and, when no source
@@ -41,4 +41,7 @@ export default function setup(): void {
   );
   mkdirSync(cache, { recursive: true });
   writeFileSync(stampFile, stamp() ?? "");
+  // The rest of `npm run build`: the hot path's bundle, then the build id that covers it.
+  for (const script of ["scripts/bundle.mjs", "scripts/build-id.mjs"])
+    execFileSync(process.execPath, [join(root, script)], { cwd: root, stdio: "inherit" });
 }

@@ -1,3 +1,5 @@
+import type { CheckResult } from "../pipeline/check.js";
+
 /**
  * The process edges a command may touch, passed in so commands stay testable
  * and never call process.exit themselves.
@@ -16,6 +18,8 @@ export interface CommandIO {
   stderrColumns?: number;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** Told the result of a `check --offline` that used the result cache, once its report is written (the hot path records it). */
+  checkedOffline?: (result: CheckResult) => void;
 }
 
 /** Whether to colour output: never with NO_COLOR, always with FORCE_COLOR, else only on a TTY. */

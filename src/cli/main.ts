@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SEVERITIES } from "../core/change.js";
 import { FAIL_ON_LEVELS } from "../core/fail-on.js";
@@ -17,6 +18,8 @@ import type { CommandIO } from "./io.js";
 import { knownSecrets, withSecretScope } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
+/** The directory holding this build (dist/, whose build-id keys the hot path's entries). */
+const DIST = fileURLToPath(new URL("../", import.meta.url));
 
 /** Output formats `check` and `diff` accept. */
 export const OUTPUT_FORMATS: readonly string[] = FORMATS;
@@ -251,8 +254,9 @@ export function main(argv: readonly string[], partialIO: Partial<CommandIO> = {}
 }
 
 async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Promise<number> {
+  const start = Date.now();
   const controller = new AbortController();
-  const io: CommandIO = {
+  let io: CommandIO = {
     cwd: process.cwd(),
     env: process.env,
     stdout: (text) => process.stdout.write(text),
@@ -264,6 +268,12 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
     signal: controller.signal,
     ...partialIO,
   };
+  // A `check --offline` the hot path (src/hot.ts) could answer next time: recorded as it runs.
+  const hot =
+    argv[0] === "check" && argv.includes("--offline")
+      ? (await import("./hot-record.js")).hotRecorder(argv, io, DIST, start)
+      : undefined;
+  if (hot) io = hot.io;
   const onSignal = (signal: NodeJS.Signals) => {
     // A second Ctrl-C while cleanup runs means "now": exit at once. The stdio layer's
     // exit hook still SIGKILLs every child process and its descendants synchronously on the way out.
@@ -294,6 +304,7 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+  hot?.finish(exitCode);
   // A command the signal stopped threw InterruptedError; one that had already written the
   // lockfile finished, and its exit code stands.
   return exitCode;

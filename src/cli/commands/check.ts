@@ -36,6 +36,7 @@ export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> 
       ...(result.live && { definitions: { after: definitionsOf(result.live) } }),
     });
     run.report = result.report;
+    if (options.offline && options.cache !== false) io.checkedOffline?.(result);
     return getExitCode(result.report);
   });
 }
