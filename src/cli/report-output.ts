@@ -3,10 +3,10 @@
  * pipeline, src/pipeline/) in each `--format` to stdout or its `--output` file,
  * and the markdown job summary under GitHub Actions.
  */
-import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Severity } from "../core/change.js";
 import type { FailOn } from "../core/fail-on.js";
 import type { LockedServer } from "../core/lockfile.js";
@@ -25,6 +25,7 @@ import {
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
+import { writeOutputFile } from "./output-file.js";
 import { workingDirectoryFromRoot } from "./repository-root.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -146,18 +147,7 @@ export async function writeReport(
     const text = format(report, reporterOptions(color));
     if (spec.output === undefined) io.stdout(text);
     else {
-      const path = resolve(io.cwd, spec.output);
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, text);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        const why =
-          code === "ENOTDIR" || code === "EEXIST" ? ": part of its path is a file, not a directory" : "";
-        throw new UsageError(
-          `--output ${spec.output}: cannot write the ${spec.format} report (${code}${why})`,
-        );
-      }
+      writeOutputFile(io.cwd, spec.output, text, `the ${spec.format} report`);
     }
     // Under GitHub Actions, annotations go to the log and the readable summary to the job page.
     const summary = io.env.GITHUB_STEP_SUMMARY;

@@ -107,6 +107,8 @@ export interface AtomicFileKind {
   ) => Error;
   /** The path as shown to users; default `path`. */
   shown?: string;
+  /** Said after the error code, when there is something to say (`ENOTDIR` → ": part of its path is a file…"). */
+  explain?: (code: string) => string;
 }
 
 const LOCKFILE: AtomicFileKind = { kind: "lockfile", ErrorClass: LockfileError };
@@ -133,8 +135,9 @@ export function writeFileAtomic(path: string, text: string, file: AtomicFileKind
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new file.ErrorClass(
-      `${file.shown ?? path}: cannot write ${file.kind} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `${file.shown ?? path}: cannot write ${file.kind} (${code}${file.explain?.(code) ?? ""})`,
     );
   }
 }

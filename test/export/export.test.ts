@@ -1,7 +1,7 @@
 // `mcp-contract export`: the lockfile as a gateway allowlist, JSON (schema/export.schema.json) or a
 // Kubernetes v1 ConfigMap, compared with golden files and checked as what a gateway and the
 // Kubernetes API would read.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -174,14 +174,56 @@ describe("export refuses bad input with one line and exit 2", () => {
     );
   });
 
-  it("an --output that cannot be written leaves nothing behind", async () => {
+  it("--output creates the missing directories, as check's --output does, and writes the file atomically", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcp-contract-export-dirs-"));
+    const [stdout, exported, checked] = await Promise.all([
+      runCliInProcess(["export", "--format", "configmap"], { cwd: demo }),
+      runCliInProcess(
+        ["export", "--format", "configmap", "--output", join(dir, "k8s", "deep", "allowlist.yaml")],
+        {
+          cwd: demo,
+        },
+      ),
+      runCliInProcess(
+        ["check", "--offline", "--format", "json", "--output", join(dir, "reports", "check.json")],
+        {
+          cwd: demo,
+        },
+      ),
+    ]);
+    expect(exported).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(readFileSync(join(dir, "k8s", "deep", "allowlist.yaml"), "utf8")).toBe(stdout.stdout);
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "reports", "check.json"), "utf8"))).toHaveProperty("changes");
+    // Renamed into place: no temp file is left beside either.
+    expect(readdirSync(join(dir, "k8s", "deep"))).toEqual(["allowlist.yaml"]);
+    expect(readdirSync(join(dir, "reports"))).toEqual(["check.json"]);
+  });
+
+  it("an --output that cannot be written is exit 2 with the line check gives, and leaves the old file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mcp-contract-export-bad-"));
-    const result = await runCliInProcess(["export", "--output", join(dir, "missing", "a.json")], {
-      cwd: demo,
-    });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      `mcp-contract: ${join(dir, "missing", "a.json")}: cannot write json export (ENOENT)\n`,
+    writeFileSync(join(dir, "a-file"), "not a directory");
+    const through = join(dir, "a-file", "a.json");
+    const [exported, checked] = await Promise.all([
+      runCliInProcess(["export", "--output", through], { cwd: demo }),
+      runCliInProcess(["check", "--offline", "--format", "json", "--output", through], { cwd: demo }),
+    ]);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toBe(
+      `mcp-contract: --output ${through}: cannot write the json export (EEXIST: part of its path is a file, not a directory)\n`,
     );
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toBe(
+      `mcp-contract: --output ${through}: cannot write the json report (EEXIST: part of its path is a file, not a directory)\n`,
+    );
+    expect(readFileSync(join(dir, "a-file"), "utf8")).toBe("not a directory");
+    // A directory where the file should be is refused before anything is read.
+    mkdirSync(join(dir, "taken.json"));
+    const onDir = await runCliInProcess(["export", "--output", join(dir, "taken.json")], { cwd: demo });
+    expect(onDir.code).toBe(2);
+    expect(onDir.stderr).toBe(
+      `error: option '-o, --output <file>' argument '${join(dir, "taken.json")}' is invalid. it is a directory; name a file to write the export to\n(run mcp-contract --help for usage)\n`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["a-file", "taken.json"]);
   });
 });

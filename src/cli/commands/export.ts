@@ -2,9 +2,9 @@
  * `mcp-contract export --format json|configmap [--output FILE] [--name N]
  * [--namespace NS]`: the lockfile as a gateway allowlist (schema/export.schema.json),
  * or that allowlist in a Kubernetes v1 ConfigMap, to stdout or written atomically
- * to FILE (a gateway reading the file never sees half of it).
+ * to FILE, its missing directories created, as every --output is (cli/output-file.ts: a gateway
+ * reading the file never sees half of it).
  */
-import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import {
@@ -13,8 +13,9 @@ import {
   configMapNameProblem,
   namespaceProblem,
 } from "../../export/allowlist.js";
-import { readLockfileIfExists, writeFileAtomic } from "../../lockfile/io.js";
+import { readLockfileIfExists } from "../../lockfile/io.js";
 import type { CommandIO } from "../io.js";
+import { writeOutputFile } from "../output-file.js";
 import { registerSecrets } from "../secrets.js";
 
 /** The formats `export` writes. */
@@ -68,11 +69,6 @@ export async function runExport(options: ExportCommandOptions, io: CommandIO): P
     }
   }
   if (options.output === undefined) io.stdout(text);
-  else
-    writeFileAtomic(resolve(io.cwd, options.output), text, {
-      kind: `${format} export`,
-      ErrorClass: UsageError,
-      shown: options.output,
-    });
+  else writeOutputFile(io.cwd, options.output, text, `the ${format} export`);
   return ExitCode.Ok;
 }
