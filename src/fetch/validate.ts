@@ -2,14 +2,20 @@
  * Fetch-time findings: tools the SDK's own validation would reject are kept as
  * sent and reported, never dropped with the rest of the list.
  */
-import { Ajv } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, Options } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { Change } from "../core/change.js";
 import { isRecord } from "../core/json.js";
 import type { ToolDefinition } from "../core/lockfile.js";
 import { linearRegExpEngine } from "../core/regex.js";
 import { truncate } from "../redact.js";
+import { meta07 } from "./meta-07.generated.js";
+import { meta2020 } from "./meta-2020.generated.js";
 import { fetchRules } from "./rules.js";
+
+// ajv (its compiler) is required on first use: most fetches never need it (see metaValidator).
+const require = createRequire(import.meta.url);
 
 /** The tools that can be keyed by name, plus findings for everything wrong with the raw list. */
 export interface CheckedTools {
@@ -123,16 +129,57 @@ let ajv07: Ajv | undefined;
 let ajv2020All: Ajv2020 | undefined;
 let ajv07All: Ajv | undefined;
 
+type AjvOptions = Options;
+
+function newAjv2020(options: AjvOptions): Ajv2020 {
+  const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+  return new Ajv2020(options);
+}
+
+function newAjv07(options: AjvOptions): Ajv {
+  const { Ajv } = require("ajv") as typeof import("ajv");
+  return new Ajv(options);
+}
+
 /** Draft 2020-12 (the MCP default dialect); created on first use. */
 function modernAjv(): Ajv2020 {
-  if (ajv2020 === undefined) ajv2020 = new Ajv2020(AJV_OPTIONS);
+  if (ajv2020 === undefined) ajv2020 = newAjv2020(AJV_OPTIONS);
   return ajv2020;
 }
 
 /** Drafts 04-07, for schemas that declare them. */
 function legacyAjv(): Ajv {
-  if (ajv07 === undefined) ajv07 = new Ajv(AJV_OPTIONS);
+  if (ajv07 === undefined) ajv07 = newAjv07(AJV_OPTIONS);
   return ajv07;
+}
+
+/** A precompiled meta-schema validator, as ajv's standalone code exports it. */
+type MetaValidator = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * The meta-schemas precompiled with AJV_OPTIONS (scripts/schema-validators.mjs), by the `$schema`
+ * values that select them; a schema without `$schema` is 2020-12, the MCP default. The same
+ * validators ajv's `validateSchema` compiles for these dialects, so the same verdicts and errors
+ * (test/fetch/meta-validators.test.ts), without loading ajv or compiling a meta-schema on each run.
+ */
+const META_VALIDATORS = new Map<string | undefined, MetaValidator>([
+  [undefined, meta2020],
+  ["https://json-schema.org/draft/2020-12/schema", meta2020],
+  ["http://json-schema.org/draft-07/schema", meta07],
+  ["http://json-schema.org/draft-07/schema#", meta07],
+]);
+
+/** The meta-schema check of `schema` without ajv, when its `$schema` is one precompiled; else undefined. */
+function metaValidator(schema: Record<string, unknown>): MetaValidator | undefined {
+  const dialect = schema.$schema;
+  if (dialect !== undefined && typeof dialect !== "string") return undefined;
+  return META_VALIDATORS.get(dialect);
+}
+
+/** ajv's `errorsText(errors, { dataVar: "schema" })`, without an ajv instance. */
+function errorsText(errors: readonly ErrorObject[] | null | undefined): string {
+  if (!errors || errors.length === 0) return "No errors";
+  return errors.map((e) => `schema${e.instancePath} ${e.message}`).join(", ");
 }
 
 /** Whether a schema declares draft-04 to draft-07 (else it is read as 2020-12, the MCP default). */
@@ -150,10 +197,10 @@ function isLegacy(schema: Record<string, unknown>): boolean {
 export function validatingAjv(schema: Record<string, unknown>): Ajv | Ajv2020 {
   const options = { ...AJV_OPTIONS, allErrors: true, code: { regExp: linearRegExpEngine("match") } };
   if (isLegacy(schema)) {
-    ajv07All ??= new Ajv(options);
+    ajv07All ??= newAjv07(options);
     return ajv07All;
   }
-  ajv2020All ??= new Ajv2020(options);
+  ajv2020All ??= newAjv2020(options);
   return ajv2020All;
 }
 
@@ -164,21 +211,26 @@ export function validatingAjv(schema: Record<string, unknown>): Ajv | Ajv2020 {
  * regex, and compile only schemas with references, which are the ones that can
  * fail to resolve.
  */
-function schemaCompileError(schema: Record<string, unknown>): string | undefined {
+export function schemaCompileError(schema: Record<string, unknown>): string | undefined {
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
-  const ajv = isLegacy(schema) ? legacyAjv() : modernAjv();
   // Walked first, iteratively: ajv recurses, and a schema deep enough overflows its stack.
   const scan = scanSchema(schema);
   const tooDeep = `is too deep to validate (nested ${scan.depth} levels, more than ${MAX_VALIDATED_DEPTH}); it was kept as sent, unchecked`;
   if (scan.depth > MAX_VALIDATED_DEPTH) return tooDeep;
   try {
-    if (dialect !== "" && ajv.getSchema(dialect) === undefined)
-      return `does not compile (unknown $schema dialect ${dialect})`;
-    if (!ajv.validateSchema(schema))
-      return `does not compile (${ajv.errorsText(ajv.errors, { dataVar: "schema" })})`;
+    const meta = metaValidator(schema);
+    if (meta !== undefined) {
+      if (!meta(schema)) return `does not compile (${errorsText(meta.errors)})`;
+    } else {
+      const ajv = isLegacy(schema) ? legacyAjv() : modernAjv();
+      if (dialect !== "" && ajv.getSchema(dialect) === undefined)
+        return `does not compile (unknown $schema dialect ${dialect})`;
+      if (!ajv.validateSchema(schema))
+        return `does not compile (${ajv.errorsText(ajv.errors, { dataVar: "schema" })})`;
+    }
     if (scan.badPattern !== undefined)
       return `does not compile (invalid pattern ${JSON.stringify(scan.badPattern)})`;
-    if (scan.hasRef) ajv.compile(schema);
+    if (scan.hasRef) (isLegacy(schema) ? legacyAjv() : modernAjv()).compile(schema);
     return undefined;
   } catch (error) {
     // A stack overflow says nothing about the schema, only about its depth.
