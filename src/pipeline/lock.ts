@@ -82,11 +82,16 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   const reason = options.acceptBreaking?.trim();
   const config = await loadProjectConfig(run, options.config);
   const servers = selectServers(config, options.servers);
+  // git's committed lockfile (a child process) and the lock stage's modules are made ready while
+  // the servers are fetched, instead of before or after: neither is on the fetch's path.
+  const committedLater = committedLockfile(config.lockfile, run.env);
+  const stageLater = import("./lock-changes.js");
+  for (const later of [committedLater, stageLater]) later.catch(() => {});
   const { readLockfileIfExists } = await import("../lockfile/io.js");
   const previous = await readLockfileIfExists(config.lockfile);
-  const committed = await committedLockfile(config.lockfile, run.env);
   const { locked, failures, findings } = await fetchSources(config, servers, options, run);
   if (run.signal.aborted) throw new InterruptedError();
+  const committed = await committedLater;
   const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
   const base = {
     config,
@@ -102,7 +107,7 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
 
   // What the change is measured from: the committed lockfile when the working copy already moved.
   const baseline = committed ?? previous;
-  const { lockChanges } = await import("./live.js");
+  const { lockChanges } = await stageLater;
   const { next, changes } = lockChanges({
     previous,
     baseline,

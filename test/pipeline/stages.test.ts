@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { LockedServer, ToolDefinition } from "../../src/core/lockfile.js";
 import { checkTools } from "../../src/fetch/validate.js";
 import { lockTools } from "../../src/lockfile/build.js";
-import { liveFindings, lockChanges } from "../../src/pipeline/live.js";
+import { liveFindings } from "../../src/pipeline/live.js";
+import { lockChanges } from "../../src/pipeline/lock-changes.js";
 import { decide } from "../../src/pipeline/report.js";
 import { acknowledge } from "../../src/policy/acknowledgements.js";
 

@@ -19,7 +19,8 @@ import { ExitCode, PolicyError, UsageError } from "../../errors.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
 import { plural } from "../../report/formats/shared.js";
-import { formatReport } from "../../report/index.js";
+import { loadReporter } from "../../report/lazy.js";
+import { resolveOptions } from "../../report/options.js";
 import type { CommandIO } from "../io.js";
 import { useColor } from "../io.js";
 import { type FetchCommandOptions, fetchRunOptions } from "../servers.js";
@@ -93,10 +94,11 @@ async function lockAndReport(
   }
   const report = result.report!;
   run.report = report;
+  // Only the text reporter is loaded (and chalk only for colour): see report/lazy.ts.
+  const color = useColor(io);
+  const formatText = await loadReporter("text", color);
   const text = (shown: readonly ReportedChange[]) =>
-    formatReport(createReport({ changes: shown, servers: report.servers }), "text", {
-      color: useColor(io),
-    });
+    formatText(createReport({ changes: shown, servers: report.servers }), resolveOptions({ color }));
 
   if (result.outcome === "refused") {
     io.stdout(text(accepted));

@@ -1,0 +1,87 @@
+// The fetch benchmark's `lock` figure rests on what a lock does not load: ajv's compiler (the
+// tool schemas are checked against precompiled meta-schema validators unless one holds a $ref),
+// the template checker and its glob library, and every report format but text. Not a timed test:
+// it lists the modules a real `lock` of an HTTP server loads, ES modules through a loader hook and
+// CommonJS files from require.cache at exit.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
+
+const bin = resolve("bin/mcp-contract.js");
+let dir: string;
+let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "bench-lock-"));
+  fixture = await startHttpFixture({
+    transport: "streamable-http",
+    tools: [
+      {
+        name: "search",
+        description: "Search the catalogue.",
+        inputSchema: { type: "object", properties: { q: { type: "string", pattern: "^\\w+$" } } },
+        outputSchema: { type: "object", properties: { hits: { type: "array", items: { type: "string" } } } },
+      },
+      {
+        name: "legacy",
+        inputSchema: { $schema: "http://json-schema.org/draft-07/schema#", type: "object" },
+      },
+    ],
+  });
+  await writeFile(
+    join(dir, "mcp-contract.yaml"),
+    `servers:\n  shop:\n    url: ${fixture.url}\n    transport: streamable-http\n`,
+  );
+  await writeFile(
+    join(dir, "hooks.mjs"),
+    "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n",
+  );
+  await writeFile(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
+  );
+  await writeFile(
+    join(dir, "required.cjs"),
+    'process.on("exit", () => { for (const f of Object.keys(require.cache)) process.stderr.write(`REQUIRED ${f}\\n`); });\n',
+  );
+});
+afterAll(async () => {
+  await fixture.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it("lock of an HTTP server loads no ajv compiler, no template checker or glob, and only the text report", async () => {
+  // Asynchronously: the fixture server answers from this process's event loop.
+  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", join(dir, "register.mjs"), "--require", join(dir, "required.cjs"), bin, "lock"],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+      (_error, stdout, stderr) => done({ status: child.exitCode, stdout, stderr }),
+    );
+  });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toContain("wrote ");
+  const locked = JSON.parse(await readFile(join(dir, "mcp-contract.lock.json"), "utf8"));
+  expect(Object.keys(locked.servers.shop.tools)).toEqual(["legacy", "search"]);
+  const loaded = run.stderr.split("\n").filter((l) => /^(LOADED|REQUIRED) /.test(l));
+  // It did fetch and lock: the SDK, the schema check and the lock stage were loaded.
+  for (const expected of [
+    "@modelcontextprotocol/client",
+    "/dist/fetch/validate.js",
+    "/dist/fetch/meta-2020.generated.js",
+    "/dist/pipeline/lock-changes.js",
+    "/dist/report/formats/text.js",
+  ])
+    expect(loaded.some((l) => l.includes(expected))).toBe(true);
+  const forbidden = loaded.filter((l) =>
+    /\/ajv\/dist\/(ajv|2020|core)\.js|\/ajv\/dist\/compile\/|\/dist\/templates\/|\/dist\/pipeline\/live\.js|tinyglobby|\/fdir\/|picomatch|handlebars|\/report\/formats\/(json|markdown|github|sarif|junit|html|text-chalk)\.js|\/dist\/report\/index\.js|\/chalk\//.test(
+      l,
+    ),
+  );
+  expect(forbidden).toEqual([]);
+});
