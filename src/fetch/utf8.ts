@@ -49,16 +49,27 @@ export function utf8CheckedFetch(fetchImpl: FetchFn, watch: Utf8Watch): FetchFn 
         watch.invalid = true;
       }
     };
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          check(chunk);
-          controller.enqueue(chunk);
+    // A pull-through stream (each read forwards one read of the original body) rather than
+    // pipeThrough(TransformStream): the same chunks, errors and cancellation, at a fraction of the
+    // promises and objects per response, for the several responses of every server.
+    const reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) {
+            check();
+            controller.close();
+            return;
+          }
+          check(value);
+          controller.enqueue(value);
         },
-        flush() {
-          check();
+        cancel(reason) {
+          return reader.cancel(reason);
         },
-      }),
+      },
+      { highWaterMark: 0 },
     );
     return new Response(body, {
       status: response.status,
