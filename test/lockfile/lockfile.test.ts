@@ -39,6 +39,19 @@ describe("stableStringify", () => {
     expect(JSON.parse(text)).toEqual(tools);
   });
 
+  it("writes deep subtrees (past its recursion, which hands them to a work stack) the same way", () => {
+    // Unsorted keys, arrays and objects alternating, 300 levels: deeper than the recursion goes.
+    let deep: unknown = { z: 1, a: [true, null, "leaf"] };
+    for (let i = 0; i < 300; i++) deep = i % 2 ? { z: i, m: deep, a: [] } : [i, deep, {}];
+    const text = stableStringify(deep);
+    expect(JSON.parse(text)).toEqual(deep);
+    // Shallow levels are JSON.stringify's 2-space indent exactly; the indent stops at 64 levels.
+    const lines = text.split("\n");
+    expect(lines.slice(0, 4)).toEqual(["{", '  "a": [],', '  "m": [', "    298,"]);
+    expect(Math.max(...lines.map((l) => l.length - l.trimStart().length))).toBe(128);
+    expect(text.endsWith("}\n")).toBe(true);
+  });
+
   it("survives 10,000 levels of nesting", () => {
     let deep: unknown = "leaf";
     for (let i = 0; i < 10_000; i++) deep = { items: deep };
