@@ -8,11 +8,15 @@
  * schema unusable, so no value is confirmed by it) and @cfworker/json-schema's own format checks,
  * `url` excepted, checked by the WHATWG URL parser (linear) instead.
  */
+import { createRequire } from "node:module";
 import { format as cfworkerFormats } from "@cfworker/json-schema";
-import { Ajv } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { linearRegExpEngine, schemaPatterns } from "../core/regex.js";
 import { isObject, type JsonObject } from "./schema.js";
+
+// ajv is required on first use: most diffs (and every `lock` of servers without patterns) never compile here.
+const require = createRequire(import.meta.url);
 
 const runs = new WeakMap<object, boolean>();
 
@@ -73,8 +77,13 @@ export function linearValidator(
   schema: JsonObject,
   dialect: "2020-12" | "7",
 ): ((value: unknown) => boolean) | undefined {
-  if (dialect === "2020-12") modern ??= new Ajv2020(OPTIONS);
-  else legacy ??= new Ajv(OPTIONS);
+  if (dialect === "2020-12") {
+    const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    modern ??= new Ajv2020(OPTIONS);
+  } else {
+    const { Ajv } = require("ajv") as typeof import("ajv");
+    legacy ??= new Ajv(OPTIONS);
+  }
   const ajv = dialect === "2020-12" ? modern! : legacy!;
   try {
     const validate = ajv.compile(schema);
