@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCliInProcess } from "../helpers/cli.js";
+import { crmServerPath } from "../helpers/crm-server.js";
 import { pos } from "./helpers.js";
 
 const dirs: string[] = [];
@@ -165,5 +166,34 @@ describe("templates that use prompts and resources, through the CLI", () => {
         "mcp-contract: prompts/x.hbs:2:13: prompt `crm/summarize_customer` needs its required argument `customer_id`\n",
     });
     expect(readFileSync(join(dir, "prompts", "x.hbs"), "utf8")).toContain("since");
+  });
+
+  it("over the CRM fixture server (official SDK, stdio): its v2 surface breaks the template's prompt use and URI", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcp-contract-surface-templates-"));
+    dirs.push(dir);
+    mkdirSync(join(dir, "prompts"));
+    const config = (version: string) =>
+      `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", "v1", "--surface", version])}\n`;
+    writeFileSync(join(dir, "mcp-contract.yaml"), config("v1"));
+    writeFileSync(join(dir, "prompts", "triage.hbs"), TRIAGE);
+    const lock = await runCliInProcess(["lock", "-q"], { cwd: dir });
+    expect(lock.code, lock.stderr).toBe(0);
+    expect(await runCliInProcess(["check"], { cwd: dir })).toMatchObject({ code: 0, stdout: "no changes\n" });
+    writeFileSync(join(dir, "mcp-contract.yaml"), config("v2"));
+    const result = await runCliInProcess(["check", "--format", "json", "--quiet"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const templateFindings = JSON.parse(result.stdout)
+      .changes.filter((c: { location?: unknown }) => c.location !== undefined)
+      .map((c: { rule: string; severity: string; location: { line: number; column: number } }) => [
+        c.rule,
+        c.severity,
+        `${c.location.line}:${c.location.column}`,
+      ]);
+    expect(templateFindings).toEqual([
+      ["template-missing-prompt-argument", "breaking", pos(TRIAGE, "crm/summarize_customer")],
+      ["template-affected", "warning", pos(TRIAGE, "crm/summarize_customer")],
+      ["template-affected", "warning", pos(TRIAGE, "crm://customers/{id}")],
+      ["template-unknown-resource", "breaking", pos(TRIAGE, "crm://customers/{id}")],
+    ]);
   });
 });
