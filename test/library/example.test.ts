@@ -1,6 +1,7 @@
 // The library's documented example (docs/library.md) reproduces `mcp-contract check --format json`
 // on the demo byte for byte, exit code included; the demo starts its v2 CRM server over stdio.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { repoRoot, runCli } from "../helpers/cli.js";
@@ -20,4 +21,13 @@ it("examples/library/check.mjs prints what check --format json prints on the dem
   expect(example.status).toBe(1);
   expect(JSON.parse(example.stdout).summary.breaking).toBeGreaterThan(0);
   expect(example.stdout).toBe(cli.stdout);
+});
+
+it("docs/library.md shows the code of examples/library/check.mjs, as it is", () => {
+  const docs = readFileSync(join(repoRoot, "docs", "library.md"), "utf8");
+  const shown = /^## Example\n[\s\S]*?^```js\n([\s\S]*?)^```$/m.exec(docs)?.[1];
+  expect(shown, "docs/library.md: a ```js block under ## Example").toBeDefined();
+  const file = readFileSync(join(repoRoot, "examples", "library", "check.mjs"), "utf8");
+  // The file's opening comment (how to run it) is the doc's prose: the code starts at its first import.
+  expect(shown).toBe(file.slice(file.indexOf("import ")));
 });
