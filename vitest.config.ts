@@ -3,26 +3,29 @@ import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 /**
- * Files that start no process or server, change nothing process-wide (environment, console,
- * globals) and leave nothing running: pure functions over data and files. They share their
- * workers' module cache (`isolate: false`): each file no longer starts a worker and imports
- * src/, ajv and the rule families again, about a third of a second of CPU per file. Every other
- * file, and any new one until it is added here, runs in a fresh worker of its own.
+ * Files that start no server, change nothing process-wide (environment, console, globals) and
+ * leave nothing running: pure functions over data and files, and the CLI run in process
+ * (`runCliInProcess`) on configs and lockfiles. They share their workers' module cache
+ * (`isolate: false`): each file no longer starts a worker and imports src/, dist/, ajv and the
+ * rule families again, about a third of a second of CPU per file. Every other file, and any new
+ * one until it is added here, runs in a fresh worker of its own.
  */
 const SHARED_MODULES = [
-  "test/architecture.test.ts",
+  "test/{architecture,docs,readme,rule-pages-accept}.test.ts",
   "test/canonical/{canonical,same-as-canonicalize}.test.ts",
-  "test/config/{config,import,interpolate,validators-generated}.test.ts",
+  "test/cli/formats-golden.test.ts",
+  "test/config/{config,import,interpolate,lazy-interpolation,rule-ids,validators-generated}.test.ts",
   "test/core/regex.test.ts",
   "test/diff/{accepts,corpus,deep-unions,diff,no-clock,patterns,python,records,rules,sameness}.test.ts",
+  "test/export/export.test.ts",
   "test/fetch/validate.test.ts",
   "test/guard/contract.test.ts",
-  "test/hardening/{deep-diff,properties}.test.ts",
-  "test/lockfile/lockfile.test.ts",
+  "test/hardening/{bad-input,bad-input-files,deep-diff,properties,prototype-names,tampered}.test.ts",
+  "test/lockfile/{lockfile,migrate}.test.ts",
   "test/pipeline/stages.test.ts",
-  "test/poisoning/{invisible-prefilter,memo,scan,surface}.test.ts",
+  "test/poisoning/{cli,invisible-prefilter,memo,scan,surface}.test.ts",
   "test/policy/{policy,schema}.test.ts",
-  "test/report/{html,junit-schema,lazy,reporters}.test.ts",
+  "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,unjudged}.test.ts",
   "test/templates/{catalog-data,check,corpus,docs,front-matter,references,render}.test.ts",
 ];
 
