@@ -133,32 +133,35 @@ export async function offlineFindings(
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
-    // Each template's findings, remembered under the lockfile, HEAD's lockfile and its own name,
-    // kind and text: one edited template is the only one checked again.
-    const templateInputs = (i: number) => [
-      config.lockfile,
-      lockHash,
-      historyHash,
-      templates[i]!.file,
-      templates[i]!.partial ? "partial" : "template",
-      sourceHashes[i]!,
-    ];
-    const found: (Change[] | undefined)[] = templates.map((_, i) =>
-      memo?.get("template", templateInputs(i), isChanges),
+    // Each template's findings under its name, kind and text, in one entry for the lockfile and
+    // HEAD's lockfile: one edited template is the only one checked again, for one read and write.
+    const findingsInputs = [config.lockfile, lockHash, historyHash];
+    const known = memo?.get("template-findings", findingsInputs, isIndexOf(isChanges));
+    const keys = templates.map(
+      (t, i) => `${t.file}\u0000${t.partial ? "partial" : "template"}\u0000${sourceHashes[i]}`,
+    );
+    const found: (Change[] | undefined)[] = keys.map((k) =>
+      known && Object.hasOwn(known, k) ? known[k] : undefined,
     );
     const missing = templates.flatMap((_, i) => (found[i] === undefined ? [i] : []));
     if (missing.length > 0) {
       const against = await offlineHistory(config.lockfile, lock, history, entries);
       const { checkEachTemplate } = await import("../templates/check.js");
-      const { extractReferences } = await import("../templates/references.js");
-      const sources: TemplateSource[] = missing.map((i) => ({
+      const references = await templateReferences(
+        memo,
+        config.lockfile,
+        missing.map((i) => templates[i]!),
+        missing.map((i) => sourceHashes[i]!),
+        templates.map((t, i) => `${t.file}\u0000${sourceHashes[i]}`),
+      );
+      const sources: TemplateSource[] = missing.map((i, k) => ({
         ...templates[i]!,
-        references: memoisedReferences(memo, templates[i]!, sourceHashes[i]!, extractReferences),
+        references: references[k]!,
       }));
       checkEachTemplate({ templates: sources, ...against }).forEach((findings, k) => {
         found[missing[k]!] = findings;
-        memo?.set("template", templateInputs(missing[k]!), findings);
       });
+      memo?.set("template-findings", findingsInputs, Object.fromEntries(keys.map((k, i) => [k, found[i]!])));
     }
     for (const findings of found) changes.push(...findings!);
   }
@@ -205,19 +208,54 @@ function serverScanMemo(memo: StageMemo, lock: Lockfile, verify: readonly Change
   };
 }
 
-/** A template's references, from the memo when this file name and text were seen before. */
-function memoisedReferences(
+/**
+ * The references of `templates` (`extractReferences`), each remembered under its file name and
+ * the sha256 of its text, in one entry per lockfile path (the project's templates): one read for
+ * all, and one write when a template was new (`allKeys`: every template of the project, `file\u0000sha256`). Each answer is keyed by its own inputs, so an
+ * entry another run rewrote can only miss, never answer for another text.
+ */
+async function templateReferences(
   memo: StageMemo | undefined,
-  template: TemplateSource,
-  sourceHash: string,
-  extractReferences: (source: string, file: string) => { references: TemplateReference[] },
-): readonly TemplateReference[] {
-  const inputs = [template.file, sourceHash];
-  const hit = memo?.get("references", inputs, isReferences);
-  if (hit) return hit;
-  const { references } = extractReferences(template.source, template.file);
-  memo?.set("references", inputs, references);
-  return references;
+  lockfilePath: string,
+  templates: readonly TemplateSource[],
+  sourceHashes: readonly string[],
+  allKeys: readonly string[],
+): Promise<TemplateReference[][]> {
+  const inputs = [lockfilePath];
+  const known = memo?.get("template-references", inputs, isIndexOf(isReferences));
+  const keys = templates.map((t, i) => `${t.file}\u0000${sourceHashes[i]}`);
+  let extract: typeof import("../templates/references.js").extractReferences | undefined;
+  let added = false;
+  const out: TemplateReference[][] = [];
+  for (const [i, template] of templates.entries()) {
+    const key = keys[i]!;
+    if (known && Object.hasOwn(known, key)) {
+      out.push(known[key]!);
+      continue;
+    }
+    extract ??= (await import("../templates/references.js")).extractReferences;
+    out.push(extract(template.source, template.file).references);
+    added = true;
+  }
+  if (memo && added) {
+    // Kept: the project's templates now (`allKeys`), so the entry does not grow with every edit.
+    const next: Record<string, TemplateReference[]> = {};
+    for (const [i, k] of keys.entries()) Object.defineProperty(next, k, { value: out[i]!, enumerable: true });
+    for (const k of allKeys)
+      if (!Object.hasOwn(next, k) && known && Object.hasOwn(known, k))
+        Object.defineProperty(next, k, { value: known[k]!, enumerable: true });
+    memo.set("template-references", inputs, next);
+  }
+  return out;
+}
+
+/** A validator of a JSON object whose every value `valid` accepts. */
+function isIndexOf<T>(valid: (value: unknown) => value is T) {
+  return (value: unknown): value is Record<string, T> =>
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => valid(v));
 }
 
 /**
