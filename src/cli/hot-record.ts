@@ -33,6 +33,20 @@ export function hotRecorder(
   dist: string,
   start: number,
 ): HotRecorder | undefined {
+  try {
+    return recorder(argv, io, dist, start);
+  } catch {
+    // Not recorded: the run itself goes on as without the hot path.
+    return undefined;
+  }
+}
+
+function recorder(
+  argv: readonly string[],
+  io: CommandIO,
+  dist: string,
+  start: number,
+): HotRecorder | undefined {
   const target = hotTarget(
     argv,
     {

@@ -271,7 +271,10 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
   // A `check --offline` the hot path (src/hot.ts) could answer next time: recorded as it runs.
   const hot =
     argv[0] === "check" && argv.includes("--offline")
-      ? (await import("./hot-record.js")).hotRecorder(argv, io, DIST, start)
+      ? await import("./hot-record.js").then(
+          (m) => m.hotRecorder(argv, io, DIST, start),
+          () => undefined,
+        )
       : undefined;
   if (hot) io = hot.io;
   const onSignal = (signal: NodeJS.Signals) => {
