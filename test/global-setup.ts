@@ -3,11 +3,14 @@
 //
 // The build is incremental: tsc keeps what it compiled in node_modules/.cache and, when no source
 // changed since, checks and writes nothing (about 3 s of one core instead of 10 s, before any test
-// file can start). That record only describes dist/ as this setup left it: when dist/ was written
-// since by anything else (`npm run build` rewrites every file), or an entry point is gone (tsc does
-// not notice deleted outputs), the record is dropped and everything is built again.
+// file can start). That record describes dist/ as this setup left it. When dist/ was written since
+// by anything else (`npm run build` rewrites every file) after the last change to a source, it was
+// built from these sources: tsc compares them with its record and writes what changed. When a source
+// changed after that build (an edit, a checkout: dist/ may hold other code than the record says), or
+// an entry point is gone (tsc does not notice deleted outputs), the record is dropped and everything
+// is built again.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -17,16 +20,45 @@ const buildInfo = join(cache, "test-build.tsbuildinfo");
 const stampFile = join(cache, "test-build.stamp");
 const ENTRIES = ["index.js", "cli/main.js", "guard/index.js"].map((file) => join(root, "dist", file));
 
+const mtime = (path: string): bigint => statSync(path, { bigint: true }).mtimeNs;
+
 function stamp(): string | undefined {
   if (!ENTRIES.every((file) => existsSync(file))) return undefined;
-  return ENTRIES.map((file) => `${statSync(file, { bigint: true }).mtimeNs}`).join(" ");
+  return ENTRIES.map((file) => `${mtime(file)}`).join(" ");
+}
+
+/** The latest modification of what the build reads: src/, the tsconfigs, package.json. */
+function newestInput(): bigint {
+  let newest = 0n;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (mtime(path) > newest) newest = mtime(path);
+    }
+  };
+  walk(join(root, "src"));
+  for (const file of ["tsconfig.json", "tsconfig.build.json", "package.json"]) {
+    const time = mtime(join(root, file));
+    if (time > newest) newest = time;
+  }
+  return newest;
+}
+
+/** Whether tsc's record can be trusted to describe dist/ (see above). */
+function recordHolds(): boolean {
+  const now = stamp();
+  if (now === undefined) return false;
+  const recorded = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : undefined;
+  if (now === recorded) return true;
+  // Written by another build: from these sources only if none changed after it began.
+  const builtAt = ENTRIES.map(mtime).reduce((a, b) => (a < b ? a : b));
+  return newestInput() < builtAt;
 }
 
 export default function setup(): void {
   if (process.env.MCP_CONTRACT_SKIP_BUILD === "1") return;
-  const recorded = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : undefined;
-  const now = stamp();
-  if (now === undefined || now !== recorded) rmSync(buildInfo, { force: true });
+  if (!recordHolds()) rmSync(buildInfo, { force: true });
   execFileSync(
     process.execPath,
     [
