@@ -60,7 +60,9 @@ it("mcp-contract/guard: every exported name has a doc comment, and the package e
     { cwd: repoRoot, encoding: "utf8" },
   );
   expect(child.stderr).toBe("");
-  expect(child.stdout).toBe("ContractViolationError compileToolContract guardClient\n");
+  expect(child.stdout).toBe(
+    "ConfigError ContractViolationError LockfileError compileToolContract guardClient\n",
+  );
 });
 
 it("exports the pipeline, the policy and the reporters", () => {
