@@ -225,7 +225,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
 
   program
     .command("logout")
-    .description("remove the token login stored for a server")
+    .description(
+      "revoke (where the authorization server offers it) and remove the token login stored for a server",
+    )
     .argument("<server>", "the configured server")
     .action(async (server: string, options, command: Command) => {
       const { runLogout } = await import("./commands/logout.js");

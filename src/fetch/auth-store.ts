@@ -136,8 +136,8 @@ export class MemoryAuthStore implements AuthStore {
   }
 }
 
-/** Removes every token file of `serverUrl` (whatever the client); returns how many there were. */
-export async function removeServerTokens(
+/** Every token file of `serverUrl` (whatever the client), sorted. */
+export async function serverTokenFiles(
   env: Readonly<Record<string, string | undefined>>,
   serverUrl: string,
 ): Promise<string[]> {
@@ -149,11 +149,18 @@ export async function removeServerTokens(
   } catch {
     return [];
   }
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".json")) continue;
-    await rm(join(dir, name), { force: true });
-    removed.push(join(dir, name));
-  }
-  return removed;
+  return names
+    .filter((name) => name.startsWith(prefix) && name.endsWith(".json"))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Removes every token file of `serverUrl` (whatever the client); returns their paths. */
+export async function removeServerTokens(
+  env: Readonly<Record<string, string | undefined>>,
+  serverUrl: string,
+): Promise<string[]> {
+  const files = await serverTokenFiles(env, serverUrl);
+  for (const file of files) await rm(file, { force: true });
+  return files;
 }

@@ -290,6 +290,95 @@ describe("mcp-contract login", () => {
     expect(lock.code).toBe(3);
   });
 
+  for (const registration of ["none", "client_secret_basic"] as const) {
+    it(`logout revokes the refresh and then the access token at the revocation endpoint (RFC 7009, a ${registration} client), then removes the file`, async () => {
+      const server = await oauthServer({ registration, revocation: "revoke" });
+      const p = project(server.url);
+      expect((await p.run(["login", "ledger"])).code).toBe(0);
+      const [file] = p.tokenFiles();
+      const stored = JSON.parse(readFileSync(file!, "utf8")) as {
+        tokens: { access_token: string; refresh_token: string };
+        client: { client_id: string; client_secret?: string };
+      };
+      const logout = await p.run(["logout", "ledger"]);
+      expect(logout).toEqual({
+        code: 0,
+        stdout: `logged out of server "ledger" (revoked at ${server.origin}/revoke; removed ${file})\n`,
+        stderr: "",
+      });
+      expect(server.stats.revocations).toEqual([
+        {
+          token: stored.tokens.refresh_token,
+          tokenTypeHint: "refresh_token",
+          method: registration,
+          clientId: stored.client.client_id,
+          status: 200,
+        },
+        {
+          token: stored.tokens.access_token,
+          tokenTypeHint: "access_token",
+          method: registration,
+          clientId: stored.client.client_id,
+          status: 200,
+        },
+      ]);
+      expect(p.tokenFiles()).toEqual([]);
+      // Revoked at the authorization server: the MCP server no longer takes the access token.
+      const refused = await fetch(server.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${stored.tokens.access_token}`,
+          "content-type": "application/json",
+        },
+        body: "{}",
+      });
+      expect(refused.status).toBe(401);
+      expectNoLeak(
+        [logout.stdout, logout.stderr],
+        [
+          stored.tokens.access_token,
+          stored.tokens.refresh_token,
+          ...(stored.client.client_secret ? [stored.client.client_secret] : []),
+        ],
+      );
+    });
+  }
+
+  it("a revocation the authorization server refuses is one warning, and the local tokens are removed all the same", async () => {
+    const server = await oauthServer({ revocation: "fail" });
+    const p = project(server.url);
+    expect((await p.run(["login", "ledger"])).code).toBe(0);
+    const [file] = p.tokenFiles();
+    const stored = JSON.parse(readFileSync(file!, "utf8")) as {
+      tokens: { access_token: string; refresh_token: string };
+    };
+    const logout = await p.run(["logout", "ledger"]);
+    expect(logout).toEqual({
+      code: 0,
+      stdout: `logged out of server "ledger" (removed ${file})\n`,
+      stderr: `mcp-contract: warning: server "ledger": the tokens were not revoked at ${server.origin}/revoke: the refresh token was refused (HTTP 503); they are removed here only\n`,
+    });
+    expect(server.stats.revocations.map((r) => [r.tokenTypeHint, r.status])).toEqual([
+      ["refresh_token", 503],
+    ]);
+    expect(p.tokenFiles()).toEqual([]);
+    expectNoLeak([logout.stdout, logout.stderr], [stored.tokens.access_token, stored.tokens.refresh_token]);
+  });
+
+  it("logout against an authorization server without a revocation endpoint sends nothing and removes the file", async () => {
+    const server = await oauthServer();
+    const p = project(server.url);
+    expect((await p.run(["login", "ledger"])).code).toBe(0);
+    const [file] = p.tokenFiles();
+    const before = server.stats.tokenRequests.length;
+    expect(await p.run(["logout", "ledger"])).toEqual({
+      code: 0,
+      stdout: `logged out of server "ledger" (removed ${file})\n`,
+      stderr: "",
+    });
+    expect([server.stats.revocations, server.stats.tokenRequests.length]).toEqual([[], before]);
+  });
+
   it("login refuses a server that takes no login", async () => {
     const p = project("http://127.0.0.1:9/mcp", { type: "bearer", tokenEnv: "X_TOKEN" });
     const result = await p.run(["login", "ledger"]);
