@@ -206,18 +206,17 @@ export function createReport(input: {
 export function mergeReports(reports: readonly Report[]): Report {
   const problem = checkShards(reports);
   if (problem) throw new ShardMismatchError(problem);
-  const seen = new Set<string>();
+  // Two changes are the same finding when fingerprint, location, severity and message all agree.
+  // Kept changes are bucketed by fingerprint, so only changes sharing one are compared further
+  // (most fingerprints are in one shard once): no key built per change.
+  const kept = new Map<string, ReportedChange[]>();
   const changes: ReportedChange[] = [];
   for (const report of reports) {
     for (const change of report.changes) {
-      const key = JSON.stringify([
-        change.fingerprint,
-        change.location ?? null,
-        change.severity,
-        change.message,
-      ]);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const bucket = kept.get(change.fingerprint);
+      if (bucket === undefined) kept.set(change.fingerprint, [change]);
+      else if (bucket.some((other) => sameFinding(other, change))) continue;
+      else bucket.push(change);
       changes.push(change);
     }
   }
@@ -226,6 +225,15 @@ export function mergeReports(reports: readonly Report[]): Report {
     servers: reports.flatMap((r) => r.servers),
     errors: reports.flatMap((r) => r.errors ?? []),
   });
+}
+
+/** Same severity, message and location (compared as JSON): with the same fingerprint, the same finding. */
+function sameFinding(a: ReportedChange, b: ReportedChange): boolean {
+  return (
+    a.severity === b.severity &&
+    a.message === b.message &&
+    JSON.stringify(a.location ?? null) === JSON.stringify(b.location ?? null)
+  );
 }
 
 /** The shards given to `merge` do not make up one whole run. */

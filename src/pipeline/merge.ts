@@ -18,6 +18,9 @@ import type { RunOptions } from "./run.js";
 // schema/report.schema.json, precompiled (src/report/validators.generated.ts).
 const { report: validate } = validators(generated, "report");
 
+/** Reports read at once. */
+const READ_AHEAD = 16;
+
 /** What `mergeReportFiles` reads the reports with and marks them for. */
 export interface MergeReportFilesOptions extends Pick<RunOptions, "cwd" | "env"> {
   /** The lowest severity that fails the merged run (`--fail-on`); default `breaking`. */
@@ -36,8 +39,18 @@ export async function mergeReportFiles(
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const reports: Report[] = [];
-  for (const path of paths) {
-    const text = await readFileArgument(path, cwd, env);
+  // Read READ_AHEAD at a time (each read waits on the disk or on a git child, not the CPU);
+  // checked in the order given, so the first bad file named is the first bad one given.
+  const texts: Promise<string>[] = [];
+  const read = (i: number): void => {
+    const text = readFileArgument(paths[i]!, cwd, env);
+    text.catch(() => {});
+    texts[i] = text;
+  };
+  for (let i = 0; i < Math.min(READ_AHEAD, paths.length); i++) read(i);
+  for (const [i, path] of paths.entries()) {
+    const text = await texts[i]!;
+    if (i + READ_AHEAD < paths.length) read(i + READ_AHEAD);
     let data: unknown;
     try {
       data = JSON.parse(text);

@@ -49,6 +49,41 @@ test("identical findings present in several shards are kept once", () => {
   expect(merged.summary.breaking).toBe(1);
 });
 
+test("changes that share a fingerprint but differ in location, severity or message are all kept", () => {
+  const [base] = applyPolicy(
+    [
+      {
+        rule: "template-syntax-error",
+        severity: "breaking",
+        server: "",
+        pointer: "",
+        message: "bad",
+        location: { file: "a.hbs", line: 1, column: 1 },
+      },
+    ],
+    { now: NOW },
+  );
+  const variants = [
+    base!,
+    { ...base!, location: { file: "a.hbs", line: 2, column: 1 } },
+    { ...base!, location: undefined },
+    { ...base!, message: "worse" },
+    { ...base!, severity: "warning" as const },
+  ];
+  const a = createReport({ changes: variants, servers: ["a"] });
+  const b = createReport({ changes: [...variants].reverse(), servers: ["b"] });
+  const merged = mergeReports([a, b]);
+  expect(merged.changes).toHaveLength(variants.length);
+  expect(new Set(merged.changes.map((c) => c.fingerprint))).toEqual(new Set([base!.fingerprint]));
+  expect(merged.changes.map((c) => `${c.severity} ${c.message} ${c.location?.line ?? "-"}`).sort()).toEqual([
+    "breaking bad -",
+    "breaking bad 1",
+    "breaking bad 2",
+    "breaking worse 1",
+    "warning bad 1",
+  ]);
+});
+
 describe("shards", () => {
   const servers = ["e", "a", "d", "c", "b"];
   test("selectShard splits sorted servers round-robin, covering each exactly once", () => {
