@@ -1,13 +1,14 @@
 // `npm run bench`: measures mcp-contract where users wait, each figure the median of several runs and
 // each ratio taken side by side in the same run (shared machines are noisy; ratios are what count).
-// Usage: node bench/run.mjs [--quick] [--only precommit,diff,hash,fetch,memory,stress] [--json FILE]
+// Usage: node bench/run.mjs [--quick] [--only precommit,diff,hash,fetch,memory,stress,guard,scale] [--json FILE]
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { startEverythingServers } from "./everything-servers.mjs";
 import {
   BREAKING_KINDS,
   generateBigToolList,
@@ -82,6 +83,20 @@ function runNode(argv, options = {}) {
     throw new Error(`node ${argv.join(" ")} exited ${result.status}: ${result.stderr}`);
   }
   return { elapsed, result };
+}
+
+/**
+ * `runNode` with the CPU time the child itself used (user + system, ms; bench/maxrss.cjs records it
+ * on exit): on a loaded machine wall times grow with the load, CPU times much less.
+ */
+function runNodeCpu(argv, options = {}) {
+  const cpuFile = join(tmpdir(), `mcp-contract-bench-cpu-${process.pid}.txt`);
+  rmSync(cpuFile, { force: true });
+  const env = { ...(options.env ?? process.env), MCP_CONTRACT_BENCH_CPU_FILE: cpuFile };
+  const run = runNode(["--require", join(root, "bench/maxrss.cjs"), ...argv], { ...options, env });
+  const cpu = Number(readFileSync(cpuFile, "utf8").trim());
+  rmSync(cpuFile, { force: true });
+  return { ...run, cpu };
 }
 
 // 1 + 5: the pre-commit path and its memory.
@@ -413,6 +428,234 @@ async function fetching() {
   } finally {
     await servers.close();
   }
+  await everything();
+}
+
+/** A project directory whose config lists `urls` as Streamable HTTP servers s000, s001, …; returns it. */
+async function projectOf(urls) {
+  const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-lock-"));
+  const servers = urls
+    .map((url, i) => `  s${String(i).padStart(3, "0")}:\n    url: ${url}\n    transport: streamable-http\n`)
+    .join("");
+  await writeFile(join(dir, "mcp-contract.yaml"), `servers:\n${servers}`);
+  return dir;
+}
+
+/** `mcp-contract lock` as a user runs it (a whole process), from no lockfile: the fetch's whole cost. */
+function lockRun(dir, extra = []) {
+  return lockRunCpu(dir, extra).elapsed;
+}
+
+/** `lockRun` with the CPU time the lock process used. */
+function lockRunCpu(dir, extra = []) {
+  const lockfile = join(dir, "mcp-contract.lock.json");
+  rmSync(lockfile, { force: true });
+  const { elapsed, result, cpu } = runNodeCpu(
+    [join(root, "bin/mcp-contract.js"), "lock", "--quiet", ...extra],
+    { cwd: dir, allowFail: true },
+  );
+  if (result.status !== 0) throw new Error(`lock exited ${result.status}: ${result.stderr}`);
+  return { elapsed, cpu };
+}
+
+// 4c-4d: `lock` of 20 real server-everything instances (Streamable HTTP, 127.0.0.1) against what
+// anyone could write with the official SDK 1.x client (bench/bare-sdk-client.mjs: the same 20 at
+// once with Promise.all, listing tools, prompts and resource templates as lock does by default),
+// and against one of them alone. Whole processes, alternated.
+async function everything() {
+  const count = 20;
+  const servers = await startEverythingServers(count);
+  const dir = await projectOf(servers.urls);
+  try {
+    const bareArgv = [join(root, "bench/bare-sdk-client.mjs"), ...servers.urls];
+    const bareRun = () => {
+      const { elapsed, result, cpu } = runNodeCpu(bareArgv);
+      const listed = JSON.parse(result.stdout);
+      if (listed.length !== count || listed.some((s) => s.tools === 0))
+        throw new Error("bare client listed nothing");
+      return { elapsed, cpu };
+    };
+    // Warm-up: the servers' first session, the page cache.
+    bareRun();
+    lockRun(dir, ["--concurrency", String(count)]);
+    const locked = JSON.parse(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8"));
+    if (Object.keys(locked.servers).length !== count) throw new Error("lock did not lock every server");
+    const runs = quick ? 3 : 7;
+    const bare = [];
+    const ours = [];
+    const single = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(bareRun());
+      ours.push(lockRunCpu(dir, ["--concurrency", String(count)]));
+      single.push(lockRunCpu(dir, ["--server", `s${String(i % count).padStart(3, "0")}`]));
+    }
+    const wall = (list) => list.map((r) => r.elapsed);
+    const cpu = (list) => list.map((r) => r.cpu);
+    const vsBare = median(ours.map((o, i) => o.elapsed / bare[i].elapsed));
+    const cpuVsBare = median(ours.map((o, i) => o.cpu / bare[i].cpu));
+    const vsSingle = median(ours.map((o, i) => o.elapsed / single[i].elapsed));
+    row(
+      "4c. lock 20 server-everything over Streamable HTTP (--concurrency 20) vs bare SDK 1.x client",
+      `${ms(median(wall(ours)))} (CPU ${ms(median(cpu(ours)))})`,
+      `bare SDK client, Promise.all: ${ms(median(wall(bare)))} (CPU ${ms(median(cpu(bare)))})`,
+      `${ratio(vsBare)} (CPU ${ratio(cpuVsBare)})`,
+      "≤ 1.0×",
+      vsBare <= 1.0,
+    );
+    row(
+      "4d. same lock vs one of those servers locked alone",
+      ms(median(wall(ours))),
+      `one server: ${ms(median(wall(single)))} (CPU ${ms(median(cpu(single)))})`,
+      ratio(vsSingle),
+      "≤ 1.3×",
+      vsSingle <= 1.3,
+    );
+  } finally {
+    await servers.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// 8a-8c: scale. `lock` of a fleet of 200 fixture servers (one process hosting 200 Streamable HTTP
+// endpoints on 127.0.0.1) against 20 of them, per server, at concurrency 16; `merge` of 100 shard
+// reports of 50 servers each; peak RSS of `check --offline --no-cache` on a 50 MB tool list.
+async function scale() {
+  const fleet = Array.from({ length: 200 }, (_, i) => ({ tools: 10 + (i % 20), delayMs: 20 + (i % 5) * 10 }));
+  const servers = await startServers({ servers: fleet });
+  const big = await projectOf(servers.urls);
+  const small = await projectOf(servers.urls.slice(0, 20));
+  try {
+    const flags = ["--concurrency", "16"];
+    lockRun(small, flags);
+    lockRun(big, flags);
+    const runs = quick ? 2 : 4;
+    const ratios = [];
+    const perBig = [];
+    const perSmall = [];
+    for (let i = 0; i < runs; i++) {
+      const t20 = lockRun(small, flags) / 20;
+      const t200 = lockRun(big, flags) / 200;
+      perSmall.push(t20);
+      perBig.push(t200);
+      ratios.push(t200 / t20);
+    }
+    const r = median(ratios);
+    row(
+      "8a. lock 200 fixture servers (--concurrency 16), wall per server, vs 20 of them",
+      `${ms(median(perBig))} per server (${ms(median(perBig) * 200)} in all)`,
+      `20 servers: ${ms(median(perSmall))} per server`,
+      ratio(r),
+      "≤ 2×",
+      r <= 2,
+    );
+  } finally {
+    await servers.close();
+    await rm(big, { recursive: true, force: true });
+    await rm(small, { recursive: true, force: true });
+  }
+  await mergeShards();
+  await bigToolListMemory();
+}
+
+async function mergeShards() {
+  const { createReport, toReportJson } = await lib("core/report.js");
+  const { applyPolicy } = await lib("policy/policy.js");
+  const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-merge-"));
+  try {
+    // One server's changes (40 tools, every fourth changed), renamed for each of 5,000 servers.
+    const { before, after } = generateDiffWorkload({ tools: 40, changedFraction: 0.25 });
+    const template = diffTools("server", before, after);
+    const shards = 100;
+    const perShard = 50;
+    const files = [];
+    let total = 0;
+    for (let k = 0; k < shards; k++) {
+      const names = Array.from(
+        { length: perShard },
+        (_, i) => `srv${String(k * perShard + i).padStart(4, "0")}`,
+      );
+      const changes = names.flatMap((server) => template.map((c) => ({ ...c, server })));
+      total += changes.length;
+      const reported = applyPolicy(changes, { rules: {}, acknowledgements: [], now: new Date(0) });
+      const report = createReport({
+        changes: reported,
+        servers: names,
+        shard: { index: k + 1, total: shards },
+      });
+      const file = join(dir, `shard-${k + 1}.json`);
+      await writeFile(file, JSON.stringify(toReportJson(report)));
+      files.push(file);
+    }
+    const out = join(dir, "merged.json");
+    const mergeRun = () => {
+      const { elapsed, result, cpu } = runNodeCpu(
+        [join(root, "bin/mcp-contract.js"), "merge", ...files, "--format", "json", "--output", out],
+        { allowFail: true },
+      );
+      if (result.status !== 0 && result.status !== 1)
+        throw new Error(`merge exited ${result.status}: ${result.stderr}`);
+      return { elapsed, cpu };
+    };
+    mergeRun();
+    const merged = JSON.parse(readFileSync(out, "utf8"));
+    if (merged.servers.length !== shards * perShard || merged.changes.length !== total)
+      throw new Error(
+        `merge lost servers or changes (${merged.servers.length}, ${merged.changes.length} of ${total})`,
+      );
+    const runsOf = [];
+    for (let i = 0; i < (quick ? 3 : 5); i++) runsOf.push(mergeRun());
+    const t = median(runsOf.map((r) => r.elapsed));
+    row(
+      `8b. merge 100 shard reports of 50 servers each (${total} changes)`,
+      `${ms(t)} (CPU ${ms(median(runsOf.map((r) => r.cpu)))})`,
+      "",
+      "",
+      "< 1 s",
+      t < 1000,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function bigToolListMemory() {
+  const { lockTools } = await lib("lockfile/build.js");
+  const { serializeLockfile } = await lib("lockfile/io.js");
+  const dir = await mkdtemp(join(tmpdir(), "mcp-contract-bench-rss-"));
+  try {
+    const tools = generateBigToolList(50);
+    const listBytes = Buffer.byteLength(JSON.stringify(tools));
+    await writeFile(join(dir, "mcp-contract.lock.json"), serializeLockfile(lockTools("big", tools)));
+    await writeFile(join(dir, "mcp-contract.yaml"), "servers:\n  big:\n    command: node\n");
+    const rssFile = join(dir, "rss.txt");
+    const env = {
+      ...process.env,
+      MCP_CONTRACT_BENCH_RSS_FILE: rssFile,
+      MCP_CONTRACT_CACHE_DIR: join(dir, ".cache"),
+    };
+    const preload = ["--require", join(root, "bench/maxrss.cjs")];
+    for (let i = 0; i < (quick ? 2 : 3); i++) {
+      runNode([...preload, "-e", "0"], { env });
+      runNode([...preload, join(root, "bin/mcp-contract.js"), "check", "--offline", "--no-cache"], {
+        cwd: dir,
+        env,
+        allowFail: true,
+      });
+    }
+    const kib = readFileSync(rssFile, "utf8").trim().split("\n").map(Number);
+    const bare = median(kib.filter((_, i) => i % 2 === 0)) / 1024;
+    const ours = median(kib.filter((_, i) => i % 2 === 1)) / 1024;
+    row(
+      `8c. peak RSS of check --offline --no-cache, one server of ${tools.length} tools (${(listBytes / 1024 / 1024).toFixed(0)} MB tool list)`,
+      `${ours.toFixed(0)} MB`,
+      `node -e 0: ${bare.toFixed(0)} MB`,
+      ratio(ours / bare),
+      "≤ 400 MB",
+      ours <= 400,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const JSD_LIMIT_MS = 60_000;
@@ -614,6 +857,7 @@ for (const [name, fn] of [
   ["fetch", fetching],
   ["stress", stress],
   ["guard", guard],
+  ["scale", scale],
 ]) {
   if (!wanted(name) && !(name === "precommit" && wanted("memory"))) continue;
   log(`${name}...`);
