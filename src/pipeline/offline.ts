@@ -238,12 +238,22 @@ async function templateReferences(
     added = true;
   }
   if (memo && added) {
-    // Kept: the project's templates now (`allKeys`), so the entry does not grow with every edit.
+    // Kept: the project's templates now (`allKeys`), then as many earlier texts as there are
+    // templates, most recent first (an edit undone finds its text again), so the entry stays bounded.
     const next: Record<string, TemplateReference[]> = {};
-    for (const [i, k] of keys.entries()) Object.defineProperty(next, k, { value: out[i]!, enumerable: true });
+    const keep = (k: string, value: TemplateReference[]) =>
+      Object.defineProperty(next, k, { value, enumerable: true });
+    for (const [i, k] of keys.entries()) keep(k, out[i]!);
     for (const k of allKeys)
-      if (!Object.hasOwn(next, k) && known && Object.hasOwn(known, k))
-        Object.defineProperty(next, k, { value: known[k]!, enumerable: true });
+      if (!Object.hasOwn(next, k) && known && Object.hasOwn(known, k)) keep(k, known[k]!);
+    let earlier = 0;
+    for (const k of Object.keys(known ?? {})) {
+      if (earlier >= allKeys.length) break;
+      if (!Object.hasOwn(next, k)) {
+        keep(k, known![k]!);
+        earlier++;
+      }
+    }
     memo.set("template-references", inputs, next);
   }
   return out;
