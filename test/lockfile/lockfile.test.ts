@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Lockfile, ToolDefinition } from "../../src/core/lockfile.js";
+import { own } from "../../src/core/own.js";
 import { LockfileError } from "../../src/errors.js";
 import { lockServer, nextLockfile } from "../../src/lockfile/build.js";
 import { readLockfileIfExists, serializeLockfile, writeLockfile } from "../../src/lockfile/io.js";
@@ -153,7 +154,8 @@ describe("lockfile format", () => {
     const text = `{"lockfileVersion": 1, "note": "kept", "servers": {"constructor": {"hash": "h", "extra": 1,
       "tools": {"__proto__": {"hash": "h", "definition": {"name": "__proto__"}}}}}}`;
     const lock = parseLockfile(text, "l.json");
-    expect(Object.keys(lock.servers["constructor"]!.tools)).toEqual(["__proto__"]);
+    // Read as the code reads names: an own-property lookup, never the prototype's `constructor`.
+    expect(Object.keys(own(lock.servers, "constructor")!.tools)).toEqual(["__proto__"]);
     expect((lock as unknown as { note: string }).note).toBe("kept");
   });
 });
