@@ -1,11 +1,12 @@
 /**
  * The pure stage of lock: the next lockfile and every change since the
  * baseline, with the poisoning scan. Imported only when servers were fetched
- * (it loads the diff engine and the poisoning scan, not the template checker).
+ * (it loads the poisoning scan, and the diff engine when a server is on both
+ * sides; not the template checker).
  */
 import type { Change } from "../core/change.js";
 import type { LockedServer, Lockfile } from "../core/lockfile.js";
-import { diffLockfiles } from "../diff/index.js";
+import { presenceDiff } from "../diff/presence.js";
 import { emptyLockfile, nextLockfile } from "../lockfile/build.js";
 import { scanLockfile } from "../poisoning/index.js";
 
@@ -26,12 +27,13 @@ export interface LockInput {
  * ones kept) and every change since the baseline, with the poisoning scan of
  * what is now locked (judged on every run, not only on what changed).
  */
-export function lockChanges(input: LockInput): { next: Lockfile; changes: Change[] } {
+export async function lockChanges(input: LockInput): Promise<{ next: Lockfile; changes: Change[] }> {
   const next = nextLockfile(input.previous, input.configured, input.locked);
-  const changes: Change[] = [
-    ...knownInvalid(input.fetchFindings, input.baseline, input.locked),
-    ...diffLockfiles(input.baseline ?? emptyLockfile(), next),
-  ];
+  const baseline = input.baseline ?? emptyLockfile();
+  // The diff engine only when a server is on both sides (a first lock only adds servers).
+  const diff =
+    presenceDiff(baseline, next) ?? (await import("../diff/index.js")).diffLockfiles(baseline, next);
+  const changes: Change[] = [...knownInvalid(input.fetchFindings, input.baseline, input.locked), ...diff];
   changes.push(...scanLockfile(next));
   return { next, changes };
 }

@@ -108,7 +108,7 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   // What the change is measured from: the committed lockfile when the working copy already moved.
   const baseline = committed ?? previous;
   const { lockChanges } = await stageLater;
-  const { next, changes } = lockChanges({
+  const { next, changes } = await lockChanges({
     previous,
     baseline,
     configured: Object.keys(config.servers),

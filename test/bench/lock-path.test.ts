@@ -1,6 +1,7 @@
 // The fetch benchmark's `lock` figure rests on what a lock does not load: ajv's compiler (the
 // tool schemas are checked against precompiled meta-schema validators unless one holds a $ref),
-// the template checker and its glob library, and every report format but text. Not a timed test:
+// the diff engine on a first lock (every server is new), the template checker and its glob
+// library, and every report format but text. Not a timed test:
 // it lists the modules a real `lock` of an HTTP server loads, ES modules through a loader hook and
 // CommonJS files from require.cache at exit.
 import { execFile } from "node:child_process";
@@ -54,7 +55,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it("lock of an HTTP server loads no ajv compiler, no template checker or glob, and only the text report", async () => {
+it("a first lock of an HTTP server loads no ajv compiler, no diff engine, no template checker or glob, and only the text report", async () => {
   // Asynchronously: the fixture server answers from this process's event loop.
   const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
     const child = execFile(
@@ -79,7 +80,7 @@ it("lock of an HTTP server loads no ajv compiler, no template checker or glob, a
   ])
     expect(loaded.some((l) => l.includes(expected))).toBe(true);
   const forbidden = loaded.filter((l) =>
-    /\/ajv\/dist\/(ajv|2020|core)\.js|\/ajv\/dist\/compile\/|\/dist\/templates\/|\/dist\/pipeline\/live\.js|tinyglobby|\/fdir\/|picomatch|handlebars|\/report\/formats\/(json|markdown|github|sarif|junit|html|text-chalk)\.js|\/dist\/report\/index\.js|\/chalk\//.test(
+    /\/ajv\/dist\/(ajv|2020|core)\.js|\/dist\/diff\/(index|engine)\.js|\/ajv\/dist\/compile\/|\/dist\/templates\/|\/dist\/pipeline\/live\.js|tinyglobby|\/fdir\/|picomatch|handlebars|\/report\/formats\/(json|markdown|github|sarif|junit|html|text-chalk)\.js|\/dist\/report\/index\.js|\/chalk\//.test(
       l,
     ),
   );

@@ -41,8 +41,8 @@ describe("invalid-tool-definition on a locked tool", () => {
   const findings = checkTools("a", tools).findings;
   const locked = lockTools("a", tools);
 
-  it("is reported in full when the tool is locked, then once as one line while it stays unchanged", () => {
-    const first = lockChanges({
+  it("is reported in full when the tool is locked, then once as one line while it stays unchanged", async () => {
+    const first = await lockChanges({
       previous: undefined,
       baseline: undefined,
       configured: ["a"],
@@ -72,7 +72,7 @@ describe("invalid-tool-definition on a locked tool", () => {
     };
     expect(liveFindings(input)).toEqual([summary]);
     // A relock of the same tools folds them the same way.
-    const again = lockChanges({
+    const again = await lockChanges({
       previous: locked,
       baseline: locked,
       configured: ["a"],
@@ -98,8 +98,8 @@ describe("invalid-tool-definition on a locked tool", () => {
 
 describe("lockChanges", () => {
   const fetchedA = new Map([["a", entry([search(["q", "limit"])])]]);
-  it("replaces a fetched server's entry and keeps a failed one's, diffing from the baseline", () => {
-    const { next, changes } = lockChanges({
+  it("replaces a fetched server's entry and keeps a failed one's, diffing from the baseline", async () => {
+    const { next, changes } = await lockChanges({
       previous: lock,
       baseline: lock,
       configured: ["a", "b"],
@@ -111,8 +111,8 @@ describe("lockChanges", () => {
     expect(changes.map((c) => [c.server, c.rule])).toEqual([["a", "param-became-required"]]);
   });
 
-  it("drops a server no longer configured: removed since the baseline", () => {
-    const { next, changes } = lockChanges({
+  it("drops a server no longer configured: removed since the baseline", async () => {
+    const { next, changes } = await lockChanges({
       previous: lock,
       baseline: lock,
       configured: ["a"],
@@ -128,8 +128,8 @@ describe("lockChanges", () => {
 });
 
 describe("decide", () => {
-  it("applies rule overrides and acknowledgements, then counts the report", () => {
-    const { changes } = lockChanges({
+  it("applies rule overrides and acknowledgements, then counts the report", async () => {
+    const { changes } = await lockChanges({
       previous: lock,
       baseline: lock,
       configured: ["a", "b"],
