@@ -1,7 +1,8 @@
 // CLI tests run the built bin: build once (as `npm run build` does) before the suite so `npm test` works on a fresh clone.
 // MCP_CONTRACT_SKIP_BUILD=1 skips it when dist/ is known to be current.
 //
-// The build is incremental: tsc keeps what it compiled in node_modules/.cache and, when no source
+// The build is incremental: tsc keeps what it compiled in node_modules/.cache/mcp-contract-test-build
+// (beside, not in, the result cache a check run in the repository uses) and, when no source
 // changed since, checks and writes nothing (about 3 s of one core instead of 10 s, before any test
 // file can start). That record describes dist/ as this setup left it. When dist/ was written since
 // by anything else (`npm run build` rewrites every file) after the last change to a source, it was
@@ -14,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const cache = join(root, "node_modules", ".cache", "mcp-contract");
+const cache = join(root, "node_modules", ".cache", "mcp-contract-test-build");
 const buildInfo = join(cache, "test-build.tsbuildinfo");
 /** The modification times of dist/'s entry points right after this setup's last build. */
 const stampFile = join(cache, "test-build.stamp");
