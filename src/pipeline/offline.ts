@@ -10,8 +10,11 @@
  *
  * - `offline-check`: everything below, for the lockfile, HEAD's lockfile and every template;
  * - `lockfile`: the lockfile's integrity and poisoning findings, for its bytes;
+ * - `verify`: one server's integrity findings, for the sha256 of its entry's text;
  * - `poisoning`: one server's poisoning findings, for its hash and the tool names of all;
- * - `references`: one template's references, for its name and text.
+ * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes;
+ * - `template-findings`: each template's findings (by name, kind and text), for the lockfile and HEAD's;
+ * - `template-references`: each template's references (by name and text), one entry per project.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
