@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { validators } from "../../src/core/validator.js";
 import * as generated from "../../src/export/validators.generated.js";
-import { lockTools } from "../../src/lockfile/build.js";
+import { lockSurface, lockTools } from "../../src/lockfile/build.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { expectGolden } from "../golden.js";
 import { repoRoot, runCliInProcess } from "../helpers/cli.js";
@@ -63,6 +63,25 @@ describe("export --format json", () => {
     ]);
     expect(file).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(readFileSync(join(dir, "allowlist.json"), "utf8")).toBe(stdout.stdout);
+  });
+
+  it("a version 2 lockfile with prompts and resource templates exports its tools only, under the server hash that covers them", async () => {
+    const lock = lockSurface("crm", {
+      tools: [{ name: "ping", inputSchema: { type: "object" } }],
+      prompts: [{ name: "summarize", arguments: [{ name: "ticket", required: true }] }],
+      resourceTemplates: [{ name: "ticket", uriTemplate: "crm://tickets/{id}" }],
+    });
+    expect(Object.keys(lock.servers.crm!).sort()).toEqual(["hash", "prompts", "resourceTemplates", "tools"]);
+    const result = await runCliInProcess(["export"], { cwd: project(serializeLockfile(lock)) });
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    const data = JSON.parse(result.stdout) as { servers: Record<string, Record<string, unknown>> };
+    expect(validateAllowlist(data)).toBe(true);
+    expect(data.servers.crm).toEqual({
+      hash: lock.servers.crm!.hash,
+      tools: {
+        ping: { name: "ping", hash: lock.servers.crm!.tools.ping!.hash, inputSchema: { type: "object" } },
+      },
+    });
   });
 
   it("a tool locked without an input schema is allowed with no arguments", async () => {
