@@ -18,7 +18,7 @@ import { subjectOf } from "./formats/shared.js";
 
 /** The heading of each section. */
 export const TIER_TITLES: Record<HarmTier, string> = {
-  templates: "Templates and the breaking changes of the tools they use",
+  templates: "Templates and the breaking changes of the tools, prompts and resources they use",
   breaking: "Breaking changes",
   warning: "Warnings",
   info: "Info",
