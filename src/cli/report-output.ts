@@ -15,6 +15,7 @@ import { UsageError } from "../errors.js";
 import type { Format } from "../report/formats.js";
 import { loadReporter } from "../report/lazy.js";
 import {
+  type CheckedItem,
   type DefinitionLookup,
   type Locate,
   lockfileLocator,
@@ -61,9 +62,11 @@ export interface ReportContext {
    * diff's BEFORE side, when it is a file of the working tree: findings about what only it
    * holds (`holdsOnly`: removed or renamed tools, removed servers) point there.
    */
-  before?: ContractFile & { holdsOnly: (server: string, tool?: string) => boolean };
+  before?: ContractFile & { holdsOnly: (server: string, tool?: string, section?: string) => boolean };
   /** Tool names by server, when the command knows them; else JUnit takes them from `file` (a lockfile). */
   tools?: ReadonlyMap<string, readonly string[]>;
+  /** Prompts, resource templates and resources by server, likewise. */
+  items?: ReadonlyMap<string, readonly CheckedItem[]>;
   /** Template and partial files the run checked, as findings name them. */
   templates?: readonly string[];
   /**
@@ -113,6 +116,9 @@ export async function writeReport(
       ? {
           checked: {
             tools: context.tools ?? (lockedText ? lockedTools(lockedText, report.servers) : new Map()),
+            items:
+              context.items ??
+              (lockedText && !context.tools ? lockedItems(lockedText, report.servers) : new Map()),
             templates: context.templates ?? [],
           },
           startedAt: runStart(io.env),
@@ -258,6 +264,53 @@ function lockedTools(text: string, servers: readonly string[]): Map<string, stri
     if (isObject(entry) && isObject(entry.tools)) tools.set(server, Object.keys(entry.tools));
   }
   return tools;
+}
+
+/** The lockfile's prompts, resource templates and resources for each of the servers, in that order. */
+function lockedItems(text: string, servers: readonly string[]): Map<string, CheckedItem[]> {
+  const items = new Map<string, CheckedItem[]>();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return items;
+  }
+  const entries = isObject(data) && isObject(data.servers) ? data.servers : {};
+  for (const server of servers) {
+    const entry = Object.hasOwn(entries, server) ? entries[server] : undefined;
+    if (!isObject(entry)) continue;
+    items.set(server, surfaceItems(entry));
+  }
+  return items;
+}
+
+/** The prompts, resource templates and resources of either side's servers (diff's two lockfiles), once each. */
+export function itemsOfBoth(
+  ...sides: readonly Readonly<Record<string, LockedServer>>[]
+): Map<string, CheckedItem[]> {
+  const items = new Map<string, CheckedItem[]>();
+  for (const servers of sides)
+    for (const [server, entry] of Object.entries(servers)) {
+      const list = items.get(server) ?? [];
+      for (const found of surfaceItems(entry as unknown as Record<string, unknown>))
+        if (!list.some((i) => i.kind === found.kind && i.item === found.item)) list.push(found);
+      items.set(server, list);
+    }
+  return items;
+}
+
+/** A locked server entry's prompts, resource templates and resources, as JUnit lists them. */
+export function surfaceItems(entry: Readonly<Record<string, unknown>>): CheckedItem[] {
+  const out: CheckedItem[] = [];
+  for (const [section, kind] of [
+    ["prompts", "prompt"],
+    ["resourceTemplates", "resourceTemplate"],
+    ["resources", "resource"],
+  ] as const) {
+    const value = Object.hasOwn(entry, section) ? entry[section] : undefined;
+    if (isObject(value)) for (const item of Object.keys(value)) out.push({ kind, item });
+  }
+  return out;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,7 @@
  * one of these; `--format json` prints exactly this object (documented by
  * schema/report.schema.json); `merge` combines several into one.
  */
-import { type Change, compareChanges, SEVERITIES, type Severity } from "./change.js";
+import { type Change, compareChanges, kindRank, SEVERITIES, type Severity } from "./change.js";
 import { cmp } from "./json.js";
 
 /** Version of the report shape; bumped on incompatible changes. */
@@ -141,8 +141,10 @@ export function harmTiers(changes: readonly ReportedChange[]): (change: Reported
 }
 
 /**
- * The changes ordered by who they hurt (HARM_TIERS), inside a tier by server and tool, then in
- * stable order (`compareChanges`, fingerprint). The one ordering every format uses. Pure.
+ * The changes ordered by who they hurt (HARM_TIERS), inside a tier by server, then by kind (the
+ * server itself and its tools, then prompts, resource templates, resources, instructions,
+ * capabilities: `kindRank`) and tool or item, then in stable order (`compareChanges`,
+ * fingerprint). The one ordering every format uses. Pure.
  */
 export function orderByHarm(changes: readonly ReportedChange[]): ReportedChange[] {
   const tierOf = harmTiers(changes);
@@ -151,7 +153,8 @@ export function orderByHarm(changes: readonly ReportedChange[]): ReportedChange[
     (a, b) =>
       rank.get(a)! - rank.get(b)! ||
       cmp(a.server, b.server) ||
-      cmp(a.tool ?? "", b.tool ?? "") ||
+      kindRank(a.kind) - kindRank(b.kind) ||
+      cmp(a.tool ?? a.item ?? "", b.tool ?? b.item ?? "") ||
       compareChanges(a, b) ||
       cmp(a.fingerprint, b.fingerprint),
   );

@@ -50,8 +50,12 @@ export interface DiffResult {
   report: Report;
   before: DiffSide;
   after: DiffSide;
-  /** Whether only BEFORE holds the server (or its tool): a removed server or tool, a renamed tool's old name. */
-  beforeHoldsOnly: (server: string, tool?: string) => boolean;
+  /**
+   * Whether only BEFORE holds the server, or its tool, or with `section` (`prompts`, `resources`,
+   * `capabilities`, …) that section or an item of it: a removed server, tool, prompt or resource, a
+   * renamed tool's old name.
+   */
+  beforeHoldsOnly: (server: string, item?: string, section?: string) => boolean;
   /** Every tool of either side, by server. */
   tools: Map<string, string[]>;
   /** The acknowledgements file the policy read (it may not exist). */
@@ -102,16 +106,30 @@ export async function diffFiles(
     report,
     before: side(before, beforePath, beforeLock),
     after: side(after, afterPath, afterLock),
-    beforeHoldsOnly: (server, tool) => holds(beforeLock, server, tool) && !holds(afterLock, server, tool),
+    beforeHoldsOnly: (server, item, section) =>
+      holds(beforeLock, server, item, section) && !holds(afterLock, server, item, section),
     tools: toolNames(beforeLock, afterLock),
     acknowledgementsFile,
   };
 }
 
-/** Whether a lockfile has the server, or the server's tool when `tool` is given. */
-function holds(lock: Lockfile, server: string, tool?: string): boolean {
+/**
+ * Whether a lockfile has the server; or the server's tool when `item` is given; with `section`, that
+ * section of the entry, or its item (a capability by its dotted path in the definition).
+ */
+function holds(lock: Lockfile, server: string, item?: string, section?: string): boolean {
   if (!Object.hasOwn(lock.servers, server)) return false;
-  return tool === undefined || Object.hasOwn(lock.servers[server]!.tools, tool);
+  const entry = lock.servers[server]!;
+  if (section === undefined) return item === undefined || Object.hasOwn(entry.tools, item);
+  const value: unknown = Object.hasOwn(entry, section) ? entry[section as keyof typeof entry] : undefined;
+  if (value === undefined || value === null) return false;
+  if (item === undefined) return true;
+  let node: unknown = section === "capabilities" ? (value as { definition?: unknown }).definition : value;
+  for (const key of section === "capabilities" ? item.split(".") : [item]) {
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
 }
 
 /** Every tool of either side, by server: the JUnit report has a test case for each. */

@@ -9,7 +9,8 @@ export const DEFAULT_DOCS_BASE_URL = "https://github.com/mcp-contract/mcp-contra
 /**
  * 1-based line of a server's entry, or of a tool's entry when `tool` is given, in a file's text;
  * with `section` (`prompts`, `resourceTemplates`, `resources`, `instructions`, `capabilities`),
- * `tool` names an item of that section instead; undefined when unknown.
+ * `tool` names an item of that section instead (a capability's dotted path, `tools.listChanged`),
+ * and without `tool` the line is the section's; undefined when unknown.
  */
 export type Locate = (server: string, tool?: string, section?: string) => number | undefined;
 
@@ -26,8 +27,19 @@ const SECTION: Record<string, string> = {
 export interface Checked {
   /** Tool names by server (the lockfile's, or both sides of `diff`); tools with findings are added to them. */
   tools: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Prompts, resource templates and resources by server, likewise (JUnit has a test case for each);
+   * default none beyond those with findings.
+   */
+  items?: ReadonlyMap<string, readonly CheckedItem[]>;
   /** Template and partial files, as their findings name them (relative to the working directory). */
   templates: readonly string[];
+}
+
+/** A prompt (by name), resource template (by name) or static resource (by URI) a run checked. */
+export interface CheckedItem {
+  kind: "prompt" | "resourceTemplate" | "resource";
+  item: string;
 }
 
 /** A tool's definition on one side of a run (the locked one, the live one), or undefined where that side has none. */
@@ -58,11 +70,16 @@ export interface ReporterOptions {
   /** Lines of servers' and tools' entries in `lockfile`, when known (see `lockfileLocator`). */
   locate?: Locate;
   /**
-   * diff's BEFORE file, when it is a file of the working tree. Findings about a tool or server
-   * that only it holds (`holdsOnly`: a removed or renamed tool, a removed server) point at it,
+   * diff's BEFORE file, when it is a file of the working tree. Findings about a tool, prompt,
+   * resource, capability or server that only it holds (`holdsOnly`: a removed or renamed tool, a
+   * removed prompt or resource, a removed server; with the finding's lockfile section) point at it,
    * where the entry still is. Absent: every such finding points at `lockfile`.
    */
-  before?: { file: string; locate?: Locate; holdsOnly: (server: string, tool?: string) => boolean };
+  before?: {
+    file: string;
+    locate?: Locate;
+    holdsOnly: (server: string, tool?: string, section?: string) => boolean;
+  };
   /**
    * The working directory's path from the repository root, with forward slashes ("" at the root,
    * the default). SARIF and GitHub annotations name files from the root, where GitHub looks for
@@ -165,14 +182,19 @@ export function findingPlace(
     return { file: fromRepositoryRoot(file, options), line, column };
   }
   const before = options.before;
+  const section = change.kind === undefined ? undefined : SECTION[change.kind];
+  const holds =
+    section === undefined
+      ? before?.holdsOnly(change.server, change.tool)
+      : before?.holdsOnly(change.server, change.item, section);
   const holder =
-    before?.holdsOnly(change.server, change.tool) === true
+    before && holds === true
       ? { file: before.file, locate: before.locate }
       : { file: options.lockfile, locate: options.locate };
   const line =
     change.kind === undefined
       ? holder.locate?.(change.server, change.tool)
-      : holder.locate?.(change.server, change.item, SECTION[change.kind]);
+      : holder.locate?.(change.server, change.item, section);
   return { file: fromRepositoryRoot(holder.file, options), ...(line !== undefined && { line }) };
 }
 
@@ -215,6 +237,20 @@ export function lockfileLocator(text: string): Locate {
       return (at < 0 ? s : at) + 1;
     }
     if (tool === undefined) return s + 1;
+    if (section === "capabilities") {
+      // A capability (`logging`, `tools.listChanged`) is a key path in the section's definition:
+      // its deepest line the lockfile has (an added capability: its parent, or the section).
+      const at = find(section, s);
+      if (at < 0) return s + 1;
+      let line = find("definition", at);
+      if (line < 0) return at + 1;
+      for (const key of tool.split(".")) {
+        const next = find(key, line);
+        if (next < 0) break;
+        line = next;
+      }
+      return line + 1;
+    }
     const tools = find(section ?? "tools", s);
     const t = tools < 0 ? -1 : find(tool, tools);
     return (t < 0 ? s : t) + 1;
@@ -224,20 +260,48 @@ export function lockfileLocator(text: string): Locate {
 /**
  * Builds `locate` for a file holding one server's tool list (a `tools/list` result or a bare
  * array, as `diff` reads them): a tool's line is the shallowest line with `"name": "<tool>"`.
- * The file holds one server, so the server is ignored and has no line of its own.
+ * With `section` (a `{tools, prompts, resourceTemplates, resources, instructions}` file), the
+ * item is looked for inside that section alone (a resource by its `"uri"`), and without an item
+ * the section's key line is the answer. The file holds one server, so the server is ignored and
+ * has no line of its own.
  */
 export function toolListLocator(text: string): Locate {
   const lines = text.split("\n");
-  return (_server, tool) => {
-    if (tool === undefined) return undefined;
-    const needle = new RegExp(`"name"\\s*:\\s*${escapeRegExp(JSON.stringify(tool))}`);
+  const indent = (line: string) => line.length - line.trimStart().length;
+  /** The shallowest line in [from, to) matching `needle`. */
+  const shallowest = (needle: RegExp, from: number, to: number) => {
     let best: { line: number; indent: number } | undefined;
-    for (const [i, line] of lines.entries()) {
-      if (!needle.test(line)) continue;
-      const indent = line.length - line.trimStart().length;
-      if (!best || indent < best.indent) best = { line: i + 1, indent };
+    for (let i = from; i < to; i++) {
+      if (!needle.test(lines[i]!)) continue;
+      if (!best || indent(lines[i]!) < best.indent) best = { line: i, indent: indent(lines[i]!) };
     }
     return best?.line;
+  };
+  return (_server, tool, section) => {
+    let from = 0;
+    let to = lines.length;
+    if (section !== undefined) {
+      const key = shallowest(
+        new RegExp(`^\\s*${escapeRegExp(JSON.stringify(section))}\\s*:`),
+        0,
+        lines.length,
+      );
+      if (key === undefined) return undefined;
+      if (tool === undefined) return key + 1;
+      from = key + 1;
+      to = from;
+      // The section's value ends at the first later line indented no deeper than its key.
+      while (to < lines.length && (lines[to]!.trim() === "" || indent(lines[to]!) > indent(lines[key]!)))
+        to++;
+    }
+    if (tool === undefined) return undefined;
+    const field = section === "resources" ? "uri" : "name";
+    const found = shallowest(
+      new RegExp(`"${field}"\\s*:\\s*${escapeRegExp(JSON.stringify(tool))}`),
+      from,
+      to,
+    );
+    return found === undefined ? undefined : found + 1;
   };
 }
 

@@ -14,7 +14,6 @@ import {
   type Report,
   type ReportedChange,
 } from "../core/report.js";
-import { subjectOf } from "./formats/shared.js";
 
 /** The heading of each section. */
 export const TIER_TITLES: Record<HarmTier, string> = {
@@ -243,22 +242,34 @@ export function annotationPicks(
   return { errors, warnings, rest };
 }
 
-/** Groups changes by server, then by tool ("" for server-level findings), keeping their order. */
+/**
+ * The key of what a change is about inside its server: "" for the server itself, else its tool or
+ * its kind and item, kept apart (a tool called "prompt x" is not prompt `x`: names are data).
+ */
+export function subjectKey(change: Pick<ReportedChange, "tool" | "kind" | "item">): string {
+  if (change.tool !== undefined) return `tool\u0000${change.tool}`;
+  return change.kind === undefined ? "" : `${change.kind}\u0000${change.item ?? ""}`;
+}
+
+/**
+ * Groups changes by server, then by what they are about (`subjectKey`: "" for server-level
+ * findings, then each tool, prompt, resource template, resource, the instructions, the
+ * capabilities), keeping their order; `subjectOf` of a group's first change is its heading.
+ */
 export function groupByServerAndTool(
   changes: readonly ReportedChange[],
 ): Map<string, Map<string, ReportedChange[]>> {
   const servers = new Map<string, Map<string, ReportedChange[]>>();
   for (const change of changes) {
-    let tools = servers.get(change.server);
-    if (!tools) {
-      tools = new Map();
-      servers.set(change.server, tools);
+    let subjects = servers.get(change.server);
+    if (!subjects) {
+      subjects = new Map();
+      servers.set(change.server, subjects);
     }
-    // Tools by name; the rest of the surface by kind and item (`subjectOf`).
-    const key = change.tool ?? (change.kind === undefined ? "" : subjectOf(change));
-    const list = tools.get(key);
+    const key = subjectKey(change);
+    const list = subjects.get(key);
     if (list) list.push(change);
-    else tools.set(key, [change]);
+    else subjects.set(key, [change]);
   }
   return servers;
 }

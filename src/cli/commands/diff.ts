@@ -12,6 +12,7 @@ import type { CommandIO } from "../io.js";
 import {
   type ContractFile,
   definitionsOf,
+  itemsOfBoth,
   type ReportCommandOptions,
   writeReport,
 } from "../report-output.js";
@@ -40,6 +41,7 @@ export async function runDiff(
       before: { ...(await contractFile(result.before, io)), holdsOnly: result.beforeHoldsOnly },
     }),
     tools: result.tools,
+    items: itemsOfBoth(result.before.lock.servers, result.after.lock.servers),
     definitions: {
       before: definitionsOf(result.before.lock.servers),
       after: definitionsOf(result.after.lock.servers),

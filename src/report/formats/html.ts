@@ -9,10 +9,11 @@
  * configs and templates: all of it is escaped.
  */
 import { diffArrays } from "diff";
-import { SEVERITIES, type Severity } from "../../core/change.js";
+import { kindRank, SEVERITIES, type Severity } from "../../core/change.js";
+import type { SurfaceKind } from "../../core/lockfile.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
-import { digestReport, groupByServerAndTool, summaryParagraph } from "../order.js";
+import { digestReport, groupByServerAndTool, subjectKey, summaryParagraph } from "../order.js";
 import { lineOfPointer, type PrintedJson, printJson } from "./html-json.js";
 import { formatLocation, plural, preview, subjectOf } from "./shared.js";
 
@@ -105,8 +106,9 @@ function toolAnchors(report: Report): Map<string, string> {
   const anchors = new Map<string, string>();
   let n = 0;
   for (const change of report.changes) {
-    if (change.tool === undefined && change.kind === undefined) continue;
-    const key = `${change.server}\0${change.tool ?? subjectOf(change)}`;
+    const subject = subjectKey(change);
+    if (subject === "") continue;
+    const key = `${change.server}\0${subject}`;
     if (!anchors.has(key)) anchors.set(key, `tool-${++n}`);
   }
   return anchors;
@@ -119,7 +121,10 @@ function overviewTable(report: Report, options: ResolvedReporterOptions): string
   if (checked) {
     for (const [server, tools] of checked) {
       const entry = byServer.get(server) ?? new Map<string, ReportedChange[]>();
-      for (const tool of tools) if (!entry.has(tool)) entry.set(tool, []);
+      for (const tool of tools) {
+        const key = subjectKey({ tool });
+        if (!entry.has(key)) entry.set(key, []);
+      }
       byServer.set(server, entry);
     }
   }
@@ -127,7 +132,7 @@ function overviewTable(report: Report, options: ResolvedReporterOptions): string
     if (change.server === "") continue;
     const entry = byServer.get(change.server) ?? new Map<string, ReportedChange[]>();
     byServer.set(change.server, entry);
-    const key = change.tool ?? "";
+    const key = subjectKey(change);
     const list = entry.get(key);
     if (list) list.push(change);
     else entry.set(key, [change]);
@@ -141,10 +146,10 @@ function overviewTable(report: Report, options: ResolvedReporterOptions): string
     rows.push(
       `<tr class="server"><th scope="row" colspan="2"><code>${escapeHtml(server)}</code></th><td>${badge(serverWorst, failed.has(server) ? "not fetched" : undefined)}</td><td>${all.length}</td></tr>`,
     );
-    for (const [tool, changes] of [...tools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (tool === "" && changes.length === 0) continue;
-      const anchor = anchors.get(`${server}\0${tool}`);
-      const name = tool === "" ? "(the server itself)" : `<code>${escapeHtml(tool)}</code>`;
+    for (const [key, changes] of [...tools].sort(([a], [b]) => bySubject(a, b))) {
+      if (key === "" && changes.length === 0) continue;
+      const anchor = anchors.get(`${server}\0${key}`);
+      const name = key === "" ? "(the server itself)" : subjectHtml(key);
       const link = anchor ? `<a href="#${anchor}">${name}</a>` : name;
       rows.push(
         `<tr class="tool" data-worst="${worst(changes) ?? "none"}"><td></td><td>${link}</td><td>${badge(worst(changes))}</td><td>${changes.length}</td></tr>`,
@@ -153,6 +158,29 @@ function overviewTable(report: Report, options: ResolvedReporterOptions): string
   }
   if (rows.length === 0) return "";
   return `<section id="overview"><h2>Servers and tools</h2><table class="overview"><thead><tr><th scope="col" colspan="2">Server / tool</th><th scope="col">Worst</th><th scope="col">Findings</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
+}
+
+/** Subject keys in report order: the server itself, tools, then each kind of the rest (`subjectKey`), by name. */
+function bySubject(a: string, b: string): number {
+  const rank = (key: string) =>
+    key === "" ? 0 : key.startsWith("tool\u0000") ? 1 : 2 + kindRank(kindOf(key));
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function kindOf(key: string): SurfaceKind {
+  return key.slice(0, key.indexOf("\u0000")) as SurfaceKind;
+}
+
+/** A subject key as the overview shows it: a tool's bare name, else its kind and item (`subjectOf`). */
+function subjectHtml(key: string): string {
+  const at = key.indexOf("\u0000");
+  const item = key.slice(at + 1);
+  if (key.startsWith("tool\u0000")) return `<code>${escapeHtml(item)}</code>`;
+  const kind = kindOf(key);
+  const label = subjectOf({ kind, ...(item !== "" && { item }) });
+  return item === "" || kind === "instructions" || kind === "capabilities"
+    ? escapeHtml(label)
+    : `${escapeHtml(label.slice(0, label.length - item.length))}<code>${escapeHtml(item)}</code>`;
 }
 
 function badge(severity: Severity | undefined, label?: string): string {
@@ -305,16 +333,20 @@ function alignRows(before: readonly string[], after: readonly string[]): SideRow
 function toolsSection(report: Report, options: ResolvedReporterOptions): string {
   const anchors = toolAnchors(report);
   const out: string[] = [];
+  const surface: string[] = [];
   const serverLevel: ReportedChange[] = [];
   for (const [server, tools] of groupByServerAndTool(report.changes)) {
-    for (const [tool, all] of tools) {
+    for (const [key, all] of tools) {
       const changes = all.filter((c) => !c.location);
       if (changes.length === 0) continue;
-      if (tool === "") {
+      if (key === "") {
         serverLevel.push(...changes);
         continue;
       }
-      out.push(toolArticle(server, tool, changes, anchors.get(`${server}\0${tool}`)!, options));
+      const anchor = anchors.get(`${server}\0${key}`)!;
+      const tool = changes[0]!.tool;
+      if (tool === undefined) surface.push(surfaceArticle(server, key, changes, anchor, options));
+      else out.push(toolArticle(server, tool, changes, anchor, options));
     }
   }
   const parts: string[] = [];
@@ -329,7 +361,22 @@ function toolsSection(report: Report, options: ResolvedReporterOptions): string 
     parts.push(`</section>`);
   }
   if (out.length > 0) parts.push(`<section id="tools"><h2>Changed tools</h2>${out.join("")}</section>`);
+  if (surface.length > 0)
+    parts.push(
+      `<section id="surface"><h2>Changed prompts, resources, instructions and capabilities</h2>${surface.join("")}</section>`,
+    );
   return parts.join("");
+}
+
+/** A prompt, resource template, resource, the instructions or the capabilities: its findings, under its kind and name. */
+function surfaceArticle(
+  server: string,
+  key: string,
+  changes: readonly ReportedChange[],
+  anchor: string,
+  options: ResolvedReporterOptions,
+): string {
+  return `<article class="tool" id="${anchor}" data-worst="${worst(changes) ?? "none"}"><h3>server <code>${escapeHtml(server)}</code> · ${subjectHtml(key)}</h3><ul class="findings">${changes.map((c) => findingItem(c, options)).join("")}</ul></article>`;
 }
 
 function toolArticle(

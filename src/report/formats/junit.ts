@@ -1,8 +1,9 @@
+import { kindRank } from "../../core/change.js";
 import { cmp } from "../../core/json.js";
 import type { Report, ReportedChange } from "../../core/report.js";
 import { unjudgedLine } from "../../core/report.js";
 import type { ResolvedReporterOptions } from "../options.js";
-import { formatLocation, preview } from "./shared.js";
+import { formatLocation, preview, subjectOf } from "./shared.js";
 
 /** Name of the suite of template test cases. */
 const TEMPLATES_SUITE = "(templates)";
@@ -12,7 +13,9 @@ const SERVER_CASE = "(server)";
 /** One test case: its findings, and whether its server could not be fetched. */
 interface Case {
   name: string;
-  /** Sorts the `(server)` case before the tools. */
+  /** Sorts the `(server)` case (-1) before the tools (0), then prompts, resource templates, resources (`kindRank`). */
+  rank: number;
+  /** The `(server)` case. */
   server: boolean;
   changes: ReportedChange[];
   /** The server could not be fetched: its `(server)` case errs with this message. */
@@ -30,8 +33,10 @@ interface Suite {
  * JUnit XML for CI dashboards, valid under the Apache Ant JUnit schema (the
  * strictest of the common ones; fixtures/junit/ has it) and so under Jenkins'
  * and the readers that follow them. One test suite per server with one test
- * case per tool it has (the lockfile's, or both sides of `diff`) and a
- * `(server)` case for findings about the server itself; one `(templates)` suite
+ * case per tool it has (the lockfile's, or both sides of `diff`), then one per
+ * prompt, resource template and resource (`prompt NAME`, `resource template
+ * NAME`, `resource URI`), and a `(server)` case for findings about the server
+ * itself (its instructions and capabilities among them); one `(templates)` suite
  * with a test case per template file. A case has at most one `<failure>`,
  * present when a finding fails the run under `--fail-on`, and its body lists all
  * the case's findings. Findings of passing cases (warnings, notices,
@@ -43,7 +48,13 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
   const errors = new Map((report.errors ?? []).map((e) => [e.server, e.message]));
   // Keyed apart from their names: a server called "(templates)" or a tool called "(server)" is data, not a clash.
   const suites = new Map<string, Suite>();
-  const caseOf = (suiteKey: string, suiteName: string, caseKey: string, caseName: string): Case => {
+  const caseOf = (
+    suiteKey: string,
+    suiteName: string,
+    caseKey: string,
+    caseName: string,
+    rank = caseKey === "" ? -1 : 0,
+  ): Case => {
     let suite = suites.get(suiteKey);
     if (!suite) {
       suite = { name: suiteName, cases: new Map() };
@@ -51,7 +62,7 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
     }
     let found = suite.cases.get(caseKey);
     if (!found) {
-      found = { name: caseName, server: caseKey === "", changes: [] };
+      found = { name: caseName, rank, server: caseKey === "", changes: [] };
       suite.cases.set(caseKey, found);
     }
     return found;
@@ -66,19 +77,31 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
           tool ?? SERVER_CASE,
         );
   const templateCase = (file: string): Case => caseOf("", TEMPLATES_SUITE, `f:${file}`, file);
+  // A prompt, resource template or resource has a case of its own, named by its kind (`prompt NAME`);
+  // the instructions and capabilities are the server's own, in its `(server)` case.
+  const itemCase = (server: string, kind: CaseKind, item: string): Case =>
+    caseOf(
+      `s:${server}`,
+      server === "" ? TEMPLATES_SUITE : server,
+      `${kind}:${item}`,
+      subjectOf({ kind, item }),
+      kindRank(kind),
+    );
+  const caseFor = (change: ReportedChange): Case => {
+    if (change.location) return templateCase(change.location.file);
+    if (change.tool === undefined && change.item !== undefined && isCaseKind(change.kind))
+      return itemCase(change.server, change.kind, change.item);
+    return serverCase(change.server, change.tool);
+  };
 
   const servers = new Set([...report.servers, ...errors.keys()]);
   for (const server of servers) {
     serverCase(server, undefined);
     for (const tool of options.checked?.tools.get(server) ?? []) serverCase(server, tool);
+    for (const { kind, item } of options.checked?.items?.get(server) ?? []) itemCase(server, kind, item);
   }
   for (const file of options.checked?.templates ?? []) templateCase(file);
-  for (const change of report.changes) {
-    (change.location
-      ? templateCase(change.location.file)
-      : serverCase(change.server, change.tool)
-    ).changes.push(change);
-  }
+  for (const change of report.changes) caseFor(change).changes.push(change);
   for (const [server, message] of errors) {
     for (const c of suites.get(`s:${server}`)?.cases.values() ?? []) {
       if (c.server) c.fetchError = message;
@@ -94,9 +117,7 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
     .map(([, suite]) => suite);
   const out = [`<?xml version="1.0" encoding="UTF-8"?>`, "<testsuites>"];
   for (const [id, { name: suite, cases: caseMap }] of ordered.entries()) {
-    const cases = [...caseMap.values()].sort(
-      (a, b) => Number(b.server) - Number(a.server) || cmp(a.name, b.name),
-    );
+    const cases = [...caseMap.values()].sort((a, b) => a.rank - b.rank || cmp(a.name, b.name));
     const body: string[] = [];
     const passed: string[] = [];
     let failures = 0;
@@ -156,11 +177,20 @@ export function formatJunit(report: Report, options: ResolvedReporterOptions): s
   return out.join("\n");
 }
 
+/** The kinds with a test case per item. */
+type CaseKind = "prompt" | "resourceTemplate" | "resource";
+
+function isCaseKind(kind: ReportedChange["kind"]): kind is CaseKind {
+  return kind === "prompt" || kind === "resourceTemplate" || kind === "resource";
+}
+
 function details(change: ReportedChange): string {
   const lines = [`[${change.severity}] ${change.rule}: ${change.message}`];
   if (change.unjudged) lines.push("could not be judged: check this change by hand");
   if (change.location && change.tool !== undefined)
     lines.push(`tool ${[change.server, change.tool].filter(Boolean).join("/")}`);
+  else if (change.location && change.kind !== undefined && change.server !== "")
+    lines.push(`${subjectOf(change)} of server ${change.server}`);
   const where = formatLocation(change);
   if (where) lines.push(`at ${where}`);
   if (change.pointer) lines.push(`pointer ${change.pointer}`);

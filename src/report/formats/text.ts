@@ -10,7 +10,7 @@ import {
   shownChanges,
   summaryParagraph,
 } from "../order.js";
-import { formatLocation, preview } from "./shared.js";
+import { formatLocation, preview, subjectOf } from "./shared.js";
 
 const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warning ", info: "info    " };
 
@@ -34,7 +34,9 @@ export const PLAIN_TEXT: TextStyle = { bold: same, dim: same, red: same, redBold
 
 /**
  * Human output: the summary paragraph, then one section per tier of harm (templates first, then
- * breaking, warnings, info, acknowledged; see report/order.ts), each grouped by server and tool:
+ * breaking, warnings, info, acknowledged; see report/order.ts), each grouped by server, then by
+ * what a change is about (the server itself, each tool, then each prompt, resource template,
+ * resource, the instructions and the capabilities):
  * one line per change (severity, template location, message, hint, rule id), then its details
  * indented, painted with `c` (`options.color` is decided by whoever chose `c`). Long runs of one
  * rule in one server are folded unless `options.verbose`; `options.minSeverity` hides the rest.
@@ -55,8 +57,8 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
     for (const [server, tools] of groupByServerAndTool(section.changes)) {
       const { shown: kept, folded } = foldRuns(section.tier, [...tools.values()].flat(), options.verbose);
       out.push(c.bold(server === "" ? "templates" : `server ${server}`));
-      for (const [tool, changes] of groupByServerAndTool(kept).get(server) ?? []) {
-        if (tool !== "") out.push(changes[0]?.kind === undefined ? `  tool ${tool}` : `  ${tool}`);
+      for (const [subject, changes] of groupByServerAndTool(kept).get(server) ?? []) {
+        if (subject !== "") out.push(`  ${subjectOf(changes[0]!)}`);
         for (const change of changes) out.push(...formatChange(change, c, paint, options));
       }
       for (const item of folded) out.push(`  ${c.dim(foldedLine(item, (rule) => `\`${rule}\``))}`);
