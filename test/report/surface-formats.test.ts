@@ -113,7 +113,7 @@ afterAll(() => {
 
 /** The 1-based line of `"<key>": ` inside server `server`'s section `section` of the lockfile. */
 function lineOf(server: string, section: string, key: string): number {
-  const start = lockLines.findIndex((l) => l === `    ${JSON.stringify(server)}: {`);
+  const start = lockLines.indexOf(`    ${JSON.stringify(server)}: {`);
   const at = lockLines.findIndex((l, i) => i > start && l === `      ${JSON.stringify(section)}: {`);
   const found = lockLines.findIndex((l, i) => i > at && l.trimStart().startsWith(`${JSON.stringify(key)}: `));
   expect(start >= 0 && at > start && found > at, `${server} ${section} ${key}`).toBe(true);
