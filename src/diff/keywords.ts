@@ -17,7 +17,11 @@ export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set([
   "$comment",
 ]);
 
-/** Numeric, length, item-count and property-count bounds, and `multipleOf`. */
+/**
+ * Numeric, length, item-count and property-count bounds, and `multipleOf`. `minContains` and
+ * `maxContains` are not among them: they count what `contains` matches and are judged with it (the
+ * arrays family), so a changed count is one finding, not a bound and a `contains` change.
+ */
 export const BOUND_KEYWORDS: readonly string[] = [
   "minimum",
   "exclusiveMinimum",
@@ -29,8 +33,6 @@ export const BOUND_KEYWORDS: readonly string[] = [
   "maxItems",
   "minProperties",
   "maxProperties",
-  "minContains",
-  "maxContains",
   "multipleOf",
 ];
 
@@ -69,6 +71,8 @@ export const SCHEMA_KEYWORDS: readonly string[] = [
   "items",
   "prefixItems",
   "contains",
+  "minContains",
+  "maxContains",
   "uniqueItems",
   // Bounds and string constraints.
   ...BOUND_KEYWORDS,

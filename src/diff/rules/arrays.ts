@@ -46,7 +46,7 @@ export const arrayRules = defineRecords("arrays", {
       "An array must now contain (enough, or not too many) items of a kind it did not have to (`contains`).",
     direction: "input",
     bump: "major",
-    keywords: ["contains"],
+    keywords: ["contains", "minContains", "maxContains"],
     witness: "probe",
     inverse: ["contains-loosened"],
   },
@@ -55,7 +55,7 @@ export const arrayRules = defineRecords("arrays", {
     summary: "An array no longer has to contain items of a kind (`contains` removed or weaker).",
     direction: "input",
     bump: "minor",
-    keywords: ["contains"],
+    keywords: ["contains", "minContains", "maxContains"],
     witness: "none",
     inverse: ["contains-tightened"],
   },
@@ -67,15 +67,28 @@ function closedLength(n: SchemaNode, root: unknown): number {
   return Array.isArray(n.keywords.prefixItems) ? n.keywords.prefixItems.length : 0;
 }
 
-/** Recurses into `items` and `prefixItems`, and compares tuple lengths and `contains`. */
+/** How many items an array may hold at most: its closed tuple's length or its `maxItems`. */
+function maxLength(n: SchemaNode, root: unknown): number {
+  const most = n.keywords.maxItems;
+  return Math.min(closedLength(n, root), typeof most === "number" ? Math.max(0, Math.floor(most)) : Infinity);
+}
+
+/**
+ * Recurses into `items` and `prefixItems`, and compares tuple lengths and `contains`. A position
+ * one side's arrays never reach (past its closed tuple or its `maxItems`: pydantic's `tuple[str]`
+ * is `prefixItems` with `minItems`/`maxItems` 1) is not compared: a longer or shorter tuple is the
+ * length rules' finding, and no value was ever there to be narrowed or widened.
+ */
 export function checkArrays(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
   const ia = a.keywords.items;
   const ib = b.keywords.items;
-  if (ia !== undefined || ib !== undefined)
-    d.compare(ia ?? true, ib ?? true, child(at, ["items"], `${at.label}[]`));
   const ta = Array.isArray(a.keywords.prefixItems) ? (a.keywords.prefixItems as unknown[]) : [];
   const tb = Array.isArray(b.keywords.prefixItems) ? (b.keywords.prefixItems as unknown[]) : [];
-  for (let i = 0; i < Math.max(ta.length, tb.length); i++) {
+  const reach = Math.min(maxLength(a, d.rootA), maxLength(b, d.rootB));
+  const positions = Math.max(ta.length, tb.length);
+  if ((ia !== undefined || ib !== undefined) && positions < reach)
+    d.compare(ia ?? true, ib ?? true, child(at, ["items"], `${at.label}[]`));
+  for (let i = 0; i < Math.min(positions, reach); i++) {
     d.compare(ta[i] ?? ia ?? true, tb[i] ?? ib ?? true, child(at, ["prefixItems", i], `${at.label}[${i}]`));
   }
   checkTupleLength(d, a, b, at);

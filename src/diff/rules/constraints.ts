@@ -139,8 +139,6 @@ const BOUNDS: readonly [string, Kind][] = [
   ["maxItems", "max"],
   ["minProperties", "min"],
   ["maxProperties", "max"],
-  ["minContains", "min"],
-  ["maxContains", "max"],
 ];
 
 function num(v: unknown): number | undefined {
