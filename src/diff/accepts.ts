@@ -61,20 +61,107 @@ const MAX_CANDIDATES = 400;
  * Whether every value valid under `a` is valid under `b`. `rootA` and `rootB` are the documents
  * their local `$ref`s resolve against (by default the schemas themselves).
  */
-export function accepts(a: unknown, b: unknown, rootA: unknown = a, rootB: unknown = b): Acceptance {
-  const proof = new Proof(rootA, rootB);
-  const answer = larger(a, MAX_NODES) || larger(b, MAX_NODES) ? undefined : proof.sub([a], b, 0);
-  if (answer === true) return YES;
-  if (typeof answer === "object" && answer.verdict === "no" && confirmed(answer.witness, a, b, rootA, rootB))
-    return answer;
-  const witness = findWitness(a, b, rootA, rootB);
-  return witness === NOT_FOUND ? UNKNOWN : { verdict: "no", witness };
+export function accepts(
+  a: unknown,
+  b: unknown,
+  rootA: unknown = a,
+  rootB: unknown = b,
+  cache?: AcceptsCache,
+): Acceptance {
+  return within(cache, () => {
+    const proof = new Proof(rootA, rootB);
+    const answer = larger(a, MAX_NODES) || larger(b, MAX_NODES) ? undefined : proof.sub([a], b, 0);
+    if (answer === true) return YES;
+    if (
+      typeof answer === "object" &&
+      answer.verdict === "no" &&
+      confirmed(answer.witness, a, b, rootA, rootB)
+    )
+      return answer;
+    const witness = findWitness(a, b, rootA, rootB);
+    return witness === NOT_FOUND ? UNKNOWN : { verdict: "no", witness };
+  });
 }
 
 /** Whether `accepts(a, b)` is provably yes, without the witness search (what the diff engine asks, often). */
-export function implies(a: unknown, b: unknown, rootA: unknown = a, rootB: unknown = b): boolean {
+export function implies(
+  a: unknown,
+  b: unknown,
+  rootA: unknown = a,
+  rootB: unknown = b,
+  cache?: AcceptsCache,
+): boolean {
   if (larger(a, MAX_NODES) || larger(b, MAX_NODES)) return false;
-  return new Proof(rootA, rootB).sub([a], b, 0) === true;
+  return within(cache, () => new Proof(rootA, rootB).sub([a], b, 0) === true);
+}
+
+/**
+ * What `accepts` and `implies` remember while they run (they are synchronous, so one runs at a
+ * time): normalised nodes by raw schema and root, the witness search's first valid value per
+ * sub-schema list, and the roots whose validation overflowed the stack (a `$ref` loop that consumes
+ * no data: every later validation under that root would overflow again, each costing as much).
+ * One call's by default; the diff engine passes one for its whole run (`newAcceptsCache`), so the
+ * questions it asks of the same documents share it. Everything in it is a function of the
+ * documents (and, for `overflowed`, of the questions asked before in the same run, in the run's
+ * fixed order), never of time.
+ */
+export interface AcceptsCache {
+  nodes: WeakMap<object, WeakMap<object, SchemaNode>>;
+  firsts: Map<string, unknown>;
+  ids: WeakMap<object, number>;
+  nextId: number;
+  overflowed: Set<unknown>;
+}
+
+/** An empty cache for a run of `accepts`/`implies` questions about the same documents. */
+export function newAcceptsCache(): AcceptsCache {
+  return { nodes: new WeakMap(), firsts: new Map(), ids: new WeakMap(), nextId: 1, overflowed: new Set() };
+}
+
+type Call = AcceptsCache;
+let call: Call | undefined;
+
+function within<T>(cache: AcceptsCache | undefined, run: () => T): T {
+  if (call) return run();
+  call = cache ?? newAcceptsCache();
+  try {
+    return run();
+  } finally {
+    call = undefined;
+  }
+}
+
+/** `normalize`, remembered for the call under way (a node is read, never changed, by the proof and the search). */
+function norm(raw: unknown, root: unknown): SchemaNode {
+  if (!call || typeof raw !== "object" || raw === null || typeof root !== "object" || root === null)
+    return normalize(raw, root);
+  let byRaw = call.nodes.get(root);
+  if (!byRaw) {
+    byRaw = new WeakMap();
+    call.nodes.set(root, byRaw);
+  }
+  let node = byRaw.get(raw);
+  if (!node) {
+    node = normalize(raw, root);
+    byRaw.set(raw, node);
+  }
+  return node;
+}
+
+/** A text key of a list of raw schemas by identity, for the call under way. */
+function idsOf(list: readonly unknown[]): string {
+  const c = call as Call;
+  return list
+    .map((x) => {
+      if (typeof x !== "object" || x === null) return jsonKey(x);
+      let id = c.ids.get(x);
+      if (id === undefined) {
+        id = c.nextId++;
+        c.ids.set(x, id);
+      }
+      return `#${id}`;
+    })
+    .join(",");
 }
 
 /** Whether a JSON value has more than `limit` objects and arrays in it (a deterministic size cap). */
@@ -129,6 +216,7 @@ function lookupOf(root: unknown): ReturnType<typeof dereference> | null {
 export function validUnder(value: unknown, schema: unknown, root: unknown): boolean | undefined {
   if (schema === true) return true;
   if (schema === false) return false;
+  if (call?.overflowed.has(root)) return undefined;
   const lookup = lookupOf(root);
   if (lookup === null || !isObject(schema)) return undefined;
   let target: unknown = schema;
@@ -148,7 +236,8 @@ export function validUnder(value: unknown, schema: unknown, root: unknown): bool
   }
   try {
     return validate(value, target as JsonObject, "2020-12", lookup, true).valid;
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) call?.overflowed.add(root);
     return undefined;
   }
 }
@@ -305,7 +394,7 @@ class Proof {
     if (b === true) return true;
     // A deterministic budget (steps, not time): nested unions distribute into many alternatives.
     if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) return undefined;
-    const nb = normalize(b, this.rootB);
+    const nb = norm(b, this.rootB);
     if (!nb.never && !nb.types && !nb.nullable && Object.keys(nb.keywords).every((k) => !VALIDATION.has(k)))
       return true;
     if (this.holdsMember(as, b)) return true;
@@ -357,7 +446,7 @@ class Proof {
     for (let guard = 0; stack.length > 0 && guard < 256; guard++) {
       const x = stack.pop();
       if (this.same(x, b)) return true;
-      const allOf = normalize(x, this.rootA).keywords.allOf;
+      const allOf = norm(x, this.rootA).keywords.allOf;
       if (Array.isArray(allOf)) stack.push(...(allOf as unknown[]));
     }
     return false;
@@ -379,7 +468,7 @@ class Proof {
         continue;
       }
       const [raw, ...todo] = alt.todo;
-      const n = normalize(raw, this.rootA);
+      const n = norm(raw, this.rootA);
       const { allOf, anyOf, oneOf } = n.keywords;
       if (Array.isArray(allOf)) todo.push(...(allOf as unknown[]));
       const union = Array.isArray(anyOf)
@@ -510,8 +599,8 @@ class Proof {
 
   /** Whether no value satisfies all of `as` and `other` (by types and enums; conservative). */
   private disjoint(as: readonly unknown[], other: unknown): boolean {
-    const xs = as.map((x) => normalize(x, this.rootA));
-    const y = normalize(other, this.rootB);
+    const xs = as.map((x) => norm(x, this.rootA));
+    const y = norm(other, this.rootB);
     for (const k of ["anyOf", "oneOf"]) {
       const branches = y.keywords[k];
       if (Array.isArray(branches) && branches.every((branch) => this.disjoint(as, branch))) return true;
@@ -533,7 +622,7 @@ class Proof {
     const constants = (n: SchemaNode, root: unknown, name: string): unknown[] | undefined => {
       const props = isObject(n.keywords.properties) ? n.keywords.properties : undefined;
       if (!props || !has(props, name)) return undefined;
-      const e = normalize(own(props, name), root).keywords.enum;
+      const e = norm(own(props, name), root).keywords.enum;
       return Array.isArray(e) ? e : undefined;
     };
     const requiredY = new Set(requiredOf(y));
@@ -769,7 +858,7 @@ class Proof {
   private closedLength(members: readonly SchemaNode[]): number {
     let out = Infinity;
     for (const m of members) {
-      const tail = normalize(m.keywords.items === undefined ? true : m.keywords.items, this.rootA);
+      const tail = norm(m.keywords.items === undefined ? true : m.keywords.items, this.rootA);
       if (tail.never) out = Math.min(out, prefixLength(m));
     }
     return out;
@@ -861,6 +950,8 @@ function findWitness(a: unknown, b: unknown, rootA: unknown, rootB: unknown): un
   let tried = 0;
   const seen = new Set<string>();
   for (const value of candidates(a, rootA, [b], rootB, 0)) {
+    // No candidate can be confirmed once a root's validation overflowed (validUnder: undefined).
+    if (call?.overflowed.has(rootA) || call?.overflowed.has(rootB)) break;
     const key = jsonKey(value);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -877,7 +968,7 @@ function hintNodes(raws: readonly unknown[], root: unknown): SchemaNode[] {
   const stack = [...raws];
   let guard = 0;
   while (stack.length > 0 && guard++ < 64) {
-    const n = normalize(stack.shift(), root);
+    const n = norm(stack.shift(), root);
     out.push(n);
     for (const k of ["allOf", "anyOf", "oneOf"])
       if (Array.isArray(n.keywords[k])) stack.push(...(n.keywords[k] as unknown[]));
@@ -940,9 +1031,25 @@ function first(
   rootB: unknown,
   depth: number,
 ): unknown {
+  const key = call && `${idsOf([root, rootB])}|${idsOf(raws)}|${idsOf(bs)}|${depth}`;
+  if (key !== undefined && call?.firsts.has(key)) return call.firsts.get(key);
+  const found = firstValid(raws, root, bs, rootB, depth);
+  if (key !== undefined) call?.firsts.set(key, found);
+  return found;
+}
+
+function firstValid(
+  raws: readonly unknown[],
+  root: unknown,
+  bs: readonly unknown[],
+  rootB: unknown,
+  depth: number,
+): unknown {
   const schema = raws.length === 1 ? raws[0] : { allOf: raws };
-  for (const v of candidates(schema, root, bs, rootB, depth + 1))
+  for (const v of candidates(schema, root, bs, rootB, depth + 1)) {
+    if (call?.overflowed.has(root)) break; // no value is valid under it any more (validUnder: undefined)
     if (validUnder(v, schema, root) === true) return v;
+  }
   return null;
 }
 

@@ -6,8 +6,10 @@
  * on the direction: input (the agent sends it) or output (the agent reads it).
  */
 import { type Change, type ChangeExtra, newChange } from "../core/change.js";
-import type { Family, RuleMeta } from "../core/rule.js";
+import type { Family, RuleMeta, RuleRecord } from "../core/rule.js";
+import { type AcceptsCache, newAcceptsCache } from "./accepts.js";
 import { MAX_STEPS_PER_RUN } from "./jsd.js";
+import { ANNOTATION_KEYWORDS } from "./keywords.js";
 import {
   EQUAL,
   EQUAL_WITH_REF,
@@ -55,12 +57,74 @@ export interface Loc {
   ptrB: string;
   /** Parameter path in the corpus syntax: `a.b`, `a[]`, `a{*}`, `a<anyOf1>`; "" for the root. */
   label: string;
+  /**
+   * Below a pair of union alternatives: what the unions as wholes say of the pair (`Judged`), so a
+   * narrowing another alternative makes good is not reported. Inherited by every child location.
+   */
+  judged?: Judged;
+}
+
+/**
+ * What two unions as wholes decide for one pair of their alternatives (`x` before, `y` after): the
+ * pair's own comparison may see a narrowing (`x` lost values `y` rejects) that another new
+ * alternative accepts, or a widening (`y` gained values) the old union accepted through another
+ * alternative. Each is asked of subsumption (../accepts.ts, a proof only) once, when a finding of
+ * that kind appears below the pair; an enclosing pair's answer counts too.
+ */
+export interface Judged {
+  /** Whether everything `x` accepted the new union accepts: no narrowing below the pair is real. */
+  narrowingCovered(): boolean;
+  /** Whether everything `y` accepts the old union accepted: no widening below the pair is real. */
+  wideningCovered(): boolean;
+  /** The enclosing pair's verdict, for a union inside an alternative. */
+  parent?: Judged;
+}
+
+/** A value at a node of the before schema that the old schema accepts there and the new one rejects. */
+export interface Example {
+  /** Pointer of the node in the before tool definition (`ptrA`). */
+  pointer: string;
+  value: unknown;
 }
 
 /** Extra fields of an emitted change. */
 export interface EmitExtra extends ChangeExtra {
   /** Point at the before definition (for removals). */
   useBefore?: boolean;
+  /** A value subsumption found that the old schema accepts and the new one rejects: the witness search tries it first. */
+  example?: Example;
+}
+
+/**
+ * How a rule's findings relate to what a schema accepts: `narrowing` (values it accepted are
+ * refused: breaking on inputs, `output-narrowed` on outputs), `widening` (more values), or
+ * `kept`: names, annotations, content and could-not-judge findings, reported whatever the union
+ * as a whole accepts (docs/rules/README.md, divergences).
+ */
+export function acceptanceKind(rule: RuleMeta): "narrowing" | "widening" | "kept" {
+  const record = rule as Partial<RuleRecord>;
+  if (record.direction !== "input" && record.direction !== "output") return "kept";
+  if (!(record.keywords ?? []).some((k) => !KEPT_KEYWORDS.has(k))) return "kept";
+  if (record.direction === "input") return rule.severity === "breaking" ? "narrowing" : "widening";
+  return rule.id === "output-narrowed" ? "narrowing" : "widening";
+}
+
+/** Keywords whose rules speak of names, annotations or content, not of what validates. */
+const KEPT_KEYWORDS: ReadonlySet<string> = new Set([
+  ...ANNOTATION_KEYWORDS,
+  "properties",
+  "$schema",
+  "contentMediaType",
+  "contentEncoding",
+  "contentSchema",
+  "discriminator",
+]);
+
+/** Whether a finding of `kind` below `judged` is made good by the unions around it. */
+function covered(judged: Judged | undefined, kind: "narrowing" | "widening"): boolean {
+  for (let j = judged; j; j = j.parent)
+    if (kind === "narrowing" ? j.narrowingCovered() : j.wideningCovered()) return true;
+  return false;
 }
 
 /** A family's check of one node pair. */
@@ -105,16 +169,27 @@ export interface SharedState {
    * the sets it builds, never a time, so a verdict does not depend on the machine's speed.
    */
   fallbackStepsLeft: number;
+  /** What subsumption (../accepts.ts) remembers across the run's questions. */
+  accepts: AcceptsCache;
 }
 
 /** Creates the shared state for one diff run. */
 export function newSharedState(engine: Engine, fallbackSteps = MAX_STEPS_PER_RUN): SharedState {
-  return { engine, ids: new WeakMap(), nextId: 1, probes: new Map(), fallbackStepsLeft: fallbackSteps };
+  return {
+    engine,
+    ids: new WeakMap(),
+    nextId: 1,
+    probes: new Map(),
+    fallbackStepsLeft: fallbackSteps,
+    accepts: newAcceptsCache(),
+  };
 }
 
 /** One comparison of a tool's input or output schema. */
 export class SchemaDiff {
   readonly out: Change[] = [];
+  /** Values subsumption found for some of `out`'s findings (the witness search tries them first). */
+  readonly examples = new Map<Change, Example>();
   private readonly seen = new Set<string>();
   private readonly queue: { a: SchemaNode; b: SchemaNode; at: Loc }[] = [];
 
@@ -137,9 +212,21 @@ export class SchemaDiff {
 
   /** Reports one change. */
   emit(rule: RuleMeta, at: Loc, message: string, extra: EmitExtra = {}): void {
-    this.out.push(
-      newChange(rule, this.server, this.tool, extra.useBefore ? at.ptrA : at.ptrB, message, extra),
+    if (at.judged) {
+      const kind = acceptanceKind(rule);
+      if (kind !== "kept" && covered(at.judged, kind)) return;
+    }
+    const example = extra.example;
+    const change = newChange(
+      rule,
+      this.server,
+      this.tool,
+      extra.useBefore ? at.ptrA : at.ptrB,
+      message,
+      extra,
     );
+    this.out.push(change);
+    if (example) this.examples.set(change, example);
   }
 
   private id(o: object): number {
@@ -237,11 +324,13 @@ export class SchemaDiff {
 
 /** A child location: `/properties/name` etc. on both sides, with the human path extended. */
 export function child(at: Loc, tokens: readonly (string | number)[], label: string, tokensB = tokens): Loc {
-  return {
+  const loc: Loc = {
     ptrA: at.ptrA + tokens.map((t) => `/${pointerToken(t)}`).join(""),
     ptrB: at.ptrB + tokensB.map((t) => `/${pointerToken(t)}`).join(""),
     label,
   };
+  if (at.judged) loc.judged = at.judged;
+  return loc;
 }
 
 /** Extends a human path with a property name. */

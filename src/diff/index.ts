@@ -11,6 +11,7 @@ import { dictFrom, has, own } from "../core/own.js";
 import type { RuleRecord } from "../core/rule.js";
 import {
   type Engine,
+  type Example,
   engineFor,
   newSharedState,
   SchemaDiff,
@@ -166,7 +167,7 @@ function diffTool(
   const input = walkSchemas(server, name, "input", a.inputSchema, b.inputSchema, shared);
   if (input.tooDeep) schemaTooDeep(emit, input.tooDeep, name, "input");
   else if (options.witnesses !== false)
-    attachWitnesses(input.out, a.inputSchema, b.inputSchema, RECORDS, validators);
+    attachWitnesses(input.out, a.inputSchema, b.inputSchema, RECORDS, validators, input.examples);
   out.push(...input.out);
 
   if (checkOutputSchemaPresence(emit, name, a, b)) {
@@ -190,14 +191,14 @@ function walkSchemas(
   a: unknown,
   b: unknown,
   shared: SharedState,
-): { out: Change[]; tooDeep?: string } {
+): { out: Change[]; examples?: ReadonlyMap<Change, Example>; tooDeep?: string } {
   const root = `/${dir}Schema`;
   let walk: SchemaDiff | undefined;
   try {
     walk = new SchemaDiff(server, name, dir, a, b, shared);
     walk.compare(a, b, { ptrA: root, ptrB: root, label: "" });
     walk.run();
-    return { out: walk.out };
+    return { out: walk.out, examples: walk.examples };
   } catch (error) {
     // Normalisation still recurses on some shapes (e.g. 10,000 nested anyOf): a stack overflow
     // there is reported as schema-too-deep at the root instead of crashing the run.

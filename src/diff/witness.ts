@@ -9,6 +9,7 @@ import { Validator, validate } from "@cfworker/json-schema";
 import type { Change } from "../core/change.js";
 import { dict, own, put } from "../core/own.js";
 import type { RuleRecord, WitnessStrategy } from "../core/rule.js";
+import type { Example } from "./engine.js";
 import { FORMAT_SAMPLES } from "./format-samples.js";
 import { linearValidator, runsServerRegex } from "./linear-validator.js";
 import { patternWitness, type StringLimits } from "./patterns.js";
@@ -228,7 +229,13 @@ function* candidates(
   strategy: WitnessStrategy,
   oldSchema: unknown,
   base: unknown,
+  example: Example | undefined,
 ): Generator<unknown> {
+  // Subsumption's counterexample first: a value the old schema accepts there and the new one refuses.
+  if (example) {
+    const where = locate(example.pointer, oldSchema, oldSchema);
+    if (where) yield setAt(base, where.path, example.value, oldSchema, oldSchema);
+  }
   const at = locate(change.pointer, oldSchema, oldSchema);
   if (!at) return;
   const { path } = at;
@@ -314,7 +321,8 @@ function accepts(validate: ValidateFunction, value: unknown): boolean | undefine
 
 /**
  * Adds `witness` to breaking input changes where an argument object accepted before and rejected now
- * is found, searched for as each change's rule record says (`witness`).
+ * is found: first the value subsumption found for the change (`examples`, placed where it sits in
+ * the arguments), then as each change's rule record says (`witness`).
  */
 export function attachWitnesses(
   changes: Change[],
@@ -322,6 +330,7 @@ export function attachWitnesses(
   after: unknown,
   records: ReadonlyMap<string, RuleRecord>,
   validators: WitnessValidators = new WitnessValidators(),
+  examples: ReadonlyMap<Change, Example> = new Map(),
 ): void {
   const strategy = (c: Change) => records.get(c.rule)?.witness ?? "none";
   const breaking = changes.filter(
@@ -337,7 +346,7 @@ export function attachWitnesses(
   // means an equal value.
   const verdicts = new Map<string, [boolean | undefined, boolean | undefined]>();
   for (const change of breaking) {
-    for (const candidate of candidates(change, strategy(change), before, base)) {
+    for (const candidate of candidates(change, strategy(change), before, base, examples.get(change))) {
       const key = JSON.stringify(candidate);
       let verdict = verdicts.get(key);
       if (verdict === undefined) {

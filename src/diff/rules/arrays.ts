@@ -9,7 +9,7 @@
  */
 
 import { defineRecords, type Family } from "../../core/rule.js";
-import { implies } from "../accepts.js";
+import { accepts, implies } from "../accepts.js";
 import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { type JsonObject, jsonEqual, normalize, type SchemaNode } from "../schema.js";
 import { rawNode } from "../wrap.js";
@@ -132,12 +132,19 @@ function checkContains(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): vo
   const loc = child(at, ["contains"], at.label);
   const where = capital(describeLoc(d, at));
   // What each side demands, judged against everything the other side says of its arrays.
-  const tightened = cb !== undefined && !implies(rawNode(a), cb, d.rootA, d.rootB);
-  const loosened = ca !== undefined && !implies(rawNode(b), ca, d.rootB, d.rootA);
+  const tightened = cb !== undefined && !implies(rawNode(a), cb, d.rootA, d.rootB, d.shared.accepts);
+  const loosened = ca !== undefined && !implies(rawNode(b), ca, d.rootB, d.rootA, d.shared.accepts);
   if (tightened) {
     const msg = `${where} must now contain items it did not have to (contains).`;
-    if (d.dir === "input") d.emit(arrayRules["contains-tightened"], loc, msg, { before: ca, after: cb });
-    else d.emit(outputShapeRules["output-narrowed"], loc, msg);
+    if (d.dir === "input") {
+      // An array the old schema accepts that lacks what `contains` now asks for.
+      const answer = accepts(rawNode(a), cb, d.rootA, d.rootB, d.shared.accepts);
+      d.emit(arrayRules["contains-tightened"], loc, msg, {
+        before: ca,
+        after: cb,
+        ...(answer.verdict === "no" && { example: { pointer: at.ptrA, value: answer.witness } }),
+      });
+    } else d.emit(outputShapeRules["output-narrowed"], loc, msg);
   } else if (loosened) {
     const msg = `${where} no longer has to contain the items it did (contains).`;
     if (d.dir === "input")

@@ -8,8 +8,8 @@
  */
 import { dict, has, put } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
-import { implies } from "../accepts.js";
-import { child, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
+import { type Acceptance, accepts, implies } from "../accepts.js";
+import { child, type Example, type Judged, type Loc, type NodeCheck, type SchemaDiff } from "../engine.js";
 import { setVerdict } from "../jsd.js";
 import { ANNOTATION_KEYWORDS, FALLBACK_KEYWORDS } from "../keywords.js";
 import { isObject, type JsonObject, jsonKey, normalize, type SchemaNode } from "../schema.js";
@@ -230,11 +230,6 @@ function compareUnions(
       after: ub.kind,
     });
   }
-  interface Branch {
-    raw: unknown;
-    node: SchemaNode;
-    loc: Loc;
-  }
   const branchesOf = (side: "A" | "B", n: SchemaNode, u: Union | undefined): Branch[] => {
     const root = side === "A" ? d.rootA : d.rootB;
     if (!u) {
@@ -294,49 +289,137 @@ function compareUnions(
     usedB.add(j);
     pairs.push([ba[i]!, bb[j]!]);
   }
+  // The unions as wholes judge what the pairs' own comparisons see: a narrowing another new
+  // alternative makes good, or a widening the old union already accepted, is no change.
+  const oldWhole = wholeOf(a);
+  const newWhole = wholeOf(b);
   for (const [x, y] of pairs) {
-    d.compare(x.raw, y.raw, { ptrA: x.loc.ptrA, ptrB: y.loc.ptrB, label: y.loc.label });
+    d.compare(x.raw, y.raw, {
+      ptrA: x.loc.ptrA,
+      ptrB: y.loc.ptrB,
+      label: y.loc.label,
+      judged: judgePair(d, x, y, oldWhole, newWhole, at.judged),
+    });
   }
-  // oneOf rejects a value that matches two alternatives: a new (or newly exclusive) alternative that
-  // overlaps another one narrows what was accepted.
-  if (d.dir === "input" && ub?.kind === "oneOf") {
-    const fresh = new Set(bb.map((_, j) => j).filter((j) => !usedB.has(j) || ua?.kind !== "oneOf"));
-    const overlaps: string[] = [];
-    for (let j = 0; j < bb.length; j++) {
-      for (let k = j + 1; k < bb.length; k++) {
-        if (!fresh.has(j) && !fresh.has(k)) continue;
-        if (!disjoint(bb[j]!.node, bb[k]!.node, d.rootB)) overlaps.push(`${j} and ${k}`);
-      }
-    }
-    if (overlaps.length > 0) {
-      d.emit(
-        combinatorRules["schema-narrowed"],
-        at,
-        `${where} is a oneOf whose alternatives ${overlaps.join(", ")} overlap: a value matching both is rejected.`,
-      );
-    }
-  }
+  checkOneOfOverlap(d, ua, ub, ba, bb, usedA, usedB, oldWhole, newWhole, at, where);
   ba.forEach((x, i) => {
     if (usedA.has(i)) return;
     const msg = `${capital(describeLoc(d, x.loc))} alternative ${i} was removed.`;
     if (d.dir === "output") {
+      if (implies(x.raw, newWhole, d.rootA, d.rootB, d.shared.accepts)) return;
       d.emit(outputShapeRules["output-narrowed"], x.loc, msg, { useBefore: true });
       return;
     }
     // Another alternative, or the new union as a whole, still accepts it.
-    if (bb.some((y) => d.covers(x.raw, y.raw)) || implies(x.raw, rawNode(b), d.rootA, d.rootB)) return;
-    d.emit(combinatorRules["branch-removed"], x.loc, msg, { useBefore: true });
+    if (bb.some((y) => d.covers(x.raw, y.raw))) return;
+    const answer = accepts(x.raw, newWhole, d.rootA, d.rootB, d.shared.accepts);
+    if (answer.verdict === "yes") return;
+    d.emit(combinatorRules["branch-removed"], x.loc, msg, {
+      useBefore: true,
+      ...exampleOf(answer, x.loc.ptrA),
+    });
   });
   bb.forEach((y, j) => {
     if (usedB.has(j)) return;
     const msg = `${capital(describeLoc(d, y.loc))} gained alternative ${j}.`;
+    // On inputs an alternative is news to the agent even when the old union accepted its values (info).
     if (d.dir === "input") {
       d.emit(combinatorRules["branch-added"], y.loc, msg);
       return;
     }
-    if (ba.some((x) => d.covers(y.raw, x.raw, true)) || implies(y.raw, rawNode(a), d.rootB, d.rootA)) return;
+    if (ba.some((x) => d.covers(y.raw, x.raw, true))) return;
+    if (implies(y.raw, oldWhole, d.rootB, d.rootA, d.shared.accepts)) return;
     d.emit(combinatorRules["output-branch-added"], y.loc, msg);
   });
+}
+
+interface Branch {
+  raw: unknown;
+  node: SchemaNode;
+  loc: Loc;
+}
+
+/** A node as one raw schema, null included when it was folded into `nullable` beside a union. */
+function wholeOf(n: SchemaNode): unknown {
+  const raw = rawNode(n);
+  return n.nullable && !n.types && !Array.isArray(n.keywords.enum) ? { anyOf: [raw, { type: "null" }] } : raw;
+}
+
+/** The `example` extra of a finding from a "no" of subsumption, found at `pointer` of the before schema. */
+function exampleOf(answer: Acceptance, pointer: string): { example?: Example } {
+  return answer.verdict === "no" ? { example: { pointer, value: answer.witness } } : {};
+}
+
+/** What the two unions as wholes say of the pair `x` → `y` (asked lazily, once each). */
+function judgePair(
+  d: SchemaDiff,
+  x: Branch,
+  y: Branch,
+  oldWhole: unknown,
+  newWhole: unknown,
+  parent: Judged | undefined,
+): Judged {
+  let narrowing: boolean | undefined;
+  let widening: boolean | undefined;
+  return {
+    ...(parent && { parent }),
+    narrowingCovered: () => (narrowing ??= implies(x.raw, newWhole, d.rootA, d.rootB, d.shared.accepts)),
+    wideningCovered: () => (widening ??= implies(y.raw, oldWhole, d.rootB, d.rootA, d.shared.accepts)),
+  };
+}
+
+/**
+ * oneOf refuses a value that matches two alternatives. On inputs, a new (or newly exclusive)
+ * alternative of the new oneOf that overlaps another one narrows what was accepted, unless the old
+ * union accepted none of the overlap; on outputs, an old oneOf's overlap was never returned, and a
+ * new union that may return it widens the result.
+ */
+function checkOneOfOverlap(
+  d: SchemaDiff,
+  ua: Union | undefined,
+  ub: Union | undefined,
+  ba: readonly Branch[],
+  bb: readonly Branch[],
+  usedA: ReadonlySet<number>,
+  usedB: ReadonlySet<number>,
+  oldWhole: unknown,
+  newWhole: unknown,
+  at: Loc,
+  where: string,
+): void {
+  const input = d.dir === "input";
+  const exclusive = input ? ub : ua;
+  if (exclusive?.kind !== "oneOf") return;
+  const other = input ? ua : ub;
+  const side = input ? bb : ba;
+  const used = input ? usedB : usedA;
+  const root = input ? d.rootB : d.rootA;
+  const fresh = new Set(side.map((_, j) => j).filter((j) => !used.has(j) || other?.kind !== "oneOf"));
+  const overlaps: string[] = [];
+  for (let j = 0; j < side.length; j++) {
+    for (let k = j + 1; k < side.length; k++) {
+      if (!fresh.has(j) && !fresh.has(k)) continue;
+      if (!disjoint(side[j]!.node, side[k]!.node, root)) overlaps.push(`${j} and ${k}`);
+    }
+  }
+  if (overlaps.length === 0) return;
+  if (input) {
+    const answer = accepts(oldWhole, newWhole, d.rootA, d.rootB, d.shared.accepts);
+    if (answer.verdict === "yes") return;
+    d.emit(
+      combinatorRules["schema-narrowed"],
+      at,
+      `${where} is a oneOf whose alternatives ${overlaps.join(", ")} overlap: a value matching both is rejected.`,
+      exampleOf(answer, at.ptrA),
+    );
+    return;
+  }
+  if (implies(newWhole, oldWhole, d.rootB, d.rootA, d.shared.accepts)) return;
+  d.emit(
+    combinatorRules["output-branch-added"],
+    at,
+    `${where} was a oneOf whose alternatives ${overlaps.join(", ")} overlap, and may now return a value matching both.`,
+  );
 }
 
 function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): void {
@@ -363,6 +446,7 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
       ptrA: child(at, ["allOf", i], at.label).ptrA,
       ptrB: child(at, ["allOf", j], at.label).ptrB,
       label: at.label,
+      ...(at.judged && { judged: at.judged }),
     });
   }
   const where = capital(describeLoc(d, at));
@@ -372,14 +456,23 @@ function compareAllOf(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Loc): voi
   const newNode = rawNode(b);
   for (const j of restB.slice(n)) {
     const loc = child(at, ["allOf", j], at.label);
-    if (implies(oldNode, lb[j], d.rootA, d.rootB)) continue;
-    if (d.dir === "input")
-      d.emit(combinatorRules["all-of-added"], loc, `${where} must now also satisfy allOf[${j}].`);
-    else d.emit(outputShapeRules["output-narrowed"], loc, `${where} gained allOf[${j}].`);
+    if (d.dir === "output") {
+      if (!implies(oldNode, lb[j], d.rootA, d.rootB, d.shared.accepts))
+        d.emit(outputShapeRules["output-narrowed"], loc, `${where} gained allOf[${j}].`);
+      continue;
+    }
+    const answer = accepts(oldNode, lb[j], d.rootA, d.rootB, d.shared.accepts);
+    if (answer.verdict === "yes") continue;
+    d.emit(
+      combinatorRules["all-of-added"],
+      loc,
+      `${where} must now also satisfy allOf[${j}].`,
+      exampleOf(answer, at.ptrA),
+    );
   }
   for (const i of restA.slice(n)) {
     const loc = child(at, ["allOf", i], at.label);
-    if (implies(newNode, la[i], d.rootB, d.rootA)) continue;
+    if (implies(newNode, la[i], d.rootB, d.rootA, d.shared.accepts)) continue;
     if (d.dir === "input") {
       d.emit(combinatorRules["all-of-removed"], loc, `${where} no longer has to satisfy allOf[${i}].`, {
         useBefore: true,

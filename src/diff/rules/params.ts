@@ -6,7 +6,7 @@
 
 import { has, own } from "../../core/own.js";
 import { defineRecords, type Family } from "../../core/rule.js";
-import { implies } from "../accepts.js";
+import { accepts, implies } from "../accepts.js";
 import { child, type Loc, type NodeCheck, propLabel, type SchemaDiff } from "../engine.js";
 import { findRenames } from "../rename.js";
 import { isObject, type JsonObject, jsonEqual, normalize, type SchemaNode, show } from "../schema.js";
@@ -183,6 +183,7 @@ export function checkObjects(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: Lo
         ptrA: loc.ptrA,
         ptrB: child(at, ["properties", target], newLabel).ptrB,
         label: newLabel,
+        ...(at.judged && { judged: at.judged }),
       });
       continue;
     }
@@ -310,13 +311,27 @@ function checkDependentSchemas(d: SchemaDiff, a: SchemaNode, b: SchemaNode, at: 
     if (jsonEqual(sa, sb)) continue;
     const loc = child(at, ["dependentSchemas", key], propLabel(at.label, key));
     const name = `\`${propLabel(at.label, key)}\``;
-    const tightened = sb !== undefined && !implies({ allOf: [rawA, sa ?? true] }, sb, d.rootA, d.rootB);
-    const loosened = sa !== undefined && !implies({ allOf: [rawB, sb ?? true] }, sa, d.rootB, d.rootA);
+    const tightened =
+      sb !== undefined && !implies({ allOf: [rawA, sa ?? true] }, sb, d.rootA, d.rootB, d.shared.accepts);
+    const loosened =
+      sa !== undefined && !implies({ allOf: [rawB, sb ?? true] }, sa, d.rootB, d.rootA, d.shared.accepts);
     if (tightened) {
       const msg = `Passing ${name} now requires the object to satisfy a dependent schema it did not have to.`;
-      if (d.dir === "input")
-        d.emit(paramRules["dependent-schema-tightened"], loc, msg, { before: sa, after: sb });
-      else d.emit(outputShapeRules["output-narrowed"], loc, msg);
+      if (d.dir === "input") {
+        // An object holding the property that the old schema accepts and the new one refuses.
+        const answer = accepts(
+          { allOf: [rawA, { required: [key] }] },
+          rawB,
+          d.rootA,
+          d.rootB,
+          d.shared.accepts,
+        );
+        d.emit(paramRules["dependent-schema-tightened"], loc, msg, {
+          before: sa,
+          after: sb,
+          ...(answer.verdict === "no" && { example: { pointer: at.ptrA, value: answer.witness } }),
+        });
+      } else d.emit(outputShapeRules["output-narrowed"], loc, msg);
     } else if (loosened) {
       const msg = `Passing ${name} no longer requires the object to satisfy as much.`;
       if (d.dir === "input")
