@@ -488,3 +488,18 @@ export function mutuallyRecursiveUnionPair(n = 12) {
     after: { name: "eval_expr", description: "Evaluate.", inputSchema: make(true) },
   };
 }
+
+/**
+ * A chain of `n` unions through `$defs`, each alternative an object whose one required property is
+ * the previous link (two alternatives per link: the chain is a DAG of 2^n paths), ending in `leaf`:
+ * the shape on which subsumption's witness search used to take about a second.
+ */
+export function unionChainSchema(n, leaf) {
+  const link = (i, ref) => ({ type: "object", properties: { [`p${i % 3}`]: ref }, required: [`p${i % 3}`] });
+  const defs = { d0: leaf };
+  for (let i = 1; i <= n; i++) {
+    const ref = { $ref: `#/$defs/d${i - 1}` };
+    defs[`d${i}`] = { anyOf: [link(i, ref), link(i + 1, ref)] };
+  }
+  return { $defs: defs, type: "object", properties: { p: { $ref: `#/$defs/d${n}` } } };
+}

@@ -17,6 +17,7 @@ import {
   mutuallyRecursiveUnionPair,
   recursiveSchemaPair,
   sortedJson,
+  unionChainSchema,
   writeFiles,
 } from "./generate.mjs";
 
@@ -734,6 +735,37 @@ async function stress() {
   }
 }
 
+/** 6b: accepts() both ways on union chains 5 to 40 links deep (`unionChainSchema`), string leaf against boolean and a shorter string. */
+async function acceptsStress() {
+  const { accepts } = await lib("diff/accepts.js");
+  const runs = quick ? 1 : 3;
+  const pairs = [];
+  for (const n of [5, 10, 20, 40])
+    for (const leaf of [{ type: "boolean" }, { type: "string", maxLength: 3 }])
+      pairs.push([unionChainSchema(n, { type: "string" }), unionChainSchema(n, leaf)]);
+  const times = [];
+  let verdicts = [];
+  for (let i = 0; i < runs; i++) {
+    verdicts = [];
+    times.push(
+      await time(() => {
+        for (const [a, b] of pairs) verdicts.push(accepts(a, b).verdict, accepts(b, a).verdict);
+      }),
+    );
+  }
+  const perQuestion = median(times) / (pairs.length * 2);
+  const counts = new Map();
+  for (const v of verdicts) counts.set(v, (counts.get(v) ?? 0) + 1);
+  row(
+    `6b. accepts() on union chains 5-40 links deep (${pairs.length * 2} questions)`,
+    `${ms(median(times))} total, ${ms(perQuestion)} per question`,
+    `verdicts: ${[...counts].map(([v, c]) => `${c} ${v}`).join(", ")}`,
+    "",
+    "< 100 ms per question",
+    perQuestion < 100,
+  );
+}
+
 /** A tool of ten parameters, of the kinds tools declare (the guard's per-call figure is for it). */
 const GUARD_TOOL = {
   name: "create_ticket",
@@ -856,6 +888,7 @@ for (const [name, fn] of [
   ["hash", hashing],
   ["fetch", fetching],
   ["stress", stress],
+  ["stress", acceptsStress],
   ["guard", guard],
   ["scale", scale],
 ]) {
