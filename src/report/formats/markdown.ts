@@ -6,9 +6,9 @@ import { formatLocation, subjectOf } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };
 
-const CHANGE_HEADER = ["| Severity | Server | Tool | Change | Rule |", "| --- | --- | --- | --- | --- |"];
+const CHANGE_HEADER = ["| Severity | Server | Tool or item | Change | Rule |", "| --- | --- | --- | --- | --- |"];
 const ACK_HEADER = [
-  "| Server | Tool | Change | Reason | Accepted by | Expires |",
+  "| Server | Tool or item | Change | Reason | Accepted by | Expires |",
   "| --- | --- | --- | --- | --- | --- |",
 ];
 // Room kept for the closing tags and the note that says where the rest is.
