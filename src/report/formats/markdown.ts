@@ -6,7 +6,10 @@ import { formatLocation, subjectOf } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };
 
-const CHANGE_HEADER = ["| Severity | Server | Tool or item | Change | Rule |", "| --- | --- | --- | --- | --- |"];
+const CHANGE_HEADER = [
+  "| Severity | Server | Tool or item | Change | Rule |",
+  "| --- | --- | --- | --- | --- |",
+];
 const ACK_HEADER = [
   "| Server | Tool or item | Change | Reason | Accepted by | Expires |",
   "| --- | --- | --- | --- | --- | --- |",
