@@ -13,7 +13,7 @@ import { format as cfworkerFormats } from "@cfworker/json-schema";
 import type { Ajv } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { linearRegExpEngine, schemaPatterns } from "../core/regex.js";
-import { isObject, type JsonObject } from "./schema.js";
+import { isObject, type JsonObject, someEntry } from "./schema.js";
 
 // ajv is required on first use: most diffs (and every `lock` of servers without patterns) never compile here.
 const require = createRequire(import.meta.url);
@@ -33,20 +33,7 @@ export function runsServerRegex(schema: unknown): boolean {
 
 /** Any `format: "url"` in the document (a key found anywhere: a cheap, conservative test). */
 function hasUrlFormat(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if (key === "format" && value === "url") return true;
-      stack.push(value);
-    }
-  }
-  return false;
+  return someEntry(root, (key, value) => key === "format" && value === "url");
 }
 
 /** `url` as @cfworker/json-schema means it (an http, https or ftp URL with a host, no white space), parsed in linear time. */
@@ -133,19 +120,12 @@ export function linearSubValidator(
 }
 
 function refsOnlyIntoDefinitions(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if ((key === "$ref" || key === "$dynamicRef") && typeof value === "string")
-        if (!value.startsWith("#/$defs/") && !value.startsWith("#/definitions/")) return false;
-      stack.push(value);
-    }
-  }
-  return true;
+  return !someEntry(
+    root,
+    (key, value) =>
+      (key === "$ref" || key === "$dynamicRef") &&
+      typeof value === "string" &&
+      !value.startsWith("#/$defs/") &&
+      !value.startsWith("#/definitions/"),
+  );
 }

@@ -129,13 +129,17 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Resolves a local JSON Pointer reference (`#/...`) against `root`; undefined when it does not resolve or is not local. */
 /**
  * Whether any object in `schema` (anywhere, even inside data such as `default`: conservative) has
  * one of `keys`; a draft-04 `id` counts only with a string value.
  */
 export function hasAnyKey(schema: unknown, keys: ReadonlySet<string>): boolean {
-  const stack: unknown[] = [schema];
+  return someEntry(schema, (key, value) => keys.has(key) && (key !== "id" || typeof value === "string"));
+}
+
+/** Whether `test` holds for any key and value of any object in `root` (iterative: no recursion limit). */
+export function someEntry(root: unknown, test: (key: string, value: unknown) => boolean): boolean {
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (typeof node !== "object" || node === null) continue;
@@ -144,13 +148,14 @@ export function hasAnyKey(schema: unknown, keys: ReadonlySet<string>): boolean {
       continue;
     }
     for (const [key, value] of Object.entries(node)) {
-      if (keys.has(key) && (key !== "id" || typeof value === "string")) return true;
+      if (test(key, value)) return true;
       stack.push(value);
     }
   }
   return false;
 }
 
+/** Resolves a local JSON Pointer reference (`#/...`) against `root`; undefined when it does not resolve or is not local. */
 export function resolveLocalRef(root: unknown, ref: string): unknown {
   if (ref === "#") return root;
   if (!ref.startsWith("#/")) return undefined;
