@@ -5,7 +5,6 @@
 // template (edited, added, removed, renamed, added in a new directory), the acknowledgements file
 // (and the passing of an expiry time), the environment, the working directory, the flags.
 // Whether the bundle answered is read from the modules the process loaded.
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hotArguments, hotTarget, KEY_VARIABLES } from "../../src/hot.js";
 import { binPath, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
+import { git as gitIn } from "../helpers/git.js";
 
 let dir: string;
 let outside: string;
@@ -21,12 +21,8 @@ let cacheDir: string;
 let traceFile: string;
 let fullScript: string;
 const traceHooks = join(repoRoot, "test", "helpers", "trace-imports.mjs");
-const git = (...args: string[]) =>
-  execFileSync(
-    "git",
-    ["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "commit.gpgsign=false", ...args],
-    { cwd: dir, encoding: "utf8" },
-  );
+/** git in the test repository. */
+const git = (...args: string[]) => gitIn(dir, ...args);
 // Stamps younger than a second are never recorded (coarse file-system clocks); age the files past it.
 const settle = () => new Promise((done) => setTimeout(done, 1100));
 

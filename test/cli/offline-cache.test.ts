@@ -1,6 +1,5 @@
 // The offline check's result cache must never change an answer: every run below compares the whole
 // JSON report and exit code of a cached run with a `--no-cache` run of the same files.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +9,7 @@ import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { Lockfile } from "../../src/core/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { runCli, runCliInProcess } from "../helpers/cli.js";
+import { git } from "../helpers/git.js";
 
 let dir: string;
 let cacheDir: string;
@@ -19,20 +19,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "offline-cache-"));
   cacheDir = join(dir, ".cache-under-test");
   await writeFiles(dir, generateReferenceRepo({ servers: 3, tools: 30, templates: 8 }));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-  git("init", "-q");
-  git("add", "-A");
-  git(
-    "-c",
-    "user.name=t",
-    "-c",
-    "user.email=t@localhost",
-    "-c",
-    "commit.gpgsign=false",
-    "commit",
-    "-qm",
-    "init",
-  );
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "init");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,6 @@
 // server's integrity is remembered by its entry's text). A tampered byte must still be found, in a
 // server nothing else touched and in the one `lock` just rewrote, with the same report and exit
 // code as a `--no-cache` run.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import type { LockedServer } from "../../src/core/lockfile.js";
 import { serverSegments } from "../../src/lockfile/segments.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
 import { runCliInProcess } from "../helpers/cli.js";
+import { git } from "../helpers/git.js";
 
 let dir: string;
 let cacheDir: string;
@@ -23,20 +23,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "offline-partial-"));
   cacheDir = join(dir, ".cache-under-test");
   await writeFiles(dir, generateReferenceRepo({ servers: 3, tools: 30, templates: 6 }));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-  git("init", "-q");
-  git("add", "-A");
-  git(
-    "-c",
-    "user.name=t",
-    "-c",
-    "user.email=t@localhost",
-    "-c",
-    "commit.gpgsign=false",
-    "commit",
-    "-qm",
-    "init",
-  );
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "init");
   committed = await readFile(lockPath(), "utf8");
 });
 afterAll(async () => {

@@ -2,7 +2,6 @@
 // times) and HEAD's stamp match a stamp git already called unchanged. These runs prove the skip never
 // hides a change: an edit of the same size with its old modification time restored, and HEAD moving
 // under an untouched lockfile, are both still seen (the whole report equals a `--no-cache` run's).
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,19 +11,13 @@ import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { Lockfile } from "../../src/core/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
 import { runCliInProcess } from "../helpers/cli.js";
+import { git as gitIn } from "../helpers/git.js";
 
 let dir: string;
 let cacheDir: string;
 const lockPath = () => join(dir, "mcp-contract.lock.json");
-const git = (...args: string[]) =>
-  execFileSync(
-    "git",
-    ["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "commit.gpgsign=false", ...args],
-    {
-      cwd: dir,
-      encoding: "utf8",
-    },
-  );
+/** git in the test repository. */
+const git = (...args: string[]) => gitIn(dir, ...args);
 // Stamps younger than a second are never trusted (coarse file-system clocks); age the files past it.
 const settle = () => new Promise((done) => setTimeout(done, 1100));
 

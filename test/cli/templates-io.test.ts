@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TemplateError } from "../../src/errors.js";
 import { readCommittedLockfile, readTemplateFile, readTemplateFiles } from "../../src/pipeline/files.js";
+import { git } from "../helpers/git.js";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -58,16 +58,6 @@ describe("readTemplateFiles", () => {
 });
 
 describe("readCommittedLockfile", () => {
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync(
-      "git",
-      ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args],
-      {
-        cwd,
-        stdio: "pipe",
-      },
-    );
-
   it("returns the committed text when the working copy differs, else undefined", async () => {
     const dir = tempDir();
     git(dir, "init", "-q");

@@ -2,25 +2,18 @@
 // level, else the working directory), so GitHub finds them when mcp-contract runs in a subfolder (the
 // action's working-directory); `diff` of two tool-list files points at the file that holds each tool.
 // The built CLI runs in temp git repositories made here.
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Log } from "sarif";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { repoRoot, runCliInProcess } from "../helpers/cli.js";
+import { git } from "../helpers/git.js";
 import { junitSchemaErrors } from "./junit-xsd.js";
 
 let base: string; // holds the workspace and a directory outside any repository
 let repo: string; // workspace/checkout: the git repository
 let agent: string; // repo/packages/agent: where the config, lockfile and templates live
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync(
-    "git",
-    ["-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "commit.gpgsign=false", ...args],
-    { cwd, stdio: "ignore" },
-  );
 
 /** The demo's lockfile with one tool's definition edited by hand: lockfile-tampered at that tool's entry. */
 async function tamperedLockfile(): Promise<string> {

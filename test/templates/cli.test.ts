@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
+import { git } from "../helpers/git.js";
 import { closedPort } from "../helpers/ports.js";
 import { pos } from "./helpers.js";
 
@@ -39,13 +39,6 @@ async function runTraced(args: string[], cwd: string, env: Record<string, string
     },
   });
   return { ...result, loaded: readFileSync(trace, "utf8") };
-}
-
-function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], {
-    cwd,
-    stdio: "pipe",
-  });
 }
 
 describe("check on the demo", () => {
