@@ -64,7 +64,7 @@ export async function offlineFindings(
         if (!differs && stamp !== undefined) memo?.set("lockfile-head", stamp, true);
         return differs;
       });
-  let lockBytes: Buffer;
+  let lockBytes: Buffer | undefined;
   try {
     lockBytes = readFileSync(config.lockfile);
   } catch (error) {
@@ -73,9 +73,17 @@ export async function offlineFindings(
     await (await import("../lockfile/io.js")).readLockfileIfExists(config.lockfile);
     throw error;
   }
-  // Hash the bytes; decode them only when something must be computed.
+  // Hash the bytes; decode them only when something must be computed, and then let the bytes go
+  // (a 110 MB lockfile is otherwise held twice, as bytes and as text, until the process exits).
+  const lockHash = sha256(lockBytes);
   let decoded: string | undefined;
-  const lockText = (): string => (decoded ??= lockBytes.toString("utf8"));
+  const lockText = (): string => {
+    if (decoded === undefined) {
+      decoded = lockBytes!.toString("utf8");
+      lockBytes = undefined;
+    }
+    return decoded;
+  };
   let read: { files: Awaited<ReturnType<typeof readTemplateFiles>> } | { error: unknown };
   try {
     read = { files: await readTemplateFiles(config, run.cwd, memo) };
@@ -92,7 +100,6 @@ export async function offlineFindings(
   const history = (await mayDiffer)
     ? await readCommittedLockfile(config.lockfile, lockText(), run.env)
     : undefined;
-  const lockHash = sha256(lockBytes);
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
@@ -126,8 +133,17 @@ export async function offlineFindings(
     entries = memo || history !== undefined ? new Map<string, unknown>() : undefined;
     const parsed = parseLockfileText(lockText(), config.lockfile, entries);
     lock = parsed.lock;
+    // What verifying reads of the text: each entry's sha256, the key of its remembered findings.
+    const entryHashes =
+      !lockFindings && memo && parsed.segments ? hashEntries(lockText(), parsed.segments) : undefined;
+    // Only HEAD's lockfile reads the text again (its entries share parsed objects by their text):
+    // else it goes before the lockfile is verified and scanned (110 MB on a 50 MB tool list).
+    if (history === undefined) {
+      entries = undefined;
+      decoded = undefined;
+    }
     if (!lockFindings) {
-      const verify = await verifyEntries(lock, config.lockfile, lockText(), parsed.segments, memo);
+      const verify = await verifyEntries(lock, config.lockfile, entryHashes, memo);
       const { scanLockfile } = await import("../poisoning/index.js");
       lockFindings = { verify, poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify)) };
       memo?.set("lockfile", lockInputs, lockFindings);
@@ -323,26 +339,28 @@ function parseLockfileText(
   return { lock: parseLockfile(text, source) };
 }
 
+/** The sha256 of each server entry's text, by server name. */
+function hashEntries(text: string, segments: readonly ServerSegment[]): Map<string, string> {
+  return new Map(segments.map((s) => [s.name, sha256(text.slice(s.start, s.end))]));
+}
+
 /**
  * The lockfile's integrity findings (`verifyLockfile`), with each server's remembered in `memo`
- * under the lockfile's path, the server's name and the sha256 of its entry's text: after \`lock\`
- * rewrote one server, the others are not rehashed. Only a text seen and verified before is
- * answered from the memo, so a changed byte anywhere in an entry is verified again.
+ * under the lockfile's path, the server's name and the sha256 of its entry's text (`entryHashes`):
+ * after \`lock\` rewrote one server, the others are not rehashed. Only a text seen and verified
+ * before is answered from the memo, so a changed byte anywhere in an entry is verified again.
  */
 async function verifyEntries(
   lock: Lockfile,
   source: string,
-  text: string,
-  segments: readonly ServerSegment[] | undefined,
+  entryHashes: ReadonlyMap<string, string> | undefined,
   memo: StageMemo | undefined,
 ): Promise<Change[]> {
   const { verifyLockfile, verifyServer } = await import("../lockfile/verify.js");
-  if (!memo || !segments) return verifyLockfile(lock, source);
-  const byName = new Map(segments.map((s) => [s.name, s]));
+  if (!memo || !entryHashes) return verifyLockfile(lock, source);
   const out: Change[] = [];
   for (const [server, entry] of Object.entries(lock.servers)) {
-    const segment = byName.get(server)!;
-    const inputs = [source, server, sha256(text.slice(segment.start, segment.end))];
+    const inputs = [source, server, entryHashes.get(server)!];
     let found = memo.get("verify", inputs, isChanges);
     if (!found) {
       found = verifyServer(server, entry, source);
