@@ -7,7 +7,9 @@
  * `truncateStart` and `redactFragment` are the only ways text leaving the
  * process is shortened; each also drops a partial secret at the cut edge (a
  * kept end that is the start of a secret, a kept start that is its end), for
- * text that was already cut before it reached us, such as a ring buffer.
+ * text that was already cut before it reached us, such as a ring buffer, and
+ * any run of 8 or more characters of a secret that the text quotes (a server
+ * that echoes part of the token it was sent).
  */
 
 const REDACTED = "***";
@@ -69,15 +71,50 @@ export interface CutEdges {
  * each cut edge: at the end, the longest suffix that is a proper prefix of a
  * secret's form; at the start, the longest prefix that is a proper suffix.
  * A harmless character that happens to match is dropped too: the edge was cut
- * anyway, and no part of a secret may show.
+ * anyway, and no part of a secret may show. Last, every run of 8 or more
+ * characters of a secret that the text still quotes is replaced (`redactEchoes`).
  */
 export function redactFragment(text: string, secrets: readonly string[], edges: CutEdges): string {
   let out = redact(text, secrets);
-  if (!edges.start && !edges.end) return out;
   const forms = usable(secrets).flatMap(formsOf);
   if (edges.end) out = out.slice(0, out.length - partialAtEnd(out, forms));
   if (edges.start) out = out.slice(partialAtStart(out, forms));
-  return out;
+  return redactEchoes(out, forms);
+}
+
+/**
+ * A server may quote part of a secret it was sent ("token sk-live-ABCDE... is invalid"): a run
+ * of this many characters of a secret's form, or more, is as much a leak as the whole.
+ */
+const ECHO_CHARS = 8;
+
+/**
+ * Replaces every run of at least ECHO_CHARS characters that also appears inside one of `forms`
+ * (a server's own cut of a secret: its start, its end, its middle) with "***".
+ */
+function redactEchoes(text: string, forms: readonly string[]): string {
+  if (text.length < ECHO_CHARS) return text;
+  const grams = new Set<string>();
+  for (const form of forms) {
+    for (let i = 0; i + ECHO_CHARS <= form.length; i++) grams.add(form.slice(i, i + ECHO_CHARS));
+  }
+  if (grams.size === 0) return text;
+  let out = "";
+  let kept = 0; // text before this index is in `out`
+  let coveredTo = -1; // end of the run being replaced, while one is open
+  for (let i = 0; i + ECHO_CHARS <= text.length; i++) {
+    if (!grams.has(text.slice(i, i + ECHO_CHARS))) continue;
+    if (i > coveredTo) {
+      if (coveredTo >= 0) {
+        out += REDACTED;
+        kept = coveredTo;
+      }
+      out += text.slice(kept, i);
+    }
+    coveredTo = i + ECHO_CHARS;
+  }
+  if (coveredTo < 0) return text;
+  return `${out}${REDACTED}${text.slice(coveredTo)}`;
 }
 
 /**
