@@ -18,6 +18,11 @@ export interface CommandIO {
   stderrColumns?: number;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /**
+   * The secrets this run knows so far (cli/secrets.ts registers them): every error is redacted of
+   * them. One list per run (`main` makes a fresh one), so concurrent runs never share it.
+   */
+  readonly secrets: string[];
   /** Told the result of a `check --offline` that used the result cache, once its report is written (the hot path records it). */
   checkedOffline?: (result: CheckResult) => void;
 }

@@ -15,7 +15,7 @@ import { redact } from "../redact.js";
 import { FORMATS } from "../report/formats.js";
 import { attachOutput, collectFormat, type FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
-import { knownSecrets, withSecretScope } from "./secrets.js";
+import { knownSecrets } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 /** The directory holding this build (dist/, whose build-id keys the hot path's entries). */
@@ -250,12 +250,10 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
-export function main(argv: readonly string[], partialIO: Partial<CommandIO> = {}): Promise<number> {
-  // Each run redacts the secrets of its own config only: several runs may share a process.
-  return withSecretScope(() => run(argv, partialIO));
-}
-
-async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  partialIO: Partial<Omit<CommandIO, "secrets">> = {},
+): Promise<number> {
   const start = Date.now();
   const controller = new AbortController();
   let io: CommandIO = {
@@ -269,6 +267,8 @@ async function run(argv: readonly string[], partialIO: Partial<CommandIO>): Prom
     ...(process.stderr.isTTY && { stderrColumns: process.stderr.columns }),
     signal: controller.signal,
     ...partialIO,
+    // Each run redacts the secrets of its own config only: several runs may share a process.
+    secrets: [],
   };
   // A `check --offline` the hot path (src/hot.ts) could answer next time: recorded as it runs.
   const hot =
@@ -325,11 +325,11 @@ function handleError(error: unknown, io: CommandIO): number {
     return ExitCode.Usage;
   }
   if (error instanceof ContractError) {
-    io.stderr(`mcp-contract: ${redact(error.message, knownSecrets())}\n`);
+    io.stderr(`mcp-contract: ${redact(error.message, knownSecrets(io))}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets())}\n`);
+  io.stderr(`mcp-contract: internal error, please report it: ${redact(message, knownSecrets(io))}\n`);
   return ExitCode.Internal;
 }
 
@@ -367,7 +367,7 @@ async function annotate(
   // "ConfigError" -> "config error"
   const title = `mcp-contract: ${error.name.replace(/Error$/, "").toLowerCase()} error`;
   const props = { file, line: location?.line, col: location?.column, title };
-  io.stdout(`${workflowCommand("error", props, redact(error.message, knownSecrets()))}\n`);
+  io.stdout(`${workflowCommand("error", props, redact(error.message, knownSecrets(io)))}\n`);
 }
 
 /** `--output FILE` must name a file: refused before any fetch when it names a directory. */

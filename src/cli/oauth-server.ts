@@ -17,7 +17,7 @@ export async function oauthServer(
   command: "login" | "logout",
 ): Promise<{ config: ResolvedConfig; server: HttpServerConfig; secrets: string[] }> {
   const config = await loadConfig({ configPath, cwd: io.cwd, env: io.env, interpolate: false });
-  registerSecrets(config.secrets);
+  registerSecrets(io, config.secrets);
   if (!Object.hasOwn(config.servers, name)) {
     const known = Object.keys(config.servers).join(", ") || "none";
     throw new UsageError(`unknown server "${name}"; ${config.path} configures: ${known}`);
@@ -33,6 +33,6 @@ export async function oauthServer(
       `server "${name}" uses auth.type ${auth.type}, which takes no login; ${command} is for auth.type oauth (or no auth)`,
     );
   const { servers, secrets } = interpolateServers(config, { [name]: configured }, io.env, readEnvFile);
-  registerSecrets(secrets);
+  registerSecrets(io, secrets);
   return { config, server: servers[name] as HttpServerConfig, secrets: [...config.secrets, ...secrets] };
 }

@@ -7,7 +7,7 @@ import type { FetchTracer } from "../fetch/options.js";
 import type { PipelineHooks, RunOptions } from "../pipeline/run.js";
 import type { FetchSettings } from "../pipeline/sources.js";
 import type { CommandIO } from "./io.js";
-import { registerSecrets } from "./secrets.js";
+import { secretsHook } from "./secrets.js";
 
 /** Options every fetching command takes. */
 export interface FetchCommandOptions {
@@ -29,7 +29,7 @@ export function pipelineHooks(
   io: CommandIO,
 ): Required<Omit<PipelineHooks, "tracer">> {
   return {
-    secrets: registerSecrets,
+    secrets: secretsHook(io),
     note: (text) => {
       if (!options.quiet) io.stderr(`mcp-contract: note: ${text}\n`);
     },

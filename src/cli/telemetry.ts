@@ -11,7 +11,7 @@ import type { FetchTracer } from "../fetch/options.js";
 import { redact } from "../redact.js";
 import { startRunTrace } from "../telemetry/index.js";
 import type { CommandIO } from "./io.js";
-import { knownSecrets, registerSecrets } from "./secrets.js";
+import { knownSecrets, secretsHook } from "./secrets.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -35,8 +35,8 @@ export async function withRunTrace(
 ): Promise<number> {
   const trace = await startRunTrace(command, io.env, {
     warn: (line) => io.stderr(`mcp-contract: warning: ${line}\n`),
-    secrets: knownSecrets,
-    registerSecrets,
+    secrets: () => knownSecrets(io),
+    registerSecrets: secretsHook(io),
     version: pkg.version,
   });
   if (trace === undefined) return work({ tracer: undefined });
@@ -50,7 +50,7 @@ export async function withRunTrace(
     await trace.finish({
       exitCode: error instanceof ContractError ? error.exitCode : ExitCode.Internal,
       ...counts(),
-      error: redact(error instanceof Error ? error.message : String(error), knownSecrets()),
+      error: redact(error instanceof Error ? error.message : String(error), knownSecrets(io)),
     });
     throw error;
   }

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { knownSecrets, registerSecrets, withSecretScope } from "../../src/cli/secrets.js";
 import { captureStray, repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
+import { startCrmHttp } from "../helpers/crm-server.js";
 import { closedPort } from "../helpers/ports.js";
 
 const everything = join(
@@ -89,18 +89,48 @@ describe("runs in one process do not leak into each other", () => {
     expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(before);
   });
 
-  it("each run knows only the secrets it registered", async () => {
-    const seen = await Promise.all(
-      ["first-secret", "second-secret"].map((secret) =>
-        withSecretScope(async () => {
-          registerSecrets([secret]);
-          await new Promise((done) => setTimeout(done, 10));
-          return [...knownSecrets()];
-        }),
-      ),
-    );
-    expect(seen).toEqual([["first-secret"], ["second-secret"]]);
-    expect(await withSecretScope(async () => [...knownSecrets()])).toEqual([]);
+  it("concurrent runs each redact their own secrets, and only theirs", async () => {
+    // Two secrets, each a header of its own project's config (read from its run's environment).
+    // Both runs name an acknowledgements file whose name holds both secrets and which is not JSON:
+    // the error is only raised after the fetch (the header's secret registered by then) and is
+    // redacted by `main` alone, with the secrets of its own run.
+    const alpha = "alpha-secret-4c1f9e2b";
+    const beta = "beta-secret-7d03a6f8";
+    const acks = `${alpha}--${beta}.json`;
+    const server = await startCrmHttp("v1");
+    try {
+      const project = () => {
+        const dir = mkdtempSync(join(tmpdir(), "mcp-contract-in-process-"));
+        writeFileSync(
+          join(dir, "mcp-contract.yaml"),
+          `servers:\n  crm:\n    url: ${server.url}\n    headers:\n      X-Token: \${TOKEN}\n`,
+        );
+        writeFileSync(join(dir, acks), "{");
+        return dir;
+      };
+      // Four at once (alpha, beta, alpha, beta), interleaved on the one event loop.
+      const runs = await Promise.all(
+        [alpha, beta, alpha, beta].map((token) =>
+          runCliInProcess(["lock", "--quiet", "--acknowledgements", acks], {
+            cwd: project(),
+            env: { TOKEN: token },
+          }),
+        ),
+      );
+      const error = (name: string) => ({
+        code: 2,
+        stdout: "",
+        stderr: `mcp-contract: ${name}: not valid JSON (Expected property name or '}' in JSON at position 1)\n`,
+      });
+      expect(runs).toEqual([
+        error(`***--${beta}.json`),
+        error(`${alpha}--***.json`),
+        error(`***--${beta}.json`),
+        error(`${alpha}--***.json`),
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("what else writes to this process's stdout, stderr or console during a run joins the run's output", () => {

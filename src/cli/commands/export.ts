@@ -53,7 +53,7 @@ export async function runExport(options: ExportCommandOptions, io: CommandIO): P
     env: io.env,
     interpolate: false,
   });
-  registerSecrets(config.secrets);
+  registerSecrets(io, config.secrets);
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` first`);
   let text: string;

@@ -22,13 +22,14 @@ export async function runLogout(name: string, options: LogoutOptions, io: Comman
   // A configured confidential client's secret (auth.clientSecretEnv), for the revocation request.
   const secretEnv = server.auth?.type === "oauth" ? server.auth.clientSecretEnv : undefined;
   const clientSecret = secretEnv === undefined ? undefined : own(io.env, secretEnv) || undefined;
-  if (clientSecret !== undefined) registerSecrets([clientSecret]);
+  if (clientSecret !== undefined) registerSecrets(io, [clientSecret]);
   let revokedAt: string | undefined;
   for (const file of files) {
     const entry = await new FileAuthStore(file).read().catch(() => undefined);
     if (entry === undefined) continue;
     // Nothing below prints a token, but an unexpected error would be redacted of them too.
     registerSecrets(
+      io,
       [entry.tokens?.access_token, entry.tokens?.refresh_token, entry.client?.client_secret].filter(
         (s): s is string => typeof s === "string" && s !== "",
       ),

@@ -7,7 +7,7 @@
 import { ExitCode } from "../../errors.js";
 import { renderProject } from "../../pipeline/render.js";
 import type { CommandIO } from "../io.js";
-import { registerSecrets } from "../secrets.js";
+import { secretsHook } from "../secrets.js";
 
 /** Options of `render`. */
 export interface RenderCommandOptions {
@@ -28,7 +28,7 @@ export async function runRender(
     ...(options.config !== undefined && { config: options.config }),
     ...(options.data !== undefined && { data: options.data }),
     // The config's secrets are redacted from any error, as in every command.
-    hooks: { secrets: registerSecrets },
+    hooks: { secrets: secretsHook(io) },
   });
   io.stdout(text);
   return ExitCode.Ok;
