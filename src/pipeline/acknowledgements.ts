@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { parseJson } from "../core/json.js";
 import { ConfigError } from "../errors.js";
 import { removeStaleTempFiles, writeFileAtomic } from "../lockfile/io.js";
 import {
@@ -46,12 +47,8 @@ export async function readAcknowledgements(
     }
     throw new ConfigError(`${display(path, cwd)}: cannot read (${(error as NodeJS.ErrnoException).code})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${display(path, cwd)}: not valid JSON (${(error as Error).message})`);
-  }
+  // A syntax error names its line:column, as in the config and the lockfile.
+  const data = parseJson(text, display(path, cwd), ConfigError);
   const { parseAcknowledgements } = await import("../policy/validate.js");
   const result = parseAcknowledgements(data, display(path, cwd));
   if (!result.file)

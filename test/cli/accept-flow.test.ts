@@ -517,7 +517,7 @@ describe("acknowledgements of the rest of the surface", () => {
     const bad = await runCliInProcess(diff, { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      "mcp-contract: mcp-contract.acks.json: /acknowledgements/0/kind must be equal to one of the allowed values\n",
+      'mcp-contract: mcp-contract.acks.json: $.acknowledgements[0].kind: must be one of "prompt", "resourceTemplate", "resource", "instructions", "capabilities"\n',
     );
   });
 });

@@ -112,7 +112,7 @@ describe("acknowledgements", () => {
       "mcp-contract.acks.json",
     );
     expect(result.errors).toEqual([
-      'mcp-contract.acks.json: /acknowledgements/1/rule "description-changed": unknown rule id; did you mean `tool-description-changed`?',
+      'mcp-contract.acks.json: $.acknowledgements[1].rule: "description-changed": unknown rule id; did you mean `tool-description-changed`?',
     ]);
   });
 
@@ -131,7 +131,7 @@ describe("acknowledgements", () => {
     );
     const result = await runCliInProcess(["check", "--offline", "--no-cache"], { cwd: dir });
     expect(result.stderr).toBe(
-      'mcp-contract: mcp-contract.acks.json: /acknowledgements/0/rule "annotation-changed": unknown rule id; did you mean `tool-annotation-changed`?\n',
+      'mcp-contract: mcp-contract.acks.json: $.acknowledgements[0].rule: "annotation-changed": unknown rule id; did you mean `tool-annotation-changed`?\n',
     );
     expect(result.code).toBe(2);
   });

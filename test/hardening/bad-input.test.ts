@@ -293,6 +293,43 @@ const cases: Case[] = [
     stderr:
       "mcp-contract: <tmp>/mcp-contract.lock.json: no lockfile yet; run `mcp-contract lock` and commit it\n",
   },
+  // ---- acknowledgements
+  {
+    name: "acknowledgements file cut off mid-file: line:column",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "mcp-contract.acks.json": '{"version": 1,\n  "acknowledgements": [',
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr: "mcp-contract: mcp-contract.acks.json:2:24: invalid JSON: close bracket expected\n",
+  },
+  {
+    name: "acknowledgement with a fingerprint that is not one says where fingerprints come from",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "mcp-contract.acks.json": JSON.stringify({
+        version: 1,
+        acknowledgements: [
+          {
+            fingerprint: "16523CB120DDE61",
+            rule: "tool-removed",
+            server: "crm",
+            pointer: "",
+            reason: "gone",
+            acceptedBy: "ana",
+            acceptedAt: "2026-01-01",
+          },
+        ],
+      }),
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      'mcp-contract: mcp-contract.acks.json: $.acknowledgements[0].fingerprint: "16523CB120DDE61" is not a fingerprint (16 hex digits, as every report prints them); copy it from the report, or let `mcp-contract lock --accept-breaking "<reason>"` record it\n',
+  },
   // ---- templates
   {
     name: "templates glob matching nothing is not an error (a new project has no prompts yet)",

@@ -179,14 +179,18 @@ describe("acknowledgements file", () => {
       { version: 1, acknowledgements: [bad, { fingerprint: "x" }] },
       "acks.json",
     );
-    expect(errors.join("\n")).toContain("acks.json: /acknowledgements/0/reason");
-    expect(errors.join("\n")).toContain("acks.json: /acknowledgements/1");
+    expect(errors).toContain(
+      "acks.json: $.acknowledgements[0].reason: is blank; say why the change is accepted",
+    );
+    expect(errors).toContain("acks.json: $.acknowledgements[1].rule: required key is missing");
     const dates = parseAcknowledgements(
       { version: 1, acknowledgements: [{ ...good, expires: "2026-02-30" }] },
       "f",
     );
-    expect(dates.errors).toEqual(["f: /acknowledgements/0/expires is not a real date: 2026-02-30"]);
-    expect(parseAcknowledgements({ version: 2, acknowledgements: [] }, "f").errors[0]).toContain("/version");
+    expect(dates.errors).toEqual(['f: $.acknowledgements[0].expires: "2026-02-30" is not a real date']);
+    expect(parseAcknowledgements({ version: 2, acknowledgements: [] }, "f").errors).toEqual([
+      "f: $.version: must be 1",
+    ]);
   });
 
   test("adding keeps one entry per fingerprint, sorted for review", () => {
