@@ -120,7 +120,7 @@ describe("runs in one process do not leak into each other", () => {
       const error = (name: string) => ({
         code: 2,
         stdout: "",
-        stderr: `mcp-contract: ${name}: not valid JSON (Expected property name or '}' in JSON at position 1)\n`,
+        stderr: `mcp-contract: ${name}:1:2: invalid JSON: close brace expected\n`,
       });
       expect(runs).toEqual([
         error(`***--${beta}.json`),
