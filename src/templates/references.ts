@@ -8,6 +8,7 @@ import type { SourceLocation } from "../core/change.js";
 import { TemplateError } from "../errors.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
+import { parseSimpleTemplate } from "./parse.js";
 import { scanProse, type TextPiece } from "./prose.js";
 import type { TemplateReference, TemplateReferences } from "./types.js";
 
@@ -18,11 +19,17 @@ type Expression = hbs.AST.Expression;
 
 /**
  * Every tool, parameter, prompt, prompt argument and resource `source` names, in source order, with 1-based line
- * and column. Throws TemplateError (`file:line: message`) on a syntax error.
+ * and column. Throws TemplateError (`file:line: message`) on a syntax error. `parse` is how the body
+ * is parsed: by default the small exact parser (parse.ts), else Handlebars; tests pass
+ * `parseTemplate` to compare with Handlebars' own tree.
  */
-export function extractReferences(source: string, file: string): TemplateReferences {
+export function extractReferences(
+  source: string,
+  file: string,
+  parse: (body: string, file: string) => hbs.AST.Program = parseForReferences,
+): TemplateReferences {
   const { references: declared, body } = splitFrontMatter(source, file);
-  const ast = parseTemplate(body, file);
+  const ast = parse(body, file);
   const lines = body.split("\n");
   const references: TemplateReference[] = [...declared];
   const pieces: TextPiece[] = [];
@@ -280,6 +287,25 @@ export function checkNesting(body: string, file: string): void {
     }
     i = k;
   }
+}
+
+/**
+ * The tree `parseTemplate` gives, for what the reference reader reads: from the small exact parser
+ * (parse.ts) when it answers, else from Handlebars (loaded only then). The nesting check runs
+ * first whenever it could refuse: only a body with more than MAX_TEMPLATE_NESTING `{{` and `(` in
+ * all can nest that deep.
+ */
+export function parseForReferences(body: string, file: string): hbs.AST.Program {
+  if (openings(body) > MAX_TEMPLATE_NESTING) checkNesting(body, file);
+  return parseSimpleTemplate(body) ?? parseTemplate(body, file);
+}
+
+/** How many `{{` (overlapping) and `(` `body` holds: a bound on what `checkNesting` counts. */
+function openings(body: string): number {
+  let n = 0;
+  for (let i = body.indexOf("{{"); i !== -1; i = body.indexOf("{{", i + 1)) n++;
+  for (let i = body.indexOf("("); i !== -1; i = body.indexOf("(", i + 1)) n++;
+  return n;
 }
 
 /** `Handlebars.parse`, its errors turned into `file:line: message`. */
