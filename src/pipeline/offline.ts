@@ -16,7 +16,6 @@
  * - `template-findings`: each template's findings (by name, kind and text), for the lockfile and HEAD's;
  * - `template-references`: each template's references (by name and text), one entry per project.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { StageMemo } from "../cache/index.js";
 import { fileStamp, headStamp } from "../cache/stamp.js";
@@ -31,6 +30,7 @@ import type { ScanMemo } from "../poisoning/scan.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
 import { lockfileMayDifferFromHead, readCommittedLockfile, readTemplateFiles } from "./files.js";
+import { LARGE_LOCKFILE, type LockfileInput, readLockfileInput } from "./lockfile-input.js";
 import type { Run } from "./run.js";
 
 /** The error for a project with no lockfile yet. */
@@ -47,11 +47,29 @@ const isLockFindings = (value: unknown): value is { verify: Change[]; poisoning:
 const isTrue = (value: unknown): value is true => value === true;
 const isReferences = (value: unknown): value is TemplateReference[] => Array.isArray(value);
 
+/** A large lockfile changed between its hash and its text (see lockfile-input.ts). */
+class ChangedWhileRead extends Error {}
+
 /** The offline findings and the template files they checked, memoised in `memo` when given. */
 export async function offlineFindings(
   config: ResolvedConfig,
   run: Run,
   memo: StageMemo | undefined,
+): Promise<{ changes: Change[]; templateFiles: string[] }> {
+  try {
+    return await findings(config, run, memo, LARGE_LOCKFILE);
+  } catch (error) {
+    if (!(error instanceof ChangedWhileRead)) throw error;
+    // Read again whole: the bytes are then hashed and decoded from one read.
+    return findings(config, run, memo, Number.POSITIVE_INFINITY);
+  }
+}
+
+async function findings(
+  config: ResolvedConfig,
+  run: Run,
+  memo: StageMemo | undefined,
+  largeFrom: number,
 ): Promise<{ changes: Change[]; templateFiles: string[] }> {
   // Whether the lockfile may differ from HEAD's: known without a child process when git said
   // "unchanged" before for these very file and HEAD stamps; else ask git first (it runs while the
@@ -64,24 +82,21 @@ export async function offlineFindings(
         if (!differs && stamp !== undefined) memo?.set("lockfile-head", stamp, true);
         return differs;
       });
-  let lockBytes: Buffer | undefined;
+  let input: LockfileInput;
   try {
-    lockBytes = readFileSync(config.lockfile);
+    input = readLockfileInput(config.lockfile, largeFrom);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLockfile(config.lockfile);
     // Other read errors (a directory, no permission): the lockfile reader's own message.
     await (await import("../lockfile/io.js")).readLockfileIfExists(config.lockfile);
     throw error;
   }
-  // Hash the bytes; decode them only when something must be computed, and then let the bytes go
-  // (a 110 MB lockfile is otherwise held twice, as bytes and as text, until the process exits).
-  const lockHash = sha256(lockBytes);
+  // The bytes' hash; the text only when something must be computed (then the bytes go).
+  const lockHash = input.hash;
   let decoded: string | undefined;
   const lockText = (): string => {
-    if (decoded === undefined) {
-      decoded = lockBytes!.toString("utf8");
-      lockBytes = undefined;
-    }
+    decoded ??= input.decode();
+    if (decoded === undefined) throw new ChangedWhileRead();
     return decoded;
   };
   let read: { files: Awaited<ReturnType<typeof readTemplateFiles>> } | { error: unknown };
@@ -137,7 +152,8 @@ export async function offlineFindings(
     const entryHashes =
       !lockFindings && memo && parsed.segments ? hashEntries(lockText(), parsed.segments) : undefined;
     // Only HEAD's lockfile reads the text again (its entries share parsed objects by their text):
-    // else it goes before the lockfile is verified and scanned (110 MB on a 50 MB tool list).
+    // else it goes before the lockfile is verified and scanned (110 MB on a 50 MB tool list), and
+    // `lockText` is not called again.
     if (history === undefined) {
       entries = undefined;
       decoded = undefined;

@@ -1,0 +1,67 @@
+// The offline check's lockfile reader: the same hash and text whole or in pieces, and a text that
+// no longer matches its hash (the file changed, or is not UTF-8) is refused, never computed from.
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { LARGE_LOCKFILE, readLockfileInput } from "../../src/pipeline/lockfile-input.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mcp-contract-lockfile-input-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+const PIECE = 1024 * 1024;
+
+describe("readLockfileInput", () => {
+  // Multi-byte characters and surrogate pairs across the 1 MiB pieces the large path hashes in.
+  const text = `{"a":"${"x".repeat(PIECE - 7)}😀é\u2028${"y".repeat(PIECE - 3)}😀${"€".repeat(1000)}"}\n`;
+  const file = join(dir, "big.lock.json");
+  writeFileSync(file, text);
+  const bytes = Buffer.from(text, "utf8");
+
+  it("gives the bytes' sha256 and their text, whole (below the threshold) and in pieces", () => {
+    expect(LARGE_LOCKFILE).toBe(16 * 1024 * 1024);
+    for (const largeFrom of [LARGE_LOCKFILE, 0, bytes.length, bytes.length + 1]) {
+      const input = readLockfileInput(file, largeFrom);
+      expect(input.hash).toBe(sha(bytes));
+      expect(input.decode()).toBe(text);
+    }
+  });
+
+  it("refuses, in pieces, a text the file no longer holds; whole, it decodes the bytes it hashed", () => {
+    const changing = join(dir, "changing.lock.json");
+    writeFileSync(changing, '{"before":1}');
+    const pieces = readLockfileInput(changing, 0);
+    const whole = readLockfileInput(changing, Number.POSITIVE_INFINITY);
+    writeFileSync(changing, '{"after":22}');
+    expect(pieces.hash).toBe(sha(Buffer.from('{"before":1}')));
+    expect(pieces.decode()).toBeUndefined();
+    expect(whole.decode()).toBe('{"before":1}');
+    rmSync(changing);
+  });
+
+  it("refuses, in pieces, bytes that are not UTF-8 (their text does not hash back to them)", () => {
+    const invalid = join(dir, "invalid.lock.json");
+    const raw = Buffer.from([0x7b, 0x22, 0xff, 0xc3, 0x22, 0x7d]);
+    writeFileSync(invalid, raw);
+    expect(readLockfileInput(invalid, 0).decode()).toBeUndefined();
+    const whole = readLockfileInput(invalid);
+    expect(whole.hash).toBe(sha(raw));
+    expect(whole.decode()).toBe(raw.toString("utf8"));
+  });
+
+  it("throws what reading throws: ENOENT, EISDIR", () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code;
+      }
+      return "no error";
+    };
+    expect(code(() => readLockfileInput(join(dir, "missing.json")))).toBe("ENOENT");
+    expect(code(() => readLockfileInput(join(dir, "missing.json"), 0))).toBe("ENOENT");
+    expect(code(() => readLockfileInput(dir))).toBe("EISDIR");
+    expect(code(() => readLockfileInput(dir, 0))).toBe("EISDIR");
+  });
+});
