@@ -4,13 +4,16 @@
 // answers once anything that run read has changed: the config, the lockfile, git's HEAD, a
 // template (edited, added, removed, renamed, added in a new directory), the acknowledgements file
 // (and the passing of an expiry time), the environment, the working directory, the flags.
-// Whether the bundle answered is read from the modules the process loaded.
+// Whether the bundle answered is read from the modules the process loaded. Nothing waits for the
+// clock: every process runs with its clock ahead of the machine's (test/helpers/clock-ahead.mjs),
+// past the second a stamp must age before it is recorded, or past an expiry time.
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
+import { RACY_MS } from "../../src/cache/stamp.js";
 import { hotArguments, hotTarget, KEY_VARIABLES } from "../../src/hot.js";
 import { binPath, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
 import { git as gitIn } from "../helpers/git.js";
@@ -21,10 +24,12 @@ let cacheDir: string;
 let traceFile: string;
 let fullScript: string;
 const traceHooks = join(repoRoot, "test", "helpers", "trace-imports.mjs");
+const clockAhead = join(repoRoot, "test", "helpers", "clock-ahead.mjs");
 /** git in the test repository. */
 const git = (...args: string[]) => gitIn(dir, ...args);
-// Stamps younger than a second are never recorded (coarse file-system clocks); age the files past it.
-const settle = () => new Promise((done) => setTimeout(done, 1100));
+// Stamps younger than a second are never recorded (coarse file-system clocks): each process's clock
+// runs this far ahead, so what the test wrote before starting it is old enough to be recorded.
+const SETTLED_MS = RACY_MS + 100;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "hot-path-"));
@@ -44,7 +49,6 @@ beforeAll(async () => {
     fullScript,
     `import module from "node:module";\nmodule.enableCompileCache?.();\nconst { main } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "dist", "cli", "main.js")).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`,
   );
-  await settle();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -74,12 +78,20 @@ interface Run {
   hot: boolean;
 }
 
-async function run(script: string, args: string[], cwd: string, env: Record<string, string | undefined>) {
+/** Runs `script` with its clock `aheadMs` ahead of the machine's (not a variable the hot path keys on). */
+async function run(
+  script: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  aheadMs = SETTLED_MS,
+) {
   await writeFile(traceFile, "");
-  const result = await runProcess(process.execPath, ["--import", traceHooks, script, ...args], {
-    cwd,
-    env: runEnv(env),
-  });
+  const result = await runProcess(
+    process.execPath,
+    ["--import", clockAhead, "--import", traceHooks, script, ...args],
+    { cwd, env: { ...runEnv(env), TEST_CLOCK_AHEAD_MS: String(aheadMs) } },
+  );
   const loaded = (await readFile(traceFile, "utf8")).split("\n");
   const hot =
     loaded.some((url) => url.endsWith("/dist/hot.bundle.js")) &&
@@ -87,11 +99,16 @@ async function run(script: string, args: string[], cwd: string, env: Record<stri
   return { code: result.code, stdout: result.stdout, stderr: result.stderr, hot };
 }
 
+interface BinOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  aheadMs?: number;
+}
 /** `mcp-contract ARGS` through the bin (the hot path first). */
-const bin = (args: string[], { cwd = dir, env = {} }: { cwd?: string; env?: Record<string, string> } = {}) =>
-  run(binPath, args, cwd, env);
+const bin = (args: string[], { cwd = dir, env = {}, aheadMs }: BinOptions = {}) =>
+  run(binPath, args, cwd, env, aheadMs);
 /** The same through the full CLI alone, in a process of its own as the bin would run it. */
-const fullProcess = (args: string[]) => run(fullScript, args, dir, {});
+const fullProcess = (args: string[], aheadMs?: number) => run(fullScript, args, dir, {}, aheadMs);
 /** The same through the full CLI alone, in this process (test/helpers/cli.ts: the same output, faster). */
 const full = (args: string[], { cwd = dir, env = {} }: { cwd?: string; env?: Record<string, string> } = {}) =>
   runCliInProcess(args, { cwd, env: runEnv(env) });
@@ -100,17 +117,16 @@ const output = (r: Omit<Run, "hot">) => ({ code: r.code, stdout: r.stdout, stder
 const CHECK = ["check", "--offline"];
 
 /**
- * After `change` (and a second, so the next run may record), the bin's first run is the full
- * CLI's answer, never the old one; the second is the bundle's, the same bytes. Returns it.
+ * After `change` (the bin's clock a second ahead, so its run may record), the bin's first run is
+ * the full CLI's answer, never the old one; the second is the bundle's, the same bytes. Returns it.
  */
 async function follows(
   change: () => Promise<unknown>,
   args = CHECK,
-  options: { cwd?: string; recorded?: boolean } = {},
+  options: { cwd?: string; recorded?: boolean; aheadMs?: number } = {},
 ) {
   const before = output(await full(args, options));
   await change();
-  await settle();
   const first = await bin(args, options);
   expect(first.hot).toBe(false);
   const truth = output(await full(args, options));
@@ -222,17 +238,23 @@ describe("the hot path", () => {
     let r = await follows(() => writeFile(path, ack()));
     expect(r.after.code).toBe(0);
     expect(r.after.stdout).toContain("acknowledged: being added");
-    // Valid for a few seconds more: recorded with the expiry as the end of what it answers.
-    const expires = new Date(Date.now() + 5000);
+    // Valid for a minute more: recorded with the expiry as the end of what it answers.
+    const expires = new Date(Date.now() + 60_000);
     r = await follows(() => writeFile(path, ack(expires.toISOString())));
     expect(r.after.code).toBe(0);
-    await new Promise((done) => setTimeout(done, Math.max(0, expires.getTime() - Date.now() + 50)));
-    const expired = await bin(CHECK);
+    expect(r.after.stdout).toContain(`acknowledged until ${expires.toISOString()}: being added`);
+    // A run whose clock is past the expiry time: the recorded answer no longer holds.
+    const late = expires.getTime() - Date.now() + SETTLED_MS;
+    const expired = await bin(CHECK, { aheadMs: late });
     expect(expired.hot).toBe(false);
-    expect(output(expired)).toEqual(output(await full(CHECK)));
+    expect(output(expired)).toEqual(output(await fullProcess(CHECK, late)));
     expect(expired.code).toBe(1);
     expect(expired.stdout).toContain("acknowledgement expired");
-    await follows(() => unlink(path));
+    // Recorded as holding from the expiry time on: the bin's answer there, and still followed.
+    const expiredAgain = await bin(CHECK, { aheadMs: late });
+    expect(expiredAgain.hot).toBe(true);
+    expect(output(expiredAgain)).toEqual(output(expired));
+    await follows(() => unlink(path), CHECK, { aheadMs: late });
   });
 
   it("follows the environment, the working directory and a config found nearer", async () => {
@@ -271,7 +293,6 @@ describe("the hot path", () => {
 
   it("leaves every other command line, and a run to be traced, to the full CLI", async () => {
     const sarif = [...CHECK, "--format", "sarif"];
-    await settle();
     await bin(sarif);
     expect((await bin(sarif)).hot).toBe(false);
     expect(hotArguments([...CHECK, "--output", "report.txt"])).toBe(false);
