@@ -117,7 +117,8 @@ export function digestReport(report: Report): ReportDigest {
         : "Nothing to do."
       : `Next: ${steps.join("; then ")}.`;
   return {
-    servers: report.servers.length,
+    // A server removed from the config is reported, so it counts among those covered.
+    servers: new Set([...report.servers, ...serversChanged]).size,
     serversChanged,
     toolsBroken,
     templatesAffected,

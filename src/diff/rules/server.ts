@@ -55,7 +55,7 @@ export function checkServerPresence(
       server,
       undefined,
       "",
-      `Server \`${server}\` was removed (it had ${Object.keys(a.tools).length} tools).`,
+      `Server \`${server}\` was removed (it had ${toolCount(a)}).`,
       { before: server },
     );
   }
@@ -65,11 +65,17 @@ export function checkServerPresence(
       server,
       undefined,
       "",
-      `Server \`${server}\` was added with ${Object.keys(b.tools).length} tools.`,
+      `Server \`${server}\` was added with ${toolCount(b)}.`,
       { after: server },
     );
   }
   return undefined;
+}
+
+/** "1 tool", "3 tools". */
+function toolCount(entry: LockedServer): string {
+  const n = Object.keys(entry.tools).length;
+  return `${n} ${n === 1 ? "tool" : "tools"}`;
 }
 
 /** `version-not-bumped` when the server's reported version rose less than `changes` (its tool diff) require. */
