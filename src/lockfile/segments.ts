@@ -7,7 +7,7 @@
  * twice, a server named twice, a server entry that is not an object, invalid JSON) has no pieces,
  * so the caller parses it whole and reports errors as before.
  */
-import type { Lockfile } from "../core/lockfile.js";
+import type { LockedServer, Lockfile } from "../core/lockfile.js";
 import { validateLockfile } from "./parse.js";
 
 /** One server entry's value in the lockfile's text: `text.slice(start, end)` is its JSON object. */
@@ -225,6 +225,93 @@ function decodeKey(text: string, open: number, close: number): string | undefine
   if (!raw.includes("\\")) return raw;
   try {
     return JSON.parse(text.slice(open, close + 1)) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A lockfile's text split without parsing its server entries: everything but the entries, parsed
+ * and validated (`base`, whose `servers` is empty), and each entry's text under its name, in the
+ * order `parseLockfile`'s `servers` lists them. `parseServerEntry` parses one entry as
+ * `parseLockfile` would; the whole file is valid exactly when `base` is and every entry parses, as
+ * the schema checks each server entry on its own. Undefined when the text cannot be split exactly
+ * (or the rest of the file is invalid): the caller parses it whole, for the error message.
+ */
+export interface SplitLockfile {
+  base: Lockfile;
+  /** Server names in `parseLockfile(text).servers` order (integer-like names first, as objects order keys). */
+  names: string[];
+  /** Each server entry's JSON text. */
+  entries: Map<string, string>;
+}
+
+/** `text` split into its server entries (see `SplitLockfile`), or undefined. */
+export function splitLockfile(text: string, source: string): SplitLockfile | undefined {
+  if (!placeholdersWork(text)) return undefined;
+  const segments = serverSegments(text);
+  if (!segments) return undefined;
+  const skeleton: string[] = [];
+  let from = 0;
+  for (const [i, segment] of segments.entries()) {
+    skeleton.push(text.slice(from, segment.start), `{${JSON.stringify(PLACEHOLDER)}:${i}}`);
+    from = segment.end;
+  }
+  skeleton.push(text.slice(from));
+  let data: { servers?: unknown };
+  try {
+    data = JSON.parse(skeleton.join("")) as { servers?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  const standIns = data.servers as Record<string, unknown>;
+  if (typeof standIns !== "object" || standIns === null || Array.isArray(standIns)) return undefined;
+  const names = Object.keys(standIns);
+  if (names.length !== segments.length) return undefined;
+  const entries = new Map<string, string>();
+  for (const [i, segment] of segments.entries()) {
+    const value = Object.hasOwn(standIns, segment.name)
+      ? (standIns[segment.name] as Record<string, unknown>)
+      : undefined;
+    if (
+      typeof value !== "object" ||
+      value === null ||
+      Object.keys(value).length !== 1 ||
+      value[PLACEHOLDER] !== i
+    )
+      return undefined;
+    entries.set(segment.name, text.slice(segment.start, segment.end));
+  }
+  data.servers = {};
+  try {
+    return { base: validateLockfile(data, source), names, entries };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One server entry of `split` parsed and validated as `parseLockfile` does it, or undefined when
+ * it is not valid JSON or not a valid entry (the whole file is then invalid: parse it whole for
+ * the error).
+ */
+export function parseServerEntry(
+  split: SplitLockfile,
+  name: string,
+  text: string,
+  source: string,
+): LockedServer | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const servers: Record<string, unknown> = {};
+  Object.defineProperty(servers, name, { value, enumerable: true, writable: true, configurable: true });
+  try {
+    return validateLockfile({ ...split.base, servers }, source).servers[name];
   } catch {
     return undefined;
   }

@@ -4,5 +4,15 @@
  * destructive tools that claim to be safe, remote `$ref`s).
  */
 export { poisoningRules } from "./rules.js";
-export { type ScanMemo, type ServerTools, scanLockfile, scanTools } from "./scan.js";
+export {
+  combineScans,
+  confusableToolNames,
+  type ScanMemo,
+  type ServerScan,
+  type ServerTools,
+  scanLockfile,
+  scanServer,
+  scanTools,
+  toolOwners,
+} from "./scan.js";
 export { findInvisible, skeleton } from "./unicode.js";

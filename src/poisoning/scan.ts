@@ -4,7 +4,7 @@
  * what a reviewer should read before trusting it; it never decides alone.
  */
 import { type Change, compareChanges, type SurfaceItem } from "../core/change.js";
-import type { Lockfile, ToolDefinition } from "../core/lockfile.js";
+import type { LockedServer, Lockfile, ToolDefinition } from "../core/lockfile.js";
 import { dict, dictFrom } from "../core/own.js";
 import type { RuleMeta } from "../core/rule.js";
 import { destructiveWord, findInstructions } from "./patterns.js";
@@ -51,15 +51,23 @@ export function scanTools(servers: ServerTools, memo?: ScanMemo): Change[] {
     memo?.set(server, found);
     out.push(...found);
   }
-  confusableNames(servers, out);
+  out.push(...confusableToolNames(toolNames(servers)));
   return out.sort(compareChanges);
 }
 
-/** Which servers offer each tool name. */
-function toolOwners(servers: ServerTools): Map<string, Set<string>> {
+/** Each server's tool names, in order. */
+function toolNames(servers: ServerTools): [server: string, tools: string[]][] {
+  return Object.entries(servers).map(([server, tools]) => [server, Object.keys(tools)]);
+}
+
+/** Which servers offer each tool name, from each server's tool names. */
+export function toolOwners(
+  servers: ServerTools | Iterable<readonly [server: string, tools: readonly string[]]>,
+): Map<string, Set<string>> {
   const owners = new Map<string, Set<string>>();
-  for (const [server, tools] of Object.entries(servers)) {
-    for (const name of Object.keys(tools)) {
+  const pairs = Symbol.iterator in servers ? servers : toolNames(servers as ServerTools);
+  for (const [server, tools] of pairs as Iterable<readonly [string, readonly string[]]>) {
+    for (const name of tools) {
       const set = owners.get(name) ?? new Set<string>();
       owners.set(name, set);
       set.add(server);
@@ -368,11 +376,17 @@ function destructiveCheck(
   );
 }
 
-/** Tool names, on any servers, whose UTS #39 skeletons are equal but which are not the same string. */
-function confusableNames(servers: ServerTools, out: Change[]): void {
+/**
+ * Tool names, on any servers, whose UTS #39 skeletons are equal but which are not the same string:
+ * a function of each server's tool names, in order (`servers`).
+ */
+export function confusableToolNames(
+  servers: Iterable<readonly [server: string, tools: readonly string[]]>,
+): Change[] {
+  const out: Change[] = [];
   const groups = new Map<string, { server: string; name: string }[]>();
-  for (const [server, tools] of Object.entries(servers)) {
-    for (const name of Object.keys(tools)) {
+  for (const [server, tools] of servers) {
+    for (const name of tools) {
       const key = skeleton(name);
       const group = groups.get(key) ?? [];
       groups.set(key, group);
@@ -408,6 +422,7 @@ function confusableNames(servers: ServerTools, out: Change[]): void {
       );
     }
   }
+  return out;
 }
 
 /** Scans every tool of every server in a lockfile (the definitions exactly as locked). */
@@ -416,8 +431,46 @@ export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
   for (const [server, entry] of Object.entries(lock.servers)) {
     servers[server] = dictFrom(Object.entries(entry.tools).map(([n, t]) => [n, t.definition]));
   }
-  const surface = scanSurface(lock, toolOwners(servers));
+  const owners = toolOwners(servers);
+  const surface: Change[] = [];
+  for (const [server, entry] of Object.entries(lock.servers))
+    scanServerSurface(server, entry, owners, surface);
   const tools = scanTools(servers, memo);
+  return surface.length === 0 ? tools : [...tools, ...surface].sort(compareChanges);
+}
+
+/** One server's findings in `scanLockfile`: its tools' and the rest of its surface's. */
+export interface ServerScan {
+  tools: Change[];
+  surface: Change[];
+}
+
+/**
+ * `scanLockfile`'s findings for one server entry, given which servers offer each tool name
+ * (`toolOwners` of every server's tool names); `combineScans` puts every server's together.
+ */
+export function scanServer(
+  server: string,
+  entry: LockedServer,
+  owners: Map<string, Set<string>>,
+): ServerScan {
+  const tools: Change[] = [];
+  for (const [name, locked] of Object.entries(entry.tools))
+    scanTool(server, name, locked.definition, owners, tools);
+  const surface: Change[] = [];
+  scanServerSurface(server, entry, owners, surface);
+  return { tools, surface };
+}
+
+/**
+ * `scanLockfile`'s result from each server's `scanServer` findings, in the lockfile's order, and
+ * `confusableToolNames` of every server's tool names: the same findings in the same order.
+ */
+export function combineScans(servers: readonly ServerScan[], confusable: readonly Change[]): Change[] {
+  const tools = servers.flatMap((s) => s.tools);
+  tools.push(...confusable);
+  tools.sort(compareChanges);
+  const surface = servers.flatMap((s) => s.surface);
   return surface.length === 0 ? tools : [...tools, ...surface].sort(compareChanges);
 }
 
@@ -426,61 +479,62 @@ export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
  * and title and its arguments' descriptions, each resource template's and resource's description
  * and title, and the instructions.
  */
-function scanSurface(lock: Lockfile, owners: Map<string, Set<string>>): Change[] {
-  const out: Change[] = [];
-  for (const [server, entry] of Object.entries(lock.servers)) {
-    const text = (subject: SurfaceItem, label: string, pointer: string, where: string, value: unknown) => {
-      if (typeof value === "string")
-        scanSurfaceText(server, subject, label, pointer, where, value, owners, out);
-    };
-    for (const [name, { definition }] of Object.entries(entry.prompts ?? {})) {
-      const subject: SurfaceItem = { kind: "prompt", item: name };
-      const label = `Prompt \`${showInvisible(name)}\` on server \`${server}\``;
-      text(subject, label, "/description", "its description", definition.description);
-      text(subject, label, "/title", "its title", definition.title);
-      const args = Array.isArray(definition.arguments) ? definition.arguments : [];
-      args.forEach((argument: unknown, i: number) => {
-        if (argument === null || typeof argument !== "object") return;
-        const a = argument as Record<string, unknown>;
-        const argName = typeof a.name === "string" ? showInvisible(a.name) : String(i);
-        text(
+function scanServerSurface(
+  server: string,
+  entry: LockedServer,
+  owners: Map<string, Set<string>>,
+  out: Change[],
+): void {
+  const text = (subject: SurfaceItem, label: string, pointer: string, where: string, value: unknown) => {
+    if (typeof value === "string")
+      scanSurfaceText(server, subject, label, pointer, where, value, owners, out);
+  };
+  for (const [name, { definition }] of Object.entries(entry.prompts ?? {})) {
+    const subject: SurfaceItem = { kind: "prompt", item: name };
+    const label = `Prompt \`${showInvisible(name)}\` on server \`${server}\``;
+    text(subject, label, "/description", "its description", definition.description);
+    text(subject, label, "/title", "its title", definition.title);
+    const args = Array.isArray(definition.arguments) ? definition.arguments : [];
+    args.forEach((argument: unknown, i: number) => {
+      if (argument === null || typeof argument !== "object") return;
+      const a = argument as Record<string, unknown>;
+      const argName = typeof a.name === "string" ? showInvisible(a.name) : String(i);
+      text(
+        subject,
+        label,
+        `/arguments/${i}/description`,
+        `argument \`${argName}\`'s description`,
+        a.description,
+      );
+      if (typeof a.name === "string")
+        invisible(
+          server,
           subject,
           label,
-          `/arguments/${i}/description`,
-          `argument \`${argName}\`'s description`,
-          a.description,
+          `/arguments/${i}/name`,
+          a.name,
+          `argument name \`${argName}\``,
+          out,
         );
-        if (typeof a.name === "string")
-          invisible(
-            server,
-            subject,
-            label,
-            `/arguments/${i}/name`,
-            a.name,
-            `argument name \`${argName}\``,
-            out,
-          );
-      });
-    }
-    for (const [section, kind, noun] of [
-      ["resourceTemplates", "resourceTemplate", "Resource template"],
-      ["resources", "resource", "Resource"],
-    ] as const) {
-      for (const [name, { definition }] of Object.entries(entry[section] ?? {})) {
-        const subject: SurfaceItem = { kind, item: name };
-        const label = `${noun} \`${showInvisible(name)}\` on server \`${server}\``;
-        text(subject, label, "/description", "its description", definition.description);
-        text(subject, label, "/title", "its title", definition.title);
-      }
-    }
-    if (entry.instructions)
-      text(
-        { kind: "instructions" },
-        `Server \`${server}\``,
-        "/instructions",
-        "its instructions",
-        entry.instructions.text,
-      );
+    });
   }
-  return out;
+  for (const [section, kind, noun] of [
+    ["resourceTemplates", "resourceTemplate", "Resource template"],
+    ["resources", "resource", "Resource"],
+  ] as const) {
+    for (const [name, { definition }] of Object.entries(entry[section] ?? {})) {
+      const subject: SurfaceItem = { kind, item: name };
+      const label = `${noun} \`${showInvisible(name)}\` on server \`${server}\``;
+      text(subject, label, "/description", "its description", definition.description);
+      text(subject, label, "/title", "its title", definition.title);
+    }
+  }
+  if (entry.instructions)
+    text(
+      { kind: "instructions" },
+      `Server \`${server}\``,
+      "/instructions",
+      "its instructions",
+      entry.instructions.text,
+    );
 }

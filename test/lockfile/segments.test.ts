@@ -6,7 +6,12 @@ import { describe, expect, it } from "vitest";
 import { generateReferenceRepo } from "../../bench/generate.mjs";
 import { LockfileError } from "../../src/errors.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
-import { parseLockfileSegments, serverSegments } from "../../src/lockfile/segments.js";
+import {
+  parseLockfileSegments,
+  parseServerEntry,
+  serverSegments,
+  splitLockfile,
+} from "../../src/lockfile/segments.js";
 import { repoRoot } from "../helpers/cli.js";
 
 const entry = (name: string, description: string) => ({
@@ -151,5 +156,66 @@ describe("serverSegments and parseLockfileSegments", () => {
     })!;
     expect(seen).toEqual([JSON.stringify(entry("t", "x"))]);
     expect(lock.servers.a!.tools).toEqual({});
+  });
+});
+
+/** Splits `text` without parsing its entries, then parses each: the same lockfile as parseLockfile's. */
+function entryByEntry(text: string) {
+  const split = splitLockfile(text, "lock.json");
+  expect(split).toBeDefined();
+  const whole = parseLockfile(text, "lock.json");
+  expect(split!.names).toEqual(Object.keys(whole.servers));
+  expect(split!.base).toEqual({ ...whole, servers: {} });
+  for (const name of split!.names)
+    expect(parseServerEntry(split!, name, split!.entries.get(name)!, "lock.json")).toEqual(
+      Object.getOwnPropertyDescriptor(whole.servers, name)!.value,
+    );
+  return split!;
+}
+
+describe("splitLockfile and parseServerEntry", () => {
+  it("split a lockfile into its entries' texts and parse each as parseLockfile does", () => {
+    for (const file of [
+      "fixtures/templates/crm-v1.lock.json",
+      "fixtures/templates/crm-v2.lock.json",
+      "examples/crm-agent/mcp-contract.lock.json",
+    ])
+      entryByEntry(readFileSync(join(repoRoot, file), "utf8"));
+    const bench = generateReferenceRepo({ servers: 4, tools: 40, templates: 1 })["mcp-contract.lock.json"]!;
+    const split = entryByEntry(bench);
+    expect(split.names).toEqual(["server_00", "server_01", "server_02", "server_03"]);
+    expect(JSON.parse(split.entries.get("server_02")!)).toEqual(JSON.parse(bench).servers.server_02);
+  });
+
+  it("keep names that are data, in parseLockfile's order, and the keys beside servers", () => {
+    const text = `{"lockfileVersion":1,"extra":{"servers":[1]},"servers":{"__proto__":${JSON.stringify(entry("p", "x"))},"constructor":${JSON.stringify(entry("c", "y"))},"7":${JSON.stringify(entry("n", "z"))}}}`;
+    const split = entryByEntry(text);
+    expect(split.names).toEqual(["7", "__proto__", "constructor"]);
+    expect((split.base as unknown as { extra: unknown }).extra).toEqual({ servers: [1] });
+    const proto = parseServerEntry(split, "__proto__", split.entries.get("__proto__")!, "lock.json")!;
+    expect(proto.tools.p!.definition.description).toBe("x");
+  });
+
+  it("parse no entry that parseLockfile would refuse, and split no file whose rest it would refuse", () => {
+    const bad = (value: unknown) =>
+      `{"lockfileVersion":2,"servers":{"a":${JSON.stringify(entry("t", "x"))},"b":${JSON.stringify(value)}}}`;
+    for (const [text, error] of [
+      [bad({ hash: 1, tools: {} }), 'lock.json: $.servers["b"].hash: expected a string'],
+      [bad({ hash: "0", tools: { t: { hash: "1", definition: { name: "u" } } } }), 'expected "t"'],
+      [bad({ hash: "0" }), 'lock.json: $.servers["b"].tools: expected an object keyed by tool name'],
+    ] as const) {
+      const split = splitLockfile(text, "lock.json")!;
+      expect(parseServerEntry(split, "a", split.entries.get("a")!, "lock.json")).toBeDefined();
+      expect(parseServerEntry(split, "b", split.entries.get("b")!, "lock.json")).toBeUndefined();
+      expect(() => parseLockfile(text, "lock.json")).toThrow(error);
+    }
+    const one = JSON.stringify(entry("t", "x"));
+    for (const text of [
+      `{"lockfileVersion":9,"servers":{"a":${one}}}`, // the rest invalid: parsed whole for the error
+      `{"lockfileVersion":1,"servers":{"a":${one}},"x":"\u0000"}`, // a NUL escape: no placeholders
+      `{"lockfileVersion":1,"servers":{"a":${one}},"servers":{}}`, // servers twice
+      `{"lockfileVersion":1,"servers":{"a":${one}}} trailing`,
+    ])
+      expect(splitLockfile(text, "lock.json"), text).toBeUndefined();
   });
 });
