@@ -10,10 +10,13 @@
  *
  * - `offline-check`: everything below, for the lockfile, HEAD's lockfile and every template;
  * - `lockfile`: the lockfile's integrity and poisoning findings, for its bytes;
- * - `verify`: one server's integrity findings, for the sha256 of its entry's text;
- * - `poisoning`: one server's poisoning findings, for its hash and the tool names of all;
+ * - `server-facts`: per server entry, by the sha256 of its text, what the stages need of it (its
+ *   integrity findings, catalog and scan findings; server-facts.ts), so the lockfile and HEAD's
+ *   are read entry by entry; `confusable`: look-alike tool names, for the tool names of all;
+ * - `verify`, `poisoning`: per server, the same, for a lockfile that cannot be split (`segments.ts`);
  * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes;
- * - `template-findings`: each template's findings (by name, kind and text), for the lockfile and HEAD's;
+ * - `template-findings`: each template's findings (by name, kind and text), for what templates read
+ *   of the lockfile and HEAD's and the diff's changes they can cite (`citedChanges`);
  * - `template-references`: each template's references (by name and text), one entry per project.
  */
 import { dirname, resolve } from "node:path";
@@ -27,11 +30,13 @@ import { LockfileError, UsageError } from "../errors.js";
 import { parseLockfile } from "../lockfile/parse.js";
 import { parseLockfileSegments, type ServerSegment, serverSegments } from "../lockfile/segments.js";
 import type { ScanMemo } from "../poisoning/scan.js";
+import type { CatalogData } from "../templates/catalog.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
 import { lockfileMayDifferFromHead, readCommittedLockfile, readTemplateFiles } from "./files.js";
 import { LARGE_LOCKFILE, type LockfileInput, readLockfileInput } from "./lockfile-input.js";
 import type { Run } from "./run.js";
+import type { LockfileEntries } from "./server-facts.js";
 
 /** The error for a project with no lockfile yet. */
 export function noLockfile(path: string): UsageError {
@@ -126,7 +131,6 @@ async function findings(
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
   if (hit) return { changes: hit, templateFiles };
-  const historyHash = inputs[2]!;
   // The lockfile alone decides its integrity and poisoning findings.
   const lockInputs = [config.lockfile, lockHash];
   let lockFindings = memo?.get("lockfile", lockInputs, isLockFindings);
@@ -137,10 +141,27 @@ async function findings(
     history === undefined && lockFindings && templates.length > 0
       ? memo?.get("catalog", [lockHash], catalogs.isCatalogData)
       : undefined;
-  let lock: Lockfile;
+  // What the templates read of the lockfile: parsed whole (`lock`), or as data (`catalogNow`) from
+  // the cache or the entries, made a lockfile only when a template is checked.
+  let lock: Lockfile | undefined;
+  let catalogNow: CatalogData | undefined;
   let entries: Map<string, unknown> | undefined;
+  // With a cache, the lockfile is read entry by entry (server-facts.ts): only entries whose text
+  // the cache has not seen are parsed; undefined when it cannot be (the whole-file path reports
+  // what is wrong with it).
+  const byEntry =
+    memo && !(lockFindings && catalog)
+      ? (await import("./server-facts.js")).lockfileEntries(lockText(), config.lockfile, memo)
+      : undefined;
   if (lockFindings && catalog) {
-    lock = catalogs.catalogLockfile(catalog);
+    catalogNow = catalog;
+  } else if (byEntry) {
+    if (!lockFindings) {
+      lockFindings = { verify: byEntry.verify(), poisoning: byEntry.scan() };
+      memo?.set("lockfile", lockInputs, lockFindings);
+    }
+    catalogNow = byEntry.catalog();
+    if (memo && history === undefined) memo.set("catalog", [lockHash], catalogNow);
   } else {
     // Parsed server by server when that pays: with a cache (each server's integrity is then
     // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
@@ -168,10 +189,21 @@ async function findings(
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
-    // Each template's findings under its name, kind and text, in one entry for the lockfile and
-    // HEAD's lockfile: one edited template is the only one checked again, for one read and write.
-    const findingsInputs = [config.lockfile, lockHash, historyHash];
-    const known = memo?.get("template-findings", findingsInputs, isIndexOf(isChanges));
+    const basis = await templateBasis(
+      config.lockfile,
+      lock,
+      catalogNow,
+      history,
+      entries,
+      byEntry,
+      lockText,
+      memo,
+    );
+    // Each template's findings under its name, kind and text, in one entry for what they are
+    // checked against: one edited template is the only one checked again, for one read and write,
+    // and a lockfile edit no template reads (a description, say) checks none again.
+    const findingsInputs = [config.lockfile, ...(basis.key ?? [])];
+    const known = basis.key && memo?.get("template-findings", findingsInputs, isIndexOf(isChanges));
     const keys = templates.map(
       (t, i) => `${t.file}\u0000${t.partial ? "partial" : "template"}\u0000${sourceHashes[i]}`,
     );
@@ -180,7 +212,6 @@ async function findings(
     );
     const missing = templates.flatMap((_, i) => (found[i] === undefined ? [i] : []));
     if (missing.length > 0) {
-      const against = await offlineHistory(config.lockfile, lock, history, entries);
       const { checkEachTemplate } = await import("../templates/check.js");
       const references = await templateReferences(
         memo,
@@ -193,14 +224,25 @@ async function findings(
         ...templates[i]!,
         references: references[k]!,
       }));
+      const against = {
+        lock: basis.lock(),
+        ...(basis.previousLock && { previousLock: basis.previousLock() }),
+        ...(basis.changes && { changes: basis.changes }),
+      };
       checkEachTemplate({ templates: sources, ...against }).forEach((findings, k) => {
         found[missing[k]!] = findings;
       });
-      memo?.set("template-findings", findingsInputs, Object.fromEntries(keys.map((k, i) => [k, found[i]!])));
+      if (basis.key)
+        memo?.set(
+          "template-findings",
+          findingsInputs,
+          Object.fromEntries(keys.map((k, i) => [k, found[i]!])),
+        );
     }
     for (const findings of found) changes.push(...findings!);
   }
   changes.push(...lockFindings.poisoning);
+  byEntry?.save();
   memo?.set("offline-check", inputs, changes);
   return { changes, templateFiles };
 }
@@ -326,6 +368,74 @@ async function offlineHistory(
   // Lazy: the diff engine (ajv, json-schema-diff) loads only when the lockfile differs from HEAD's.
   const { diffLockfiles } = await import("../diff/index.js");
   return { lock, previousLock, changes: diffLockfiles(previousLock, lock) };
+}
+
+/** What templates are checked against, made lockfiles only when one is checked; `key`: what it is, for the cache. */
+interface TemplateBasis {
+  lock: () => Lockfile;
+  previousLock?: () => Lockfile;
+  changes?: Change[];
+  key?: string[];
+}
+
+/**
+ * The templates' basis: what they read of the lockfile (`lock` parsed whole, or `catalogNow`), of
+ * HEAD's lockfile (`committed`, when it differs) and the diff between them (`offlineHistory`; read
+ * entry by entry with `byEntry`, which diffs only the entries whose text differs). With `memo`,
+ * keyed by what templates read of both and the changes they can cite (`citedChanges`), which
+ * decide their findings.
+ */
+async function templateBasis(
+  lockfilePath: string,
+  lock: Lockfile | undefined,
+  catalogNow: CatalogData | undefined,
+  committed: string | undefined,
+  entries: Map<string, unknown> | undefined,
+  byEntry: LockfileEntries | undefined,
+  lockText: () => string,
+  memo: StageMemo | undefined,
+): Promise<TemplateBasis> {
+  const catalogs = await import("../templates/catalog.js");
+  const current = (): Lockfile => (lock ??= catalogs.catalogLockfile(catalogNow!));
+  let previous: { lock: () => Lockfile; data?: CatalogData } | undefined;
+  let changes: Change[] | undefined;
+  const history =
+    committed === undefined ? undefined : await byEntry?.history(committed, `git HEAD:${lockfilePath}`);
+  if (history) {
+    if (history.previousCatalog) {
+      const data = history.previousCatalog;
+      let built: Lockfile | undefined;
+      previous = { lock: () => (built ??= catalogs.catalogLockfile(data)), data };
+      changes = history.changes;
+    }
+  } else if (committed !== undefined) {
+    // Parsed whole (HEAD's lockfile could not be read entry by entry, or there is no cache): both
+    // share the objects of unchanged entries, so the diff skips them by identity.
+    if (lock === undefined || (byEntry && entries === undefined)) {
+      entries = new Map();
+      lock = parseLockfileText(lockText(), lockfilePath, entries).lock;
+    }
+    const whole = await offlineHistory(lockfilePath, lock, committed, entries);
+    if (whole.previousLock) {
+      const previousLock = whole.previousLock;
+      previous = { lock: () => previousLock, ...(memo && { data: catalogs.catalogData(previousLock) }) };
+      changes = whole.changes;
+    }
+  }
+  const basis: TemplateBasis = {
+    lock: current,
+    ...(previous && { previousLock: previous.lock }),
+    ...(changes && { changes }),
+  };
+  if (!memo) return basis;
+  const { citedChanges } = await import("../templates/check.js");
+  const hash = (value: unknown) => sha256(JSON.stringify(value));
+  basis.key = [
+    hash(catalogNow ?? catalogs.catalogData(current())),
+    previous?.data ? hash(previous.data) : "",
+    hash(citedChanges(changes)),
+  ];
+  return basis;
 }
 
 /**

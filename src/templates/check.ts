@@ -121,11 +121,26 @@ export function checkTemplates(input: CheckTemplatesInput): Change[] {
 export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
   const current = catalogs(input.lock);
   const previous = catalogs(input.previousLock);
-  const changes = (input.changes ?? []).filter((c) => !c.rule.startsWith("template-"));
+  const changes = citedChanges(input.changes);
   return input.templates.map((template) => {
     const references = template.references ?? extractReferences(template.source, template.file).references;
     return new TemplateChecker(current, previous, changes, template).run(references);
   });
+}
+
+/**
+ * The changes a template check can cite, in their order: breaking ones (template-affected), those
+ * with a hint (a rename's successor), and every change of a resource or resource template (its new
+ * URI); never the checker's own `template-*` findings. Checking against these alone gives the same
+ * findings as against all (each use below looks only at these), so a cache can key template
+ * findings by them: an edit to a description, say, leaves every template's findings as they were.
+ */
+export function citedChanges(changes: readonly Change[] | undefined): Change[] {
+  return (changes ?? []).filter(
+    (c) =>
+      !c.rule.startsWith("template-") &&
+      (c.severity === "breaking" || !!c.hint || c.kind === "resource" || c.kind === "resourceTemplate"),
+  );
 }
 
 class TemplateChecker {

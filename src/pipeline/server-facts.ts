@@ -1,0 +1,288 @@
+/**
+ * The offline check read server entry by server entry, for the result cache: what each stage needs
+ * of one server (its integrity findings, what templates read of it, its tool names, its poisoning
+ * findings) is remembered under its name and the sha256 of its entry's text, so after `lock`
+ * rewrote one server only that entry is parsed, verified, scanned and diffed; every other entry is
+ * split out of the text, hashed and answered from the cache. The answers are the whole-file
+ * stages' (offline.ts without a cache): each is that stage's per-server function, put together in
+ * the lockfile's order as the stage does (`verifyServer`, `scanServer` + `combineScans`,
+ * `catalogData`); checks across servers (shadowing, confusable names) take every server's cached
+ * tool names, and a server's scan is reused only under the same tool names of all servers.
+ */
+import type { StageMemo } from "../cache/index.js";
+import type { Change } from "../core/change.js";
+import { sha256 } from "../core/hash.js";
+import type { LockedServer } from "../core/lockfile.js";
+import { dict } from "../core/own.js";
+import { parseServerEntry, type SplitLockfile, splitLockfile } from "../lockfile/segments.js";
+import { verifyServer } from "../lockfile/verify.js";
+import {
+  combineScans,
+  confusableToolNames,
+  type ServerScan,
+  scanServer,
+  toolOwners,
+} from "../poisoning/index.js";
+import { type CatalogData, catalogData, isCatalogData } from "../templates/catalog.js";
+
+/** What the stages need of one server entry, as JSON (cached). */
+interface ServerFacts {
+  /** What templates read of it (its `catalogData` element). */
+  catalog: CatalogData[number];
+  /** Its integrity findings (`verifyServer`), naming the lockfile's path. */
+  verify?: Change[];
+  /** Its poisoning findings, for the tool names of all servers whose sha256 is `owners`. */
+  scan?: { owners: string } & ServerScan;
+}
+
+const isList = (v: unknown): v is unknown[] => Array.isArray(v);
+
+function isFacts(value: unknown): value is ServerFacts {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const f = value as Record<string, unknown>;
+  const scan = f.scan as Record<string, unknown> | undefined;
+  return (
+    isCatalogData([f.catalog]) &&
+    (f.verify === undefined || isList(f.verify)) &&
+    (scan === undefined ||
+      (typeof scan === "object" &&
+        scan !== null &&
+        typeof scan.owners === "string" &&
+        isList(scan.tools) &&
+        isList(scan.surface)))
+  );
+}
+
+const isIndex = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isChanges = (value: unknown): value is Change[] => Array.isArray(value);
+
+/** The facts of one lockfile's and HEAD's entries, read from and written back to the cache. */
+class FactsIndex {
+  private readonly known: Record<string, unknown>;
+  private readonly used = new Map<string, ServerFacts>();
+  private changed = false;
+
+  constructor(
+    private readonly memo: StageMemo,
+    private readonly lockfilePath: string,
+  ) {
+    this.known = memo.get("server-facts", [lockfilePath], isIndex) ?? dict();
+  }
+
+  get(key: string): ServerFacts | undefined {
+    const kept = this.used.get(key);
+    if (kept) return kept;
+    const value = Object.hasOwn(this.known, key) ? this.known[key] : undefined;
+    if (!isFacts(value)) return undefined;
+    this.used.set(key, value);
+    return value;
+  }
+
+  set(key: string, facts: ServerFacts): void {
+    this.used.set(key, facts);
+    this.changed = true;
+  }
+
+  /** A fact of `key` was added (its verify or scan). */
+  touch(): void {
+    this.changed = true;
+  }
+
+  /**
+   * Writes the facts used in this run back, with as many other earlier ones as were used (an
+   * entry `lock` rewrote and a revert brings back is found again), so the entry stays bounded.
+   */
+  save(): void {
+    if (!this.changed) return;
+    const next: Record<string, ServerFacts> = {};
+    const keep = (k: string, value: unknown) =>
+      Object.defineProperty(next, k, { value, enumerable: true, configurable: true, writable: true });
+    for (const [k, value] of this.used) keep(k, value);
+    let earlier = 0;
+    for (const k of Object.keys(this.known)) {
+      if (earlier >= this.used.size) break;
+      if (!Object.hasOwn(next, k)) {
+        keep(k, this.known[k]);
+        earlier++;
+      }
+    }
+    this.memo.set("server-facts", [this.lockfilePath], next);
+  }
+}
+
+/** Thrown inside when an entry does not parse or validate: the caller reads the file whole. */
+class InvalidEntry extends Error {}
+
+/** One lockfile text (the working one or HEAD's), entry by entry. */
+class EntryReader {
+  private readonly parsed = new Map<string, LockedServer>();
+  private readonly shas = new Map<string, string>();
+
+  /** `twin`: the working file's reader, whose hash of an entry with the same name and text is this one's. */
+  constructor(
+    readonly split: SplitLockfile,
+    private readonly source: string,
+    private readonly index: FactsIndex,
+    private readonly twin?: EntryReader,
+  ) {}
+
+  get names(): readonly string[] {
+    return this.split.names;
+  }
+
+  text(name: string): string | undefined {
+    return this.split.entries.get(name);
+  }
+
+  key(name: string): string {
+    if (this.twin && this.twin.text(name) === this.text(name)) return this.twin.key(name);
+    let sha = this.shas.get(name);
+    if (sha === undefined) {
+      sha = sha256(this.split.entries.get(name)!);
+      this.shas.set(name, sha);
+    }
+    return `${name}\u0000${sha}`;
+  }
+
+  /** The entry, parsed and validated as `parseLockfile` does; InvalidEntry when it is not valid. */
+  entry(name: string): LockedServer {
+    let entry = this.parsed.get(name);
+    if (entry === undefined) {
+      entry = parseServerEntry(this.split, name, this.split.entries.get(name)!, this.source);
+      if (entry === undefined) throw new InvalidEntry();
+      this.parsed.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** The entry's facts (a cached one proves the entry valid: facts are only taken from valid entries). */
+  facts(name: string): ServerFacts {
+    const key = this.key(name);
+    const known = this.index.get(key);
+    if (known) return known;
+    const entry = this.entry(name);
+    const one = dict<LockedServer>();
+    one[name] = entry;
+    const facts: ServerFacts = {
+      catalog: catalogData({ ...this.split.base, servers: one })[0]!,
+    };
+    this.index.set(key, facts);
+    return facts;
+  }
+}
+
+/** The working lockfile read entry by entry, with its facts in the cache. */
+export interface LockfileEntries {
+  /** `verifyLockfile`'s findings. */
+  verify(): Change[];
+  /** `scanLockfile`'s findings. */
+  scan(): Change[];
+  /** `catalogData` of it. */
+  catalog(): CatalogData;
+  /**
+   * HEAD's lockfile (`committed`) for the templates: what they read of it (`catalogData`) and the diff from it
+   * (`diffLockfiles`), of the entries whose text differs only; `{}` when it is not a valid
+   * lockfile (as when it is parsed whole), undefined when it cannot be read entry by entry.
+   */
+  history(
+    committed: string,
+    source: string,
+  ): Promise<{ previousCatalog?: CatalogData; changes?: Change[] } | undefined>;
+  /** Writes the facts computed in this run to the cache. */
+  save(): void;
+}
+
+/**
+ * `text` (the lockfile at `source`) entry by entry, or undefined when it cannot be split exactly
+ * or an entry is not valid (the caller then parses it whole, which reports the error).
+ */
+export function lockfileEntries(text: string, source: string, memo: StageMemo): LockfileEntries | undefined {
+  const split = splitLockfile(text, source);
+  if (!split) return undefined;
+  const index = new FactsIndex(memo, source);
+  const current = new EntryReader(split, source, index);
+  try {
+    // Every entry valid, as parsing the whole file checks: a cached entry was, the others parse now.
+    for (const name of current.names) current.facts(name);
+  } catch (error) {
+    if (error instanceof InvalidEntry) return undefined;
+    throw error;
+  }
+  return {
+    verify: () =>
+      current.names.flatMap((name) => {
+        const facts = current.facts(name);
+        if (facts.verify === undefined) {
+          facts.verify = verifyServer(name, current.entry(name), source);
+          index.touch();
+        }
+        return facts.verify;
+      }),
+    scan: () => {
+      // Each server's tool names, in order: the first of each tool's catalog data.
+      const names = current.names.map((name): [string, string[]] => [
+        name,
+        current.facts(name).catalog[1].map((tool) => tool[0]),
+      ]);
+      const owners = sha256(
+        names
+          .flatMap(([server, tools]) => tools.map((tool) => JSON.stringify([server, tool])))
+          .sort()
+          .join("\n"),
+      );
+      let ownerMap: Map<string, Set<string>> | undefined;
+      const scans = current.names.map((name): ServerScan => {
+        const facts = current.facts(name);
+        if (facts.scan?.owners !== owners) {
+          ownerMap ??= toolOwners(names);
+          facts.scan = { owners, ...scanServer(name, current.entry(name), ownerMap) };
+          index.touch();
+        }
+        return facts.scan;
+      });
+      // Confusable names compare every server's tool names: remembered under all of them, in order.
+      const namesKey = [sha256(JSON.stringify(names))];
+      let confusable = memo.get("confusable", namesKey, isChanges);
+      if (!confusable) {
+        confusable = confusableToolNames(names);
+        memo.set("confusable", namesKey, confusable);
+      }
+      return combineScans(scans, confusable);
+    },
+    catalog: () => current.names.map((name) => current.facts(name).catalog),
+    history: async (committed, headSource) => {
+      const split = splitLockfile(committed, headSource);
+      if (!split) return undefined;
+      const head = new EntryReader(split, headSource, index, current);
+      const same = (name: string) => head.text(name) === current.text(name);
+      const before = dict<LockedServer>();
+      const after = dict<LockedServer>();
+      try {
+        for (const name of head.names) {
+          if (same(name)) continue;
+          head.facts(name);
+          before[name] = head.entry(name);
+        }
+      } catch (error) {
+        // A broken committed lockfile only costs the history, not the check.
+        if (error instanceof InvalidEntry) return {};
+        throw error;
+      }
+      for (const name of current.names) if (!same(name)) after[name] = current.entry(name);
+      // An entry whose text is unchanged has no diff findings (each rule compares its two sides):
+      // only the others are diffed. Lazy: the diff engine loads only for a changed entry.
+      let changes: Change[] = [];
+      if (Object.keys(before).length > 0 || Object.keys(after).length > 0) {
+        const { diffLockfiles } = await import("../diff/index.js");
+        changes = diffLockfiles(
+          { ...split.base, servers: before },
+          { ...current.split.base, servers: after },
+        );
+      }
+      // HEAD's unchanged entries have the working file's facts (the same name and text).
+      return { previousCatalog: head.names.map((name) => head.facts(name).catalog), changes };
+    },
+    save: () => index.save(),
+  };
+}
