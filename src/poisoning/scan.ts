@@ -263,8 +263,13 @@ const NON_ASCII = /[^\u0000-\u007f]/;
  * goes through the regular expression.
  */
 export function eachWord(text: string, visit: (index: number, word: string) => void): void {
+  eachWordSpan(text, (start, end) => visit(start, text.slice(start, end)));
+}
+
+/** `eachWord` by offsets: each run's start and end, without cutting it out of `text`. */
+function eachWordSpan(text: string, visit: (start: number, end: number) => void): void {
   if (NON_ASCII.test(text)) {
-    for (const m of text.matchAll(WORDS)) visit(m.index, m[0]);
+    for (const m of text.matchAll(WORDS)) visit(m.index, m.index + m[0].length);
     return;
   }
   let start = -1;
@@ -280,11 +285,28 @@ export function eachWord(text: string, visit: (index: number, word: string) => v
     if (word) {
       if (start === -1) start = i;
     } else if (start !== -1) {
-      visit(start, text.slice(start, i));
+      visit(start, i);
       start = -1;
     }
   }
-  if (start !== -1) visit(start, text.slice(start));
+  if (start !== -1) visit(start, text.length);
+}
+
+/**
+ * Every tool name's length and first character code (`shape`), per owners map: a word whose
+ * shape is not here names no tool, and is never cut out of its text to be looked up.
+ */
+const shape = (text: string, start: number, end: number): number =>
+  end === start ? -1 : (end - start) * 0x10000 + text.charCodeAt(start);
+const nameShapes = new WeakMap<Map<string, Set<string>>, Set<number>>();
+function shapesOf(owners: Map<string, Set<string>>): Set<number> {
+  let shapes = nameShapes.get(owners);
+  if (shapes === undefined) {
+    shapes = new Set();
+    for (const name of owners.keys()) shapes.add(shape(name, 0, name.length));
+    nameShapes.set(owners, shapes);
+  }
+  return shapes;
 }
 
 /** A name is distinctive when it would not occur in ordinary prose: it has a separator or an inner capital. */
@@ -308,10 +330,12 @@ function shadowing(
   out: Change[],
 ): void {
   const named = new Map<string, string[]>();
-  eachWord(text, (index, run) => {
-    let end = run.length;
-    while (end > 0 && (run.charCodeAt(end - 1) === 0x2e || run.charCodeAt(end - 1) === 0x2d)) end--;
-    const word = end === run.length ? run : run.slice(0, end);
+  const shapes = shapesOf(owners);
+  eachWordSpan(text, (index, runEnd) => {
+    let end = runEnd;
+    while (end > index && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
+    if (!shapes.has(shape(text, index, end))) return;
+    const word = text.slice(index, end);
     const set = owners.get(word);
     if (!set || set.has(server) || word === tool) return;
     if (!distinctive(word)) {
