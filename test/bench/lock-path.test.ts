@@ -3,7 +3,8 @@
 // the diff engine on a first lock (every server is new), the template checker and its glob
 // library, and every report format but text. Not a timed test:
 // it lists the modules a real `lock` of an HTTP server loads, ES modules through a loader hook and
-// CommonJS files from require.cache at exit.
+// CommonJS files from require.cache at exit. A lock runs from the bundle (dist/bundle/, one
+// chunk per lazily imported part): its chunks are read back as the src/ and package files in them.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,7 +70,29 @@ it("a first lock of an HTTP server loads no ajv compiler, no diff engine, no tem
   expect(run.stdout).toContain("wrote ");
   const locked = JSON.parse(await readFile(join(dir, "mcp-contract.lock.json"), "utf8"));
   expect(Object.keys(locked.servers.shop.tools)).toEqual(["legacy", "search"]);
-  const loaded = run.stderr.split("\n").filter((l) => /^(LOADED|REQUIRED) /.test(l));
+  const files = run.stderr
+    .split("\n")
+    .filter((l) => /^(LOADED|REQUIRED) /.test(l))
+    .map((l) => l.replace(/^(LOADED|REQUIRED) /, ""));
+  // The bin runs a lock from the bundle (scripts/bundle.mjs), never from the CLI as tsc wrote it.
+  const bundle = pathToFileURL(resolve("dist/bundle")).href;
+  expect(files).toContain(`${bundle}/main.js`);
+  expect(files.filter((f) => /\/dist\/(?!bundle\/|hot\.bundle\.js$)/.test(f))).toEqual([]);
+  // Every package it imports is bundled in: no package file of JavaScript is loaded on its own.
+  expect(files.filter((f) => /\/node_modules\/.*\.[cm]?js$/.test(f))).toEqual([]);
+  // What the loaded chunks hold (dist/bundle/inputs.json), named as tsc's output would be, and
+  // what was loaded besides.
+  const inputs = JSON.parse(await readFile(resolve("dist/bundle/inputs.json"), "utf8")) as Record<
+    string,
+    string[]
+  >;
+  const loaded = files.flatMap((f) =>
+    f.startsWith(`${bundle}/`)
+      ? (inputs[f.slice(bundle.length + 1)] ?? []).map((input) =>
+          input.startsWith("src/") ? `/dist/${input.slice(4).replace(/\.ts$/, ".js")}` : `/${input}`,
+        )
+      : [f],
+  );
   // It did fetch and lock: the SDK, the schema check and the lock stage were loaded.
   for (const expected of [
     "@modelcontextprotocol/client",

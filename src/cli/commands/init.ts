@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
 import { detectShape, type ImportedServer, importClientConfig } from "../../config/import.js";
 import { variablesIn } from "../../config/interpolate.js";
@@ -421,17 +422,25 @@ async function findClientConfigs(cwd: string): Promise<string[]> {
   return found;
 }
 
+/**
+ * This package's directory: the first above this file holding a package.json (from dist/cli/commands/
+ * as tsc writes it, dist/bundle/ bundled, or src/cli/commands/).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** The CLI's `init`: runs in the working directory with this package's version and example workflow. */
 export async function runInitCommand(
   options: InitOptions,
   io: { cwd: string; stdout: (text: string) => void },
 ): Promise<number> {
-  const require = createRequire(import.meta.url);
-  const pkg = require("../../../package.json") as { version: string };
+  const root = packageRoot();
+  const pkg = createRequire(import.meta.url)(join(root, "package.json")) as { version: string };
   // examples/ ships in the repository; the package carries the same text in `files` only when published with it.
-  const exampleWorkflow = await readText(
-    join(dirname(require.resolve("../../../package.json")), "examples/github/mcp-contract.yml"),
-  );
+  const exampleWorkflow = await readText(join(root, "examples/github/mcp-contract.yml"));
   if (exampleWorkflow === undefined)
     throw new ConfigError(
       "examples/github/mcp-contract.yml is missing from this installation; reinstall mcp-contract",
