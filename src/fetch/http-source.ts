@@ -274,6 +274,10 @@ function explainHttp(
     return `${where} rejected the credentials (HTTP ${status}${through}); check this server's headers/auth settings`;
   }
   if (status !== undefined && status >= 400) return `${where} answered HTTP ${status}${retried}${through}`;
+  // A web page where the MCP endpoint should be (a login page, the product's site, a wrong path).
+  if (trace.lastMediaType === "text/html" || trace.lastMediaType === "application/xhtml+xml") {
+    return `${where} answered with a web page (${trace.lastMediaType}), not MCP; check that url is the server's MCP endpoint (often ending in /mcp or /sse)`;
+  }
   return undefined;
 }
 

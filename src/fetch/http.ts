@@ -30,6 +30,8 @@ export interface HttpTrace {
   retries: number;
   /** The last connection-level failure (the SDK does not always keep it as a cause). */
   lastError?: unknown;
+  /** Media type of the last response (`text/html` from a web page at the URL), lower case, no parameters. */
+  lastMediaType?: string;
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds; undefined when absent or bad. */
@@ -68,6 +70,7 @@ export function retryingFetch(
       try {
         response = await base(input, { ...init, signal: requestSignal });
         trace.lastStatus = response.status;
+        trace.lastMediaType = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
       } catch (error) {
         if (requestSignal.aborted) throw error;
         failure = error;

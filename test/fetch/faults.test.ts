@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLS, type FixtureOptions } from "../../fixtures/servers/fixture-server.mjs";
+import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import type { ServerConfig } from "../../src/config/types.js";
 import { FetchError } from "../../src/errors.js";
 import { fetchServer } from "../../src/fetch/index.js";
@@ -150,6 +152,29 @@ describe("HTTP faults", () => {
     const fixture = await http({ cacheHints: true });
     const snapshot = await fetchServer("s", httpConfig(fixture.url), fetchOptions());
     expect(JSON.stringify(snapshot)).not.toContain("ttlMs");
+  });
+
+  it("a web page at the URL (a login page, the product's site) says so on every transport, not the SDK's probe error", async () => {
+    // Every request, GET or POST, gets the same 200 HTML page.
+    const site = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end("<!doctype html><html><body>Sign in</body></html>");
+      });
+    });
+    const { port, close } = await listenOnLoopback(site);
+    try {
+      const url = `http://127.0.0.1:${port}/mcp`;
+      for (const transport of ["auto", "streamable-http", "sse", "json"] as const) {
+        const error = await failure(fetchServer("crm", httpConfig(url, { transport }), fetchOptions()));
+        expect(error.message, transport).toBe(
+          `server "crm": ${url} answered with a web page (text/html), not MCP; check that url is the server's MCP endpoint (often ending in /mcp or /sse)`,
+        );
+      }
+    } finally {
+      await close();
+    }
   });
 });
 
