@@ -22,6 +22,7 @@ const SHARED_MODULES = [
   "test/guard/contract.test.ts",
   "test/hardening/{bad-input,bad-input-files,deep-diff,properties,prototype-names,tampered}.test.ts",
   "test/lockfile/{lockfile,migrate}.test.ts",
+  "test/packaging/prepared.test.ts",
   "test/pipeline/stages.test.ts",
   "test/poisoning/{cli,invisible-prefilter,memo,scan,surface}.test.ts",
   "test/policy/{policy,schema}.test.ts",

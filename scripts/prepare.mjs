@@ -9,9 +9,14 @@
 // preparation (pacote sets _PACOTE_NO_PREPARE_ for it) and TypeScript is missing, it installs the
 // locked devDependencies into the clone first (`npm ci --ignore-scripts`, as a local install).
 // Anywhere else a missing TypeScript is one line saying what to run.
+//
+// pre-commit's `language: node` runs `npm install` and then `npm pack` in the hook's clone, so
+// npm prepares it twice: when dist/ is what this script built last, from the same sources
+// (scripts/prepared.mjs), it is not built again.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { preparedHolds, recordPrepared, sourcesDigest } from "./prepared.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -43,6 +48,12 @@ function npm(args, env = process.env) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+if (preparedHolds(root)) {
+  process.stderr.write(
+    "mcp-contract prepare: dist/ is as the last prepare built it from these sources: not built again\n",
+  );
+  process.exit(0);
+}
 if (!hasTypeScript()) {
   if (process.env._PACOTE_NO_PREPARE_ === undefined) {
     process.stderr.write(
@@ -57,4 +68,6 @@ if (!hasTypeScript()) {
   }
   npm(["ci", "--prefix", root, "--include=dev", "--ignore-scripts", "--no-audit", "--no-fund"], env);
 }
+const sources = sourcesDigest(root);
 npm(["run", "build"]);
+recordPrepared(root, sources);

@@ -1,9 +1,11 @@
 /**
  * The package as people install it, made from a clean copy of the repository's tracked files
  * (what a fresh clone holds: no dist/, no node_modules):
- * - `npm pack` builds dist/ (the `prepare` script) and the tarball runs after `npm install -g`;
+ * - `npm pack` packs dist/ as the `prepare` script built it, and the tarball runs after `npm install -g`;
  * - pre-commit's `language: node` installs the hook and its entry runs, both as pre-commit 3.5.0
- *   to 4.6.0 does it (`npm install`, `npm pack`, `npm install -g` the tarball); 4.6.1 and later
+ *   to 4.6.0 does it (`npm install`, `npm pack`, `npm install -g` the tarball: npm prepares the
+ *   clone at the install and again at the pack, which finds dist/ as the first left it and does
+ *   not build again, scripts/prepared.mjs); 4.6.1 and later
  *   (`npm install -g git+file://…`) are not tested here (see the note at the end of the file).
  *
  * npm is the real client; its registry is a server on 127.0.0.1 serving what package-lock.json
@@ -23,6 +25,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -177,7 +180,13 @@ interface PreCommitPack {
   packed: Run;
   /** The tarball's path, when `npm pack` made one. */
   tarball: string;
+  /** dist/cli/main.js's modification time (ns) after the install and after the pack (every build rewrites it). */
+  installedBuild: bigint | undefined;
+  packedBuild: bigint | undefined;
 }
+
+const builtAt = (clone: string): bigint | undefined =>
+  statSync(join(clone, "dist", "cli", "main.js"), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
 
 let preCommitPacking: Promise<PreCommitPack> | undefined;
 
@@ -196,9 +205,11 @@ function preCommitPack(): Promise<PreCommitPack> {
       clone,
       env,
     );
+    const installedBuild = builtAt(clone);
     // pre-commit installs the file whose name is npm pack's whole stdout, stripped.
     const packed = local.code === 0 ? await run("npm", ["pack"], clone, env) : local;
-    return { clone, envDir, env, local, packed, tarball: join(clone, packed.stdout.trim()) };
+    const tarball = join(clone, packed.stdout.trim());
+    return { clone, envDir, env, local, packed, tarball, installedBuild, packedBuild: builtAt(clone) };
   })();
   return preCommitPacking;
 }
@@ -248,9 +259,13 @@ describe.concurrent("pre-commit `language: node`", () => {
     "3.5.0 to 4.6.0: npm install in the hook's clone, npm pack, npm install -g the tarball",
     async () => {
       // install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0, command for command.
-      const { clone, envDir, env, local, packed, tarball } = await preCommitPack();
+      const { clone, envDir, env, local, packed, tarball, installedBuild, packedBuild } =
+        await preCommitPack();
       expect(local.code, local.stderr).toBe(0);
       expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
+      // The install's prepare built dist/; the pack's found it as built from these sources and left it.
+      expect(installedBuild).toBeDefined();
+      expect(packedBuild).toBe(installedBuild);
       const global = await run("npm", ["install", "-g", tarball], clone, env);
       expect(global.code, global.stderr).toBe(0);
       expect(registry.misses).toEqual([]);
