@@ -2,6 +2,7 @@
  * Pure validation of a (normalised) config document against the checked-in
  * JSON Schema, with errors that name the JSON path of the problem.
  */
+import { closestName } from "../core/suggest.js";
 import { pointerKeys, type SchemaError, validators } from "../core/validator.js";
 import { isRuleId, unknownRuleIdHint } from "../rule-ids.js";
 import * as generated from "./validators.generated.js";
@@ -9,6 +10,17 @@ import * as generated from "./validators.generated.js";
 // Precompiled from the schema by scripts/schema-validators.mjs (a test keeps them current): loading
 // ajv and compiling at run time cost more than the rest of the offline pre-commit check.
 const configValidators = validators(generated, "whole", "http", "stdio", "file");
+
+/**
+ * The keys schema/config.schema.json allows at the top and in each kind of server (a test keeps
+ * them equal to the schema's), for the did-you-mean of an unknown key.
+ */
+export const CONFIG_KEYS = {
+  whole: ["$schema", "servers", "lockfile", "templates", "partials", "rules"],
+  http: ["url", "transport", "headers", "auth", "resources", "clientCapabilities"],
+  stdio: ["command", "args", "env", "envFile", "cwd", "inheritEnv", "resources", "clientCapabilities"],
+  file: ["file"],
+} as const;
 
 /** Validates a config document; returns the first problem as `$.json.path: message`, or undefined. */
 export function validateConfigDocument(data: unknown): string | undefined {
@@ -30,7 +42,7 @@ export function validateConfigDocument(data: unknown): string | undefined {
         "url" in server ? "http" : "command" in server ? "stdio" : "file" in server ? "file" : undefined;
       if (!kind) return `${at}: must have one of url (HTTP), command (stdio) or file`;
       const validate = v[kind];
-      if (!validate(server)) return formatError(at, validate.errors?.[0]);
+      if (!validate(server)) return formatError(at, validate.errors?.[0], CONFIG_KEYS[kind]);
     }
   }
   const rules = (data as { rules?: unknown }).rules;
@@ -39,15 +51,19 @@ export function validateConfigDocument(data: unknown): string | undefined {
       if (!isRuleId(id)) return `$.rules${pathSegment(id)}: ${unknownRuleIdHint(id)}`;
     }
   }
-  return formatError("$", v.whole.errors?.[0]);
+  return formatError("$", v.whole.errors?.[0], CONFIG_KEYS.whole);
 }
 
-function formatError(base: string, error: SchemaError | undefined): string {
+/** `keys`: what the object at `base` may hold, for the did-you-mean of an unknown key directly in it. */
+function formatError(base: string, error: SchemaError | undefined, keys: readonly string[]): string {
   if (!error) return `${base}: invalid`;
   const path = base + pointerKeys(error.instancePath).map(pathSegment).join("");
   if (error.keyword === "additionalProperties") {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
-    return `${path}${pathSegment(key)}: unknown key`;
+    if (error.instancePath !== "") return `${path}${pathSegment(key)}: unknown key`;
+    const meant = closestName(key, keys);
+    const hint = meant === undefined ? `expected one of ${keys.join(", ")}` : `did you mean \`${meant}\`?`;
+    return `${path}${pathSegment(key)}: unknown key; ${hint}`;
   }
   if (error.keyword === "enum") {
     return `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;

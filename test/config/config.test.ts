@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findConfigFile, loadConfig, parseConfigText } from "../../src/config/load.js";
 import { resolveConfig } from "../../src/config/resolve.js";
+import { CONFIG_KEYS } from "../../src/config/validate.js";
 import { ConfigError } from "../../src/errors.js";
 
 function tempDir(): string {
@@ -136,11 +137,20 @@ describe("interpolation", () => {
 
 describe("validation", () => {
   const cases: [string, string, RegExp][] = [
-    ["unknown top-level key", "servers: {}\nlockfle: x\n", /\$\.lockfle: unknown key/],
+    [
+      "unknown top-level key",
+      "servers: {}\nlockfle: x\n",
+      /\$\.lockfle: unknown key; did you mean `lockfile`\?$/,
+    ],
     [
       "unknown server key",
       "servers:\n  a: { url: 'http://h', hedaers: {} }\n",
-      /\$\.servers\.a\.hedaers: unknown key/,
+      /\$\.servers\.a\.hedaers: unknown key; did you mean `headers`\?$/,
+    ],
+    [
+      "unknown stdio server key, none close",
+      "servers:\n  a: { command: node, environment: {} }\n",
+      /\$\.servers\.a\.environment: unknown key; expected one of command, args, env, envFile, cwd, inheritEnv, resources, clientCapabilities$/,
     ],
     [
       "server of no kind",
@@ -168,6 +178,17 @@ describe("validation", () => {
       expect((error as Error).message).toMatch(expected);
     });
   }
+
+  it("the keys a did-you-mean picks from are the schema's, at the top and for each kind of server", () => {
+    const schema = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "..", "schema", "config.schema.json"), "utf8"),
+    );
+    const keys = (node: { properties: object }) => Object.keys(node.properties).sort();
+    expect([...CONFIG_KEYS.whole].sort()).toEqual(keys(schema));
+    expect([...CONFIG_KEYS.http].sort()).toEqual(keys(schema.definitions.httpServer));
+    expect([...CONFIG_KEYS.stdio].sort()).toEqual(keys(schema.definitions.stdioServer));
+    expect([...CONFIG_KEYS.file].sort()).toEqual(keys(schema.definitions.fileServer));
+  });
 
   it("reports YAML syntax errors with line and column", async () => {
     await expect(parseConfigText("servers:\n  a: [unclosed\n", "c.yaml")).rejects.toThrow(

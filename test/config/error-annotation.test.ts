@@ -25,7 +25,7 @@ describe("config errors in --format github", () => {
       "mcp-contract.yaml": "servers:\n  crm:\n    url: https://crm.example/mcp\n    hedaers: {}\n",
     });
     const result = await runCliInProcess(["check", "--offline", "--format", "github"], { cwd: dir });
-    const message = `${dir}/mcp-contract.yaml: $.servers.crm.hedaers: unknown key`;
+    const message = `${dir}/mcp-contract.yaml: $.servers.crm.hedaers: unknown key; did you mean \`headers\`?`;
     expect(result.stdout).toBe(`::error file=mcp-contract.yaml,line=4,col=5,${TITLE}::${message}\n`);
     expect(result.stderr).toBe(`mcp-contract: ${message}\n`);
     expect(result.code).toBe(2);

@@ -94,14 +94,15 @@ const cases: Case[] = [
     files: { "mcp-contract.yaml": `${yamlFile()}server:\n  x: 1\n` },
     args: ["lock"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.server: unknown key\n",
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.server: unknown key; did you mean `servers`?\n",
   },
   {
     name: "unknown server key",
     files: { "mcp-contract.yaml": yamlFile("  crm:\n    file: a.json\n    headrs: {}\n") },
     args: ["lock"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.headrs: unknown key\n",
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.headrs: unknown key; expected one of file\n",
   },
   {
     name: "server with none of url, command or file",
@@ -193,14 +194,16 @@ const cases: Case[] = [
     files: { "mcp-contract.yaml": `${yamlFile()}__proto__:\n  polluted: 1\n` },
     args: ["lock"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.__proto__: unknown key\n",
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.__proto__: unknown key; expected one of $schema, servers, lockfile, templates, partials, rules\n",
   },
   {
     name: "__proto__ as a server key in a JSON config",
     files: { "mcp-contract.json": '{"servers": {"crm": {"file": "a.json", "__proto__": {"polluted": 1}}}}' },
     args: ["lock"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.json: $.servers.crm.__proto__: unknown key\n",
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.json: $.servers.crm.__proto__: unknown key; expected one of file\n",
   },
   // ---- config: files
   {
