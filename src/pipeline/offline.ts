@@ -397,7 +397,7 @@ async function templateBasis(
 ): Promise<TemplateBasis> {
   const catalogs = await import("../templates/catalog.js");
   const current = (): Lockfile => (lock ??= catalogs.catalogLockfile(catalogNow!));
-  let previous: { lock: () => Lockfile; data?: CatalogData } | undefined;
+  let previous: { lock: () => Lockfile; data?: CatalogData; key?: string } | undefined;
   let changes: Change[] | undefined;
   const history =
     committed === undefined ? undefined : await byEntry?.history(committed, `git HEAD:${lockfilePath}`);
@@ -405,7 +405,10 @@ async function templateBasis(
     if (history.previousCatalog) {
       const data = history.previousCatalog;
       let built: Lockfile | undefined;
-      previous = { lock: () => (built ??= catalogs.catalogLockfile(data)), data };
+      previous = {
+        lock: () => (built ??= catalogs.catalogLockfile(data)),
+        ...(history.previousCatalogKey !== undefined && { key: history.previousCatalogKey }),
+      };
       changes = history.changes;
     }
   } else if (committed !== undefined) {
@@ -430,9 +433,10 @@ async function templateBasis(
   if (!memo) return basis;
   const { citedChanges } = await import("../templates/check.js");
   const hash = (value: unknown) => sha256(JSON.stringify(value));
+  // What templates read of each lockfile, by the entries' catalogs when read entry by entry.
   basis.key = [
-    hash(catalogNow ?? catalogs.catalogData(current())),
-    previous?.data ? hash(previous.data) : "",
+    byEntry ? byEntry.catalogKey() : hash(catalogNow ?? catalogs.catalogData(current())),
+    previous?.key ?? (previous?.data ? hash(previous.data) : ""),
     hash(citedChanges(changes)),
   ];
   return basis;

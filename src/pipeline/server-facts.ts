@@ -27,8 +27,9 @@ import { type CatalogData, catalogData, isCatalogData } from "../templates/catal
 
 /** What the stages need of one server entry, as JSON (cached). */
 interface ServerFacts {
-  /** What templates read of it (its `catalogData` element). */
+  /** What templates read of it (its `catalogData` element), and the sha256 of its JSON. */
   catalog: CatalogData[number];
+  catalogHash: string;
   /** Its integrity findings (`verifyServer`), naming the lockfile's path. */
   verify?: Change[];
   /** Its poisoning findings, for the tool names of all servers whose sha256 is `owners`. */
@@ -43,6 +44,7 @@ function isFacts(value: unknown): value is ServerFacts {
   const scan = f.scan as Record<string, unknown> | undefined;
   return (
     isCatalogData([f.catalog]) &&
+    typeof f.catalogHash === "string" &&
     (f.verify === undefined || isList(f.verify)) &&
     (scan === undefined ||
       (typeof scan === "object" &&
@@ -156,6 +158,11 @@ class EntryReader {
     return entry;
   }
 
+  /** What identifies `catalogData` of the whole file: the sha256 of each entry's, in order. */
+  catalogKey(): string {
+    return sha256(`entries\u0000${this.names.map((name) => this.facts(name).catalogHash).join("\u0000")}`);
+  }
+
   /** The entry's facts (a cached one proves the entry valid: facts are only taken from valid entries). */
   facts(name: string): ServerFacts {
     const key = this.key(name);
@@ -164,9 +171,8 @@ class EntryReader {
     const entry = this.entry(name);
     const one = dict<LockedServer>();
     one[name] = entry;
-    const facts: ServerFacts = {
-      catalog: catalogData({ ...this.split.base, servers: one })[0]!,
-    };
+    const catalog = catalogData({ ...this.split.base, servers: one })[0]!;
+    const facts: ServerFacts = { catalog, catalogHash: sha256(JSON.stringify(catalog)) };
     this.index.set(key, facts);
     return facts;
   }
@@ -180,6 +186,8 @@ export interface LockfileEntries {
   scan(): Change[];
   /** `catalogData` of it. */
   catalog(): CatalogData;
+  /** What identifies its `catalogData` (for a cache key). */
+  catalogKey(): string;
   /**
    * HEAD's lockfile (`committed`) for the templates: what they read of it (`catalogData`) and the diff from it
    * (`diffLockfiles`), of the entries whose text differs only; `{}` when it is not a valid
@@ -188,7 +196,7 @@ export interface LockfileEntries {
   history(
     committed: string,
     source: string,
-  ): Promise<{ previousCatalog?: CatalogData; changes?: Change[] } | undefined>;
+  ): Promise<{ previousCatalog?: CatalogData; previousCatalogKey?: string; changes?: Change[] } | undefined>;
   /** Writes the facts computed in this run to the cache. */
   save(): void;
 }
@@ -251,6 +259,7 @@ export function lockfileEntries(text: string, source: string, memo: StageMemo): 
       return combineScans(scans, confusable);
     },
     catalog: () => current.names.map((name) => current.facts(name).catalog),
+    catalogKey: () => current.catalogKey(),
     history: async (committed, headSource) => {
       const split = splitLockfile(committed, headSource);
       if (!split) return undefined;
@@ -281,7 +290,11 @@ export function lockfileEntries(text: string, source: string, memo: StageMemo): 
         );
       }
       // HEAD's unchanged entries have the working file's facts (the same name and text).
-      return { previousCatalog: head.names.map((name) => head.facts(name).catalog), changes };
+      return {
+        previousCatalog: head.names.map((name) => head.facts(name).catalog),
+        previousCatalogKey: head.catalogKey(),
+        changes,
+      };
     },
     save: () => index.save(),
   };

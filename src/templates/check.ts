@@ -129,16 +129,19 @@ export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
 }
 
 /**
- * The changes a template check can cite, in their order: breaking ones (template-affected), those
- * with a hint (a rename's successor), and every change of a resource or resource template (its new
- * URI); never the checker's own `template-*` findings. Checking against these alone gives the same
- * findings as against all (each use below looks only at these), so a cache can key template
- * findings by them: an edit to a description, say, leaves every template's findings as they were.
+ * The changes a template check can cite, in their order: of a tool or another item (a template
+ * names nothing else), breaking ones (template-affected), those with a hint (a rename's
+ * successor), and every change of a resource or resource template (its new URI); never the
+ * checker's own `template-*` findings. Checking against these alone gives the same findings as
+ * against all (each use below looks only at these), so a cache can key template findings by them:
+ * an edit to a description, say, or the version bump it asks for, leaves every template's findings
+ * as they were.
  */
 export function citedChanges(changes: readonly Change[] | undefined): Change[] {
   return (changes ?? []).filter(
     (c) =>
       !c.rule.startsWith("template-") &&
+      (c.tool !== undefined || c.kind !== undefined) &&
       (c.severity === "breaking" || !!c.hint || c.kind === "resource" || c.kind === "resourceTemplate"),
   );
 }
