@@ -298,8 +298,13 @@ async function templateReferences(
   sourceHashes: readonly string[],
   allKeys: readonly string[],
 ): Promise<TemplateReference[][]> {
+  // The entry holds every template's references; reading and rewriting it costs more than parsing
+  // a few templates again (the small parser, src/templates/parse.ts, reads one in well under a
+  // millisecond). So it is used when more than a quarter of the templates are to be checked (after
+  // `lock`, all of them), not for one edited template.
+  const store = templates.length * 4 > allKeys.length ? memo : undefined;
   const inputs = [lockfilePath];
-  const known = memo?.get("template-references", inputs, isIndexOf(isReferences));
+  const known = store?.get("template-references", inputs, isIndexOf(isReferences));
   const keys = templates.map((t, i) => `${t.file}\u0000${sourceHashes[i]}`);
   let extract: typeof import("../templates/references.js").extractReferences | undefined;
   let added = false;
@@ -314,7 +319,7 @@ async function templateReferences(
     out.push(extract(template.source, template.file).references);
     added = true;
   }
-  if (memo && added) {
+  if (store && added) {
     // Kept: the project's templates now (`allKeys`), then as many earlier texts as there are
     // templates, most recent first (an edit undone finds its text again), so the entry stays bounded.
     const next: Record<string, TemplateReference[]> = {};
@@ -331,7 +336,7 @@ async function templateReferences(
         earlier++;
       }
     }
-    memo.set("template-references", inputs, next);
+    store.set("template-references", inputs, next);
   }
   return out;
 }
