@@ -248,7 +248,7 @@ describe("lock, acknowledgements and git baselines", () => {
       cwd: dir,
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^mcp-contract: bad\.json: \/acknowledgements\/0/);
+    expect(result.stderr).toMatch(/^mcp-contract: bad\.json: \$\.acknowledgements\[0\]\.\w+: [^\n]+\n$/);
   });
 });
 
