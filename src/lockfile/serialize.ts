@@ -13,10 +13,63 @@ const RECURSION_DEPTH = 200;
 
 /** Pretty JSON with every object's keys sorted; deep schemas cannot overflow the stack. */
 export function stableStringify(value: unknown): string {
+  // Plain JSON data (a lockfile) is written by JSON.stringify from a copy holding each object's
+  // keys in sorted order: the same bytes, in about half the time (433 KB: ~20 -> ~10 ms).
+  const sorted = value !== null && typeof value === "object" ? sortedCopy(value, 0) : NOT_PLAIN;
+  if (sorted !== NOT_PLAIN) return `${JSON.stringify(sorted, null, 2)}\n`;
   const out: string[] = [];
   write(value, "", 0, out);
   out.push("\n");
   return out.join("");
+}
+
+/** What `sortedCopy` returns for a value JSON.stringify would not write as `write` does. */
+const NOT_PLAIN: unique symbol = Symbol("not plain");
+/** A key JavaScript enumerates before the others whatever the insertion order (an integer index). */
+const INTEGER_KEY = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * `value` with each object's defined keys inserted in sorted order, or NOT_PLAIN where JSON.stringify's
+ * text would differ from `write`'s: a key JavaScript would enumerate out of that order (an integer
+ * index), nesting deep enough for the indent to stop growing, an array hole, anything but strings,
+ * finite or not numbers, booleans, null, arrays and plain objects (a `toJSON`, a Date, a function).
+ * `__proto__` stays an own key: the copies have no prototype.
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return value;
+    case "object":
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (depth >= MAX_INDENT_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return NOT_PLAIN;
+      const item = value[i];
+      const sorted = item === undefined ? null : sortedCopy(item, depth + 1);
+      if (sorted === NOT_PLAIN) return NOT_PLAIN;
+      copy[i] = sorted;
+    }
+    return copy;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of writtenKeys(record)) {
+    if (INTEGER_KEY.test(key)) return NOT_PLAIN;
+    const sorted = sortedCopy(record[key], depth + 1);
+    if (sorted === NOT_PLAIN) return NOT_PLAIN;
+    copy[key] = sorted;
+  }
+  return copy;
 }
 
 /** The indent one level inside `indent`: it stops growing past MAX_INDENT_DEPTH levels. */

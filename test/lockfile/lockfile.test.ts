@@ -53,6 +53,22 @@ describe("stableStringify", () => {
     expect(text.endsWith("}\n")).toBe(true);
   });
 
+  it("orders keys by code unit where JavaScript would enumerate integer keys first, keeps __proto__, writes null for undefined items", () => {
+    expect(stableStringify({ a: 3, "9": 1, "10": 2 })).toBe('{\n  "10": 2,\n  "9": 1,\n  "a": 3\n}\n');
+    expect(stableStringify({ z: [{ "2": "x", "1": "y" }] })).toBe(
+      '{\n  "z": [\n    {\n      "1": "y",\n      "2": "x"\n    }\n  ]\n}\n',
+    );
+    expect(stableStringify(JSON.parse('{"b": 2, "__proto__": {"x": 1}}'))).toBe(
+      '{\n  "__proto__": {\n    "x": 1\n  },\n  "b": 2\n}\n',
+    );
+    expect(stableStringify({ b: [1, undefined, 2], a: undefined })).toBe(
+      '{\n  "b": [\n    1,\n    null,\n    2\n  ]\n}\n',
+    );
+    // A hole is left out, as the writer always did (JSON.stringify would write null).
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case
+    expect(stableStringify([1, , 2])).toBe("[\n  1,\n  2\n]\n");
+  });
+
   it("survives 10,000 levels of nesting", () => {
     let deep: unknown = "leaf";
     for (let i = 0; i < 10_000; i++) deep = { items: deep };
