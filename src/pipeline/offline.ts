@@ -117,9 +117,12 @@ async function findings(
   }
   const { templates } = read.files;
   const templateFiles = templates.map((t) => t.file);
-  const history = (await mayDiffer)
-    ? await readCommittedLockfile(config.lockfile, lockText(), run.env)
+  // HEAD's lockfile first, then the text compared with it: outside a repository (no HEAD) a check
+  // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
+  const committed = (await mayDiffer)
+    ? await readCommittedLockfile(config.lockfile, undefined, run.env)
     : undefined;
+  const history = committed === undefined || committed === lockText() ? undefined : committed;
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
