@@ -17,7 +17,8 @@
  * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes;
  * - `template-findings`: each template's findings (by name, kind and text), for what templates read
  *   of the lockfile and HEAD's and the diff's changes they can cite (`citedChanges`);
- * - `template-references`: each template's references (by name and text), one entry per project.
+ * - `template-references`: each template's references (by name and text), one entry per project,
+ *   read only when more than a quarter of the templates are checked (one edited template is parsed again).
  */
 import { dirname, resolve } from "node:path";
 import type { StageMemo } from "../cache/index.js";
