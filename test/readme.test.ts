@@ -122,3 +122,51 @@ describe("README JSON report", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("README config reference", () => {
+  const section = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## The lockfile"));
+  const fetchDoc = readFileSync(join(repoRoot, "docs", "fetch.md"), "utf8");
+  const authDoc = fetchDoc.slice(fetchDoc.indexOf("## Authentication"));
+
+  /** Every key schema/config.schema.json allows, anywhere (servers of each kind, auth of each type). */
+  function schemaKeys(): Set<string> {
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schema", "config.schema.json"), "utf8"));
+    const keys = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        for (const item of node) walk(item);
+        return;
+      }
+      if (typeof node !== "object" || node === null) return;
+      const { properties, ...rest } = node as { properties?: Record<string, unknown> };
+      for (const [key, value] of Object.entries(properties ?? {})) {
+        keys.add(key);
+        walk(value);
+      }
+      for (const value of Object.values(rest)) walk(value);
+    };
+    walk(schema);
+    return keys;
+  }
+
+  it("names every key of the config schema, and links docs/fetch.md for the auth settings", () => {
+    const keys = schemaKeys();
+    expect(keys.size).toBeGreaterThan(30);
+    const named = (text: string, key: string) =>
+      new RegExp(`(^|[^\\w$-])${key.replace("$", "\\$")}([^\\w-]|$)`, "m").test(text);
+    expect([...keys].filter((key) => !named(section, key))).toEqual([]);
+    // The auth settings the example does not show are detailed where the section links.
+    expect(section).toContain("(docs/fetch.md#authentication)");
+    for (const key of ["clientSecretFile", "privateKeyEnv", "privateKeyFile", "algorithm", "issuer"])
+      expect(named(authDoc, key), key).toBe(true);
+  });
+
+  it("its auth types are the schema's", () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schema", "config.schema.json"), "utf8"));
+    const types = (schema.definitions.auth.oneOf as { properties: { type: { const: string } } }[]).map(
+      (variant) => variant.properties.type.const,
+    );
+    expect(types).toEqual(["bearer", "oauth-client-credentials", "oauth"]);
+    for (const type of types) expect(section).toMatch(new RegExp(`type: ${type}\\b`));
+  });
+});
