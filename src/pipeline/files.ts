@@ -86,17 +86,28 @@ export async function readCommittedLockfile(
   currentText?: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string | undefined> {
-  const dir = dirname(lockfilePath);
-  const committed = await git(dir, ["show", `HEAD:./${basename(lockfilePath)}`], env);
+  const committed = await committedLockfileText(lockfilePath, env);
   if (committed === undefined || committed === currentText) return undefined;
   return committed;
 }
 
 /**
+ * The lockfile's text as committed at git HEAD, whatever the working copy holds; undefined with
+ * no git, outside a repository or when it was never committed. Read as bytes and decoded once.
+ */
+export async function committedLockfileText(
+  lockfilePath: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<string | undefined> {
+  const bytes = await git(dirname(lockfilePath), ["show", `HEAD:./${basename(lockfilePath)}`], env);
+  return bytes?.toString("utf8");
+}
+
+/**
  * Whether the lockfile may differ from git HEAD's: false only when git says the
  * working copy equals HEAD's (`git diff --quiet`, which answers from the index's
- * stat data without reading 5 MB through a pipe). When false there is no history
- * to read, so the pre-commit path skips `readCommittedLockfile` and the diff.
+ * stat data). When false there is no history, so the pre-commit path skips the
+ * diff (and HEAD's text, which it asks for at the same time, is not used).
  */
 export async function lockfileMayDifferFromHead(
   lockfilePath: string,
@@ -128,15 +139,16 @@ function git(
   cwd: string,
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
-): Promise<string | undefined> {
+): Promise<Buffer | undefined> {
   return new Promise((done) => {
     execFile(
       "git",
       args,
-      // Keep git from paging, prompting or reading a global config that changes output.
+      // Keep git from paging, prompting or reading a global config that changes output. Bytes: one
+      // decode of the whole output instead of one per chunk.
       {
         cwd,
-        encoding: "utf8",
+        encoding: "buffer",
         maxBuffer: 256 * 1024 * 1024,
         env: { ...env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0" },
       },

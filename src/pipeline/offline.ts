@@ -34,7 +34,7 @@ import type { ScanMemo } from "../poisoning/scan.js";
 import type { CatalogData } from "../templates/catalog.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
-import { lockfileMayDifferFromHead, readCommittedLockfile, readTemplateFiles } from "./files.js";
+import { committedLockfileText, lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
 import { LARGE_LOCKFILE, type LockfileInput, readLockfileInput } from "./lockfile-input.js";
 import type { Run } from "./run.js";
 import type { LockfileEntries } from "./server-facts.js";
@@ -88,6 +88,9 @@ async function findings(
         if (!differs && stamp !== undefined) memo?.set("lockfile-head", stamp, true);
         return differs;
       });
+  // HEAD's lockfile, asked for beside whether it differs (two git children at once, not one after
+  // the other); used only when it does.
+  const committed = knownUnchanged ? undefined : committedLockfileText(config.lockfile, run.env);
   let input: LockfileInput;
   try {
     input = readLockfileInput(config.lockfile, largeFrom);
@@ -120,10 +123,11 @@ async function findings(
   const templateFiles = templates.map((t) => t.file);
   // HEAD's lockfile first, then the text compared with it: outside a repository (no HEAD) a check
   // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
-  const committed = (await mayDiffer)
-    ? await readCommittedLockfile(config.lockfile, undefined, run.env)
-    : undefined;
-  const history = committed === undefined || committed === lockText() ? undefined : committed;
+  let history: string | undefined;
+  if ((await mayDiffer) && committed) {
+    const text = await committed;
+    if (text !== undefined && text !== lockText()) history = text;
+  }
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
