@@ -132,9 +132,22 @@ function scanTool(
   const destructive = destructiveWord(name);
   if (destructive !== undefined) destructiveCheck(server, name, tool, destructive, label, out);
 
-  const stack: [value: unknown, pointer: string, key: string, inData: boolean][] = [[tool, "", "", false]];
-  while (stack.length > 0) {
-    const [value, pointer, key, inData] = stack.pop()!;
+  // Four parallel stacks (value, pointer, key, whether under a data keyword): no pair per node.
+  const values: unknown[] = [tool];
+  const pointers: string[] = [""];
+  const keysOf: string[] = [""];
+  const inDatas: boolean[] = [false];
+  const push = (value: unknown, pointer: string, key: string, inData: boolean): void => {
+    values.push(value);
+    pointers.push(pointer);
+    keysOf.push(key);
+    inDatas.push(inData);
+  };
+  while (values.length > 0) {
+    const value = values.pop();
+    const pointer = pointers.pop()!;
+    const key = keysOf.pop()!;
+    const inData = inDatas.pop()!;
     if (typeof value === "string") {
       if (pointer === "/name") continue;
       // Lazily: a 10,000-deep schema has 140 kB pointers, and most strings raise nothing.
@@ -181,7 +194,7 @@ function scanTool(
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
         const k = String(i);
-        stack.push([value[i], `${pointer}/${k}`, key, inData || DATA_KEYS.has(k)]);
+        push(value[i], `${pointer}/${k}`, key, inData || DATA_KEYS.has(k));
       }
       continue;
     }
@@ -192,7 +205,7 @@ function scanTool(
       const child = `${pointer}/${token(k)}`;
       // The one-regex pre-test first: most keys hold no invisible character (no message to build).
       if (mayHoldInvisible(k)) invisibleAt(child, k, () => `the key \`${showInvisible(child)}\``);
-      stack.push([record[k], child, k, inData || DATA_KEYS.has(k)]);
+      push(record[k], child, k, inData || DATA_KEYS.has(k));
     }
   }
 }
@@ -343,7 +356,7 @@ function shadowing(
   label: string,
   out: Change[],
 ): void {
-  const named = new Map<string, string[]>();
+  let named: Map<string, string[]> | undefined; // most texts name no tool: no map for them
   const shapes = shapesOf(owners);
   eachWordSpan(text, (index, runEnd) => {
     let end = runEnd;
@@ -359,9 +372,9 @@ function shadowing(
       const called = /^\s+tool\b/i.test(text.slice(index + word.length));
       if (!quoted && !called) return;
     }
-    named.set(word, [...set].sort());
+    (named ??= new Map()).set(word, [...set].sort());
   });
-  if (named.size === 0) return;
+  if (named === undefined) return;
   const list = [...named]
     .map(([t, s]) => `\`${t}\` (server ${s.map((x) => `\`${x}\``).join(", ")})`)
     .join(", ");
