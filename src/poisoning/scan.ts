@@ -372,7 +372,8 @@ function shadowing(
       const called = /^\s+tool\b/i.test(text.slice(index + word.length));
       if (!quoted && !called) return;
     }
-    (named ??= new Map()).set(word, [...set].sort());
+    named ??= new Map();
+    named.set(word, [...set].sort());
   });
   if (named === undefined) return;
   const list = [...named]
