@@ -24,11 +24,24 @@ export function parseJson(
     message: string,
     options?: { location?: { file: string; line: number; column: number } },
   ) => Error,
+  /** What to do, appended to a syntax error's line (the lockfile's says how to get a whole one back). */
+  hint?: string,
 ): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch {
+    const then = hint === undefined ? "" : `; ${hint}`;
+    // A merge that left conflict markers (a committed lockfile, an acknowledgements file): say so,
+    // at the first marker, rather than what the JSON tokenizer makes of it.
+    const marker = /^(<{7}|={7}|>{7})(?:[ \t].*)?$/m.exec(text);
+    if (marker) {
+      const line = text.slice(0, marker.index).split("\n").length;
+      throw new ErrorClass(
+        `${source}:${line}:1: unresolved git merge conflict (${marker[1]} at line ${line})${then}`,
+        { location: { file: source, line, column: 1 } },
+      );
+    }
     // V8's messages carry a position only sometimes; jsonc-parser always reports one. Loaded only
     // here, on an error, so reading a valid lockfile or config never pays for it.
     const { parse: parseTolerant, printParseErrorCode } = createRequire(import.meta.url)(
@@ -42,7 +55,7 @@ export function parseJson(
     const line = before.split("\n").length;
     const column = offset - before.lastIndexOf("\n");
     const reason = first ? describeParseError(printParseErrorCode(first.error)) : "not valid JSON";
-    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}`, {
+    throw new ErrorClass(`${source}:${line}:${column}: invalid JSON: ${reason}${then}`, {
       location: { file: source, line, column },
     });
   }

@@ -23,7 +23,12 @@ const { lockfile: validateSchema } = validators(generated, "lockfile");
 
 /** Parses lockfile text; `source` names the file in errors. */
 export function parseLockfile(text: string, source: string): Lockfile {
-  const data = parseJson(text, source, LockfileError);
+  const data = parseJson(
+    text,
+    source,
+    LockfileError,
+    "restore it from git, or delete it and run `mcp-contract lock` to write it again",
+  );
   return validateLockfile(data, source);
 }
 

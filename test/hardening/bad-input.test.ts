@@ -239,7 +239,32 @@ const cases: Case[] = [
     files: { ...crmConfig, "mcp-contract.lock.json": '{"lockfileVersion": 1,\n  "servers": {]\n}' },
     args: ["check", "--offline"],
     code: 2,
-    stderr: "mcp-contract: <tmp>/mcp-contract.lock.json:2:15: invalid JSON: property name expected\n",
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json:2:15: invalid JSON: property name expected; restore it from git, or delete it and run `mcp-contract lock` to write it again\n",
+  },
+  {
+    name: "lockfile cut off mid-file: line:column and how to get a whole one back, for lock too",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json":
+        '{\n  "lockfileVersion": 2,\n  "servers": {\n    "crm": {\n      "hash": "e3b0',
+    },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json:5:15: invalid JSON: unexpected end of string; restore it from git, or delete it and run `mcp-contract lock` to write it again\n",
+  },
+  {
+    name: "lockfile left with git merge conflict markers: the first marker's line",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json":
+        '{\n  "lockfileVersion": 2,\n<<<<<<< HEAD\n  "servers": {}\n=======\n  "servers": {"crm": {}}\n>>>>>>> feature\n}\n',
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.lock.json:3:1: unresolved git merge conflict (<<<<<<< at line 3); restore it from git, or delete it and run `mcp-contract lock` to write it again\n",
   },
   {
     name: "lockfile from a newer lockfileVersion",
@@ -729,6 +754,13 @@ describe("bad input catalogue", () => {
     }
     expect(stderr).toBe(c.stderr);
     expect(result.code).toBe(c.code);
+  });
+});
+
+describe("docs/security.md", () => {
+  it("gives the catalogue's number of cases", () => {
+    const page = readFileSync(join(repoRoot, "docs", "security.md"), "utf8");
+    expect(page).toContain(`\`test/hardening/bad-input.test.ts\`, ${cases.length} cases`);
   });
 });
 
