@@ -10,15 +10,23 @@
 // changed after that build (an edit, a checkout: dist/ may hold other code than the record says), or
 // an entry point is gone (tsc does not notice deleted outputs), the record is dropped and everything
 // is built again.
+//
+// Before any of that, a digest of what the build reads and one of every file in dist/ (the ones
+// `prepare` keeps, scripts/prepared.mjs) are compared with those this setup recorded after its last
+// build: while both are the same, dist/ is what that build left from these sources, and neither tsc
+// nor the bundler runs (a few tens of ms instead of about 4 s of one core).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { distDigest, sourcesDigest } from "../scripts/prepared.mjs";
 
 const root = join(import.meta.dirname, "..");
 const cache = join(root, "node_modules", ".cache", "mcp-contract-test-build");
 const buildInfo = join(cache, "test-build.tsbuildinfo");
 /** The modification times of dist/'s entry points right after this setup's last build. */
 const stampFile = join(cache, "test-build.stamp");
+/** The digests of the build's inputs and of dist/ right after this setup's last build. */
+const digestFile = join(cache, "test-build.digest");
 const ENTRIES = ["index.js", "cli/main.js", "guard/index.js"].map((file) => join(root, "dist", file));
 
 const mtime = (path: string): bigint => statSync(path, { bigint: true }).mtimeNs;
@@ -59,6 +67,9 @@ function recordHolds(): boolean {
 
 export default function setup(): void {
   if (process.env.MCP_CONTRACT_SKIP_BUILD === "1") return;
+  const sources = sourcesDigest(root);
+  const built = existsSync(digestFile) ? readFileSync(digestFile, "utf8") : undefined;
+  if (built !== undefined && built === `${sources} ${distDigest(root)}`) return;
   if (!recordHolds()) rmSync(buildInfo, { force: true });
   execFileSync(
     process.execPath,
@@ -77,4 +88,5 @@ export default function setup(): void {
   // The rest of `npm run build`: the hot path's bundle, then the build id that covers it.
   for (const script of ["scripts/bundle.mjs", "scripts/build-id.mjs"])
     execFileSync(process.execPath, [join(root, script)], { cwd: root, stdio: "inherit" });
+  writeFileSync(digestFile, `${sources} ${distDigest(root)}`);
 }
