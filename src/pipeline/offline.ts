@@ -159,7 +159,12 @@ async function findings(
   // what is wrong with it).
   const byEntry =
     memo && !(lockFindings && catalog)
-      ? (await import("./server-facts.js")).lockfileEntries(lockText(), config.lockfile, memo)
+      ? (await import("./server-facts.js")).lockfileEntries(
+          lockText(),
+          config.lockfile,
+          memo,
+          history === undefined ? undefined : { text: history, source: `git HEAD:${config.lockfile}` },
+        )
       : undefined;
   if (lockFindings && catalog) {
     catalogNow = catalog;
@@ -412,8 +417,7 @@ async function templateBasis(
   const current = (): Lockfile => (lock ??= catalogs.catalogLockfile(catalogNow!));
   let previous: { lock: () => Lockfile; data?: CatalogData; key?: string } | undefined;
   let changes: Change[] | undefined;
-  const history =
-    committed === undefined ? undefined : await byEntry?.history(committed, `git HEAD:${lockfilePath}`);
+  const history = committed === undefined ? undefined : await byEntry?.history();
   if (history) {
     if (history.previousCatalog) {
       const data = history.previousCatalog;

@@ -7,7 +7,9 @@
  * stages' (offline.ts without a cache): each is that stage's per-server function, put together in
  * the lockfile's order as the stage does (`verifyServer`, `scanServer` + `combineScans`,
  * `catalogData`); checks across servers (shadowing, confusable names) take every server's cached
- * tool names, and a server's scan is reused only under the same tool names of all servers.
+ * tool names, and a server's scan is reused only under the same tool names of all servers. Of an
+ * entry `lock` rewrote, only the tools whose definition differs from HEAD's entry are scanned
+ * (the others' findings are HEAD's entry's, scanned under the same tool names of all).
  */
 import type { StageMemo } from "../cache/index.js";
 import type { Change } from "../core/change.js";
@@ -189,14 +191,14 @@ export interface LockfileEntries {
   /** What identifies its `catalogData` (for a cache key). */
   catalogKey(): string;
   /**
-   * HEAD's lockfile (`committed`) for the templates: what they read of it (`catalogData`) and the diff from it
-   * (`diffLockfiles`), of the entries whose text differs only; `{}` when it is not a valid
-   * lockfile (as when it is parsed whole), undefined when it cannot be read entry by entry.
+   * HEAD's lockfile (`committed` of `lockfileEntries`) for the templates: what they read of it
+   * (`catalogData`) and the diff from it (`diffLockfiles`), of the entries whose text differs
+   * only; `{}` when it is not a valid lockfile (as when it is parsed whole), undefined when there
+   * is none or it cannot be read entry by entry.
    */
-  history(
-    committed: string,
-    source: string,
-  ): Promise<{ previousCatalog?: CatalogData; previousCatalogKey?: string; changes?: Change[] } | undefined>;
+  history(): Promise<
+    { previousCatalog?: CatalogData; previousCatalogKey?: string; changes?: Change[] } | undefined
+  >;
   /** Writes the facts computed in this run to the cache. */
   save(): void;
 }
@@ -205,7 +207,12 @@ export interface LockfileEntries {
  * `text` (the lockfile at `source`) entry by entry, or undefined when it cannot be split exactly
  * or an entry is not valid (the caller then parses it whole, which reports the error).
  */
-export function lockfileEntries(text: string, source: string, memo: StageMemo): LockfileEntries | undefined {
+export function lockfileEntries(
+  text: string,
+  source: string,
+  memo: StageMemo,
+  committed?: { text: string; source: string },
+): LockfileEntries | undefined {
   const split = splitLockfile(text, source);
   if (!split) return undefined;
   const index = new FactsIndex(memo, source);
@@ -217,6 +224,45 @@ export function lockfileEntries(text: string, source: string, memo: StageMemo): 
     if (error instanceof InvalidEntry) return undefined;
     throw error;
   }
+  // HEAD's lockfile (`committed`), split once on first use; undefined when it cannot be.
+  let headReader: EntryReader | null | undefined;
+  const headOf = (): EntryReader | undefined => {
+    if (headReader === undefined) {
+      const split = committed && splitLockfile(committed.text, committed.source);
+      headReader = split ? new EntryReader(split, committed!.source, index, current) : null;
+    }
+    return headReader ?? undefined;
+  };
+  /**
+   * The findings of the tools of `name`'s entry at HEAD, when HEAD's entry was scanned under the
+   * same tool names of all (`owners`): a tool whose definition is the same (by its JSON) has the
+   * same findings, each of which names it. Undefined when there is nothing to reuse.
+   */
+  const earlierScan = (name: string, owners: string) => {
+    const head = headOf();
+    const text = head?.text(name);
+    if (!head || text === undefined || text === current.text(name)) return undefined;
+    const scan = index.get(head.key(name))?.scan;
+    if (scan?.owners !== owners) return undefined;
+    let entry: LockedServer;
+    try {
+      entry = head.entry(name);
+    } catch (error) {
+      if (error instanceof InvalidEntry) return undefined;
+      throw error;
+    }
+    const byTool = new Map<string, Change[]>();
+    for (const change of scan.tools) {
+      const list = byTool.get(change.tool ?? "");
+      if (list) list.push(change);
+      else byTool.set(change.tool ?? "", [change]);
+    }
+    return (tool: string, definition: unknown): readonly Change[] | undefined =>
+      Object.hasOwn(entry.tools, tool) &&
+      JSON.stringify(entry.tools[tool]!.definition) === JSON.stringify(definition)
+        ? (byTool.get(tool) ?? [])
+        : undefined;
+  };
   return {
     verify: () =>
       current.names.flatMap((name) => {
@@ -244,7 +290,10 @@ export function lockfileEntries(text: string, source: string, memo: StageMemo): 
         const facts = current.facts(name);
         if (facts.scan?.owners !== owners) {
           ownerMap ??= toolOwners(names);
-          facts.scan = { owners, ...scanServer(name, current.entry(name), ownerMap) };
+          facts.scan = {
+            owners,
+            ...scanServer(name, current.entry(name), ownerMap, earlierScan(name, owners)),
+          };
           index.touch();
         }
         return facts.scan;
@@ -260,10 +309,10 @@ export function lockfileEntries(text: string, source: string, memo: StageMemo): 
     },
     catalog: () => current.names.map((name) => current.facts(name).catalog),
     catalogKey: () => current.catalogKey(),
-    history: async (committed, headSource) => {
-      const split = splitLockfile(committed, headSource);
-      if (!split) return undefined;
-      const head = new EntryReader(split, headSource, index, current);
+    history: async () => {
+      const head = headOf();
+      if (!head) return undefined;
+      const split = head.split;
       const same = (name: string) => head.text(name) === current.text(name);
       const before = dict<LockedServer>();
       const after = dict<LockedServer>();

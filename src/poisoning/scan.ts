@@ -505,10 +505,16 @@ export function scanServer(
   server: string,
   entry: LockedServer,
   owners: Map<string, Set<string>>,
+  earlier?: (tool: string, definition: ToolDefinition) => readonly Change[] | undefined,
 ): ServerScan {
   const tools: Change[] = [];
-  for (const [name, locked] of Object.entries(entry.tools))
-    scanTool(server, name, locked.definition, owners, tools);
+  for (const [name, locked] of Object.entries(entry.tools)) {
+    // A tool's findings are a function of the server, its name and definition, and `owners`: a
+    // caller that scanned the same tool under the same owners before may hand them back.
+    const known = earlier?.(name, locked.definition);
+    if (known) tools.push(...known);
+    else scanTool(server, name, locked.definition, owners, tools);
+  }
   const surface: Change[] = [];
   scanServerSurface(server, entry, owners, surface);
   return { tools, surface };
