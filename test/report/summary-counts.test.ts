@@ -27,3 +27,17 @@ it("lock after a server was replaced in the config: 1 of 2 servers changed, each
   expect(lines[0]).toMatch(/^1 of 2 servers changed \(old\)\. 1 finding fails this run\. Next: /);
   expect(lines).toContain("    BREAKING Server `old` was removed (it had 1 tool).  server-removed");
 });
+
+it('a server that could not be fetched is named once on its ERROR line (was `server s could not be fetched: server "s": …`)', async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-summary-")));
+  writeFileSync(join(dir, "tools.json"), JSON.stringify({ tools: [] }));
+  writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: tools.json\n");
+  expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+  writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: gone.json\n");
+  const check = await runCliInProcess(["check", "--quiet"], { cwd: dir });
+  expect(check.code).toBe(3);
+  expect(check.stdout.split("\n")).toContain(
+    `ERROR    server crm could not be fetched: cannot read ${join(dir, "gone.json")} (ENOENT)`,
+  );
+  expect(check.stderr).toBe(`mcp-contract: server "crm": cannot read ${join(dir, "gone.json")} (ENOENT)\n`);
+});

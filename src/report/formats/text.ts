@@ -66,7 +66,10 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
     out.push("");
   }
   for (const error of report.errors ?? []) {
-    out.push(`${c.redBold("ERROR")}    server ${error.server} could not be fetched: ${error.message}`);
+    // A fetch error's message opens with `server "NAME": `, which this line already says.
+    const prefix = `server ${JSON.stringify(error.server)}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    out.push(`${c.redBold("ERROR")}    server ${error.server} could not be fetched: ${message}`);
   }
 
   const s = report.summary;
