@@ -246,6 +246,9 @@ function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
       setExit(await runRender(template, { ...command.optsWithGlobals(), ...options }, io));
     });
 
+  // A command's usage error points at that command's help, which lists its options.
+  for (const command of program.commands)
+    command.showHelpAfterError(`(run mcp-contract ${command.name()} --help for usage)`);
   return program;
 }
 

@@ -173,7 +173,7 @@ describe("export refuses bad input with one line and exit 2", () => {
       name: "an unknown format",
       args: ["export", "--format", "xml"],
       stderr:
-        "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are json, configmap.\n(run mcp-contract --help for usage)\n",
+        "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are json, configmap.\n(run mcp-contract export --help for usage)\n",
     },
   ];
   for (const c of cases) {
@@ -241,7 +241,7 @@ describe("export refuses bad input with one line and exit 2", () => {
     const onDir = await runCliInProcess(["export", "--output", join(dir, "taken.json")], { cwd: demo });
     expect(onDir.code).toBe(2);
     expect(onDir.stderr).toBe(
-      `error: option '-o, --output <file>' argument '${join(dir, "taken.json")}' is invalid. it is a directory; name a file to write the export to\n(run mcp-contract --help for usage)\n`,
+      `error: option '-o, --output <file>' argument '${join(dir, "taken.json")}' is invalid. it is a directory; name a file to write the export to\n(run mcp-contract export --help for usage)\n`,
     );
     expect(readdirSync(dir).sort()).toEqual(["a-file", "taken.json"]);
   });

@@ -480,21 +480,21 @@ const cases: Case[] = [
     args: ["lock", "--timeout", "soon"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument 'soon' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument 'soon' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract lock --help for usage)\n",
   },
   {
     name: "zero --timeout",
     args: ["check", "--timeout", "0"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument '0' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument '0' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract check --help for usage)\n",
   },
   {
     name: "negative --concurrency",
     args: ["lock", "--concurrency", "-1"],
     code: 2,
     stderr:
-      "error: option '--concurrency <n>' argument '-1' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract --help for usage)\n",
+      "error: option '--concurrency <n>' argument '-1' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract lock --help for usage)\n",
   },
   // Node turns a timer of 2^31 ms or more into 1 ms (even a file: server would "time out"), and
   // 1e20 into "The value of \"delay\" is out of range": both are usage errors before anything runs.
@@ -504,7 +504,7 @@ const cases: Case[] = [
     args: ["lock", "--timeout", "2147483648"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument '2147483648' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument '2147483648' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract lock --help for usage)\n",
   },
   {
     name: "--timeout 1e20",
@@ -512,35 +512,35 @@ const cases: Case[] = [
     args: ["check", "--timeout", "1e20"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument '1e20' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument '1e20' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract check --help for usage)\n",
   },
   {
     name: "--timeout 2.5 (not a whole number)",
     args: ["lock", "--timeout", "2.5"],
     code: 2,
     stderr:
-      "error: option '--timeout <ms>' argument '2.5' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract --help for usage)\n",
+      "error: option '--timeout <ms>' argument '2.5' is invalid. expected a whole number from 1 to 2147483647 (milliseconds)\n(run mcp-contract lock --help for usage)\n",
   },
   {
     name: "--concurrency past its range",
     args: ["lock", "--concurrency", "100000"],
     code: 2,
     stderr:
-      "error: option '--concurrency <n>' argument '100000' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract --help for usage)\n",
+      "error: option '--concurrency <n>' argument '100000' is invalid. expected a whole number from 1 to 1024\n(run mcp-contract lock --help for usage)\n",
   },
   {
     name: "--max-pages in exponent notation",
     args: ["check", "--max-pages", "1e3"],
     code: 2,
     stderr:
-      "error: option '--max-pages <n>' argument '1e3' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract --help for usage)\n",
+      "error: option '--max-pages <n>' argument '1e3' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract check --help for usage)\n",
   },
   {
     name: "--max-pages of 2^53, not a safe integer",
     args: ["check", "--max-pages", "9007199254740993"],
     code: 2,
     stderr:
-      "error: option '--max-pages <n>' argument '9007199254740993' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract --help for usage)\n",
+      "error: option '--max-pages <n>' argument '9007199254740993' is invalid. expected a whole number from 1 to 1000000\n(run mcp-contract check --help for usage)\n",
   },
   {
     name: "--shard past its range",
@@ -556,7 +556,7 @@ const cases: Case[] = [
     args: ["diff", "a.json", "a.json", "--format", "json", "--output", "out"],
     code: 2,
     stderr:
-      "error: option '-o, --output <file>' argument 'out' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract --help for usage)\n",
+      "error: option '-o, --output <file>' argument 'out' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract diff --help for usage)\n",
   },
   {
     name: "--output ending in a slash",
@@ -564,7 +564,7 @@ const cases: Case[] = [
     args: ["diff", "a.json", "a.json", "--output", "reports/"],
     code: 2,
     stderr:
-      "error: option '-o, --output <file>' argument 'reports/' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract --help for usage)\n",
+      "error: option '-o, --output <file>' argument 'reports/' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract diff --help for usage)\n",
   },
   {
     name: "--output through a regular file",
@@ -584,26 +584,26 @@ const cases: Case[] = [
     name: "unknown option",
     args: ["lock", "--fast"],
     code: 2,
-    stderr: "error: unknown option '--fast'\n(run mcp-contract --help for usage)\n",
+    stderr: "error: unknown option '--fast'\n(run mcp-contract lock --help for usage)\n",
   },
   {
     name: "bad --format",
     args: ["diff", "a.json", "b.json", "--format", "xml"],
     code: 2,
     stderr:
-      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, github, sarif, junit, html.\n(run mcp-contract --help for usage)\n",
+      "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, github, sarif, junit, html.\n(run mcp-contract diff --help for usage)\n",
   },
   {
     name: "missing diff argument",
     args: ["diff", "a.json"],
     code: 2,
-    stderr: "error: missing required argument 'after'\n(run mcp-contract --help for usage)\n",
+    stderr: "error: missing required argument 'after'\n(run mcp-contract diff --help for usage)\n",
   },
   {
     name: "missing render argument",
     args: ["render"],
     code: 2,
-    stderr: "error: missing required argument 'template'\n(run mcp-contract --help for usage)\n",
+    stderr: "error: missing required argument 'template'\n(run mcp-contract render --help for usage)\n",
   },
   // ---- diff files
   {
