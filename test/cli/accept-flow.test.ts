@@ -389,7 +389,7 @@ describe("lock when servers fail", () => {
     expect(result.stderr).toBe(
       `mcp-contract: server "beta": cannot read ${dir}/beta.json (ENOENT)\n` +
         `mcp-contract: 1 breaking change (listed above) needs a reason to be accepted; ${lockfile} was not changed. ` +
-        'Fix the prompts that use them, then run: mcp-contract lock --server alpha --server beta --accept-breaking "<reason>"\n',
+        'Fix the prompts that use it, then run: mcp-contract lock --server alpha --server beta --accept-breaking "<reason>"\n',
     );
     expect(readFileSync(lockfile, "utf8")).toBe(before);
   });

@@ -26,6 +26,9 @@ it("lock after a server was replaced in the config: 1 of 2 servers changed, each
   const lines = lock.stdout.split("\n");
   expect(lines[0]).toMatch(/^1 of 2 servers changed \(old\)\. 1 finding fails this run\. Next: /);
   expect(lines).toContain("    BREAKING Server `old` was removed (it had 1 tool).  server-removed");
+  expect(lock.stderr).toBe(
+    `mcp-contract: 1 breaking change (listed above) needs a reason to be accepted; ${join(dir, "mcp-contract.lock.json")} was not changed. Fix the prompts that use it, then run: mcp-contract lock --accept-breaking "<reason>"\n`,
+  );
 });
 
 it('a server that could not be fetched is named once on its ERROR line (was `server s could not be fetched: server "s": …`)', async () => {

@@ -105,7 +105,7 @@ async function lockAndReport(
     reportFailures(false);
     const refusal =
       `${plural(accepted.length, "breaking change")}${since} (listed above) ${accepted.length === 1 ? "needs" : "need"} a reason to be accepted; ${unchanged}. ` +
-      `Fix the prompts that use them, then run: ${acceptCommand(options)}`;
+      `Fix the prompts that use ${accepted.length === 1 ? "it" : "them"}, then run: ${acceptCommand(options)}`;
     // A server that could not be fetched wins (exit 3): the run is incomplete.
     if (failures.length === 0) throw new PolicyError(refusal);
     io.stderr(`mcp-contract: ${refusal}\n`);
