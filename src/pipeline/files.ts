@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, relative, resolve } from "node:path";
 import type { StageMemo } from "../cache/index.js";
 import type { ResolvedConfig } from "../config/types.js";
+import { sha256 } from "../core/hash.js";
 import { dict } from "../core/own.js";
 import { TemplateError } from "../errors.js";
 import type { TemplateSource } from "../templates/check.js";
@@ -99,8 +100,16 @@ export async function committedLockfileText(
   lockfilePath: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string | undefined> {
+  return (await committedLockfile(lockfilePath, env))?.text;
+}
+
+/** `committedLockfileText` with the sha256 of git's bytes (hashing the 5 MB text again costs more). */
+export async function committedLockfile(
+  lockfilePath: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ text: string; hash: string } | undefined> {
   const bytes = await git(dirname(lockfilePath), ["show", `HEAD:./${basename(lockfilePath)}`], env);
-  return bytes?.toString("utf8");
+  return bytes && { text: bytes.toString("utf8"), hash: sha256(bytes) };
 }
 
 /**

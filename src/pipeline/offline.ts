@@ -34,7 +34,7 @@ import type { ScanMemo } from "../poisoning/scan.js";
 import type { CatalogData } from "../templates/catalog.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
-import { committedLockfileText, lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
+import { committedLockfile, lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
 import { LARGE_LOCKFILE, type LockfileInput, readLockfileInput } from "./lockfile-input.js";
 import type { Run } from "./run.js";
 import type { LockfileEntries } from "./server-facts.js";
@@ -90,7 +90,7 @@ async function findings(
       });
   // HEAD's lockfile, asked for beside whether it differs (two git children at once, not one after
   // the other); used only when it does.
-  const committed = knownUnchanged ? undefined : committedLockfileText(config.lockfile, run.env);
+  const committed = knownUnchanged ? undefined : committedLockfile(config.lockfile, run.env);
   let input: LockfileInput;
   try {
     input = readLockfileInput(config.lockfile, largeFrom);
@@ -124,9 +124,13 @@ async function findings(
   // HEAD's lockfile first, then the text compared with it: outside a repository (no HEAD) a check
   // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
   let history: string | undefined;
+  let historyHash = "";
   if ((await mayDiffer) && committed) {
-    const text = await committed;
-    if (text !== undefined && text !== lockText()) history = text;
+    const head = await committed;
+    if (head !== undefined && head.text !== lockText()) {
+      history = head.text;
+      historyHash = head.hash;
+    }
   }
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
@@ -134,7 +138,7 @@ async function findings(
   const inputs = [
     config.lockfile,
     lockHash,
-    history === undefined ? "" : sha256(history),
+    historyHash,
     ...templates.flatMap((t, i) => [t.file, t.partial ? "partial" : "template", sourceHashes[i]!]),
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
