@@ -64,13 +64,20 @@ describe("a lockfile diffed against itself", () => {
       instructions: "Use t.",
       capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
     });
-    expectNoSelfDiff({ lockfileVersion: 2, servers: { s: entry } }, "every section", false);
-    // A copy is not the same: a mimeType that is not a string is compared by identity.
+    // A mimeType that is not a string (a file or JSON source can hold one) compares by value, so
+    // a copy of the entry is the same too (it was compared by identity once).
+    expectNoSelfDiff({ lockfileVersion: 2, servers: { s: entry } }, "every section");
+    const changed = structuredClone(entry);
+    (changed.resources!["file:///a"]!.definition as unknown as { mimeType: unknown }).mimeType = {
+      odd: false,
+    };
     expect(
       diffLockfiles(
         { lockfileVersion: 2, servers: { s: entry } },
-        structuredClone({ lockfileVersion: 2, servers: { s: entry } }),
-      ).map((c) => c.rule),
-    ).toEqual(["version-not-bumped", "resource-mime-type-changed"]);
+        { lockfileVersion: 2, servers: { s: changed } },
+      )
+        .map((c) => c.rule)
+        .filter((rule) => rule !== "version-not-bumped"),
+    ).toEqual(["resource-mime-type-changed"]);
   });
 });

@@ -8,7 +8,7 @@ import { type Change, newChange, type SurfaceItem } from "../../core/change.js";
 import type { ResourceDefinition, ResourceTemplateDefinition } from "../../core/lockfile.js";
 import { defineRecords, type Family } from "../../core/rule.js";
 import { uriTemplateShape } from "../../core/uri-template.js";
-import { show } from "../schema.js";
+import { jsonEqual, show } from "../schema.js";
 
 const change = { direction: "none", keywords: [], witness: "none" } as const;
 
@@ -128,7 +128,7 @@ export function diffResourceTemplates(
         ),
       );
     }
-    if (a.mimeType !== b.mimeType)
+    if (!jsonEqual(a.mimeType, b.mimeType))
       out.push(
         newChange(
           resourcesRules["resource-template-mime-type-changed"],
@@ -181,7 +181,7 @@ export function diffResources(
     }
     const a = before[uri]!;
     const b = after[uri]!;
-    if (a.mimeType !== b.mimeType)
+    if (!jsonEqual(a.mimeType, b.mimeType))
       out.push(
         newChange(
           resourcesRules["resource-mime-type-changed"],
