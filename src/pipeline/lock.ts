@@ -18,7 +18,7 @@ import type { Lockfile } from "../core/lockfile.js";
 import { createReport, type Report, type ReportError, type ReportedChange } from "../core/report.js";
 import { InterruptedError, LockfileError } from "../errors.js";
 import { parseLockfile } from "../lockfile/parse.js";
-import { acknowledge } from "../policy/acknowledgements.js";
+import { type Acknowledgement, acknowledge, addAcknowledgements } from "../policy/acknowledgements.js";
 import { applyPolicy } from "../policy/policy.js";
 import { acknowledgementsPath, readAcknowledgements, writeAcknowledgements } from "./acknowledgements.js";
 import { readCommittedLockfile } from "./files.js";
@@ -59,7 +59,10 @@ export interface LockResult {
   next?: Lockfile;
   /** Every change since the baseline (fetch-time findings and the poisoning scan of `next` included), before the policy. */
   changes: Change[];
-  /** The same changes marked by the policy (rule overrides, acknowledgements). */
+  /**
+   * The same changes marked by the policy (rule overrides, acknowledgements); once written with
+   * `acceptBreaking`, the changes it accepted are acknowledged in it, with that reason.
+   */
   report?: Report;
   /** The unacknowledged breaking changes this lock accepts (refused without `acceptBreaking`). */
   accepted: ReportedChange[];
@@ -116,17 +119,17 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
     fetchFindings: findings,
   });
   const now = new Date();
-  const reported = applyPolicy(changes, {
-    rules: config.rules,
-    // acceptBreaking may name a file it is about to create; anything else must exist.
-    acknowledgements: await readAcknowledgements(
-      acknowledgementsFile,
-      run.cwd,
-      options.acknowledgements !== undefined && reason === undefined,
-    ),
-    now,
-  });
-  const report = createReport({ changes: reported, servers: Object.keys(servers) });
+  // acceptBreaking may name a file it is about to create; anything else must exist.
+  const acknowledgements = await readAcknowledgements(
+    acknowledgementsFile,
+    run.cwd,
+    options.acknowledgements !== undefined && reason === undefined,
+  );
+  const judge = (acks: readonly Acknowledgement[]) => {
+    const marked = applyPolicy(changes, { rules: config.rules, acknowledgements: acks, now });
+    return { reported: marked, report: createReport({ changes: marked, servers: Object.keys(servers) }) };
+  };
+  const { reported, report } = judge(acknowledgements);
   // The breaking changes this lock accepts: a first lock accepts nothing, it only records.
   const accepted = baseline ? reported.filter((c) => c.severity === "breaking" && !c.acknowledged) : [];
   const found = { ...base, next, changes, report, accepted };
@@ -139,6 +142,9 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
       acknowledge(c, { reason, acceptedBy, now, ...(options.expires ? { expires: options.expires } : {}) }),
     );
     await writeAcknowledgements(acknowledgementsFile, acks, run.cwd);
+    // The report is of the run's outcome: the changes just accepted are acknowledged in it,
+    // as the next `check` or `lock` shows them.
+    found.report = judge(addAcknowledgements(acknowledgements, acks)).report;
   }
   const migrated = previous !== undefined && previous.lockfileVersion < next.lockfileVersion;
   return {

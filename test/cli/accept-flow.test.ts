@@ -244,6 +244,33 @@ describe("accepting a breaking change, outside CI", () => {
     expect(diff.stdout).toMatch(/^0 breaking, 1 warning, 0 info, 3 acknowledged\n$/m);
   });
 
+  it("the report --accept-breaking prints shows the changes it accepts as acknowledged, as the next lock does, and claims no failure", async () => {
+    const { dir, lockfile } = await repoLockedAtV1();
+    const accept = await runCliInProcess(["lock", "--accept-breaking", "prompts follow the rename"], {
+      cwd: dir,
+    });
+    expect(accept.code, accept.stderr).toBe(0);
+    expect(accept.stdout).not.toMatch(/ fails? this run/);
+    expect(accept.stdout).not.toContain("Breaking changes (");
+    expect(accept.stdout).toContain("\nAcknowledged (3)\nserver crm\n  tool create_ticket\n    BREAKING ");
+    expect(
+      accept.stdout.match(/^ +acknowledged: prompts follow the rename \(ana@example\.com\)$/gm),
+    ).toHaveLength(3);
+    const recorded = `accepted 3 breaking changes; recorded in ${join(dir, "mcp-contract.acks.json")}\n`;
+    expect(accept.stdout).toContain(
+      `0 breaking, 1 warning, 0 info, 3 acknowledged\n${recorded}wrote ${lockfile} (1 server)\n`,
+    );
+
+    // The next lock reads the recorded acknowledgements (from the lockfile committed at git HEAD,
+    // which the working copy moved past): its report is the one just printed.
+    const again = await runCliInProcess(["lock"], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      "changes since the lockfile committed at git HEAD:\n" +
+        accept.stdout.replace(`${recorded}wrote ${lockfile} (1 server)\n`, `${lockfile} is up to date\n`),
+    );
+  });
+
   it("the demo's advice is this flow: fix the prompt, run its command, then check and the PR's diff pass", async () => {
     const demo = await runShell(`${JSON.stringify(process.execPath)} examples/crm-agent/demo.mjs`, repoRoot);
     expect(demo.code, demo.stderr).toBe(0);
