@@ -1,7 +1,8 @@
 // A rule page's example is its fixture: the Before and After blocks are the fixture's before.json
 // and after.json (whole, or the one server entry of a lockfile fixture), and the Reported table
-// lists what its expected.json says the diff reports. Only a page that says "abbreviated" (a
-// schema 300 levels deep) describes its fixture in prose instead.
+// lists what its expected.json says the diff reports (the item itself as `(tool)` or `(item)`,
+// never an empty code span). Only a page that says "abbreviated" (a schema 300 levels deep)
+// describes its fixture in prose instead.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -39,10 +40,14 @@ it("every rule page's Before, After and Reported are its fixture's before.json, 
         wrong.push(`docs/rules/${page}: its ${name} block is not ${cited[1]}/${name}`);
     }
     const reported = example.slice(example.indexOf("Reported:")).split("\n");
+    // An empty code span renders as two literal backticks.
+    for (const line of reported)
+      if (line.includes("| `` |") || line.endsWith("| ``"))
+        wrong.push(`docs/rules/${page}: Reported writes an empty pointer as \`\`: ${line}`);
     const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
     for (const change of expected.changes) {
-      // The item itself (an empty pointer) is written `(tool)` in a tool's table, `` in an item's.
-      const pointers = change.pointer === "" ? ["`(tool)`", "``"] : [`\`${change.pointer}\``];
+      // The item itself (an empty pointer) is written `(tool)` in a tool's table, `(item)` in an item's.
+      const pointers = change.pointer === "" ? ["`(tool)`", "`(item)`"] : [`\`${change.pointer}\``];
       const pointer = pointers[0];
       const row = reported.find(
         (line) =>
