@@ -4,9 +4,10 @@
 // must load no package. Run by `npm run build` after tsc and before scripts/build-id.mjs (so the
 // build id covers the bundle). Usage: node scripts/bundle.mjs
 //
-// Then the CLI (src/cli/main.ts) as the bin runs it for `lock`: dist/bundle/main.js and its chunks
-// (each lazily imported command one), the packages it imports bundled in, so a lock loads ~60
-// files instead of ~290 modules (zod's and yaml's mostly). OpenTelemetry stays outside (loaded
+// Then the CLI (src/cli/main.ts) as the bin runs it whenever the hot path does not answer:
+// dist/bundle/main.js and its chunks (each lazily imported command one), the packages it imports
+// bundled in, so a lock loads ~60 files instead of ~290 modules (zod's and yaml's mostly), and a
+// check the diff engine in a few chunks instead of 43 modules. OpenTelemetry stays outside (loaded
 // only when a trace is asked for), as does whatever src/ loads with createRequire (ajv,
 // handlebars, ...): those resolve from node_modules as before. dist/bundle/ sits at the depth of
 // dist/cli/, so the relative paths src/ resolves at run time (../../package.json, ../build-id,

@@ -1,6 +1,8 @@
 // The pre-commit path's speed rests on what it does not load: this guards the lazy imports that the
 // benchmark's `check --offline` figure depends on (a static import of the SDK or the diff engine
-// would double its time). Not a timed test: it lists the modules a real run loads.
+// would double its time). Not a timed test: it lists the modules a real run loads. What the hot path
+// cannot answer runs from the CLI's bundle (dist/bundle/): its chunks are read back as the src/ and
+// package files in them (dist/bundle/inputs.json), named as tsc's output would be.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +10,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
+import { unbundled } from "../helpers/bundle-inputs.js";
 
 const bin = resolve("bin/mcp-contract.js");
 let dir: string;
@@ -33,7 +36,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `check --offline ARGS` in the reference repo and returns the module URLs it loaded. */
+/**
+ * Runs `check --offline ARGS` in the reference repo and returns the module URLs it loaded (each
+ * "LOADED url"), a chunk of the CLI's bundle as the modules in it.
+ */
 function loadedModules(...args: string[]): string[] {
   const run = spawnSync(
     process.execPath,
@@ -46,7 +52,16 @@ function loadedModules(...args: string[]): string[] {
     },
   );
   expect(run.status, run.stderr).toBe(0);
-  return run.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+  const urls = run.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("LOADED "))
+    .map((l) => l.slice("LOADED ".length));
+  // The full CLI runs from its bundle, never as tsc wrote it.
+  const dist = `${pathToFileURL(resolve("dist")).href}/`;
+  expect(
+    urls.filter((u) => u.startsWith(dist) && !/^(bundle\/|hot\.bundle\.js$)/.test(u.slice(dist.length))),
+  ).toEqual([]);
+  return unbundled(urls).map((u) => `LOADED ${u}`);
 }
 
 // Loaded by no offline run with the default (uncoloured) text report: the other formatters and
@@ -71,6 +86,7 @@ const settle = () => new Promise((done) => setTimeout(done, 1100));
 it("check --offline on a committed repo loads no MCP SDK, no diff engine and no ajv compiler", async () => {
   const loaded = loadedModules();
   expect(loaded.some((l) => l.includes("/dist/cli/commands/check.js"))).toBe(true);
+  expect(loaded.some((l) => l.includes("/dist/pipeline/offline.js"))).toBe(true);
   expect(loaded.some((l) => l.includes("/templates/"))).toBe(true);
   expect(loaded.some((l) => l.includes("/report/formats/text.js"))).toBe(true);
   expect(loaded.filter((l) => NOT_OFFLINE.test(l) || NOT_FOR_TEXT.test(l))).toEqual([]);
@@ -103,7 +119,13 @@ it("only the formats asked for are loaded, and chalk only for coloured text", ()
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "", ...env, MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
     });
-  const modules = (r: ReturnType<typeof run>) => r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+  const modules = (r: ReturnType<typeof run>) =>
+    unbundled(
+      r.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("LOADED "))
+        .map((l) => l.slice("LOADED ".length)),
+    );
 
   const json = run(["--format", "json"], { FORCE_COLOR: "1" });
   expect(json.status, json.stderr).toBe(0);

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unbundled } from "../helpers/bundle-inputs.js";
 import { repoRoot, runCli, runCliInProcess } from "../helpers/cli.js";
 import { crmServerPath, type RunningServer, startCrmHttp } from "../helpers/crm-server.js";
 import { closedPort } from "../helpers/ports.js";
@@ -34,7 +35,8 @@ describe("help and version", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: mcp-contract/);
     for (const command of ["lock", "check", "diff"]) expect(result.stdout).toContain(command);
-    const loaded = readFileSync(trace, "utf8");
+    // The bin runs the CLI from its bundle: each chunk read back as the files in it.
+    const loaded = unbundled(readFileSync(trace, "utf8").split("\n")).join("\n");
     expect(loaded).toContain("/dist/cli/main.js"); // the trace works
     // The resolve hook sees ESM imports only; handlebars is required (CJS) by our wrapper in
     // dist/templates/, so forbid the wrappers that would load the heavy modules, too.

@@ -95,7 +95,7 @@ async function run(
   const loaded = (await readFile(traceFile, "utf8")).split("\n");
   const hot =
     loaded.some((url) => url.endsWith("/dist/hot.bundle.js")) &&
-    !loaded.some((url) => url.endsWith("/dist/cli/main.js"));
+    !loaded.some((url) => /\/dist\/(cli|bundle)\/main\.js$/.test(url));
   return { code: result.code, stdout: result.stdout, stderr: result.stderr, hot };
 }
 
