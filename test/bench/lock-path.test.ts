@@ -40,7 +40,9 @@ beforeAll(async () => {
   );
   await writeFile(
     join(dir, "hooks.mjs"),
-    "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n",
+    // Written to fd 2 at once: process.stderr in the hooks' thread is relayed by the main thread,
+    // which can exit first, losing the last modules loaded.
+    'import { writeSync } from "node:fs";\nexport async function load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); }\n',
   );
   await writeFile(
     join(dir, "register.mjs"),
