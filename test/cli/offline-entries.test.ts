@@ -4,14 +4,13 @@
 // report byte for byte, with its exit code: edits templates read and edits they do not, across
 // servers (a copied server's shadowing, a look-alike name), servers added and removed, a broken
 // committed lockfile and a broken working one.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { Lockfile } from "../../src/core/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
+import { makeCommittedBenchRepo } from "../helpers/bench-repo.js";
 import { runCliInProcess } from "../helpers/cli.js";
 import { git } from "../helpers/git.js";
 
@@ -21,13 +20,11 @@ let committed: string;
 const lockPath = () => join(dir, "mcp-contract.lock.json");
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "offline-entries-"));
-  cacheDir = join(dir, ".cache-under-test");
-  await writeFiles(dir, generateReferenceRepo({ servers: 4, tools: 40, templates: 8 }));
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-qm", "init");
-  committed = await readFile(lockPath(), "utf8");
+  ({ dir, cacheDir, committed } = await makeCommittedBenchRepo("offline-entries-", {
+    servers: 4,
+    tools: 40,
+    templates: 8,
+  }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

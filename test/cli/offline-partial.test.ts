@@ -2,17 +2,15 @@
 // server's integrity is remembered by its entry's text). A tampered byte must still be found, in a
 // server nothing else touched and in the one `lock` just rewrote, with the same report and exit
 // code as a `--no-cache` run.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { LockedServer } from "../../src/core/lockfile.js";
 import { serverSegments } from "../../src/lockfile/segments.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
+import { makeCommittedBenchRepo } from "../helpers/bench-repo.js";
 import { runCliInProcess } from "../helpers/cli.js";
-import { git } from "../helpers/git.js";
 
 let dir: string;
 let cacheDir: string;
@@ -20,13 +18,11 @@ let committed: string;
 const lockPath = () => join(dir, "mcp-contract.lock.json");
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "offline-partial-"));
-  cacheDir = join(dir, ".cache-under-test");
-  await writeFiles(dir, generateReferenceRepo({ servers: 3, tools: 30, templates: 6 }));
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-qm", "init");
-  committed = await readFile(lockPath(), "utf8");
+  ({ dir, cacheDir, committed } = await makeCommittedBenchRepo("offline-partial-", {
+    servers: 3,
+    tools: 30,
+    templates: 6,
+  }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

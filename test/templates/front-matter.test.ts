@@ -1,10 +1,10 @@
 // The small front-matter parser must agree with the YAML parser on everything it accepts, and hand
 // everything else to it: every template in the repository and a battery of shapes, compared exactly.
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateReferenceRepo } from "../../bench/generate.mjs";
 import { readSimpleTools, readToolsWithYaml, splitFrontMatter } from "../../src/templates/front-matter.js";
+import { templatesIn } from "../helpers/templates.js";
 
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
@@ -15,17 +15,6 @@ function viaYaml(text: string): unknown {
   } catch (error) {
     return { error: (error as Error).message };
   }
-}
-
-function templatesIn(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", "dist", ".git"].includes(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...templatesIn(path));
-    else if (/\.(hbs|handlebars)$/.test(entry.name)) out.push(readFileSync(path, "utf8"));
-  }
-  return out;
 }
 
 const BATTERY = [

@@ -2,7 +2,6 @@
 // field the reference reader reads, wherever it answers, and hand everything else to Handlebars:
 // every template in the repository, the benchmark's templates, a battery of edge shapes and
 // generated ones, compared exactly (trees, then references and errors through extractReferences).
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { splitFrontMatter } from "../../src/templates/front-matter.js";
 import { handlebars } from "../../src/templates/handlebars.js";
 import { parseSimpleTemplate } from "../../src/templates/parse.js";
 import { extractReferences, parseTemplate } from "../../src/templates/references.js";
+import { templatesIn } from "../helpers/templates.js";
 
 type Node = { type: string; [key: string]: unknown };
 const at = (p: { line: number; column: number }) => `${p.line}:${p.column}`;
@@ -100,17 +100,6 @@ function sameReferences(source: string): void {
     }
   };
   expect(run(), JSON.stringify(source)).toEqual(run(parseTemplate));
-}
-
-function templatesIn(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", "dist", ".git"].includes(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...templatesIn(path));
-    else if (/\.(hbs|handlebars)$/.test(entry.name)) out.push(readFileSync(path, "utf8"));
-  }
-  return out;
 }
 
 const BATTERY = [
