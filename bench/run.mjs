@@ -115,13 +115,14 @@ async function precommit() {
     const bin = join(root, "bin/mcp-contract.js");
     const check = [bin, "check", "--offline"];
     // Row 1e's variants of the bin, beside the repository: the hot path unbundled (dist/hot.js and
-    // the four files it imports, as tsc wrote them) and the full CLI alone (no hot path).
+    // the four files it imports, as tsc wrote them) and the full CLI alone (no hot path), each
+    // falling back to the CLI as the bin runs it, from its bundle.
     const aux = join(dir, ".bench");
     await mkdir(aux);
     await mkdir(join(dir, ".cache"));
     const distUrl = (path) => JSON.stringify(pathToFileURL(join(root, "dist", path)).href);
     const binLike = (hot) =>
-      `import module from "node:module";\nmodule.enableCompileCache?.();\nlet code;\n${hot ? `try { code = (await import(${distUrl("hot.js")})).runHot(new URL(${distUrl("")})); } catch {}\n` : ""}if (code === undefined) code = await (await import(${distUrl("cli/main.js")})).main(process.argv.slice(2));\nprocess.exitCode = code;\n`;
+      `import module from "node:module";\nmodule.enableCompileCache?.();\nlet code;\n${hot ? `try { code = (await import(${distUrl("hot.js")})).runHot(new URL(${distUrl("")})); } catch {}\n` : ""}if (code === undefined) code = await (await import(${distUrl("bundle/main.js")})).main(process.argv.slice(2));\nprocess.exitCode = code;\n`;
     await writeFile(join(aux, "unbundled.mjs"), binLike(true));
     await writeFile(join(aux, "full.mjs"), binLike(false));
     // Stamps younger than a second are never recorded by the hot path: let the files age first.
