@@ -6,10 +6,10 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
+import { readJsonBody, serveStateless } from "../../fixtures/servers/stateless-http.mjs";
 import { redactFragment, truncate } from "../../src/redact.js";
 import { runCliInProcess } from "../helpers/cli.js";
 
@@ -30,22 +30,14 @@ describe("a server that echoes part of a secret", () => {
     // tools/list fails quoting the token's start, middle and end, as the server received it.
     const http = createServer(async (req, res) => {
       const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString("utf8");
+      const body = await readJsonBody(req);
       const server = new Server({ name: "echo", version: "1.0.0" }, { capabilities: { tools: {} } });
       server.setRequestHandler(ListToolsRequestSchema, async () => {
         throw new Error(
           `token ${token.slice(0, 13)}... is revoked (key id ${token.slice(14, 26)}, ends in ${token.slice(-10)})`,
         );
       });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      res.on("close", () => {
-        transport.close().catch(() => {});
-        server.close().catch(() => {});
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, text === "" ? undefined : JSON.parse(text));
+      await serveStateless(server, req, res, body);
     });
     const listening = await listenOnLoopback(http);
     url = `http://127.0.0.1:${listening.port}/mcp`;

@@ -9,12 +9,12 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { startOAuthServer } from "../../fixtures/servers/oauth-server.mjs";
+import { readJsonBody, serveStateless } from "../../fixtures/servers/stateless-http.mjs";
 import { OUTPUT_FORMATS } from "../../src/cli/main.js";
 import type { ServerConfig, StdioServerConfig } from "../../src/config/types.js";
 import { fetchServer } from "../../src/fetch/index.js";
@@ -386,22 +386,13 @@ async function sdkHttpServer(
   list: (cursor: string | undefined) => unknown,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const http = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const body = await readJsonBody(req);
     const server = new Server({ name: "cut", version: "1.0.0" }, { capabilities: { tools: {} } });
     server.setRequestHandler(
       ListToolsRequestSchema,
       async (request) => list(request.params?.cursor) as never,
     );
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      transport.close().catch(() => {});
-      server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await serveStateless(server, req, res, body);
   });
   const { port, close } = await listenOnLoopback(http);
   return { url: `http://127.0.0.1:${port}/mcp`, close };

@@ -12,10 +12,10 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
+import { readJsonBody, serveStateless } from "../../fixtures/servers/stateless-http.mjs";
 import { FIXTURE_SERVER } from "../fetch/helpers.js";
 import { runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
@@ -60,9 +60,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mcp-contract-traces-"));
   // The official SDK's Streamable HTTP server, stateless: one server per POST, recording its headers.
   const http = createServer(async (req, res) => {
-    let text = "";
-    for await (const chunk of req) text += chunk;
-    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const body = await readJsonBody(req);
     for (const message of Array.isArray(body) ? body : [body]) {
       const method = (message as { method?: unknown } | undefined)?.method;
       const meta = (message as { params?: { _meta?: { traceparent?: unknown } } }).params?._meta?.traceparent;
@@ -71,13 +69,7 @@ beforeAll(async () => {
     }
     const server = new Server({ name: "web", version: "1.0.0" }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }) as never);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      transport.close().catch(() => {});
-      server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await serveStateless(server, req, res, body);
   });
   web = await listenOnLoopback(http);
   const stdio = (options: object) =>
