@@ -14,6 +14,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 
 const bin = resolve("bin/mcp-contract.js");
+// Prints "LOADED <url>" to stderr for every module the process loads.
+const traceLoads = resolve("test/helpers/trace-loads.mjs");
 let dir: string;
 let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
 
@@ -39,16 +41,6 @@ beforeAll(async () => {
     `servers:\n  shop:\n    url: ${fixture.url}\n    transport: streamable-http\n`,
   );
   await writeFile(
-    join(dir, "hooks.mjs"),
-    // Written to fd 2 at once: process.stderr in the hooks' thread is relayed by the main thread,
-    // which can exit first, losing the last modules loaded.
-    'import { writeSync } from "node:fs";\nexport async function load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); }\n',
-  );
-  await writeFile(
-    join(dir, "register.mjs"),
-    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
-  );
-  await writeFile(
     join(dir, "required.cjs"),
     'process.on("exit", () => { for (const f of Object.keys(require.cache)) process.stderr.write(`REQUIRED ${f}\\n`); });\n',
   );
@@ -63,7 +55,7 @@ it("a first lock of an HTTP server loads no ajv compiler, no diff engine, no tem
   const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
     const child = execFile(
       process.execPath,
-      ["--import", join(dir, "register.mjs"), "--require", join(dir, "required.cjs"), bin, "lock"],
+      ["--import", traceLoads, "--require", join(dir, "required.cjs"), bin, "lock"],
       { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
       (_error, stdout, stderr) => done({ status: child.exitCode, stdout, stderr }),
     );

@@ -3,36 +3,27 @@
 // would double its time). Not a timed test: it lists the modules a real run loads. What the hot path
 // cannot answer runs from the CLI's bundle (dist/bundle/): its chunks are read back as the src/ and
 // package files in them (dist/bundle/inputs.json), named as tsc's output would be.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { unbundled } from "../helpers/bundle-inputs.js";
+import { git } from "../helpers/git.js";
 
 const bin = resolve("bin/mcp-contract.js");
+// Prints "LOADED <url>" to stderr for every module the process loads.
+const traceLoads = resolve("test/helpers/trace-loads.mjs");
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "bench-offline-"));
   await writeFiles(dir, generateReferenceRepo({ servers: 3, tools: 30, templates: 5 }));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-  git("init", "-q");
-  git("add", "-A");
-  git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "init");
-  // An ESM loader hook that writes every URL loaded through import to stderr.
-  await writeFile(
-    join(dir, "hooks.mjs"),
-    // Written to fd 2 at once: process.stderr in the hooks' thread is relayed by the main thread,
-    // which can exit first, losing the last modules loaded.
-    'import { writeSync } from "node:fs";\nexport async function load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); }\n',
-  );
-  await writeFile(
-    join(dir, "register.mjs"),
-    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
-  );
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "init");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -43,16 +34,12 @@ afterAll(async () => {
  * "LOADED url"), a chunk of the CLI's bundle as the modules in it.
  */
 function loadedModules(...args: string[]): string[] {
-  const run = spawnSync(
-    process.execPath,
-    ["--import", join(dir, "register.mjs"), bin, "check", "--offline", ...args],
-    {
-      cwd: dir,
-      encoding: "utf8",
-      // Its own result cache, so the first run is cold and the second warm whatever ran before.
-      env: { ...process.env, NO_COLOR: "1", MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
-    },
-  );
+  const run = spawnSync(process.execPath, ["--import", traceLoads, bin, "check", "--offline", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    // Its own result cache, so the first run is cold and the second warm whatever ran before.
+    env: { ...process.env, NO_COLOR: "1", MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
+  });
   expect(run.status, run.stderr).toBe(0);
   const urls = run.stderr
     .split("\n")
@@ -116,7 +103,7 @@ it("check --offline on a committed repo loads no MCP SDK, no diff engine and no 
 
 it("only the formats asked for are loaded, and chalk only for coloured text", () => {
   const run = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, ["--import", join(dir, "register.mjs"), bin, "check", "--offline", ...args], {
+    spawnSync(process.execPath, ["--import", traceLoads, bin, "check", "--offline", ...args], {
       cwd: dir,
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "", ...env, MCP_CONTRACT_CACHE_DIR: join(dir, ".cache") },
