@@ -27,20 +27,18 @@ test("merging per-server shards gives the single run's report, in any order", ()
   expect(mergeReports([shardB, shardA])).toEqual(whole);
 });
 
+/** A finding of no server (a template's), so the same in every shard that checks the template. */
+const TEMPLATE_SYNTAX_ERROR = {
+  rule: "template-syntax-error",
+  severity: "breaking",
+  server: "",
+  pointer: "",
+  message: "bad",
+  location: { file: "a.hbs", line: 1, column: 1 },
+} as const;
+
 test("identical findings present in several shards are kept once", () => {
-  const templateOnly = applyPolicy(
-    [
-      {
-        rule: "template-syntax-error",
-        severity: "breaking",
-        server: "",
-        pointer: "",
-        message: "bad",
-        location: { file: "a.hbs", line: 1, column: 1 },
-      },
-    ],
-    { now: NOW },
-  );
+  const templateOnly = applyPolicy([TEMPLATE_SYNTAX_ERROR], { now: NOW });
   const a = createReport({ changes: templateOnly, servers: ["a"] });
   const b = createReport({ changes: templateOnly, servers: ["b"] });
   const merged = mergeReports([a, b]);
@@ -50,19 +48,7 @@ test("identical findings present in several shards are kept once", () => {
 });
 
 test("changes that share a fingerprint but differ in location, severity or message are all kept", () => {
-  const [base] = applyPolicy(
-    [
-      {
-        rule: "template-syntax-error",
-        severity: "breaking",
-        server: "",
-        pointer: "",
-        message: "bad",
-        location: { file: "a.hbs", line: 1, column: 1 },
-      },
-    ],
-    { now: NOW },
-  );
+  const [base] = applyPolicy([TEMPLATE_SYNTAX_ERROR], { now: NOW });
   const variants = [
     base!,
     { ...base!, location: { file: "a.hbs", line: 2, column: 1 } },
