@@ -113,18 +113,19 @@ export class ResultCache {
  * miss, never a wrong answer.
  */
 export function readEntry<T>(path: string, key: string): T | undefined {
-  let text: string;
+  // Bytes, not text: the body is hashed as read (a string would be encoded back to UTF-8 first,
+  // which costs more than the hash) and decoded once.
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch {
     return undefined;
   }
-  const newline = text.indexOf("\n");
-  if (newline !== 64) return undefined;
-  const body = text.slice(65);
-  if (sha256(body) !== text.slice(0, 64)) return undefined;
+  if (bytes.indexOf(0x0a) !== 64) return undefined;
+  const body = bytes.subarray(65);
+  if (sha256(body) !== bytes.toString("latin1", 0, 64)) return undefined;
   try {
-    const entry = JSON.parse(body) as { key?: unknown; value?: unknown };
+    const entry = JSON.parse(body.toString("utf8")) as { key?: unknown; value?: unknown };
     return entry.key === key ? (entry.value as T) : undefined;
   } catch {
     return undefined;
@@ -143,8 +144,9 @@ export function writeEntry(path: string, key: string, value: unknown, created = 
       mkdirSync(dir, { recursive: true });
       created.add(dir);
     }
-    const body = JSON.stringify({ key, value });
-    writeFileSync(temp, `${sha256(body)}\n${body}`);
+    // Encoded once: the hash is of these bytes, and they are what is written after it.
+    const body = Buffer.from(JSON.stringify({ key, value }), "utf8");
+    writeFileSync(temp, Buffer.concat([Buffer.from(`${sha256(body)}\n`, "latin1"), body]));
     renameSync(temp, path);
   } catch {
     try {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { cacheDirectory, isJsonSafe, openCache, ResultCache } from "../../src/cache/index.js";
+import { sha256 } from "../../src/core/hash.js";
 
 const temp = () => mkdtempSync(join(tmpdir(), "mcp-contract-cache-"));
 
@@ -33,6 +34,23 @@ describe("ResultCache", () => {
     expect(cache.get("k", key)).toEqual({ x: [1, "two", null] });
     expect(cache.get("other", key)).toBeUndefined();
     expect(cache.get("k", cache.key("k", "a", "c"))).toBeUndefined();
+  });
+
+  it("writes the sha256 of the body's UTF-8 bytes, a newline and the body; non-ASCII text reads back", () => {
+    const dir = temp();
+    const cache = new ResultCache(dir);
+    const key = cache.key("k", "é");
+    const value = { text: "é 😀 \u2028 \ud800", ключ: ["\n"] };
+    cache.set("k", key, value);
+    const [file] = entries(dir);
+    const body = JSON.stringify({ key, value });
+    expect(readFileSync(file!, "utf8")).toBe(`${sha256(body)}\n${body}`);
+    expect(cache.get("k", key)).toEqual(value);
+    // A newline anywhere but right after the 64 hex digits is not an entry.
+    writeFileSync(file!, `${sha256(body)}\n\n${body}`);
+    expect(cache.get("k", key)).toBeUndefined();
+    writeFileSync(file!, `\n${sha256(body)}${body}`);
+    expect(cache.get("k", key)).toBeUndefined();
   });
 
   it("keys are unambiguous in how inputs are split", () => {
