@@ -7,10 +7,16 @@ import { closest, distance } from "fastest-levenshtein";
 
 /** The candidate `name` most likely meant, when one is near enough to be a typo; else undefined. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const unique = [...new Set(candidates)].filter((c) => c !== name);
-  if (unique.length === 0) return undefined;
-  const best = closest(name, unique);
-  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  // A candidate whose length differs by more than the limit is further than the limit: leaving it
+  // out changes no answer (the first closest of the rest is the first closest of all whenever it is
+  // near enough) and skips most of a long list's distances.
+  const near = [...new Set(candidates)].filter(
+    (c) => c !== name && Math.abs(c.length - name.length) <= limit,
+  );
+  if (near.length === 0) return undefined;
+  const best = closest(name, near);
+  return distance(name, best) <= limit ? best : undefined;
 }
 
 /** "did you mean `x`?" for the closest candidate (see `closestName`), or undefined. */
