@@ -60,6 +60,33 @@ export function readLockfileInput(path: string, largeFrom: number = LARGE_LOCKFI
   };
 }
 
+/**
+ * The lockfile at `path` whose bytes' sha256 is already known to be `hash` (remembered under its
+ * stamp, see offline.ts): nothing is read until its text is asked for, which is then read and
+ * checked against the hash as `readLockfileInput`'s large path does (undefined when it differs).
+ */
+export function knownLockfileInput(
+  path: string,
+  hash: string,
+  largeFrom: number = LARGE_LOCKFILE,
+): LockfileInput {
+  return {
+    hash,
+    decode: () => {
+      try {
+        if (statSync(path).size >= largeFrom) {
+          const text = readFileSync(path, "utf8");
+          return hashText(text) === hash ? text : undefined;
+        }
+        const bytes = readFileSync(path);
+        return sha256(bytes) === hash ? bytes.toString("utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
 /** sha256 of the file's bytes, read a piece at a time into one buffer. */
 function hashFile(path: string): string {
   const hash = createHash("sha256");

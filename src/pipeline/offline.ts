@@ -9,6 +9,9 @@
  * reports). The stages:
  *
  * - `offline-check`: everything below, for the lockfile, HEAD's lockfile and every template;
+ * - `lockfile-hash`: the sha256 of the lockfile's bytes, for its path and stamp (`fileStamp`), so a
+ *   run that finds it as an earlier one left it does not read it; `lockfile-head`: git's "equal
+ *   to HEAD's", for the same and HEAD's stamp;
  * - `lockfile`: the lockfile's integrity and poisoning findings, for its bytes;
  * - `server-facts`: per server entry, by the sha256 of its text, what the stages need of it (its
  *   integrity findings, catalog and scan findings; server-facts.ts), so the lockfile and HEAD's
@@ -35,7 +38,12 @@ import type { CatalogData } from "../templates/catalog.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
 import { committedLockfile, lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
-import { LARGE_LOCKFILE, type LockfileInput, readLockfileInput } from "./lockfile-input.js";
+import {
+  knownLockfileInput,
+  LARGE_LOCKFILE,
+  type LockfileInput,
+  readLockfileInput,
+} from "./lockfile-input.js";
 import type { Run } from "./run.js";
 import type { LockfileEntries } from "./server-facts.js";
 
@@ -51,6 +59,7 @@ const isLockFindings = (value: unknown): value is { verify: Change[]; poisoning:
   Array.isArray((value as { verify?: unknown }).verify) &&
   Array.isArray((value as { poisoning?: unknown }).poisoning);
 const isTrue = (value: unknown): value is true => value === true;
+const isHash = (value: unknown): value is string => typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
 const isReferences = (value: unknown): value is TemplateReference[] => Array.isArray(value);
 
 /** A large lockfile changed between its hash and its text (see lockfile-input.ts). */
@@ -66,8 +75,9 @@ export async function offlineFindings(
     return await findings(config, run, memo, LARGE_LOCKFILE);
   } catch (error) {
     if (!(error instanceof ChangedWhileRead)) throw error;
-    // Read again whole: the bytes are then hashed and decoded from one read.
-    return findings(config, run, memo, Number.POSITIVE_INFINITY);
+    // Read again whole: the bytes are then hashed and decoded from one read (not taken as the hash
+    // remembered under the lockfile's stamp).
+    return findings(config, run, memo, Number.POSITIVE_INFINITY, false);
   }
 }
 
@@ -76,11 +86,13 @@ async function findings(
   run: Run,
   memo: StageMemo | undefined,
   largeFrom: number,
+  byStamp = true,
 ): Promise<{ changes: Change[]; templateFiles: string[] }> {
   // Whether the lockfile may differ from HEAD's: known without a child process when git said
   // "unchanged" before for these very file and HEAD stamps; else ask git first (it runs while the
   // files are read and hashed).
-  const stamp = memo && lockfileStamp(config.lockfile, run.env);
+  const file = memo && fileStamp(config.lockfile);
+  const stamp = file === undefined ? undefined : lockfileStamp(config.lockfile, file, run.env);
   const knownUnchanged = stamp !== undefined && memo?.get("lockfile-head", stamp, isTrue) === true;
   const mayDiffer = knownUnchanged
     ? Promise.resolve(false)
@@ -91,9 +103,19 @@ async function findings(
   // HEAD's lockfile, asked for beside whether it differs (two git children at once, not one after
   // the other); used only when it does.
   const committed = knownUnchanged ? undefined : committedLockfile(config.lockfile, run.env);
+  // The bytes' sha256 is remembered under the lockfile's stamp (taken before it was read, and
+  // stored only when it still held after): a run that finds the lockfile as an earlier one left it
+  // (a template edit) neither reads nor hashes it until its text is needed, which is then checked
+  // against that hash.
+  const hashKey = file === undefined ? undefined : [resolve(config.lockfile), file];
+  const knownHash = byStamp && hashKey ? memo?.get("lockfile-hash", hashKey, isHash) : undefined;
   let input: LockfileInput;
   try {
-    input = readLockfileInput(config.lockfile, largeFrom);
+    input = knownHash
+      ? knownLockfileInput(config.lockfile, knownHash, largeFrom)
+      : readLockfileInput(config.lockfile, largeFrom);
+    if (!knownHash && hashKey && fileStamp(config.lockfile) === file)
+      memo?.set("lockfile-hash", hashKey, input.hash);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLockfile(config.lockfile);
     // Other read errors (a directory, no permission): the lockfile reader's own message.
@@ -272,10 +294,9 @@ async function findings(
  */
 function lockfileStamp(
   lockfilePath: string,
+  file: string,
   env: Readonly<Record<string, string | undefined>>,
 ): string[] | undefined {
-  const file = fileStamp(lockfilePath);
-  if (file === undefined) return undefined;
   const head = headStamp(dirname(lockfilePath), env);
   return head === undefined ? undefined : [resolve(lockfilePath), file, head];
 }

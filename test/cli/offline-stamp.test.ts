@@ -1,5 +1,6 @@
 // The pre-commit path skips its `git diff --quiet` child when the lockfile's stamp (inode, size,
-// times) and HEAD's stamp match a stamp git already called unchanged. These runs prove the skip never
+// times) and HEAD's stamp match a stamp git already called unchanged, and reading and hashing the
+// lockfile when its stamp is one whose hash it remembers. These runs prove neither skip ever
 // hides a change: an edit of the same size with its old modification time restored, and HEAD moving
 // under an untouched lockfile, are both still seen (the whole report equals a `--no-cache` run's).
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
@@ -51,11 +52,19 @@ describe("check --offline without a git child on an unchanged lockfile", () => {
     const cold = await check(false);
     expect(await check(true)).toEqual(cold);
     expect(await readdir(join(cacheDir, "lockfile-head"))).toHaveLength(1);
+    // And the lockfile's hash under its stamp: the next run does not read it.
+    expect(await readdir(join(cacheDir, "lockfile-hash"))).toHaveLength(1);
     expect(await check(true)).toEqual(cold);
     expect(affected(cold.stdout)).toBe(0);
   });
 
   it("sees an edit of the same size with the old modification time restored", async () => {
+    // A whole second first, which utimes restores exactly (it takes seconds as a double), and a run
+    // that records that stamp: after the edit only the change time tells the stamps apart.
+    const whole = new Date(Math.floor(Date.now() / 1000) * 1000 - 5000);
+    await utimes(lockPath(), whole, whole);
+    await settle();
+    await check(true);
     const before = await stat(lockPath());
     const source = await readFile(join(dir, "prompts", "agent_000.hbs"), "utf8");
     const lock = JSON.parse(await readFile(lockPath(), "utf8")) as Lockfile;
@@ -78,9 +87,8 @@ describe("check --offline without a git child on an unchanged lockfile", () => {
     await writeFile(lockPath(), serializeLockfile(lock));
     await utimes(lockPath(), before.atime, before.mtime);
     const after = await stat(lockPath());
-    // utimes takes seconds as a double: the restored time is the old one to within a millisecond.
     expect(after.size).toBe(before.size);
-    expect(Math.abs(after.mtimeMs - before.mtimeMs)).toBeLessThan(1);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
     await settle();
     const cold = await check(false);
     expect(affected(cold.stdout)).toBeGreaterThan(0);
