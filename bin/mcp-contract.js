@@ -7,6 +7,13 @@
 import module from "node:module";
 
 module.enableCompileCache?.();
+// A reader that stops early (`mcp-contract check | head`) closes the pipe: what is left to print
+// is dropped, and the run ends with its own exit code, not a stack trace of EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
 let code;
 if (process.argv[2] === "check") {
   try {

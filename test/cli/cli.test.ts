@@ -110,6 +110,26 @@ describe("lock", () => {
   });
 });
 
+describe("a stdout its reader closed (`mcp-contract check | head`)", () => {
+  it("lock writes the lockfile and exits 0, check exits 1 on the breaking change, check --offline twice (the hot path) exits 0: no EPIPE stack trace", async () => {
+    const dir = stdioProject("v1");
+    const lock = await runCli(["lock", "--quiet"], { cwd: dir, closedStdout: true });
+    expect(lock.stderr).toBe("");
+    expect(lock.code).toBe(0);
+    expect(readFileSync(join(dir, "mcp-contract.lock.json"), "utf8")).toContain('"create_ticket"');
+    for (let i = 0; i < 2; i++) {
+      const offline = await runCli(["check", "--offline"], { cwd: dir, closedStdout: true });
+      expect(offline.stderr).toBe("");
+      expect(offline.code).toBe(0);
+    }
+    const v2 = stdioProject("v2");
+    cpSync(join(dir, "mcp-contract.lock.json"), join(v2, "mcp-contract.lock.json"));
+    const check = await runCli(["check", "--quiet"], { cwd: v2, closedStdout: true });
+    expect(check.stderr).toBe("");
+    expect(check.code).toBe(1);
+  });
+});
+
 describe("check over Streamable HTTP", () => {
   let v1: RunningServer;
   let v2: RunningServer;

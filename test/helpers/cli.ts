@@ -44,7 +44,13 @@ function cliEnv(overrides: Record<string, string | undefined> = {}): Record<stri
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env: Record<string, string | undefined>;
+    timeoutMs?: number;
+    /** Close the reading end of stdout at once, as `| head` does once it has read enough. */
+    closedStdout?: boolean;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -54,6 +60,7 @@ export function runProcess(
     });
     let stdout = "";
     let stderr = "";
+    if (options.closedStdout) child.stdout.destroy();
     child.stdout.on("data", (d) => {
       stdout += d;
     });
@@ -74,12 +81,13 @@ export function runProcess(
 
 export function runCli(
   args: readonly string[],
-  options: CliOptions & { nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: CliOptions & { nodeArgs?: string[]; timeoutMs?: number; closedStdout?: boolean } = {},
 ): Promise<CliResult> {
   return runProcess(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: cliEnv(options.env),
     timeoutMs: options.timeoutMs ?? 45_000,
+    ...(options.closedStdout && { closedStdout: true }),
   });
 }
 
