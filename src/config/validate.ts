@@ -29,6 +29,13 @@ export function validateConfigDocument(data: unknown): string | undefined {
   // A server failing `oneOf` gives useless errors; re-check it against the kind it claims to be.
   if (typeof data !== "object" || data === null || Array.isArray(data))
     return "$: the config must be a map with a servers key";
+  if (!Object.hasOwn(data, "servers")) {
+    // `server:` or `sevrers:` is the typo to name, not the missing `servers`.
+    const typo = Object.keys(data).find(
+      (key) => !(CONFIG_KEYS.whole as readonly string[]).includes(key) && closestName(key, ["servers"]),
+    );
+    if (typo !== undefined) return `$${pathSegment(typo)}: unknown key; did you mean \`servers\`?`;
+  }
   const servers = (data as { servers?: unknown }).servers;
   if (Array.isArray(servers))
     return "$.servers: must be a map from server name to server, not a list (write `name:` before each server)";
@@ -40,7 +47,7 @@ export function validateConfigDocument(data: unknown): string | undefined {
       }
       const kind =
         "url" in server ? "http" : "command" in server ? "stdio" : "file" in server ? "file" : undefined;
-      if (!kind) return `${at}: must have one of url (HTTP), command (stdio) or file`;
+      if (!kind) return noKind(at, server);
       const validate = v[kind];
       if (!validate(server)) return formatError(at, validate.errors?.[0], CONFIG_KEYS[kind]);
     }
@@ -52,6 +59,18 @@ export function validateConfigDocument(data: unknown): string | undefined {
     }
   }
   return formatError("$", v.whole.errors?.[0], CONFIG_KEYS.whole);
+}
+
+/**
+ * A server with none of url, command or file: a key that is a typo of one of them (`comand:`,
+ * `uri:`) is named with the key meant, else the three are listed.
+ */
+function noKind(at: string, server: object): string {
+  for (const key of Object.keys(server)) {
+    const meant = closestName(key, ["url", "command", "file"]);
+    if (meant !== undefined) return `${at}${pathSegment(key)}: unknown key; did you mean \`${meant}\`?`;
+  }
+  return `${at}: must have one of url (HTTP), command (stdio) or file`;
 }
 
 /** `keys`: what the object at `base` may hold, for the did-you-mean of an unknown key directly in it. */

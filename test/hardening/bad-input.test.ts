@@ -105,6 +105,21 @@ const cases: Case[] = [
       "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.headrs: unknown key; expected one of file\n",
   },
   {
+    name: "`server:` for `servers:`: the typo is named, not the missing servers",
+    files: { "mcp-contract.yaml": "server:\n  crm:\n    file: a.json\n" },
+    args: ["lock"],
+    code: 2,
+    stderr: "mcp-contract: <tmp>/mcp-contract.yaml: $.server: unknown key; did you mean `servers`?\n",
+  },
+  {
+    name: "a typo of command in a server with none of url, command or file: the key meant",
+    files: { "mcp-contract.yaml": yamlFile("  crm:\n    comand: node\n    args: [server.mjs]\n") },
+    args: ["lock"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.servers.crm.comand: unknown key; did you mean `command`?\n",
+  },
+  {
     name: "server with none of url, command or file",
     files: { "mcp-contract.yaml": yamlFile("  crm:\n    args: [x]\n") },
     args: ["lock"],
