@@ -120,6 +120,37 @@ export function isTemplateFinding(change: Pick<Change, "rule">): boolean {
 }
 
 /**
+ * The rules whose findings say how a surface, lockfile or template is, not how a server changed:
+ * the poisoning scan, the lockfile's integrity, what a fetch found malformed, and a template's own
+ * mistakes (every template rule but `template-affected` and `template-stale-mention`, which a
+ * change causes). Such a finding on an unchanged server does not make it changed, and locking
+ * again does not clear it. test/report/summary-counts.test.ts keeps the list equal to those families.
+ */
+export const STANDING_FINDING_RULES: ReadonlySet<string> = new Set([
+  "hidden-instructions",
+  "invisible-unicode",
+  "tool-shadowing",
+  "confusable-tool-name",
+  "destructive-tool-marked-safe",
+  "remote-schema-ref",
+  "lockfile-tampered",
+  "invalid-tool-definition",
+  "secret-in-definition",
+  "invalid-surface-definition",
+  "duplicate-tool-name",
+  "template-unknown-tool",
+  "template-unknown-param",
+  "template-ambiguous-tool",
+  "template-unknown-prompt",
+  "template-unknown-prompt-argument",
+  "template-ambiguous-prompt",
+  "template-missing-prompt-argument",
+  "template-unknown-resource",
+  "template-ambiguous-resource",
+  "template-missing-required-param",
+]);
+
+/**
  * The tier of each change: a function of the change and of the template findings among `changes`
  * (a tool, prompt or resource templates use is one a template finding names). Pure.
  */

@@ -13,6 +13,7 @@ import {
   isTemplateFinding,
   type Report,
   type ReportedChange,
+  STANDING_FINDING_RULES,
 } from "../core/report.js";
 
 /** The heading of each section. */
@@ -64,7 +65,7 @@ export function reportSections(report: Report, changes: readonly ReportedChange[
 export interface ReportDigest {
   /** Servers the run covered. */
   servers: number;
-  /** Servers with at least one change, sorted. */
+  /** Servers with at least one change (a standing finding, such as a poisoning warning, is none), sorted. */
   serversChanged: string[];
   /** `server/tool` of each tool with an unacknowledged breaking change, in report order. */
   toolsBroken: string[];
@@ -80,7 +81,11 @@ export interface ReportDigest {
 
 /** The digest of a report: what changed, what broke, which templates, what to do next. Pure. */
 export function digestReport(report: Report): ReportDigest {
-  const serversChanged = [...new Set(report.changes.map((c) => c.server).filter((s) => s !== ""))].sort();
+  const serversChanged = [
+    ...new Set(report.changes.filter((c) => !STANDING_FINDING_RULES.has(c.rule)).map((c) => c.server)),
+  ]
+    .filter((s) => s !== "")
+    .sort();
   const toolsBroken: string[] = [];
   const templatesAffected: string[] = [];
   for (const c of report.changes) {
@@ -102,9 +107,13 @@ export function digestReport(report: Report): ReportDigest {
     steps.push(
       'decide on each breaking change: if it is intended, accept it with `mcp-contract lock --accept-breaking "<reason>"`; if not, pin the server to the version that was locked',
     );
-  else if (open.length > 0 && templatesAffected.length === 0)
+  else if (open.some((c) => !STANDING_FINDING_RULES.has(c.rule)) && templatesAffected.length === 0)
     steps.push(
       "nothing breaks: review the warnings, then run `mcp-contract lock` to record the new contract",
+    );
+  else if (open.length > 0 && templatesAffected.length === 0)
+    steps.push(
+      "review the findings: they are about the definitions as they stand, so locking again does not clear them",
     );
   if (unfetched.length > 0)
     steps.push(
@@ -132,11 +141,13 @@ export function digestReport(report: Report): ReportDigest {
 export function summaryParagraph(digest: ReportDigest, quote: (name: string) => string = (n) => n): string {
   const parts: string[] = [];
   const changed = digest.serversChanged.length;
-  if (changed === 0 && digest.unfetched.length === 0) {
+  if (changed === 0 && digest.unfetched.length === 0 && digest.templatesAffected.length === 0) {
     parts.push(`No changes in ${count(digest.servers, "server")}.`);
   } else {
     const what = [
-      `${changed} of ${count(digest.servers, "server")} changed${changed > 0 ? ` (${names(digest.serversChanged, quote)})` : ""}`,
+      changed === 0 && digest.unfetched.length === 0
+        ? `No changes in ${count(digest.servers, "server")}`
+        : `${changed} of ${count(digest.servers, "server")} changed${changed > 0 ? ` (${names(digest.serversChanged, quote)})` : ""}`,
     ];
     if (digest.toolsBroken.length > 0)
       what.push(`${count(digest.toolsBroken.length, "tool")} broken (${names(digest.toolsBroken, quote)})`);
