@@ -8,7 +8,7 @@
  * library). Any difference, or a pattern whose directories cannot be told
  * (a `/` inside braces or parentheses, a backslash), globs again.
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, extname, relative, resolve, sep } from "node:path";
 import { openCache, type StageMemo, stageMemo } from "../cache/index.js";
 import { RACY_MS } from "../cache/stamp.js";
@@ -93,6 +93,11 @@ export function rememberedDirectories(
 export async function listTemplates(config: ListingConfig, memo?: StageMemo): Promise<TemplateListing> {
   const remembered = rememberedListing(config, memo);
   if (remembered) return remembered;
+  // Nothing to remember (`--no-cache`): simple patterns are listed without the glob library.
+  if (!memo) {
+    const simple = listSimply(config);
+    if (simple) return simple;
+  }
   const { glob, isDynamicPattern } = await import("tinyglobby");
   const directories = async (): Promise<string[] | undefined> => {
     const patterns: { cwd: string; pattern: string }[] = config.templates
@@ -208,4 +213,89 @@ function balanced(segment: string): boolean {
     if (braces < 0 || parens < 0 || brackets < 0) return false;
   }
   return braces === 0 && parens === 0 && brackets === 0;
+}
+
+// A literal path segment `listSimply` reads as it is: no glob syntax, not `.`, `..` or hidden.
+const LITERAL = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+// The file name part: `*.ext` or `*.{ext,ext}`.
+const NAME = /^\*\.(?:([A-Za-z0-9]+)|\{([A-Za-z0-9]+(?:,[A-Za-z0-9]+)+)\})$/;
+
+/**
+ * The listing tinyglobby gives (`globTemplates`: the same files, absolute), for patterns of the form
+ * `a/b/**\/*.ext`, `a/*.ext` or `**\/*.{x,y}` (literal directories, an optional `**`, then `*.` and
+ * an extension or a brace list of them), with at most one partials directory (two could name a file
+ * twice, in glob order); undefined for anything else, and whenever the walk meets what it does not
+ * read as tinyglobby does: a symbolic link, an entry neither a file nor a directory, a literal
+ * directory that is missing or differs in case, an error. As tinyglobby, `**` and `*` match no
+ * name starting with `.`. `test/pipeline/listing-simple.test.ts` compares both on many trees.
+ */
+export function listSimply(config: ListingConfig): TemplateListing | undefined {
+  if (config.partials.length > 1) return undefined;
+  const templates: string[] = [];
+  const seen = new Set<string>();
+  for (const pattern of config.templates) {
+    const files = simpleMatches(config.dir, pattern);
+    if (files === undefined) return undefined;
+    for (const file of files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      templates.push(file);
+    }
+  }
+  const partials: [string, string][] = [];
+  for (const dir of config.partials) {
+    const root = resolve(config.dir, dir);
+    const files = simpleMatches(root, PARTIAL_GLOB);
+    if (files === undefined) return undefined;
+    for (const file of files) {
+      const name = relative(root, file).split(sep).join("/");
+      partials.push([file, name.slice(0, -extname(name).length)]);
+    }
+  }
+  return { templates, partials };
+}
+
+/** The files `pattern` matches under `cwd` (see `listSimply`), or undefined. */
+function simpleMatches(cwd: string, pattern: string): string[] | undefined {
+  const segments = pattern.split("/");
+  const name = NAME.exec(segments.pop()!);
+  if (!name) return undefined;
+  const extensions = (name[1] ?? name[2]!).split(",").map((ext) => `.${ext}`);
+  const deep = segments.at(-1) === "**";
+  if (deep) segments.pop();
+  if (!segments.every((segment) => LITERAL.test(segment))) return undefined;
+  // Each literal directory exists as a directory by that very name (a case-insensitive file
+  // system would open `Prompts` for `prompts`; the glob matches names as they are).
+  let dir = resolve(cwd);
+  for (const segment of segments) {
+    const entry = entries(dir)?.find((e) => e.name === segment);
+    if (!entry?.isDirectory()) return undefined;
+    dir = resolve(dir, segment);
+  }
+  const out: string[] = [];
+  const walk = (at: string): boolean => {
+    const list = entries(at);
+    if (list === undefined) return false;
+    for (const entry of list) {
+      if (entry.name.startsWith(".")) continue;
+      const path = resolve(at, entry.name);
+      if (entry.isDirectory()) {
+        if (deep && !walk(path)) return false;
+      } else if (entry.isFile()) {
+        if (extensions.some((ext) => entry.name.endsWith(ext))) out.push(path);
+      } else {
+        return false; // a symbolic link, a socket, a FIFO, a device
+      }
+    }
+    return true;
+  };
+  return walk(dir) ? out : undefined;
+}
+
+function entries(dir: string): import("node:fs").Dirent[] | undefined {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
 }
