@@ -33,6 +33,7 @@ import {
   resolveHttpAuth,
   retryingFetch,
 } from "./http.js";
+import { nodeFetch } from "./node-fetch.js";
 import type { ServerTrace } from "./options.js";
 import { type ProxySource, proxiedFetch, proxyFor, proxySettings } from "./proxy.js";
 import { listToolsRaw, type SessionPhase, type SessionResult } from "./session.js";
@@ -53,7 +54,7 @@ export async function fetchHttp(ctx: FetchContext, config: HttpServerConfig): Pr
   ctx.explain = (error) => explainHttp(config, trace, error, proxy, env.NODE_EXTRA_CA_CERTS, ctx.phase);
   const auth = await resolveHttpAuth(config, env);
   ctx.secrets.push(...auth.secrets, ...(proxies?.secrets ?? []));
-  let base: FetchFn = fetch;
+  let base: FetchFn = nodeFetch;
   if (proxies !== undefined) {
     // Built even when this server's URL is in NO_PROXY: the OAuth servers it names may not be.
     const proxied = await proxiedFetch(proxies);

@@ -1,0 +1,154 @@
+// The lean fetch the HTTP transports send through (src/fetch/node-fetch.ts) against Node's own
+// `fetch`, on a real node:http server on 127.0.0.1: what the server receives and what the caller
+// reads must be the same.
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
+import { nodeFetch } from "../../src/fetch/node-fetch.js";
+
+let base = "";
+let close: () => Promise<void> = async () => {};
+const received: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      if (req.url === "/gzip") {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(gzipSync('{"ok":true}'));
+      } else if (req.url === "/redirect") {
+        res.writeHead(307, { location: "/plain" });
+        res.end();
+      } else if (req.url === "/hang") {
+        // Half a body, then nothing: the caller aborts.
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: 1\n\n");
+      } else if (req.url === "/cut") {
+        res.writeHead(200, { "content-type": "text/event-stream", "content-length": "100" });
+        res.write("data: 1\n\n", () => res.socket?.destroy());
+      } else if (req.url === "/empty") {
+        res.writeHead(204);
+        res.end();
+      } else {
+        res.writeHead(200, { "content-type": "text/plain", "x-two": "a" });
+        res.end(`you sent ${req.method} ${body}`);
+      }
+    });
+  });
+  const listening = await listenOnLoopback(server);
+  base = `http://127.0.0.1:${listening.port}`;
+  close = listening.close;
+});
+
+afterAll(() => close());
+
+/** What the server saw of one request made with `fetchFn`. */
+async function seen(fetchFn: typeof fetch, init: RequestInit) {
+  received.length = 0;
+  const response = await fetchFn(`${base}/plain`, init);
+  const text = await response.text();
+  const request = received[0]!;
+  const { host: _host, ...headers } = request.headers;
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    type: response.headers.get("content-type"),
+    text,
+    request: { method: request.method, body: request.body, headers },
+  };
+}
+
+describe("nodeFetch", () => {
+  it("sends what fetch sends and reads what fetch reads", async () => {
+    const init: RequestInit = {
+      method: "POST",
+      redirect: "manual",
+      headers: new Headers({ "content-type": "application/json", "mcp-session-id": "abc" }),
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"name":"café"}}',
+    };
+    const ours = await seen(nodeFetch, init);
+    expect(ours).toEqual(await seen(fetch, init));
+    expect(ours.text).toBe(
+      'you sent POST {"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"name":"café"}}',
+    );
+    expect(ours.request.headers["content-length"]).toBe(String(Buffer.byteLength(init.body as string)));
+  });
+
+  it("decodes a gzip body as fetch does", async () => {
+    const response = await nodeFetch(`${base}/gzip`, { method: "GET", redirect: "manual" });
+    expect(response.headers.get("content-encoding")).toBe("gzip");
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it("returns a redirect as it came when asked for manual, and leaves following to fetch", async () => {
+    const manual = await nodeFetch(`${base}/redirect`, { method: "GET", redirect: "manual" });
+    expect([manual.status, manual.headers.get("location")]).toEqual([307, "/plain"]);
+    const followed = await nodeFetch(`${base}/redirect`, { method: "GET" });
+    expect([followed.status, followed.redirected, await followed.text()]).toEqual([
+      200,
+      true,
+      "you sent GET ",
+    ]);
+  });
+
+  it("a 204 has no body", async () => {
+    const response = await nodeFetch(`${base}/empty`, { method: "POST", redirect: "manual", body: "{}" });
+    expect([response.status, response.body]).toEqual([204, null]);
+  });
+
+  it("an abort mid-body errors the body with the abort's reason", async () => {
+    const controller = new AbortController();
+    const response = await nodeFetch(`${base}/hang`, {
+      method: "GET",
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    const reason = new Error("the run was cancelled");
+    controller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+  });
+
+  it("an abort before the request rejects with the reason and sends nothing", async () => {
+    received.length = 0;
+    const reason = new Error("already over");
+    await expect(
+      nodeFetch(`${base}/plain`, { method: "GET", redirect: "manual", signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+    expect(received).toEqual([]);
+  });
+
+  it("a body the server cuts short fails as undici's, with UND_ERR_SOCKET", async () => {
+    const response = await nodeFetch(`${base}/cut`, { method: "GET", redirect: "manual" });
+    const error = await response.text().then(
+      () => undefined,
+      (e: unknown) => e as TypeError & { cause?: { code?: string } },
+    );
+    expect([error?.message, error?.cause?.code]).toEqual(["terminated", "UND_ERR_SOCKET"]);
+  });
+
+  it("a refused connection is fetch's TypeError with the network code as its cause", async () => {
+    const listening = await listenOnLoopback(createServer());
+    await listening.close();
+    const error = await nodeFetch(`http://127.0.0.1:${listening.port}/mcp`, {
+      method: "GET",
+      redirect: "manual",
+    }).then(
+      () => undefined,
+      (e: unknown) => e as TypeError & { cause?: { code?: string } },
+    );
+    expect([error?.name, error?.message, error?.cause?.code]).toEqual([
+      "TypeError",
+      "fetch failed",
+      "ECONNREFUSED",
+    ]);
+  });
+});
