@@ -65,7 +65,7 @@ function reportOptions(command: Command, cwd: string, { acknowledgements = true 
       "-o, --output <file>",
       "write the --format before it to FILE instead of stdout",
       (value: string) => {
-        specs = attachOutput(specs, notADirectory(value, cwd));
+        specs = attachOutput(specs, notADirectory(value, cwd), cwd);
         return value;
       },
     )

@@ -582,6 +582,14 @@ const cases: Case[] = [
       "error: option '-o, --output <file>' argument 'reports/' is invalid. it is a directory; name a file to write the report to\n(run mcp-contract diff --help for usage)\n",
   },
   {
+    name: "two --format given one --output file: refused, not one report written over the other",
+    files: { "a.json": "[]" },
+    args: ["diff", "a.json", "a.json", "-f", "json", "-o", "r.out", "-f", "sarif", "-o", "./r.out"],
+    code: 2,
+    stderr:
+      "error: option '-o, --output <file>' argument './r.out' is invalid. --output ./r.out: --format json already writes there; give each format its own file\n(run mcp-contract diff --help for usage)\n",
+  },
+  {
     name: "--output through a regular file",
     files: { "a.json": "[]" },
     args: ["diff", "a.json", "a.json", "--format", "json", "--output", "a.json/report.json"],
