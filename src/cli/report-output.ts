@@ -26,7 +26,7 @@ import {
 import type { FormatSpec } from "./format-options.js";
 import type { CommandIO } from "./io.js";
 import { useColor } from "./io.js";
-import { writeOutputFile } from "./output-file.js";
+import { type ReadFile, refuseInputAsOutput, writeOutputFile } from "./output-file.js";
 import { workingDirectoryFromRoot } from "./repository-root.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -69,6 +69,8 @@ export interface ReportContext {
   items?: ReadonlyMap<string, readonly CheckedItem[]>;
   /** Template and partial files the run checked, as findings name them. */
   templates?: readonly string[];
+  /** Files the run read (the config, the lockfile, diff's sides, …): no `--output` may replace one. */
+  inputs?: readonly ReadFile[];
   /**
    * Tool definitions for html's side-by-side view. `before` defaults to the tools of `file` when it
    * is a lockfile, `after` to `before` (an offline check: the lockfile is both sides).
@@ -90,6 +92,8 @@ export async function writeReport(
       `only one --format can write to stdout, got ${toStdout.map((s) => s.format).join(", ")}; give the others --output FILE`,
     );
   }
+  for (const spec of specs)
+    if (spec.output !== undefined) refuseInputAsOutput(io.cwd, spec.output, context.inputs ?? []);
   const wants = (...formats: Format[]) => specs.some((s) => formats.includes(s.format));
   const locating = wants("sarif", "github");
   // Rule metadata pulls in every rule family (and fetch's): load it only for SARIF, keeping --offline light.

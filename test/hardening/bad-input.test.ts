@@ -590,6 +590,30 @@ const cases: Case[] = [
       "error: option '-o, --output <file>' argument './r.out' is invalid. --output ./r.out: --format json already writes there; give each format its own file\n(run mcp-contract diff --help for usage)\n",
   },
   {
+    name: "check --output naming the lockfile: refused, the lockfile is not replaced by the report",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock" },
+    args: ["check", "--offline", "--no-cache", "--format", "json", "--output", "mcp-contract.lock.json"],
+    code: 2,
+    stderr:
+      "mcp-contract: --output mcp-contract.lock.json: that is the lockfile this run reads (<tmp>/mcp-contract.lock.json); write to another file\n",
+  },
+  {
+    name: "diff --output naming its AFTER file: refused",
+    files: { "a.json": "[]", "b.json": "[]" },
+    args: ["diff", "a.json", "b.json", "--format", "json", "--output", "./b.json"],
+    code: 2,
+    stderr:
+      "mcp-contract: --output ./b.json: that is the AFTER file this run reads (<tmp>/b.json); write to another file\n",
+  },
+  {
+    name: "export --output naming the lockfile: refused",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock" },
+    args: ["export", "--output", "mcp-contract.lock.json"],
+    code: 2,
+    stderr:
+      "mcp-contract: --output mcp-contract.lock.json: that is the lockfile this run reads (<tmp>/mcp-contract.lock.json); write to another file\n",
+  },
+  {
     name: "--output through a regular file",
     files: { "a.json": "[]" },
     args: ["diff", "a.json", "a.json", "--format", "json", "--output", "a.json/report.json"],

@@ -5,6 +5,7 @@
  * changes, 3 when a server could not be fetched).
  */
 
+import { resolve } from "node:path";
 import { checkProject } from "../../pipeline/check.js";
 import { getExitCode } from "../../policy/policy.js";
 import type { CommandIO } from "../io.js";
@@ -33,6 +34,12 @@ export function runCheck(options: CheckOptions, io: CommandIO): Promise<number> 
     await writeReport(result.report, options, io, {
       file: { path: result.lockfile },
       templates: result.templates,
+      inputs: [
+        { path: result.config.path, what: "the config" },
+        { path: result.lockfile, what: "the lockfile" },
+        { path: result.acknowledgementsFile, what: "the acknowledgements file" },
+        ...result.templates.map((t) => ({ path: resolve(result.config.dir, t), what: "a template" })),
+      ],
       ...(result.live && { definitions: { after: definitionsOf(result.live) } }),
     });
     run.report = result.report;

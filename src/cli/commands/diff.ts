@@ -35,11 +35,18 @@ export async function runDiff(
   // Findings point at the side that holds the tool: AFTER, or BEFORE for what only it has (removed
   // tools and servers, a renamed tool's old name) when BEFORE is a file of the working tree: a git
   // revision's lines are not where GitHub looks, so then they point at AFTER's server entry.
+  const after = await contractFile(result.after, io);
+  const before = await contractFile(result.before, io);
   await writeReport(result.report, options, io, {
-    file: await contractFile(result.after, io),
+    file: after,
     ...(!beforePath.startsWith("git:") && {
-      before: { ...(await contractFile(result.before, io)), holdsOnly: result.beforeHoldsOnly },
+      before: { ...before, holdsOnly: result.beforeHoldsOnly },
     }),
+    // A git side's PATH is a working-tree file too (usually the lockfile): never replaced either.
+    inputs: [
+      { path: before.path, what: "the BEFORE file" },
+      { path: after.path, what: "the AFTER file" },
+    ],
     tools: result.tools,
     items: itemsOfBoth(result.before.lock.servers, result.after.lock.servers),
     definitions: {

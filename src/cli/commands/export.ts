@@ -15,7 +15,7 @@ import {
 } from "../../export/allowlist.js";
 import { readLockfileIfExists } from "../../lockfile/io.js";
 import type { CommandIO } from "../io.js";
-import { writeOutputFile } from "../output-file.js";
+import { refuseInputAsOutput, writeOutputFile } from "../output-file.js";
 import { registerSecrets } from "../secrets.js";
 
 /** The formats `export` writes. */
@@ -54,6 +54,11 @@ export async function runExport(options: ExportCommandOptions, io: CommandIO): P
     interpolate: false,
   });
   registerSecrets(io, config.secrets);
+  if (options.output !== undefined)
+    refuseInputAsOutput(io.cwd, options.output, [
+      { path: config.path, what: "the config" },
+      { path: config.lockfile, what: "the lockfile" },
+    ]);
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw new UsageError(`${config.lockfile}: no lockfile yet; run \`mcp-contract lock\` first`);
   let text: string;
