@@ -622,6 +622,14 @@ const cases: Case[] = [
       "mcp-contract: --output a.json/report.json: cannot write the json report (EEXIST: part of its path is a file, not a directory)\n",
   },
   {
+    name: "lock --expires a date that has passed: refused before anything is fetched or written",
+    files: crmConfig,
+    args: ["lock", "--accept-breaking", "prompts updated", "--expires", "2001-02-03"],
+    code: 2,
+    stderr:
+      "mcp-contract: --expires 2001-02-03: that date has passed, so the acknowledgements would expire as they are written; give a later date, or leave --expires out\n",
+  },
+  {
     name: "unknown command",
     args: ["lokc"],
     code: 2,

@@ -55,6 +55,13 @@ export async function runLock(options: LockOptions, io: CommandIO): Promise<numb
       `--expires ${options.expires}: expected a date (YYYY-MM-DD) or an RFC 3339 date-time`,
     );
   }
+  // An acknowledgement that has expired as it is written accepts nothing: the lockfile would move
+  // past the breaking changes, and the next diff against main would fail on them again.
+  if (options.expires !== undefined && expiryInstant(options.expires) <= Date.now()) {
+    throw new UsageError(
+      `--expires ${options.expires}: that date has passed, so the acknowledgements would expire as they are written; give a later date, or leave --expires out`,
+    );
+  }
   return withRunTrace("lock", io, (run) => lockAndReport(options, io, reason, run));
 }
 
