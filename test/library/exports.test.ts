@@ -10,17 +10,44 @@ import { repoRoot } from "../helpers/cli.js";
 const ENTRIES = [join(repoRoot, "src", "index.ts"), join(repoRoot, "src", "guard", "index.ts")];
 let program: ts.Program | undefined;
 
+const SRC_ONLY: ts.CompilerOptions = {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  noEmit: true,
+  noLib: true,
+  types: [],
+};
+
+/** A compiler host that resolves relative imports only (the modules of src/), about a quarter of the files. */
+function srcOnlyHost(): ts.CompilerHost {
+  const host = ts.createCompilerHost(SRC_ONLY);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, sourceFile) =>
+    literals.map((literal) =>
+      literal.text.startsWith(".")
+        ? ts.resolveModuleName(
+            literal.text,
+            containingFile,
+            options,
+            host,
+            undefined,
+            redirected,
+            ts.getModeForUsageLocation(sourceFile, literal, options),
+          )
+        : { resolvedModule: undefined },
+    );
+  return host;
+}
+
 /** Exported names of an entry point (src/index.ts by default) whose declarations have no doc comment. */
 function undocumentedExports(...path: string[]): { names: string[]; missing: string[] } {
   const entry = join(repoRoot, "src", ...(path.length === 0 ? ["index.ts"] : path));
-  // One program for both entry points: building it (every module of src/) is what costs.
-  program ??= ts.createProgram(ENTRIES, {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    strict: true,
-    noEmit: true,
-  });
+  // One program for both entry points: building it (every module of src/) is what costs. Only
+  // src/ itself is read: no default library, no @types, and imports of packages (node:fs, the
+  // SDK, ajv, ...) left unresolved. A name re-exported from a package would then have no
+  // declaration, so no doc comment: it fails here as an undocumented one does.
+  program ??= ts.createProgram(ENTRIES, SRC_ONLY, srcOnlyHost());
   expect(ENTRIES).toContain(entry);
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
