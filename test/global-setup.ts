@@ -19,6 +19,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distDigest, sourcesDigest } from "../scripts/prepared.mjs";
+import { bundleServers } from "./helpers/servers.js";
 
 const root = join(import.meta.dirname, "..");
 const cache = join(root, "node_modules", ".cache", "mcp-contract-test-build");
@@ -65,7 +66,9 @@ function recordHolds(): boolean {
   return newestInput() < builtAt;
 }
 
-export default function setup(): void {
+export default async function setup(): Promise<void> {
+  // The fixture servers the tests start as processes, each one file (test/helpers/servers.ts).
+  await bundleServers();
   if (process.env.MCP_CONTRACT_SKIP_BUILD === "1") return;
   const sources = sourcesDigest(root);
   const built = existsSync(digestFile) ? readFileSync(digestFile, "utf8") : undefined;

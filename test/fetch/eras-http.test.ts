@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { startV2Http, type V2FixtureOptions } from "../../fixtures/servers/v2-server.mjs";
 import type { Lockfile } from "../../src/core/lockfile.js";
 import { runCliInProcess } from "../helpers/cli.js";
+import { serverScript } from "../helpers/servers.js";
 
-const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));
+const V2_SERVER = serverScript("fixtures/servers/v2-server.mjs");
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { StdioServerConfig } from "../../src/config/types.js";
 import { fetchServer } from "../../src/fetch/index.js";
 import { lockServer } from "../../src/lockfile/build.js";
 import { runCliInProcess } from "../helpers/cli.js";
+import { serverScript } from "../helpers/servers.js";
 import { fetchOptions, REPO_ROOT, stdioFixture } from "./helpers.js";
 
-const V2_SERVER = fileURLToPath(new URL("../../fixtures/servers/v2-server.mjs", import.meta.url));
+const V2_SERVER = serverScript("fixtures/servers/v2-server.mjs");
 
 function v2(options: Record<string, unknown>): StdioServerConfig {
   return {

@@ -3,11 +3,10 @@ import { afterEach } from "vitest";
 import { type FixtureOptions, startHttpFixture } from "../../fixtures/servers/fixture-server.mjs";
 import type { HttpServerConfig, StdioServerConfig } from "../../src/config/types.js";
 import type { FetchOptions } from "../../src/fetch/options.js";
+import { serverScript } from "../helpers/servers.js";
 
-/** Absolute path of the fixture server script. */
-export const FIXTURE_SERVER = fileURLToPath(
-  new URL("../../fixtures/servers/fixture-server.mjs", import.meta.url),
-);
+/** Absolute path of the fixture server script the tests run: its bundle (test/helpers/servers.ts). */
+export const FIXTURE_SERVER = serverScript("fixtures/servers/fixture-server.mjs");
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Fetch options for tests: generous timeout (only to catch hangs). */

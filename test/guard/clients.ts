@@ -10,9 +10,9 @@ import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type GuardFixtureOptions, startGuardHttp } from "../../fixtures/servers/guard-server.mjs";
-import { repoRoot } from "../helpers/cli.js";
+import { serverScript } from "../helpers/servers.js";
 
-export const guardServerPath = join(repoRoot, "fixtures", "servers", "guard-server.mjs");
+export const guardServerPath = serverScript("fixtures/servers/guard-server.mjs");
 
 export type Sdk = "1.x" | "2.x";
 export type Wire = "stdio" | "http";

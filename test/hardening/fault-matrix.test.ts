@@ -14,9 +14,10 @@ import {
   type FixtureOptions,
   startHttpFixture,
 } from "../../fixtures/servers/fixture-server.mjs";
-import { repoRoot, runCliInProcess } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
+import { serverScript } from "../helpers/servers.js";
 
-const FIXTURE_SERVER = join(repoRoot, "fixtures", "servers", "fixture-server.mjs");
+const FIXTURE_SERVER = serverScript("fixtures/servers/fixture-server.mjs");
 const LOCKFILE = "mcp-contract.lock.json";
 
 /** The default --timeout, given explicitly: the whole of it is what a fault used to cost. */

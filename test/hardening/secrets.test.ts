@@ -27,6 +27,7 @@ import { fetchOptions, httpConfig, stdioFixture } from "../fetch/helpers.js";
 // process writes to stdout, stderr or the console to their output.
 import { type CliResult, runCli, runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
+import { serverScript } from "../helpers/servers.js";
 
 // Each holds characters that URL-encode, so the encoded forms differ from the raw ones.
 const TOKEN = "hdr/Tok+en=9f3Kq2Lw";
@@ -65,7 +66,7 @@ const DUMP_ENV = `process.stdout.write("env " + JSON.stringify(process.env) + "\
 process.stderr.write("crashing with API_KEY=" + process.env.API_KEY + " " + JSON.stringify(process.env) + "\\n");
 process.exit(1);`;
 
-const fixtureServer = join(import.meta.dirname, "..", "..", "fixtures", "servers", "fixture-server.mjs");
+const fixtureServer = serverScript("fixtures/servers/fixture-server.mjs");
 
 let dir = "";
 /** What the OAuth login server issued (tokens, the registered client's secret): known only once it ran. */

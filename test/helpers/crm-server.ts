@@ -1,9 +1,9 @@
 /** Starts the demo CRM server over Streamable HTTP on 127.0.0.1 with an ephemeral port. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
-import { repoRoot } from "./cli.js";
+import { serverScript } from "./servers.js";
 
-export const crmServerPath = join(repoRoot, "fixtures", "servers", "crm", "server.mjs");
+/** The demo CRM server as the tests start it: its bundle (test/helpers/servers.ts). */
+export const crmServerPath = serverScript("fixtures/servers/crm/server.mjs");
 
 export interface RunningServer {
   url: string;
