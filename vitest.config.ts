@@ -3,31 +3,33 @@ import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 /**
- * Files that start no server, change nothing process-wide (environment, console, globals) and
- * leave nothing running: pure functions over data and files, and the CLI run in process
- * (`runCliInProcess`) on configs and lockfiles. They share their workers' module cache
+ * Files that change nothing process-wide (environment, cwd, console, globals, timers) and leave
+ * nothing running: pure functions over data and files, the CLI run in process (`runCliInProcess`),
+ * and fetches from servers that the file itself closes again (in its afterEach or afterAll; stdio
+ * servers end with their fetch). They share their workers' module cache
  * (`isolate: false`): each file no longer starts a worker and imports src/, dist/, ajv and the
  * rule families again, about a third of a second of CPU per file. Every other file, and any new
  * one until it is added here, runs in a fresh worker of its own.
  */
 const SHARED_MODULES = [
-  "test/{architecture,docs,readme,rule-pages-accept}.test.ts",
+  "test/{architecture,docs,readme,rule-pages-accept,rule-pages-examples}.test.ts",
+  "test/bench/generate.test.ts",
   "test/canonical/{canonical,same-as-canonicalize}.test.ts",
-  "test/cli/{exit-codes,formats-golden,init,templates-io}.test.ts",
-  "test/config/{config,import,interpolate,lazy-interpolation,rule-ids,validated-cache,validators-generated}.test.ts",
+  "test/cli/{exit-codes,formats-golden,init,offline-entries,offline-partial,offline-stamp,templates-io}.test.ts",
+  "test/config/{config,import,import-cli,interpolate,lazy-interpolation,rule-ids,validated-cache,validators-generated}.test.ts",
   "test/core/regex.test.ts",
-  "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,no-clock,patterns,presence,python,records,rules,sameness}.test.ts",
+  "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,no-clock,patterns,presence,python,records,rules,sameness,self-diff}.test.ts",
   "test/export/export.test.ts",
-  "test/fetch/{meta-validators,validate}.test.ts",
-  "test/guard/contract.test.ts",
-  "test/hardening/{bad-input,bad-input-files,deep-diff,properties,prototype-names,tampered}.test.ts",
-  "test/lockfile/{lockfile,migrate,segments}.test.ts",
+  "test/fetch/{definition-secrets,eras,eras-http,fetch,file,meta-validators,oauth-login,proxy,validate}.test.ts",
+  "test/guard/{config-rules,contract,guard}.test.ts",
+  "test/hardening/{adversarial,bad-input,bad-input-files,deep-diff,properties,prototype-names,secret-echo,tampered}.test.ts",
+  "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",
   "test/packaging/prepared.test.ts",
   "test/pipeline/{listing,lockfile-input,stages}.test.ts",
   "test/poisoning/{cli,instruction-pretest,invisible-prefilter,memo,scan,surface,words}.test.ts",
   "test/policy/{policy,schema}.test.ts",
-  "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,repository-paths,summary-counts,unjudged}.test.ts",
-  "test/templates/{catalog-data,check,corpus,docs,front-matter,parse,references,render}.test.ts",
+  "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,repository-paths,summary-counts,surface-formats,unjudged}.test.ts",
+  "test/templates/{catalog-data,check,corpus,docs,front-matter,parse,references,render,surface,surface-cli}.test.ts",
 ];
 
 const common = {
