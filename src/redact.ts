@@ -89,32 +89,133 @@ export function redactFragment(text: string, secrets: readonly string[], edges: 
 const ECHO_CHARS = 8;
 
 /**
- * Replaces every run of at least ECHO_CHARS characters that also appears inside one of `forms`
- * (a server's own cut of a secret: its start, its end, its middle) with "***".
+ * The runs of ECHO_CHARS characters of some texts (a secret's forms), and a filter to find them
+ * in a text without looking at every window: a run of 8 characters holds a 4-character block
+ * starting at one of any 5 consecutive positions, so the text is sampled every 5 characters, each
+ * sample's 4 characters are looked up in a bit set of every 4-character block of the runs, and only
+ * a hit has the 5 windows around it looked up in the set of runs.
  */
-function redactEchoes(text: string, forms: readonly string[]): string {
-  if (text.length < ECHO_CHARS) return text;
-  const grams = new Set<string>();
+interface Runs {
+  set: Set<string>;
+  blocks: Uint32Array;
+}
+
+const BLOCK = 4;
+const STRIDE = ECHO_CHARS - BLOCK + 1;
+const BLOCK_BITS = 16;
+
+/** The bit of the block of 4 characters at `i` (its characters packed, then spread over BLOCK_BITS bits). */
+function blockSlot(text: string, i: number): number {
+  const packed =
+    text.charCodeAt(i) ^
+    (text.charCodeAt(i + 1) << 8) ^
+    (text.charCodeAt(i + 2) << 16) ^
+    (text.charCodeAt(i + 3) << 24);
+  return Math.imul(packed, 0x9e3779b1) >>> (32 - BLOCK_BITS);
+}
+
+function runsOf(forms: readonly string[]): Runs | undefined {
+  const set = new Set<string>();
   for (const form of forms) {
-    for (let i = 0; i + ECHO_CHARS <= form.length; i++) grams.add(form.slice(i, i + ECHO_CHARS));
+    for (let i = 0; i + ECHO_CHARS <= form.length; i++) set.add(form.slice(i, i + ECHO_CHARS));
   }
-  if (grams.size === 0) return text;
+  if (set.size === 0) return undefined;
+  const blocks = new Uint32Array(1 << (BLOCK_BITS - 5));
+  for (const run of set) {
+    for (let i = 0; i + BLOCK <= ECHO_CHARS; i++) {
+      const at = blockSlot(run, i);
+      blocks[at >>> 5]! |= 1 << (at & 31);
+    }
+  }
+  return { set, blocks };
+}
+
+/** The first index at or after `from` where `text` holds one of `runs`, or -1. */
+function nextRun(text: string, from: number, runs: Runs): number {
+  const { set, blocks } = runs;
+  const last = text.length - ECHO_CHARS;
+  // A run at p >= from holds the block at the one sample j in [p, p + 4], and p is in [j - 4, j]:
+  // the first sample that leads to a run leads to the first run.
+  for (let j = from; j + BLOCK <= text.length; j += STRIDE) {
+    const at = blockSlot(text, j);
+    if ((blocks[at >>> 5]! & (1 << (at & 31))) === 0) continue;
+    for (let p = Math.max(from, j - STRIDE + 1); p <= j && p <= last; p++)
+      if (set.has(text.slice(p, p + ECHO_CHARS))) return p;
+  }
+  return -1;
+}
+
+/**
+ * Replaces every run of at least ECHO_CHARS characters that also appears inside one of the forms
+ * (a server's own cut of a secret: its start, its end, its middle) with "***"; overlapping or
+ * touching runs are one "***".
+ */
+function redactRuns(text: string, runs: Runs | undefined): string {
+  if (runs === undefined) return text;
+  let start = nextRun(text, 0, runs);
+  if (start < 0) return text;
   let out = "";
   let kept = 0; // text before this index is in `out`
-  let coveredTo = -1; // end of the run being replaced, while one is open
-  for (let i = 0; i + ECHO_CHARS <= text.length; i++) {
-    if (!grams.has(text.slice(i, i + ECHO_CHARS))) continue;
-    if (i > coveredTo) {
-      if (coveredTo >= 0) {
-        out += REDACTED;
+  while (start >= 0) {
+    let coveredTo = start + ECHO_CHARS;
+    for (let next = nextRun(text, start + 1, runs); ; next = nextRun(text, next + 1, runs)) {
+      if (next < 0 || next > coveredTo) {
+        out += `${text.slice(kept, start)}${REDACTED}`;
         kept = coveredTo;
+        start = next;
+        break;
       }
-      out += text.slice(kept, i);
+      coveredTo = next + ECHO_CHARS;
     }
-    coveredTo = i + ECHO_CHARS;
   }
-  if (coveredTo < 0) return text;
-  return `${out}${REDACTED}${text.slice(coveredTo)}`;
+  return out + text.slice(kept);
+}
+
+function redactEchoes(text: string, forms: readonly string[]): string {
+  if (text.length < ECHO_CHARS) return text;
+  return redactRuns(text, runsOf(forms));
+}
+
+/**
+ * What is redacted from the data a server sends (tool definitions, prompts, resources,
+ * serverInfo), prepared once for every string of it: the same as output redaction, every form of a
+ * secret whole and then every run of 8 or more characters of one.
+ */
+export interface SecretScanner {
+  /** `text` with every whole form of every secret replaced with "***" (as `redact`). */
+  whole(text: string): string;
+  /** `text` with every run of 8 or more characters of a secret's form replaced with "***" (after `whole`). */
+  runs(text: string): string;
+  /**
+   * Whether the JSON text of a value (JSON.stringify's) may hold a form, or a run of one, in one of
+   * its strings or keys: never false when one does; about one pass over the text.
+   */
+  mayHoldJson(json: string): boolean;
+}
+
+/** The scanner for `secrets`, or undefined when none is long enough to redact. */
+export function secretScanner(secrets: readonly string[]): SecretScanner | undefined {
+  const forms = secretForms(secrets);
+  if (forms.length === 0) return undefined;
+  const whole = redactor(secrets);
+  const runs = runsOf(forms);
+  // Inside JSON text a form is escaped character by character, so a run of one, escaped, holds a
+  // run of the escaped form: looking for runs of the escaped forms misses none. Not so for a form
+  // with a character outside the BMP: cut through its surrogate pair, a run's edge is escaped
+  // (\udxxx) where the whole form's is not; such a (rare) secret has every definition walked.
+  const escaped = forms.map((form) => JSON.stringify(form).slice(1, -1));
+  const jsonRuns = runsOf(escaped);
+  // A form shorter than a run is found whole only.
+  const short = escaped.filter((form) => form.length < ECHO_CHARS);
+  const paired = forms.some((form) => /[\ud800-\udfff]/.test(form));
+  return {
+    whole,
+    runs: (text) => (text.length < ECHO_CHARS ? text : redactRuns(text, runs)),
+    mayHoldJson: (json) =>
+      paired ||
+      short.some((form) => json.includes(form)) ||
+      (jsonRuns !== undefined && nextRun(json, 0, jsonRuns) >= 0),
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Secrets a server reflects into what it sends back (a header value echoed in
- * a tool description, an environment value in a default): replaced before the
- * definition is hashed, locked or reported, and reported as
- * `secret-in-definition` on the tool that held them. Pure.
+ * a tool description, an environment value in a default, or 8 or more of a
+ * token's characters): replaced before the definition is hashed, locked or
+ * reported, and reported as `secret-in-definition` on the tool that held them.
+ * Pure.
  */
 import { type Change, newChange, type SurfaceItem } from "../core/change.js";
 import { isRecord } from "../core/json.js";
-import { redactor, secretForms } from "../redact.js";
+import { type SecretScanner, secretScanner } from "../redact.js";
 import { fetchRules } from "./rules.js";
 import type { RawSurface } from "./surface.js";
 
@@ -18,7 +19,8 @@ export interface RedactedDefinitions {
 }
 
 /**
- * Replaces every known secret (raw, URL-encoded or base64, as `redact` does)
+ * Replaces every known secret (raw, URL-encoded or base64, as `redact` does),
+ * and then every run of 8 or more characters of one (as output redaction does),
  * in every string, and every object key, of `tools` and `serverInfo`. The
  * walk is iterative (a 10,000-deep schema is fine) and edits in place: the
  * raw tools are the fetch's own freshly parsed JSON.
@@ -30,16 +32,15 @@ export function redactDefinitions(
   secrets: readonly string[],
 ): RedactedDefinitions {
   const findings: Change[] = [];
-  if (secrets.length === 0) return { tools, ...(serverInfo ? { serverInfo } : {}), findings };
+  const scanner = secretScanner(secrets);
+  if (scanner === undefined) return { tools, ...(serverInfo ? { serverInfo } : {}), findings };
   const rule = fetchRules["secret-in-definition"];
-  const redact = redactor(secrets);
-  // As they appear inside JSON text: a quick look at each tool's JSON skips the walk for clean tools.
-  const needles = secretForms(secrets).map((form) => JSON.stringify(form).slice(1, -1));
-  // The usual case, no secret anywhere, costs one serialisation of the list.
-  const anyTool = mayHold(tools, needles);
+  // The usual case, no secret anywhere, costs one serialisation of the list and one pass over it;
+  // a quick look at each tool's JSON then skips the walk for clean tools.
+  const anyTool = mayHold(tools, scanner);
   tools.forEach((tool, index) => {
-    if (!anyTool || !mayHold(tool, needles)) return;
-    const pointers = redactInPlace(tool, redact);
+    if (!anyTool || !mayHold(tool, scanner)) return;
+    const { pointers, whole } = redactInPlace(tool, scanner);
     if (pointers.length === 0) return;
     const name = isRecord(tool) && typeof tool.name === "string" ? tool.name : undefined;
     const where = `${pointers[0]}${pointers.length > 1 ? ` and ${pointers.length - 1} more` : ""}`;
@@ -49,14 +50,14 @@ export function redactDefinitions(
       server,
       ...(name === undefined ? {} : { tool: name }),
       pointer: name === undefined ? `/tools/${index}${pointers[0]}` : pointers[0]!,
-      message: `${name === undefined ? `Entry ${index} of the tool list` : `Tool \`${name}\``} holds a secret mcp-contract sent the server (at ${where}); it was replaced with *** before hashing and locking.`,
+      message: `${name === undefined ? `Entry ${index} of the tool list` : `Tool \`${name}\``} ${holds(whole, where)}; it was replaced with *** before hashing and locking.`,
       hint: "The server echoes a credential into what it tells the model: rotate the credential, and ask the server's maintainers to stop reflecting it.",
     });
   });
   let info = serverInfo;
   if (serverInfo) {
     const copy = { name: serverInfo.name, version: serverInfo.version };
-    const pointers = redactInPlace(copy, redact);
+    const { pointers, whole } = redactInPlace(copy, scanner);
     if (pointers.length > 0) {
       info = copy;
       findings.push({
@@ -64,12 +65,19 @@ export function redactDefinitions(
         severity: rule.severity,
         server,
         pointer: `/serverInfo${pointers[0]}`,
-        message: `The server's serverInfo holds a secret mcp-contract sent the server (at /serverInfo${pointers[0]}); it was replaced with *** before locking.`,
+        message: `The server's serverInfo ${holds(whole, `/serverInfo${pointers[0]}`)}; it was replaced with *** before locking.`,
         hint: "The server echoes a credential back: rotate the credential, and ask the server's maintainers to stop reflecting it.",
       });
     }
   }
   return { tools, ...(info ? { serverInfo: info } : {}), findings };
+}
+
+/** What an item holds, and where: a whole secret, or only runs of 8 or more of its characters. */
+function holds(whole: boolean, where: string): string {
+  return whole
+    ? `holds a secret mcp-contract sent the server (at ${where})`
+    : `holds part of a secret mcp-contract sent the server (8 or more of its characters, at ${where})`;
 }
 
 /** Where each listed section of a surface is, and the kind its findings name. */
@@ -80,25 +88,23 @@ const SURFACE_LISTS = [
 ] as const;
 
 /**
- * Replaces every known secret in the prompts, resource templates, resources, instructions and
- * capabilities a server sent, in place, before they are checked, hashed or locked; one
- * `secret-in-definition` finding per item that held one.
+ * Replaces every known secret, and every run of 8 or more characters of one, in the prompts,
+ * resource templates, resources, instructions and capabilities a server sent, in place, before
+ * they are checked, hashed or locked; one `secret-in-definition` finding per item that held one.
  */
 export function redactSurface(server: string, surface: RawSurface, secrets: readonly string[]): Change[] {
   const findings: Change[] = [];
-  if (secrets.length === 0) return findings;
+  const scanner = secretScanner(secrets);
+  if (scanner === undefined || !mayHold(surface, scanner)) return findings;
   const rule = fetchRules["secret-in-definition"];
-  const redact = redactor(secrets);
-  const needles = secretForms(secrets).map((form) => JSON.stringify(form).slice(1, -1));
-  if (!mayHold(surface, needles)) return findings;
-  const found = (subject: SurfaceItem, pointer: string, what: string) =>
+  const found = (subject: SurfaceItem, pointer: string, what: string, whole: boolean) =>
     findings.push(
       newChange(
         rule,
         server,
         subject,
         pointer,
-        `${what} holds a secret mcp-contract sent the server (at ${pointer || "/"}); it was replaced with *** before hashing and locking.`,
+        `${what} ${holds(whole, pointer || "/")}; it was replaced with *** before hashing and locking.`,
         {
           hint: "The server echoes a credential into what it tells the model: rotate the credential, and ask the server's maintainers to stop reflecting it.",
         },
@@ -106,44 +112,55 @@ export function redactSurface(server: string, surface: RawSurface, secrets: read
     );
   for (const [section, kind, key] of SURFACE_LISTS) {
     surface[section]?.forEach((item, index) => {
-      const pointers = redactInPlace(item, redact);
+      const { pointers, whole } = redactInPlace(item, scanner);
       if (pointers.length === 0) return;
       const name = isRecord(item) && typeof item[key] === "string" ? (item[key] as string) : undefined;
       found(
         name === undefined ? { kind } : { kind, item: name },
         name === undefined ? `/${section}/${index}${pointers[0]}` : pointers[0]!,
         name === undefined ? `Entry ${index} of ${section}` : `\`${name}\``,
+        whole,
       );
     });
   }
   if (typeof surface.instructions === "string") {
-    const clean = redact(surface.instructions);
+    const once = scanner.whole(surface.instructions);
+    const clean = scanner.runs(once);
     if (clean !== surface.instructions) {
+      found({ kind: "instructions" }, "", "The server's instructions", once !== surface.instructions);
       surface.instructions = clean;
-      found({ kind: "instructions" }, "", "The server's instructions");
     }
   }
   if (surface.capabilities) {
-    const pointers = redactInPlace(surface.capabilities, redact);
-    if (pointers.length > 0) found({ kind: "capabilities" }, pointers[0]!, "The server's capabilities");
+    const { pointers, whole } = redactInPlace(surface.capabilities, scanner);
+    if (pointers.length > 0)
+      found({ kind: "capabilities" }, pointers[0]!, "The server's capabilities", whole);
   }
   return findings;
 }
 
-/** Whether `value`'s JSON text holds any of `needles`; true when it cannot be serialised (too deep). */
-function mayHold(value: unknown, needles: readonly string[]): boolean {
-  if (needles.length === 0) return false;
+/** Whether `value`'s JSON text may hold a secret or a run of one; true when it cannot be serialised (too deep). */
+function mayHold(value: unknown, scanner: SecretScanner): boolean {
   try {
     const text = JSON.stringify(value);
-    return text === undefined || needles.some((needle) => text.includes(needle));
+    return text === undefined || scanner.mayHoldJson(text);
   } catch {
     return true;
   }
 }
 
-/** Redacts `root` in place; returns the JSON Pointer of every string or key that held a secret, in walk order. */
-function redactInPlace(root: unknown, redact: (text: string) => string): string[] {
+/**
+ * Redacts `root` in place; returns the JSON Pointer of every string or key that held a secret or
+ * a run of one, in walk order, and whether any held a whole secret.
+ */
+function redactInPlace(root: unknown, scanner: SecretScanner): { pointers: string[]; whole: boolean } {
   const found: string[] = [];
+  let whole = false;
+  const redact = (text: string): string => {
+    const once = scanner.whole(text);
+    if (once !== text) whole = true;
+    return scanner.runs(once);
+  };
   const stack: { node: unknown; pointer: string }[] = [{ node: root, pointer: "" }];
   while (stack.length > 0) {
     const { node, pointer } = stack.pop()!;
@@ -195,7 +212,7 @@ function redactInPlace(root: unknown, redact: (text: string) => string): string[
       } else if (typeof value === "object" && value !== null) stack.push({ node: value, pointer: at });
     }
   }
-  return found.sort();
+  return { pointers: found.sort(), whole };
 }
 
 function escapePointer(segment: string): string {

@@ -10,7 +10,7 @@ export const fetchRules = defineRules("fetch", {
   "secret-in-definition": {
     severity: "breaking",
     summary:
-      "A tool definition the server sent holds a secret mcp-contract sent it (a header, environment or OAuth value); it is replaced with *** before it is locked.",
+      "A tool definition the server sent holds a secret mcp-contract sent it (a header, environment or OAuth value), or 8 or more of its characters; it is replaced with *** before it is locked.",
   },
   "invalid-surface-definition": {
     severity: "warning",

@@ -1,12 +1,19 @@
 // A server that quotes part of the token it was sent in its error ("token sk-live-ABCDE... rejected",
 // as many APIs answer) must not get that part printed: any run of 8 or more characters of a secret is
-// redacted, not only the whole secret and a cut at an edge.
-import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+// redacted, not only the whole secret and a cut at an edge. A server that echoes part of it into what it
+// tells the model (a tool's or a prompt's description, a resource) gets none of it locked, cached or
+// reported either.
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { readJsonBody, serveStateless } from "../../fixtures/servers/stateless-http.mjs";
@@ -70,5 +77,111 @@ describe("a server that echoes part of a secret", () => {
     expect(redactFragment(`x${TOKEN.slice(-8)}`, secrets, {})).toBe("x***");
     // The edges are still cut first: a kept end that starts the secret is dropped, not starred.
     expect(redactFragment(`x ${TOKEN.slice(0, 12)}`, secrets, { end: true })).toBe("x ");
+  });
+});
+
+/** Every file under `root`. */
+function files(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+describe("a server that echoes part of its bearer token into its tools, prompts and resources", () => {
+  let url = "";
+  let close = async () => {};
+  beforeAll(async () => {
+    // Each definition quotes a different cut of the token it received: its end, a middle, its start.
+    const http = createServer(async (req, res) => {
+      const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+      const body = await readJsonBody(req);
+      const server = new Server(
+        { name: "echo", version: "1.0.0" },
+        { capabilities: { tools: {}, prompts: {}, resources: {} } },
+      );
+      server.setRequestHandler(ListToolsRequestSchema, async () => ({
+        tools: [
+          {
+            name: "whoami",
+            description: `Acts for the caller (token …${token.slice(-12)}).`,
+            inputSchema: { type: "object" },
+          },
+          { name: "ping", description: "Answers pong.", inputSchema: { type: "object" } },
+        ],
+      }));
+      server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+        prompts: [{ name: "triage", description: `Triage as key ${token.slice(9, 21)}.` }],
+      }));
+      server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: [] }));
+      server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+        resources: [
+          { uri: "echo://session", name: "session", description: `Session of ${token.slice(0, 10)}…` },
+        ],
+      }));
+      await serveStateless(server, req, res, body);
+    });
+    const listening = await listenOnLoopback(http);
+    url = `http://127.0.0.1:${listening.port}/mcp`;
+    close = listening.close;
+  });
+  afterAll(() => close());
+
+  it("lock, check and check --offline hold no 8 characters of it in the lockfile, the cache or any report, and name each item", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-echo-defs-")));
+    writeFileSync(
+      join(dir, "mcp-contract.yaml"),
+      `servers:\n  billing:\n    url: ${url}\n    resources: true\n    auth: { type: bearer, tokenEnv: BILLING_TOKEN }\n`,
+    );
+    const env = { BILLING_TOKEN: TOKEN, MCP_CONTRACT_CACHE_DIR: join(dir, "cache") };
+    const lock = await runCliInProcess(["lock"], { cwd: dir, env });
+    const json = await runCliInProcess(["check", "--format", "json"], { cwd: dir, env });
+    const text = await runCliInProcess(["check"], { cwd: dir, env });
+    const offline = await runCliInProcess(["check", "--offline", "--format", "json"], { cwd: dir, env });
+    expect([lock.code, json.code, text.code, offline.code]).toEqual([0, 1, 1, 0]);
+    const report = JSON.parse(json.stdout) as {
+      changes: {
+        rule: string;
+        tool?: string;
+        kind?: string;
+        item?: string;
+        pointer: string;
+        message: string;
+      }[];
+    };
+    expect(
+      report.changes
+        .filter((c) => c.rule === "secret-in-definition")
+        .map((c) => [c.tool ?? `${c.kind}:${c.item}`, c.pointer, c.message]),
+    ).toEqual([
+      [
+        "whoami",
+        "/description",
+        "Tool `whoami` holds part of a secret mcp-contract sent the server (8 or more of its characters, at /description); it was replaced with *** before hashing and locking.",
+      ],
+      [
+        "prompt:triage",
+        "/description",
+        "`triage` holds part of a secret mcp-contract sent the server (8 or more of its characters, at /description); it was replaced with *** before hashing and locking.",
+      ],
+      [
+        "resource:echo://session",
+        "/description",
+        "`echo://session` holds part of a secret mcp-contract sent the server (8 or more of its characters, at /description); it was replaced with *** before hashing and locking.",
+      ],
+    ]);
+    expect(text.stdout).toContain(
+      "Tool `whoami` holds part of a secret mcp-contract sent the server (8 or more of its characters, at /description)",
+    );
+    const lockfile = readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
+    expect(lockfile).toContain('"description": "Acts for the caller (token …***)."');
+    expect(lockfile).toContain('"description": "Triage as key ***."');
+    expect(lockfile).toContain('"description": "Session of ***…"');
+    const written = files(dir);
+    expect(written.filter((file) => file.startsWith(join(dir, "cache"))).length).toBeGreaterThan(0);
+    for (const file of written)
+      expect([file, echoedRuns(readFileSync(file, "latin1"), TOKEN)]).toEqual([file, []]);
+    for (const run of [lock, json, text, offline])
+      expect(echoedRuns(run.stdout + run.stderr, TOKEN)).toEqual([]);
   });
 });
