@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { Node as JsonNode, ParseError } from "jsonc-parser";
+import { isPlainHeader } from "../core/headers.js";
 import { ConfigError, type ErrorLocation } from "../errors.js";
 import { detectShape } from "./import.js";
 import { interpolate, variablesIn } from "./interpolate.js";
@@ -414,7 +415,10 @@ function surfaceOptions(server: RawServer): Pick<HttpServerConfig, "resources" |
   };
 }
 
-/** `${VAR}` in the server's url, headers, args and env, from `env`; every value read is a secret. */
+/**
+ * `${VAR}` in the server's url, headers, args and env, from `env`; every value read is a secret,
+ * and so is every header value (but those of `isPlainHeader` names) and every env value.
+ */
 function interpolateServer(
   server: ServerConfig,
   at: string,
@@ -426,8 +430,10 @@ function interpolateServer(
   if (server.kind === "http") {
     const headers: Record<string, string> = Object.create(null);
     for (const [key, value] of Object.entries(server.headers)) {
+      // A variable's value is a secret wherever it is read (interpolate records it); a literal
+      // value too, but in a header that carries no credential (Accept: application/json).
       headers[key] = interpolate(value, env, `${at}.headers.${key}`, secrets);
-      secrets.push(headers[key]);
+      if (!isPlainHeader(key)) secrets.push(headers[key]);
     }
     const url = interpolate(server.url, env, `${at}.url`, secrets);
     if (url !== server.url) checkServerUrl(url, at);

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { AuthConfig, HttpServerConfig } from "../config/types.js";
+import { isPlainHeader } from "../core/headers.js";
 import { own } from "../core/own.js";
 import { isClosedConnection, networkCode, tlsCode } from "./describe.js";
 
@@ -163,7 +164,10 @@ export async function resolveHttpAuth(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<ResolvedHttpAuth> {
   const headers = { ...config.headers };
-  const secrets = Object.values(config.headers);
+  // What a header such as Accept or Content-Type says is no secret (its ${VAR}s were recorded by the config).
+  const secrets = Object.entries(config.headers).flatMap(([name, value]) =>
+    isPlainHeader(name) ? [] : [value],
+  );
   const auth: AuthConfig | undefined = config.auth;
   if (auth === undefined) {
     // Configured credentials are what they are: a 401 then means they were refused.

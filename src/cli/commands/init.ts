@@ -16,6 +16,7 @@ import { parseDocument, stringify, YAMLMap, YAMLSeq } from "yaml";
 import { detectShape, type ImportedServer, importClientConfig } from "../../config/import.js";
 import { variablesIn } from "../../config/interpolate.js";
 import { parseConfigText } from "../../config/load.js";
+import { isPlainHeader } from "../../core/headers.js";
 import { ConfigError } from "../../errors.js";
 
 /** Where MCP clients keep a project's servers, in the order init prefers them (plus `.continue/mcpServers/*`). */
@@ -81,8 +82,7 @@ export function importForInit(data: unknown, source: string, sourceDir = dirname
       const map = server[kind] as Record<string, string> | undefined;
       if (!map) continue;
       for (const [key, value] of Object.entries(map)) {
-        const secret =
-          kind === "headers" ? !/^(accept|content-type|user-agent)$/i.test(key) : SECRET_KEY.test(key);
+        const secret = kind === "headers" ? !isPlainHeader(key) : SECRET_KEY.test(key);
         if (!secret || value.includes("${")) continue;
         // An env entry already names a variable (the child's); a header gets one named after server and header.
         const variable = kind === "env" ? envName(key) : `${envName(name)}_${envName(key)}`;
