@@ -184,8 +184,7 @@ function withoutStandaloneStream(
   fetchImpl: ReturnType<typeof retryingFetch>,
 ): ReturnType<typeof retryingFetch> {
   return (input, init) => {
-    const headers = new Headers(init?.headers);
-    if (init?.method === "GET" && !headers.has("last-event-id"))
+    if (init?.method === "GET" && !new Headers(init.headers).has("last-event-id"))
       return Promise.resolve(new Response(null, { status: 405, statusText: "Method Not Allowed" }));
     return fetchImpl(input, init);
   };

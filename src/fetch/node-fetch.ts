@@ -29,6 +29,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { checkedResponses, UTF8_WATCH, type Utf8Watch, utf8Check } from "./utf8.js";
 
 /** The shape of `fetch` (as in http.ts, not imported: http.ts is the layer above). */
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -96,7 +97,8 @@ function send(url: URL, init: RequestInit): Promise<Response> {
   const method = init.method ?? "GET";
   const headers: Record<string, string> = {};
   if (init.headers !== undefined) {
-    for (const [name, value] of new Headers(init.headers)) headers[name] = value;
+    const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    for (const [name, value] of given) headers[name] = value;
   }
   headers.accept ??= "*/*";
   headers["accept-language"] ??= "*";
@@ -141,14 +143,17 @@ function send(url: URL, init: RequestInit): Promise<Response> {
         reject(new TypeError("fetch failed", { cause: error }));
         return;
       }
-      const init = { status, statusText: res.statusMessage ?? "", headers: responseHeaders };
+      const responseInit = { status, statusText: res.statusMessage ?? "", headers: responseHeaders };
       if (NULL_BODY.has(status) || method === "HEAD") {
         res.resume();
         res.once("end", cleanup);
-        settle(() => new Response(null, init));
+        settle(() => new Response(null, responseInit));
         return;
       }
       const source = decoded(res, responseHeaders.get("content-encoding"));
+      // The caller's UTF-8 check (utf8.ts), on the chunks as they pass, for the answers it checks.
+      const watch = (init as { [UTF8_WATCH]?: Utf8Watch })[UTF8_WATCH];
+      const check = watch !== undefined && status >= 200 && status < 300 ? utf8Check(watch) : undefined;
       let done = false;
       let stream!: ReadableStreamDefaultController<Uint8Array>;
       failBody = (error) => {
@@ -163,6 +168,7 @@ function send(url: URL, init: RequestInit): Promise<Response> {
             stream = controller;
             source.on("data", (chunk: Buffer) => {
               if (done) return;
+              check?.(chunk);
               controller.enqueue(chunk);
               if ((controller.desiredSize ?? 0) <= 0) source.pause();
             });
@@ -170,6 +176,7 @@ function send(url: URL, init: RequestInit): Promise<Response> {
               if (done) return;
               done = true;
               cleanup();
+              check?.();
               controller.close();
             });
             source.once("error", (error) => failBody?.(terminated(error)));
@@ -188,7 +195,11 @@ function send(url: URL, init: RequestInit): Promise<Response> {
         },
         { highWaterMark: 1 },
       );
-      settle(() => new Response(bodyStream, init));
+      settle(() => {
+        const response = new Response(bodyStream, responseInit);
+        if (check !== undefined) checkedResponses.add(response);
+        return response;
+      });
     };
     const settle = (make: () => Response): void => {
       try {

@@ -29,30 +29,49 @@ export function decodeUtf8(bytes: Uint8Array, watch: Utf8Watch): string {
 }
 
 /**
+ * Where `utf8CheckedFetch` puts its watch in the `init` it passes down: a fetch
+ * that sees it may check the bytes itself and add the response to
+ * `checkedResponses`.
+ */
+export const UTF8_WATCH = Symbol("mcp-contract UTF-8 watch");
+
+/** Responses whose body the fetch that made them checks as it streams. */
+export const checkedResponses = new WeakSet<Response>();
+
+/** Whether `utf8CheckedFetch` checks `response`: a successful answer with a body, not a redirect. */
+export function utf8Checkable(response: Response): boolean {
+  return response.body !== null && response.ok && response.status !== 204 && !response.redirected;
+}
+
+/** A streaming UTF-8 check that notes invalid bytes in `watch`: each chunk, then no chunk at the end. */
+export function utf8Check(watch: Utf8Watch): (chunk?: Uint8Array) => void {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return (chunk) => {
+    if (watch.invalid) return;
+    try {
+      if (chunk === undefined) decoder.decode();
+      else decoder.decode(chunk, { stream: true });
+    } catch {
+      watch.invalid = true;
+    }
+  };
+}
+
+/**
  * Wraps `fetchImpl` so that every successful response body is checked as
  * UTF-8 while it streams through, unchanged, to whoever reads it (the SDK's
  * JSON and event-stream parsers, or the `json` transport).
  */
 export function utf8CheckedFetch(fetchImpl: FetchFn, watch: Utf8Watch): FetchFn {
   return async (input, init) => {
-    const response = await fetchImpl(input, init);
-    if (response.body === null || !response.ok || response.status === 204 || response.redirected) {
-      return response;
-    }
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    const check = (chunk?: Uint8Array): void => {
-      if (watch.invalid) return;
-      try {
-        if (chunk === undefined) decoder.decode();
-        else decoder.decode(chunk, { stream: true });
-      } catch {
-        watch.invalid = true;
-      }
-    };
+    // A fetch that reads the body itself (node-fetch.ts) checks it on the way, with no second stream.
+    const response = await fetchImpl(input, { ...init, [UTF8_WATCH]: watch } as RequestInit);
+    if (!utf8Checkable(response) || checkedResponses.has(response)) return response;
+    const check = utf8Check(watch);
     // A pull-through stream (each read forwards one read of the original body) rather than
     // pipeThrough(TransformStream): the same chunks, errors and cancellation, at a fraction of the
     // promises and objects per response, for the several responses of every server.
-    const reader = response.body.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const body = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {

@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { nodeFetch } from "../../src/fetch/node-fetch.js";
+import { Utf8Watch, utf8CheckedFetch } from "../../src/fetch/utf8.js";
 
 let base = "";
 let close: () => Promise<void> = async () => {};
@@ -33,6 +34,11 @@ beforeAll(async () => {
       } else if (req.url === "/cut") {
         res.writeHead(200, { "content-type": "text/event-stream", "content-length": "100" });
         res.write("data: 1\n\n", () => res.socket?.destroy());
+      } else if (req.url === "/split") {
+        // "é" (C3 A9) split across two writes, then Latin-1 "é" (E9) when asked.
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(Buffer.from([0x63, 0x61, 0x66, 0xc3]));
+        setTimeout(() => res.end(Buffer.from(body === "latin-1" ? [0xa9, 0x20, 0xe9] : [0xa9])), 20);
       } else if (req.url === "/empty") {
         res.writeHead(204);
         res.end();
@@ -150,5 +156,19 @@ describe("nodeFetch", () => {
       "fetch failed",
       "ECONNREFUSED",
     ]);
+  });
+
+  it("checks the body as UTF-8 for utf8CheckedFetch as it streams: a split character is fine, Latin-1 is not", async () => {
+    const read = async (body: string) => {
+      const watch = new Utf8Watch();
+      const response = await utf8CheckedFetch(nodeFetch, watch)(`${base}/split`, {
+        method: "POST",
+        redirect: "manual",
+        body,
+      });
+      return [await response.text(), watch.invalid];
+    };
+    expect(await read("utf-8")).toEqual(["café", false]);
+    expect(await read("latin-1")).toEqual(["café \uFFFD", true]);
   });
 });
