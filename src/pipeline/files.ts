@@ -109,7 +109,21 @@ export async function committedLockfile(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<{ text: string; hash: string } | undefined> {
   const bytes = await git(dirname(lockfilePath), ["show", `HEAD:./${basename(lockfilePath)}`], env);
-  return bytes && { text: bytes.toString("utf8"), hash: sha256(bytes) };
+  if (!bytes) return undefined;
+  // Decoded and hashed on first use: a check whose lockfile git says equals HEAD's (asked at the
+  // same time) uses neither, and keeps no 5 MB text.
+  let text: string | undefined;
+  let hash: string | undefined;
+  return {
+    get text() {
+      text ??= bytes.toString("utf8");
+      return text;
+    },
+    get hash() {
+      hash ??= sha256(bytes);
+      return hash;
+    },
+  };
 }
 
 /**
