@@ -13,6 +13,7 @@ import { ConfigError, type ErrorLocation } from "../errors.js";
 import { detectShape } from "./import.js";
 import { interpolate, variablesIn } from "./interpolate.js";
 import { normalizeConfigShape } from "./normalize.js";
+import { parseSimpleYaml } from "./simple-yaml.js";
 import type {
   AuthConfig,
   ClientCapabilities,
@@ -183,6 +184,10 @@ export function readEnvFile(path: string): string | undefined {
  */
 export async function parseConfigText(text: string, path: string): Promise<unknown> {
   if (path.endsWith(".json")) return parseJsonc(text, path);
+  // Most configs are plain block YAML, read exactly by a small reader (simple-yaml.ts); anything
+  // else, and every error, is the yaml library's.
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return simple;
   // Loaded only for YAML configs, so JSON configs never pay for the parser.
   const { parseDocument } = await import("yaml");
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });

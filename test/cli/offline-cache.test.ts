@@ -185,9 +185,15 @@ describe("check --offline with the result cache", () => {
     };
     const warm = await loaded(["check", "--offline"], env);
     expect(warm.filter((m) => /node_modules\/(handlebars|yaml|jsonc-parser)\//.test(m))).toEqual([]);
-    // And a cold run does load them: the assertion above can fail. (The YAML parser, for the
-    // config: these templates are read by the small template parser, without Handlebars.)
-    const cold = (await loaded(["check", "--offline", "--no-cache"], env)).join("\n");
+    // A cold run reads this plain config with the small YAML reader (src/config/simple-yaml.ts)
+    // and these templates with the small template parser: neither library loads.
+    const plain = (await loaded(["check", "--offline", "--no-cache"], env)).join("\n");
+    expect(plain).not.toMatch(/node_modules\/(yaml|handlebars)\//);
+    // And a cold run does load the YAML parser for a config the small reader leaves to it (one
+    // starting with a document marker): the assertions above can fail.
+    const marked = join(dir, "marked.yaml");
+    await writeFile(marked, `---\n${await readFile(join(dir, "mcp-contract.yaml"), "utf8")}`);
+    const cold = (await loaded(["check", "--offline", "--no-cache", "--config", marked], env)).join("\n");
     expect(cold).toMatch(/node_modules\/yaml\//);
     expect(cold).not.toMatch(/node_modules\/handlebars\//);
   });
