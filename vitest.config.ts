@@ -25,7 +25,7 @@ const SHARED_MODULES = [
   "test/hardening/{adversarial,bad-input,bad-input-files,deep-diff,properties,prototype-names,secret-echo,tampered}.test.ts",
   "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",
   "test/packaging/prepared.test.ts",
-  "test/pipeline/{listing,lockfile-input,stages}.test.ts",
+  "test/pipeline/{listing,listing-simple,lockfile-input,stages}.test.ts",
   "test/poisoning/{cli,instruction-pretest,invisible-prefilter,memo,scan,surface,words}.test.ts",
   "test/policy/{policy,schema}.test.ts",
   "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,repository-paths,summary-counts,surface-formats,unjudged}.test.ts",
@@ -45,6 +45,11 @@ export default defineConfig({
     // Most files wait on child processes and servers, not the CPU: three workers on two cores
     // halve the wall time (224 s → 125 s measured idle); Vitest's default is cores − 1, one worker.
     maxWorkers: 3,
+    // Vite's transforms of the test files and of src/ (TypeScript to JavaScript) kept on disk
+    // between runs (node_modules/.experimental-vitest-cache), keyed on each file's content and
+    // Vitest's version and config: a run after the first transforms only what changed (measured
+    // on ten test files: 11.0-12.1 s of CPU without, 9.8-10.0 s with).
+    experimental: { fsModuleCache: true },
     globalSetup: ["test/global-setup.ts"],
     projects: [
       { test: { ...common, name: "shared-modules", include: SHARED_MODULES, isolate: false } },
