@@ -154,8 +154,9 @@ describe("the workflow maps exactly the variables the written config reads", () 
     expect(workflow).not.toContain("CRM_TOKEN");
     // HOME (from ${userHome}) is the runner's own.
     expect(workflow).not.toContain("secrets.HOME");
+    // GitHub refuses a repository secret named GITHUB_TOKEN: init said to add one.
     expect(out).toContain(
-      "add these repository secrets for the workflow: MCP_GITHUB_PAT (for GITHUB_PAT), GITHUB_TOKEN, SEARCH_KEY, SEARCH_URL",
+      "add these repository secrets for the workflow: MCP_GITHUB_PAT (for GITHUB_PAT), SEARCH_KEY, SEARCH_URL\nGITHUB_TOKEN: no secret to add (GitHub reserves the name); the workflow passes its own token, scoped to this repository; for a personal token, read it from another variable in mcp-contract.yaml\n",
     );
     // The rest of the workflow is the example's.
     const exampleRest = renderWorkflow(exampleWorkflow, ["CRM_TOKEN"])

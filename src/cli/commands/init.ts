@@ -381,10 +381,16 @@ export async function runInit(
     for (const note of imported.notes) lines.push(`  note: ${note}`);
   }
   if (options.workflow !== false && secrets.length > 0) {
-    const names = secrets.map((name) =>
-      secretName(name) === name ? name : `${secretName(name)} (for ${name})`,
-    );
-    lines.push("", `add these repository secrets for the workflow: ${names.join(", ")}`);
+    // GITHUB_TOKEN is no secret to add: GitHub refuses the name, and gives every workflow its own.
+    const names = secrets
+      .filter((name) => name !== "GITHUB_TOKEN")
+      .map((name) => (secretName(name) === name ? name : `${secretName(name)} (for ${name})`));
+    lines.push("");
+    if (names.length > 0) lines.push(`add these repository secrets for the workflow: ${names.join(", ")}`);
+    if (secrets.includes("GITHUB_TOKEN"))
+      lines.push(
+        "GITHUB_TOKEN: no secret to add (GitHub reserves the name); the workflow passes its own token, scoped to this repository; for a personal token, read it from another variable in mcp-contract.yaml",
+      );
   }
   lines.push("", "next: mcp-contract lock, then commit mcp-contract.yaml and mcp-contract.lock.json");
   io.stdout(`${lines.join("\n")}\n`);
