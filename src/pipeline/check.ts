@@ -64,6 +64,9 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
   const cache = options.offline ? openCache(options, run.cwd, run.env) : undefined;
   const config = await loadProjectConfig(run, options.config, cache && parsedConfigStore(cache));
   let servers = selectServers(config, options.servers);
+  // A lockfile entry of a server the config no longer names is reported when every server is
+  // checked (with --server, only those are).
+  const everyServer = options.servers === undefined || options.servers.length === 0;
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (typeof shard === "string") throw new UsageError(`--shard ${options.shard}: ${shard}`);
   if (shard) {
@@ -72,11 +75,23 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
   }
   const found = options.offline
     ? { ...(await offlineFindings(config, run, cache && stageMemo(cache))), failures: [] }
-    : await onlineFindings(config, servers, options, run);
+    : await onlineFindings(
+        config,
+        servers,
+        options,
+        run,
+        everyServer ? Object.keys(config.servers) : undefined,
+      );
   run.hooks.failed?.(found.failures);
-  // A shard reports only its own servers' findings (and shard 1 the server-less ones), so merge counts each once.
+  // A shard reports only its own servers' findings (and shard 1 the server-less ones and those of
+  // servers no longer configured), so merge counts each once.
   const names = new Set(Object.keys(servers));
-  const changes = shard ? found.changes.filter((c) => inShard(c.server, names, shard)) : found.changes;
+  const changes = shard
+    ? found.changes.filter(
+        (c) =>
+          inShard(c.server, names, shard) || (shard.index === 1 && !Object.hasOwn(config.servers, c.server)),
+      )
+    : found.changes;
   const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
   const report = await reportFindings(
     { changes, servers: [...names], errors: found.failures, ...(shard && { shard: shard as ShardInfo }) },
@@ -107,6 +122,7 @@ async function onlineFindings(
   servers: Record<string, ServerConfig>,
   settings: FetchSettings,
   run: Run,
+  configured: readonly string[] | undefined,
 ): Promise<{
   changes: Change[];
   templateFiles: string[];
@@ -125,6 +141,7 @@ async function onlineFindings(
     lock,
     lockfilePath: config.lockfile,
     servers: Object.keys(servers),
+    ...(configured && { configured }),
     locked: fetched.locked,
     fetchFindings: fetched.findings,
     templates,

@@ -8,6 +8,7 @@ import type { Change } from "../core/change.js";
 import type { LockedServer, Lockfile } from "../core/lockfile.js";
 import { dict } from "../core/own.js";
 import { diffLockfiles } from "../diff/index.js";
+import { serverNotConfigured } from "../diff/rules/server.js";
 import { emptyLockfile } from "../lockfile/build.js";
 import { verifyLockfile } from "../lockfile/verify.js";
 import { scanLockfile } from "../poisoning/index.js";
@@ -21,6 +22,12 @@ export interface LiveInput {
   lockfilePath: string;
   /** The servers checked. */
   servers: readonly string[];
+  /**
+   * Every server the config names, when all of them are checked: a lockfile entry of any other
+   * server is reported (`server-removed`, as the next `lock` will) and left out of what the
+   * templates are checked against. Absent (`--server`): the lockfile's other entries are not looked at.
+   */
+  configured?: readonly string[];
   /** Lockfile entries of the servers that fetched; the others are left out of the diff. */
   locked: ReadonlyMap<string, LockedServer>;
   /** Fetch-time findings of the servers that fetched. */
@@ -48,8 +55,17 @@ export function liveFindings(input: LiveInput): Change[] {
     if (Object.hasOwn(lock.servers, name)) before.servers[name] = lock.servers[name]!;
   }
   changes.push(...diffLockfiles(before, after));
-  // Templates must match the live servers; a server not fetched keeps its locked tools.
+  // Templates must match the live servers; a server not fetched keeps its locked tools, and one
+  // the config no longer names is gone.
   const current: Lockfile = { ...lock, servers: Object.assign(dict(), lock.servers, after.servers) };
+  if (input.configured) {
+    const configured = new Set(input.configured);
+    for (const name of Object.keys(lock.servers)) {
+      if (configured.has(name)) continue;
+      changes.push(serverNotConfigured(name, Object.keys(lock.servers[name]!.tools).length));
+      delete current.servers[name];
+    }
+  }
   changes.push(...scanLockfile(current));
   if (input.templates.length > 0)
     changes.push(

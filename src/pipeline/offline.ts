@@ -157,10 +157,13 @@ async function findings(
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
+  // The configured servers' names too: a lockfile entry of another one is reported.
+  const configured = Object.keys(config.servers).sort();
   const inputs = [
     config.lockfile,
     lockHash,
     historyHash,
+    `servers\u0000${configured.join("\u0000")}`,
     ...templates.flatMap((t, i) => [t.file, t.partial ? "partial" : "template", sourceHashes[i]!]),
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
@@ -279,6 +282,16 @@ async function findings(
         );
     }
     for (const findings of found) changes.push(...findings!);
+  }
+  // A server the config no longer names: reported as `check` and the next `lock` report it (the
+  // templates are checked against the lockfile as it is until that lock drops the entry).
+  const locked: [string, number][] = lock
+    ? Object.entries(lock.servers).map(([name, entry]) => [name, Object.keys(entry.tools).length])
+    : catalogNow!.map((entry) => [entry[0], entry[1].length]);
+  const gone = locked.filter(([name]) => !Object.hasOwn(config.servers, name));
+  if (gone.length > 0) {
+    const { serverNotConfigured } = await import("../diff/rules/server.js");
+    for (const [name, tools] of gone) changes.push(serverNotConfigured(name, tools));
   }
   changes.push(...lockFindings.poisoning);
   byEntry?.save();

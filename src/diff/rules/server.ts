@@ -72,6 +72,25 @@ export function checkServerPresence(
   return undefined;
 }
 
+/**
+ * `server-removed` for a server the lockfile holds and the config no longer names, as `check`
+ * reports it: the same finding (and fingerprint) `lock` reports when it drops the entry, with
+ * what to do before that lock.
+ */
+export function serverNotConfigured(server: string, tools: number): Change {
+  return newChange(
+    serverRules["server-removed"],
+    server,
+    undefined,
+    "",
+    `Server \`${server}\` is in the lockfile but no longer in the config (it had ${tools} ${tools === 1 ? "tool" : "tools"}).`,
+    {
+      before: server,
+      hint: 'If it was removed on purpose, remove the prompts that use it, then run `mcp-contract lock --accept-breaking "<reason>"` to drop it from the lockfile; else restore it in the config.',
+    },
+  );
+}
+
 /** "1 tool", "3 tools". */
 function toolCount(entry: LockedServer): string {
   const n = Object.keys(entry.tools).length;
