@@ -26,7 +26,12 @@ if (code === undefined) {
   // The CLI bundled (dist/bundle/, scripts/bundle.mjs): a lock loads ~60 files, not ~290, and a
   // check its diff engine in a few chunks, not 43 modules. A bare `tsc` build has no bundle: the
   // CLI as tsc wrote it answers.
-  const bundled = await import("../dist/bundle/main.js").catch(() => undefined);
+  // `check` from its own bundle (dist/bundle/check-main.js: the other commands left out, so its
+  // chunks are a few files, not ~55).
+  const bundled =
+    (process.argv[2] === "check"
+      ? await import("../dist/bundle/check-main.js").catch(() => undefined)
+      : undefined) ?? (await import("../dist/bundle/main.js").catch(() => undefined));
   const { main } = bundled ?? (await import("../dist/cli/main.js"));
   code = await main(process.argv.slice(2));
 }
