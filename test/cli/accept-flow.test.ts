@@ -2,7 +2,7 @@
  * Accepting a breaking change, end to end, the way README, docs/ci.md and the
  * demo tell a user to: in a temp git repo with the real CRM server over stdio,
  * outside CI, a plain `lock` stops with the exact `--accept-breaking` command,
- * that command (run by a real shell) records each change with its fingerprint
+ * that command (parsed by a real shell) records each change with its fingerprint
  * and reason, and the pull request's `diff git:…` then passes. Also when the
  * working lockfile had already moved without a reason, and the seams around
  * it: every server failing writes nothing, a failed server keeps its entry,
@@ -24,7 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binPath, type CliResult, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
+import { type CliResult, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
 import { crmServerPath } from "../helpers/crm-server.js";
 
 const temps: string[] = [];
@@ -47,14 +47,26 @@ const git = (cwd: string, ...args: string[]) =>
 const crmConfig = (version: "v1" | "v2", templates = "") =>
   `servers:\n  crm:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([crmServerPath, "--tools", version])}\n${templates}`;
 
+let lockedAtV1: Promise<string> | undefined;
+/** What `lock` writes for CRM v1 (no path in it): made once, by the real server, for every repo below. */
+function v1Lockfile(): Promise<string> {
+  lockedAtV1 ??= (async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "mcp-contract.yaml"), crmConfig("v1"));
+    const locked = await runCliInProcess(["lock", "-q"], { cwd: dir });
+    expect(locked.code, locked.stderr).toBe(0);
+    return readFileSync(join(dir, "mcp-contract.lock.json"), "utf8");
+  })();
+  return lockedAtV1;
+}
+
 /** A repo whose committed lockfile was made from CRM v1; the config now runs v2 (uncommitted). */
 async function repoLockedAtV1(configDir = ""): Promise<{ repo: string; dir: string; lockfile: string }> {
   const repo = tempDir();
   const dir = join(repo, configDir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "mcp-contract.yaml"), crmConfig("v1"));
-  const locked = await runCliInProcess(["lock", "-q"], { cwd: dir });
-  expect(locked.code, locked.stderr).toBe(0);
+  writeFileSync(join(dir, "mcp-contract.lock.json"), await v1Lockfile());
   git(repo, "init", "-q", "-b", "main");
   git(repo, "config", "user.email", "ana@example.com");
   git(repo, "config", "user.name", "Ana");
@@ -64,24 +76,38 @@ async function repoLockedAtV1(configDir = ""): Promise<{ repo: string; dir: stri
   return { repo, dir, lockfile: join(dir, "mcp-contract.lock.json") };
 }
 
-/** `mcp-contract` on PATH, as a user's shell finds it. */
+/**
+ * `mcp-contract` on PATH, as a user's shell finds it: it prints the arguments the shell gave it
+ * (their count, then each, NUL-terminated), which the CLI then runs with in this process.
+ */
 let shim: string;
 beforeAll(() => {
   shim = tempDir("mcp-contract-bin-");
   const script = join(shim, "mcp-contract");
-  writeFileSync(
-    script,
-    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} "$@"\n`,
-  );
+  writeFileSync(script, `#!/bin/sh\nprintf 'argc %s\\0' "$#"\nprintf '%s\\0' "$@"\n`);
   chmodSync(script, 0o755);
 });
 
-/** Runs a command line exactly as printed, through /bin/sh, outside CI. */
-function runShell(command: string, cwd: string): Promise<CliResult> {
+/** The environment of a user's shell outside CI. */
+function shellEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shim}:${process.env.PATH}`, NO_COLOR: "1" };
   delete env.CI;
   delete env.FORCE_COLOR;
-  return runProcess("/bin/sh", ["-c", command], { cwd, env });
+  return env;
+}
+
+/**
+ * Runs an `mcp-contract …` command line exactly as printed: a real shell (/bin/sh) parses it and
+ * runs `mcp-contract` once, and the CLI runs in process (outside CI, as runCliInProcess runs it)
+ * with the arguments that shell gave.
+ */
+async function runShell(command: string, cwd: string): Promise<CliResult> {
+  const parsed = await runProcess("/bin/sh", ["-c", command], { cwd, env: shellEnv() });
+  expect(parsed, command).toMatchObject({ code: 0, stderr: "" });
+  const [argc, ...args] = parsed.stdout.split("\0");
+  expect(argc, `${command}: mcp-contract run once`).toBe(`argc ${args.length - 1}`);
+  expect(args.at(-1), command).toBe("");
+  return runCliInProcess(args.slice(0, -1), { cwd });
 }
 
 const fingerprints = (text: string) =>
@@ -272,7 +298,11 @@ describe("accepting a breaking change, outside CI", () => {
   });
 
   it("the demo's advice is this flow: fix the prompt, run its command, then check and the PR's diff pass", async () => {
-    const demo = await runShell(`${JSON.stringify(process.execPath)} examples/crm-agent/demo.mjs`, repoRoot);
+    // The demo itself runs the real bin.
+    const demo = await runProcess(process.execPath, ["examples/crm-agent/demo.mjs"], {
+      cwd: repoRoot,
+      env: shellEnv(),
+    });
     expect(demo.code, demo.stderr).toBe(0);
     const accept = /^ {2}2\. run: (mcp-contract lock --accept-breaking "[^"<>]+")$/m.exec(demo.stdout)?.[1];
     const prDiff =
