@@ -105,6 +105,11 @@ export interface ReporterOptions {
    * severe; the machine formats (json, sarif, junit) ignore it. Default: every change.
    */
   minSeverity?: Severity;
+  /**
+   * What the summary paragraph says to do next, in place of the steps a check's report suggests
+   * (text only): `lock` has already written the lockfile, so its next step is not to run lock.
+   */
+  next?: string;
   /** `--verbose`: text shows every change of a long run of one rule instead of folding it. Default false. */
   verbose?: boolean;
   /**
@@ -125,9 +130,15 @@ export const STEP_SUMMARY_LIMIT = 1_000_000;
 
 /** ReporterOptions with defaults filled in. */
 export type ResolvedReporterOptions = Required<
-  Omit<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity">
+  Omit<
+    ReporterOptions,
+    "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity" | "next"
+  >
 > &
-  Pick<ReporterOptions, "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity">;
+  Pick<
+    ReporterOptions,
+    "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity" | "next"
+  >;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
   return {
@@ -147,6 +158,7 @@ export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterO
     definitions: options.definitions,
     templateSources: options.templateSources,
     minSeverity: options.minSeverity,
+    next: options.next,
     verbose: options.verbose ?? false,
     markdownLimit: options.markdownLimit ?? MARKDOWN_LIMIT,
   };

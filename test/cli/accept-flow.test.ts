@@ -282,6 +282,10 @@ describe("accepting a breaking change, outside CI", () => {
     expect(
       accept.stdout.match(/^ +acknowledged: prompts follow the rename \(ana@example\.com\)$/gm),
     ).toHaveLength(3);
+    // What is left to do is to review the warning and commit both files, not to run lock again.
+    expect(accept.stdout).toMatch(
+      /^1 of 1 server changed \(crm\)\. Next: review the warnings above; then commit mcp-contract\.lock\.json and mcp-contract\.acks\.json\.\n/,
+    );
     const recorded = `accepted 3 breaking changes; recorded in ${join(dir, "mcp-contract.acks.json")}\n`;
     expect(accept.stdout).toContain(
       `0 breaking, 1 warning, 0 info, 3 acknowledged\n${recorded}wrote ${lockfile} (1 server)\n`,

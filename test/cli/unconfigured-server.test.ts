@@ -20,7 +20,12 @@ describe("a server removed from the config", () => {
     writeFileSync(join(dir, "mcp-contract.yaml"), config(["a", "b", "c"]));
     const cli = (...args: string[]) =>
       runCliInProcess(args, { cwd: dir, env: { MCP_CONTRACT_CACHE_DIR: join(dir, "cache") } });
-    expect((await cli("lock", "--quiet")).code).toBe(0);
+    // A first lock records the servers: the next step is to commit the lockfile, not to lock again.
+    const first = await cli("lock");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /^3 of 3 servers changed \(a, b, c\)\. Next: commit mcp-contract\.lock\.json\.\n/,
+    );
     mkdirSync(join(dir, "prompts"));
     writeFileSync(join(dir, "prompts", "use.hbs"), 'Use {{#tool "b/b"}}b{{/tool}}.\n');
     writeFileSync(join(dir, "mcp-contract.yaml"), config(["a", "c"]));

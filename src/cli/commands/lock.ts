@@ -13,6 +13,7 @@
  * lockfile that moved earlier without a reason can still be acknowledged.
  */
 
+import { relative } from "node:path";
 import { has } from "../../core/own.js";
 import { createReport, type ReportedChange } from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
@@ -104,8 +105,11 @@ async function lockAndReport(
   // Only the text reporter is loaded (and chalk only for colour): see report/lazy.ts.
   const color = useColor(io);
   const formatText = await loadReporter("text", color);
-  const text = (shown: readonly ReportedChange[]) =>
-    formatText(createReport({ changes: shown, servers: report.servers }), resolveOptions({ color }));
+  const text = (shown: readonly ReportedChange[], next?: string) =>
+    formatText(
+      createReport({ changes: shown, servers: report.servers }),
+      resolveOptions({ color, ...(next !== undefined && { next }) }),
+    );
 
   if (result.outcome === "refused") {
     io.stdout(text(accepted));
@@ -122,7 +126,7 @@ async function lockAndReport(
   if (!options.quiet || result.changes.length > 0) {
     if (result.changes.length > 0) {
       if (result.sinceCommitted) io.stdout(`changes since the lockfile committed at git HEAD:\n`);
-      io.stdout(text(report.changes));
+      io.stdout(text(report.changes, nextAfterLock(report.changes, result, failures.length > 0, io.cwd)));
     }
     if (accepted.length > 0) {
       io.stdout(
@@ -143,6 +147,37 @@ async function lockAndReport(
   }
   reportFailures(true);
   return failures.length > 0 ? ExitCode.FetchFailed : ExitCode.Ok;
+}
+
+/**
+ * What to do after a lock that wrote (or found up to date) the lockfile: running lock again is no
+ * step, the lockfile is recorded; review what is still open, commit what changed (the
+ * acknowledgements file too when the report holds acknowledged changes), fetch what failed.
+ */
+function nextAfterLock(
+  changes: readonly ReportedChange[],
+  result: {
+    changed: boolean;
+    sinceCommitted: boolean;
+    acknowledgementsFile: string;
+    config: { lockfile: string };
+  },
+  failed: boolean,
+  cwd: string,
+): string {
+  const steps: string[] = [];
+  const open = changes.filter((c) => !c.acknowledged);
+  if (open.some((c) => c.severity === "breaking"))
+    steps.push("review the findings above: they are recorded, not fixed");
+  else if (open.some((c) => c.severity === "warning")) steps.push("review the warnings above");
+  if (result.changed || result.sinceCommitted) {
+    const files = [relative(cwd, result.config.lockfile) || result.config.lockfile];
+    if (changes.some((c) => c.acknowledged)) files.push(relative(cwd, result.acknowledgementsFile));
+    steps.push(`commit ${files.join(" and ")}`);
+  }
+  if (failed)
+    steps.push("make the servers that could not be fetched reachable and run `mcp-contract lock` again");
+  return steps.length === 0 ? "Nothing to do." : `Next: ${steps.join("; then ")}.`;
 }
 
 /** The command that accepts what a plain `lock` refused, with the options that chose what it locked. */

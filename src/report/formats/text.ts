@@ -49,7 +49,9 @@ export function formatTextStyled(report: Report, options: ResolvedReporterOption
   };
   // A clean run is one line; the paragraph is for a report with something to read.
   const clean = report.changes.length === 0 && !report.errors?.length;
-  const out: string[] = clean ? [] : [summaryParagraph(digestReport(report)), ""];
+  const digest = digestReport(report);
+  if (options.next !== undefined) digest.next = options.next;
+  const out: string[] = clean ? [] : [summaryParagraph(digest), ""];
 
   const shown = shownChanges(report, options.minSeverity);
   for (const section of reportSections(report, shown)) {
