@@ -12,9 +12,10 @@
  * pins from npm's own cache (test/helpers/lockfile-registry.ts), so nothing leaves the machine.
  * `npm ci`, which runs before the tests, fills that cache.
  *
- * One tarball serves both installs: pre-commit's sequence packs it in the hook's clone (after its
- * `npm install`, as pre-commit does), and the plain `npm install -g` installs that same file. The
- * two installs run at once, each into its own prefix.
+ * One tarball and one global install serve both tests: pre-commit's sequence packs it in the hook's
+ * clone (after its `npm install`, as pre-commit does) and installs it with `npm install -g`, the
+ * command a user runs; the installed CLI then runs in a fresh shell's environment (the plain
+ * install's test) and in pre-commit's (the hook's test), each with its own result cache.
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -118,7 +119,7 @@ async function expectInstalledCliWorks(packageDir: string, env: Record<string, s
   const cliEnv: Record<string, string> = {
     ...env,
     NO_COLOR: "1",
-    // Each installed CLI its own result cache: the two install tests run at once.
+    // Each run of the installed CLI its own result cache: the two install tests run at once.
     MCP_CONTRACT_CACHE_DIR: mkdtempSync(join(work, "cli-cache-")),
   };
   delete cliEnv.CI;
@@ -163,39 +164,40 @@ beforeAll(async () => {
   registry = await startLockfileRegistry(join(repoRoot, "package-lock.json"), npmCache);
 });
 
-// Three installed dependency trees to remove: slow on a loaded machine.
+// Two installed dependency trees to remove: slow on a loaded machine.
 afterAll(async () => {
   await registry?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 }, INSTALL_MS);
 
-/** What pre-commit 3.5.0 to 4.6.0 does in the hook's clone before its global install. */
-interface PreCommitPack {
-  clone: string;
+/** What pre-commit 3.5.0 to 4.6.0 does in the hook's clone, up to and with its global install. */
+interface PreCommitInstall {
   envDir: string;
   env: Record<string, string>;
   /** `npm install --include=dev …` in the clone. */
   local: Run;
   /** `npm pack` in the clone, after it: its stdout names the tarball. */
   packed: Run;
-  /** The tarball's path, when `npm pack` made one. */
-  tarball: string;
   /** dist/cli/main.js's modification time (ns) after the install and after the pack (every build rewrites it). */
   installedBuild: bigint | undefined;
   packedBuild: bigint | undefined;
+  /** `npm install -g` of the tarball `npm pack` named, in pre-commit's environment (its prefix: envDir). */
+  global: Run;
+  /** Where that install put the package. */
+  packageDir: string;
 }
 
 const builtAt = (clone: string): bigint | undefined =>
   statSync(join(clone, "dist", "cli", "main.js"), { bigint: true, throwIfNoEntry: false })?.mtimeNs;
 
-let preCommitPacking: Promise<PreCommitPack> | undefined;
+let preCommitInstalling: Promise<PreCommitInstall> | undefined;
 
 /**
- * install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0 up to its global
- * install, command for command, once per run: the tarball it packs is the one both install tests use.
+ * install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0, command for
+ * command, once per run: its global install of the tarball it packs is the one both install tests run.
  */
-function preCommitPack(): Promise<PreCommitPack> {
-  preCommitPacking ??= (async () => {
+function preCommitInstall(): Promise<PreCommitInstall> {
+  preCommitInstalling ??= (async () => {
     const clone = cleanCopy("pre-commit-3");
     const envDir = join(work, "pre-commit-3-env");
     const env = preCommitEnv(envDir);
@@ -208,13 +210,18 @@ function preCommitPack(): Promise<PreCommitPack> {
     const installedBuild = builtAt(clone);
     // pre-commit installs the file whose name is npm pack's whole stdout, stripped.
     const packed = local.code === 0 ? await run("npm", ["pack"], clone, env) : local;
-    const tarball = join(clone, packed.stdout.trim());
-    return { clone, envDir, env, local, packed, tarball, installedBuild, packedBuild: builtAt(clone) };
+    const packedBuild = builtAt(clone);
+    const global =
+      packed.code === 0
+        ? await run("npm", ["install", "-g", join(clone, packed.stdout.trim())], clone, env)
+        : packed;
+    const packageDir = join(envDir, "lib", "node_modules", name);
+    return { envDir, env, local, packed, installedBuild, packedBuild, global, packageDir };
   })();
-  return preCommitPacking;
+  return preCommitInstalling;
 }
 
-// Concurrent: the install tests wait for one pack, then install at once (the bare pack needs neither).
+// Concurrent: the install tests wait for one pack and one install, then run the CLI at once (the bare pack needs neither).
 describe.concurrent("npm pack", () => {
   test("on a copy without its dependencies, prepare says what to run", async () => {
     const dir = cleanCopy("bare");
@@ -229,15 +236,14 @@ describe.concurrent("npm pack", () => {
   test(
     "builds dist/ with its build id, and the tarball runs after npm install -g",
     async () => {
-      const { local, packed, tarball } = await preCommitPack();
+      // The global install is pre-commit's `npm install -g TARBALL` (its prefix given by
+      // NPM_CONFIG_PREFIX); the CLI runs here in a fresh shell's environment, without pre-commit's
+      // NODE_PATH and npm settings.
+      const { local, packed, global, envDir, packageDir } = await preCommitInstall();
       expect(local.code, local.stderr).toBe(0);
       expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
-
-      const prefix = join(work, "global");
-      const installed = await run("npm", ["install", "-g", "--prefix", prefix, tarball], work, npmEnv());
-      expect(installed.code, installed.stderr).toBe(0);
+      expect(global.code, global.stderr).toBe(0);
       expect(registry.misses).toEqual([]);
-      const packageDir = join(prefix, "lib", "node_modules", name);
       // What the package ships, and nothing of the sources or tests.
       for (const file of ["bin/mcp-contract.js", "dist/cli/main.js", "dist/index.js", "dist/index.d.ts"]) {
         expect(existsSync(join(packageDir, file)), file).toBe(true);
@@ -247,10 +253,10 @@ describe.concurrent("npm pack", () => {
       }
       await expectInstalledCliWorks(packageDir, {
         ...shellEnv,
-        PATH: `${join(prefix, "bin")}${delimiter}${shellEnv.PATH}`,
+        PATH: `${join(envDir, "bin")}${delimiter}${shellEnv.PATH}`,
       });
     },
-    INSTALL_MS * 2,
+    INSTALL_MS * 3,
   );
 });
 
@@ -259,17 +265,16 @@ describe.concurrent("pre-commit `language: node`", () => {
     "3.5.0 to 4.6.0: npm install in the hook's clone, npm pack, npm install -g the tarball",
     async () => {
       // install_environment in pre_commit/languages/node.py of pre-commit 3.5.0 to 4.6.0, command for command.
-      const { clone, envDir, env, local, packed, tarball, installedBuild, packedBuild } =
-        await preCommitPack();
+      const { env, local, packed, installedBuild, packedBuild, global, packageDir } =
+        await preCommitInstall();
       expect(local.code, local.stderr).toBe(0);
       expect(packed, packed.stderr).toMatchObject({ code: 0, stdout: `${tarballName}\n` });
       // The install's prepare built dist/; the pack's found it as built from these sources and left it.
       expect(installedBuild).toBeDefined();
       expect(packedBuild).toBe(installedBuild);
-      const global = await run("npm", ["install", "-g", tarball], clone, env);
       expect(global.code, global.stderr).toBe(0);
       expect(registry.misses).toEqual([]);
-      await expectInstalledCliWorks(join(envDir, "lib", "node_modules", name), env);
+      await expectInstalledCliWorks(packageDir, env);
     },
     INSTALL_MS * 3,
   );
