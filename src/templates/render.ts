@@ -330,6 +330,17 @@ export function renderTemplate(
     return { doc: resourceDoc(found.resources[0]!), uri: found.uri };
   };
 
+  // A call of a helper render does not have, named where it is (Handlebars' own says neither).
+  hbs.registerHelper("helperMissing", (...args: unknown[]) => {
+    const options = args[args.length - 1] as HelperOptions & { name?: string };
+    // `{{name}}` with no arguments is a lookup of data the context lacks: it renders empty.
+    if (args.length === 1) return undefined;
+    return fail(
+      options,
+      `cannot render: no helper \`${String(options.name)}\`: render has mcp-contract's helpers (tool, param, prompt, arg, resource) and Handlebars' built-ins only`,
+      -1,
+    );
+  });
   hbs.registerHelper("tool", function (this: unknown, ...args: unknown[]) {
     const options = args.pop() as HelperOptions;
     const tool = lookupTool(args[0], options);
@@ -395,8 +406,28 @@ export function renderTemplate(
     return hbs.compile(body, { noEscape: true })(context);
   } catch (error) {
     if (error instanceof TemplateError) throw error;
-    throw templateSyntaxError(error, file);
+    throw renderError(error, file) ?? templateSyntaxError(error, file);
   }
+}
+
+/**
+ * An error of running the template, not of its syntax (which parseTemplate reported first): a
+ * built-in helper called without what it needs, a missing partial.
+ * Undefined for anything else (Handlebars' compile errors, left to `templateSyntaxError`).
+ */
+function renderError(error: unknown, file: string): TemplateError | undefined {
+  const e = error as { message?: unknown; lineNumber?: unknown };
+  const message = String(e.message ?? error)
+    .split("\n")[0]!
+    .replace(/ - \d+:\d+$/, "");
+  const line = typeof e.lineNumber === "number" ? e.lineNumber : 1;
+  let text: string | undefined;
+  if (error instanceof TypeError)
+    text = `a Handlebars built-in helper was called without the arguments it needs (${message})`;
+  else if (message.startsWith("Must pass iterator") || / could not be found$/.test(message)) text = message;
+  return text === undefined
+    ? undefined
+    : new TemplateError(`${file}:${line}: cannot render: ${text}`, { cause: error });
 }
 
 /** Where one helper call's names start: each positional argument's and each hash key's `line:column`. */

@@ -457,6 +457,22 @@ const cases: Case[] = [
     stderr: "mcp-contract: p.hbs:1: syntax error: each doesn't match if\n",
   },
   {
+    name: "render on a template calling a helper render does not have: cannot render, not a syntax error",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "Hi\n{{myHelper 1}}\n" },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: p.hbs:2:1: cannot render: no helper `myHelper`: render has mcp-contract's helpers (tool, param, prompt, arg, resource) and Handlebars' built-ins only\n",
+  },
+  {
+    name: "render on a template calling a built-in helper without its arguments",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "{{lookup}}\n" },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: p.hbs:1: cannot render: a Handlebars built-in helper was called without the arguments it needs (Cannot read properties of undefined (reading 'lookupProperty'))\n",
+  },
+  {
     name: "render --data with bad JSON",
     files: {
       ...crmConfig,
