@@ -15,7 +15,7 @@
 
 import { relative } from "node:path";
 import { has } from "../../core/own.js";
-import { createReport, type ReportedChange } from "../../core/report.js";
+import { createReport, type ReportedChange, STANDING_FINDING_RULES } from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
@@ -169,7 +169,12 @@ function nextAfterLock(
   const open = changes.filter((c) => !c.acknowledged);
   if (open.some((c) => c.severity === "breaking"))
     steps.push("review the findings above: they are recorded, not fixed");
-  else if (open.some((c) => c.severity === "warning")) steps.push("review the warnings above");
+  else if (open.some((c) => c.severity === "warning" && !STANDING_FINDING_RULES.has(c.rule)))
+    steps.push("review the warnings above");
+  else if (open.some((c) => STANDING_FINDING_RULES.has(c.rule)))
+    steps.push(
+      "review the findings: they are about the definitions as they stand, so locking again does not clear them",
+    );
   if (result.changed || result.sinceCommitted) {
     const files = [relative(cwd, result.config.lockfile) || result.config.lockfile];
     if (changes.some((c) => c.acknowledged)) files.push(relative(cwd, result.acknowledgementsFile));
