@@ -153,6 +153,17 @@ export function showInvisible(text: string): string {
  * are equal.
  */
 export function skeleton(text: string): string {
+  // Printable ASCII (most tool names): NFD leaves it as it is, so each character is its table entry.
+  if (PRINTABLE_ASCII.test(text)) {
+    let out = "";
+    let plain = true;
+    for (let i = 0; i < text.length; i++) {
+      const mapped = asciiSkeleton()[text.charCodeAt(i) - 0x20]!;
+      out += mapped;
+      if (plain && !PRINTABLE_ASCII.test(mapped)) plain = false;
+    }
+    return plain ? out : out.normalize("NFD");
+  }
   const map = confusablesMap();
   let out = "";
   for (const ch of text.normalize("NFD")) {
@@ -160,6 +171,21 @@ export function skeleton(text: string): string {
     out += map[ch] ?? ch;
   }
   return out.normalize("NFD");
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+let asciiTable: string[] | undefined;
+
+/** Each printable ASCII character's prototype (the confusables data's, else itself), by code minus 0x20. */
+function asciiSkeleton(): string[] {
+  if (asciiTable === undefined) {
+    const map = confusablesMap();
+    asciiTable = Array.from({ length: 0x5f }, (_, i) => {
+      const ch = String.fromCharCode(0x20 + i);
+      return map[ch] ?? ch;
+    });
+  }
+  return asciiTable;
 }
 
 /** The code points of `text` outside printable ASCII, for a message (`U+0435`), deduplicated. */
