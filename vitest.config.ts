@@ -14,22 +14,23 @@ import { defineConfig } from "vitest/config";
 const SHARED_MODULES = [
   "test/{architecture,docs,readme,rule-pages-accept,rule-pages-examples}.test.ts",
   "test/bench/generate.test.ts",
+  "test/cache/cache.test.ts",
   "test/canonical/{canonical,same-as-canonicalize}.test.ts",
-  "test/cli/{exit-codes,formats-golden,init,offline-entries,offline-partial,offline-stamp,templates-io}.test.ts",
-  "test/config/{config,import,import-cli,interpolate,lazy-interpolation,rule-ids,validated-cache,validators-generated}.test.ts",
+  "test/cli/{exit-codes,formats-golden,git-source,init,offline-entries,offline-partial,offline-stamp,templates-io}.test.ts",
+  "test/config/{config,error-annotation,import,import-cli,interpolate,lazy-interpolation,rule-ids,validated-cache,validators-generated}.test.ts",
   "test/core/regex.test.ts",
-  "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,no-clock,patterns,presence,python,records,rules,sameness,self-diff}.test.ts",
+  "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,new-rule,no-clock,patterns,presence,python,records,rules,sameness,self-diff,surface-check}.test.ts",
   "test/export/export.test.ts",
   "test/fetch/{definition-secrets,eras,eras-http,fetch,file,meta-validators,oauth-login,proxy,validate}.test.ts",
   "test/guard/{config-rules,contract,guard}.test.ts",
-  "test/hardening/{adversarial,bad-input,bad-input-files,deep-diff,properties,prototype-names,secret-echo,tampered}.test.ts",
+  "test/hardening/{adversarial,atomic-write,bad-input,bad-input-files,deep-diff,properties,prototype-names,secret-echo,tampered}.test.ts",
   "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",
   "test/packaging/prepared.test.ts",
   "test/pipeline/{listing,listing-simple,lockfile-input,stages}.test.ts",
   "test/poisoning/{cli,instruction-pretest,invisible-prefilter,memo,scan,surface,words}.test.ts",
   "test/policy/{policy,schema}.test.ts",
   "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,repository-paths,summary-counts,surface-formats,unjudged}.test.ts",
-  "test/templates/{catalog-data,check,corpus,docs,front-matter,parse,references,render,surface,surface-cli}.test.ts",
+  "test/templates/{catalog-data,check,cli,corpus,docs,front-matter,parse,references,render,surface,surface-cli}.test.ts",
 ];
 
 const common = {
