@@ -27,7 +27,7 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDel
 export interface HttpTrace {
   /** Status of the last HTTP response received, if any. */
   lastStatus?: number;
-  /** How many retries were made. */
+  /** How many retries the last request that finished made (0 = answered or failed at the first try). */
   retries: number;
   /** The last connection-level failure (the SDK does not always keep it as a cause). */
   lastError?: unknown;
@@ -54,7 +54,7 @@ export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Pro
  * the server accepted and then closed is retried once, at once (a keep-alive
  * connection it had already closed), never more: a server that drops the
  * request again has crashed, and waiting would only delay saying so. Records
- * the last status in `trace`.
+ * the last status, and how many retries the request that finished last made, in `trace`.
  */
 export function retryingFetch(
   trace: HttpTrace,
@@ -85,6 +85,10 @@ export function retryingFetch(
           ? networkCode(failure) !== undefined && tlsCode(failure) === undefined && !(closed && closedRetried)
           : RETRY_STATUSES.has(response.status);
       if (!retryable || attempt >= policy.retries) {
+        // The retries of the request whose answer this is, not a sum over the session's
+        // requests: a probe and a handshake failing side by side would otherwise count
+        // each other's attempts, and the message would depend on how they interleaved.
+        trace.retries = attempt;
         if (response !== undefined) return response;
         throw failure;
       }
@@ -94,7 +98,6 @@ export function retryingFetch(
       let delay = retryAfter === undefined ? backoff : Math.min(policy.maxDelayMs, retryAfter);
       if (closed) delay = 0;
       await response?.body?.cancel().catch(() => {});
-      trace.retries++;
       await sleep(delay, signal);
     }
   };
