@@ -213,7 +213,10 @@ beforeAll(async () => {
   // Traced runs: the exporter's key in its headers; a collector that takes the trace, one that
   // refuses it quoting the headers it got, and one that is down.
   const otlpHeaders = `x-otlp-key=${encodeURIComponent(OTLP_KEY)}`;
-  const traced = async (label: string, args: string[], endpoint: string) => {
+  // The collector that takes the trace gets a long export timeout: on a loaded machine 1 s can pass
+  // before the export lands, and the run would warn that it could not export. The failing ones
+  // fail at once (401, connection refused) however long the timeout.
+  const traced = async (label: string, args: string[], endpoint: string, timeoutMs = 1000) => {
     runs.push({
       label,
       result: await runCli(args, {
@@ -222,12 +225,12 @@ beforeAll(async () => {
           ...env,
           OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
           OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
-          OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+          OTEL_EXPORTER_OTLP_TIMEOUT: String(timeoutMs),
         },
       }),
     });
   };
-  await traced("lock traced", ["lock"], await otlpReceiver(200));
+  await traced("lock traced", ["lock"], await otlpReceiver(200), 30_000);
   await traced("check traced, refused", ["check"], await otlpReceiver(401));
   await traced(
     "check traced, collector down",
