@@ -1,5 +1,8 @@
 // Hostile tool lists: each case ends, under a generous bound, with a finding or a clear error — never a
 // crash, a stack overflow or a polluted prototype.
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, canonicalJsonIterative, hashTool } from "../../src/canonical/index.js";
 import type { ToolDefinition } from "../../src/core/lockfile.js";
@@ -9,6 +12,7 @@ import { serializeLockfile } from "../../src/lockfile/io.js";
 import { parseLockfile } from "../../src/lockfile/parse.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
 import { scanTools } from "../../src/poisoning/index.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { CORPUS_SNAPSHOTS } from "../helpers/corpus.js";
 
 /** `depth` nested object schemas, built without recursion. */
@@ -189,5 +193,33 @@ describe("iterative canonical JSON", () => {
       "e\u0301": 2,
     };
     expect(canonicalJsonIterative(odd)).toBe(canonicalize(odd));
+  });
+});
+
+// A server's text in the text report is data, never terminal commands: an ESC sequence in a tool's
+// description or name (clear the screen, retitle the window, colour or hide lines) was printed raw.
+describe("control characters from a server in the text report", () => {
+  it("are written \\u{1B}, coloured or not, and the report holds no ESC, BEL or NUL of the server's", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-esc-")));
+    const tools = (list: unknown[]) => writeFileSync(join(dir, "t.json"), JSON.stringify({ tools: list }));
+    writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  s:\n    file: t.json\n");
+    tools([{ name: "a", description: "old", inputSchema: { type: "object" } }]);
+    expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+    tools([
+      {
+        name: "a",
+        description: "new \u001b[2J\u001b]0;pwned\u0007 \u0000\r text",
+        inputSchema: { type: "object" },
+      },
+      { name: "b\u001b[31m\rx", inputSchema: { type: "object" } },
+    ]);
+    for (const env of [{}, { NO_COLOR: undefined, FORCE_COLOR: "1" }]) {
+      const check = await runCliInProcess(["check", "--quiet"], { cwd: dir, env });
+      expect(check.code).toBe(0);
+      const out = check.stdout.replace(/\u001b\[\d+(;\d+)*m/g, ""); // the report's own colours
+      expect(out).not.toMatch(/[\u0000\u0007\u001b\r]/);
+      expect(out).toContain('added "new \\u{1B}[2J\\u{1B}]0;pwned\\u{7} \\u{0} text"');
+      expect(out.split("\n")).toContain("  tool b\\u{1B}[31m\\u{D}x");
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { SurfaceKind } from "../../core/lockfile.js";
-import type { ReportedChange } from "../../core/report.js";
+import type { Report, ReportedChange } from "../../core/report.js";
 
 /** Short JSON for before/after values in human output; long values are cut with an ellipsis. */
 export function preview(value: unknown, max = 120): string {
@@ -36,4 +36,44 @@ export function subjectOf(change: Pick<ReportedChange, "tool" | "kind" | "item">
   if (change.kind === undefined) return "";
   if (change.kind === "instructions" || change.kind === "capabilities") return KIND_LABEL[change.kind];
   return change.item === undefined ? KIND_LABEL[change.kind] : `${KIND_LABEL[change.kind]} ${change.item}`;
+}
+
+/** C0 and C1 control characters but newline, tab and the CR of a CRLF: what a terminal acts on. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+
+/** `text` with each control character written `\u{1B}`: a server's ESC sequence is shown, never run. */
+export function showControls(text: string): string {
+  return text.replace(CONTROL, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
+}
+
+/**
+ * The report with control characters shown (`showControls`) in every text a server, a template or
+ * an acknowledgement wrote: a tool description holding `ESC[2J` or an OSC sequence would otherwise
+ * clear the terminal, retitle it or hide the lines of the text report around it.
+ */
+export function withVisibleControls(report: Report): Report {
+  const v = showControls;
+  return {
+    ...report,
+    servers: report.servers.map(v),
+    changes: report.changes.map((c) => ({
+      ...c,
+      server: v(c.server),
+      message: v(c.message),
+      ...(c.hint !== undefined && { hint: v(c.hint) }),
+      ...(c.tool !== undefined && { tool: v(c.tool) }),
+      ...(c.item !== undefined && { item: v(c.item) }),
+      ...(c.location && { location: { ...c.location, file: v(c.location.file) } }),
+      ...(c.acknowledgement && {
+        acknowledgement: {
+          ...c.acknowledgement,
+          reason: v(c.acknowledgement.reason),
+          acceptedBy: v(c.acknowledgement.acceptedBy),
+        },
+      }),
+    })),
+    ...(report.errors && {
+      errors: report.errors.map((e) => ({ server: v(e.server), message: v(e.message) })),
+    }),
+  };
 }

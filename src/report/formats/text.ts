@@ -10,7 +10,7 @@ import {
   shownChanges,
   summaryParagraph,
 } from "../order.js";
-import { formatLocation, preview, subjectOf } from "./shared.js";
+import { formatLocation, preview, subjectOf, withVisibleControls } from "./shared.js";
 
 const LABEL: Record<Severity, string> = { breaking: "BREAKING", warning: "warning ", info: "info    " };
 
@@ -41,7 +41,12 @@ export const PLAIN_TEXT: TextStyle = { bold: same, dim: same, red: same, redBold
  * indented, painted with `c` (`options.color` is decided by whoever chose `c`). Long runs of one
  * rule in one server are folded unless `options.verbose`; `options.minSeverity` hides the rest.
  */
-export function formatTextStyled(report: Report, options: ResolvedReporterOptions, c: TextStyle): string {
+export function formatTextStyled(
+  shownReport: Report,
+  options: ResolvedReporterOptions,
+  c: TextStyle,
+): string {
+  const report = withVisibleControls(shownReport);
   const paint: Record<Severity, (text: string) => string> = {
     breaking: c.redBold,
     warning: c.yellow,
