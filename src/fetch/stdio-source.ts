@@ -1,6 +1,8 @@
 /** The stdio source: spawn the server in its own process group and list its tools. */
+
 import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import type { StdioServerConfig } from "../config/types.js";
+import { showControls } from "../core/controls.js";
 import type { FetchContext } from "./context.js";
 import { causeChain, describeError, sessionCause } from "./describe.js";
 import { proxyCredentials } from "./proxy.js";
@@ -146,6 +148,6 @@ function stderrDetail(transport: ProcessGroupTransport): string | undefined {
   const lines = tail
     .split("\n")
     .slice(-STDERR_LINES_SHOWN)
-    .map((line) => line.trim());
+    .map((line) => showControls(line.trim()));
   return `stderr: ${lines.join(" ⏎ ")}`;
 }

@@ -646,6 +646,18 @@ const cases: Case[] = [
       "mcp-contract: --expires 2001-02-03: that date has passed, so the acknowledgements would expire as they are written; give a later date, or leave --expires out\n",
   },
   {
+    name: "a stdio server's stderr relayed with its control characters shown, not run by the terminal",
+    files: {
+      "mcp-contract.yaml": yamlFile(
+        "  crm:\n    command: sh\n    args: [-c, \"printf 'boom\\\\033[2J\\\\007' >&2; exit 1\"]\n",
+      ),
+    },
+    args: ["lock"],
+    code: 3,
+    stderr:
+      'mcp-contract: server "crm": the server process exited with code 1 before completing the handshake; stderr: boom\\u{1B}[2J\\u{7}\nmcp-contract: no server could be fetched; no lockfile was written\n',
+  },
+  {
     name: "unknown command",
     args: ["lokc"],
     code: 2,

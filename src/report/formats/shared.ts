@@ -1,3 +1,4 @@
+import { showControls } from "../../core/controls.js";
 import type { SurfaceKind } from "../../core/lockfile.js";
 import type { Report, ReportedChange } from "../../core/report.js";
 
@@ -36,14 +37,6 @@ export function subjectOf(change: Pick<ReportedChange, "tool" | "kind" | "item">
   if (change.kind === undefined) return "";
   if (change.kind === "instructions" || change.kind === "capabilities") return KIND_LABEL[change.kind];
   return change.item === undefined ? KIND_LABEL[change.kind] : `${KIND_LABEL[change.kind]} ${change.item}`;
-}
-
-/** C0 and C1 control characters but newline, tab and the CR of a CRLF: what a terminal acts on. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
-
-/** `text` with each control character written `\u{1B}`: a server's ESC sequence is shown, never run. */
-export function showControls(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
 }
 
 /**
