@@ -5,35 +5,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, canonicalJsonIterative } from "../../src/canonical/index.js";
 import { stableStringify } from "../../src/lockfile/serialize.js";
+import { jsonValue } from "../helpers/json-arbitrary.js";
 
-const awkward = fc.constantFrom(
-  "0",
-  "10",
-  "2",
-  "a",
-  "B",
-  "é",
-  "\ud83d\ude00",
-  "\ud800",
-  "a\nb",
-  '"',
-  "\\",
-  "",
-);
-const key = fc.oneof(fc.string({ unit: "binary", maxLength: 4 }), awkward);
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small" },
-    fc.constant(null),
-    fc.boolean(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.integer(),
-    fc.string({ unit: "binary" }),
-    awkward,
-    fc.array(tie("value"), { maxLength: 5 }),
-    fc.dictionary(key, tie("value"), { maxKeys: 6 }),
-  ),
-})).value;
+const json = jsonValue(4);
 
 describe("canonicalJson of data in canonical key order", () => {
   it("is the serialiser's text for any value, parsed back as a lockfile writes it (sorted) or not", () => {
