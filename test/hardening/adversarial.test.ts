@@ -221,5 +221,13 @@ describe("control characters from a server in the text report", () => {
       expect(out).toContain('added "new \\u{1B}[2J\\u{1B}]0;pwned\\u{7} \\u{0} text"');
       expect(out.split("\n")).toContain("  tool b\\u{1B}[31m\\u{D}x");
     }
+    // The runner's log renders ANSI too, and a job summary or PR comment keeps what it is given.
+    for (const format of ["github", "markdown"]) {
+      const check = await runCliInProcess(["check", "--quiet", "--format", format], { cwd: dir });
+      expect(check.code).toBe(0);
+      expect(check.stdout).not.toMatch(/[\u0000\u0007\u001b]/);
+      expect(check.stdout).toContain("\\u{1B}[2J\\u{1B}]0;pwned\\u{7}");
+      expect(check.stdout).toContain("b\\u{1B}[31m");
+    }
   });
 });

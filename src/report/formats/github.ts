@@ -1,3 +1,4 @@
+import { showControls } from "../../core/controls.js";
 import { type Report, unjudgedLine } from "../../core/report.js";
 import { findingPlace, fromRepositoryRoot, type ResolvedReporterOptions } from "../options.js";
 import { annotationPicks, count, GITHUB_ANNOTATION_LIMIT, shownChanges } from "../order.js";
@@ -79,14 +80,20 @@ interface Props {
   title?: string;
 }
 
-/** One workflow command, escaped exactly as @actions/core's `issueCommand` does. */
+/**
+ * One workflow command, escaped exactly as @actions/core's `issueCommand` does. The title and the
+ * message carry a server's text: their control characters are shown (`\u{1B}`), as in the text
+ * report, since the runner's log renders ANSI sequences and a server could colour or hide lines.
+ */
 export function workflowCommand(name: string, props: Props, message: string): string {
   const parts: string[] = [];
   for (const key of ["file", "line", "col", "title"] as const) {
     const value = props[key];
-    if (value !== undefined && value !== "") parts.push(`${key}=${escapeProperty(String(value))}`);
+    if (value === undefined || value === "") continue;
+    const text = key === "title" ? showControls(String(value)) : String(value);
+    parts.push(`${key}=${escapeProperty(text)}`);
   }
-  return `::${name}${parts.length > 0 ? ` ${parts.join(",")}` : ""}::${escapeData(message)}`;
+  return `::${name}${parts.length > 0 ? ` ${parts.join(",")}` : ""}::${escapeData(showControls(message))}`;
 }
 
 /** Escapes a command's message: `%`, CR and LF. */

@@ -2,7 +2,7 @@ import type { Severity } from "../../core/change.js";
 import { type Report, type ReportedChange, unjudgedLine } from "../../core/report.js";
 import { REPORTS_ARTIFACT, type ResolvedReporterOptions, ruleDocsUrl } from "../options.js";
 import { count, digestReport, reportSections, shownChanges, summaryParagraph } from "../order.js";
-import { formatLocation, subjectOf } from "./shared.js";
+import { formatLocation, subjectOf, withVisibleControls } from "./shared.js";
 
 const badge: Record<Severity, string> = { breaking: "🔴 breaking", warning: "🟡 warning", info: "🔵 info" };
 
@@ -23,7 +23,9 @@ const RESERVE = 1_000;
  * `<details>`). At most `options.markdownLimit` UTF-8 bytes: past it, the rows stop and a note says
  * how many more there are and that the JSON or SARIF report holds them all.
  */
-export function formatMarkdown(report: Report, options: ResolvedReporterOptions): string {
+export function formatMarkdown(serversReport: Report, options: ResolvedReporterOptions): string {
+  // A job summary or PR comment shows a server's text: its control characters are shown, never kept.
+  const report = withVisibleControls(serversReport);
   const s = report.summary;
   const shown = shownChanges(report, options.minSeverity);
   const head: string[] = ["## mcp-contract", "", summaryParagraph(digestReport(report), code), ""];
