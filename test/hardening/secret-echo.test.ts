@@ -13,6 +13,7 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  type ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
@@ -30,34 +31,53 @@ function echoedRuns(text: string, secret: string): string[] {
   return runs;
 }
 
+interface EchoServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** A Streamable HTTP MCP server on 127.0.0.1 whose handlers, set by `handle`, see each request's bearer token. */
+async function startEchoServer(
+  capabilities: ServerCapabilities,
+  handle: (server: Server, token: string) => void,
+): Promise<EchoServer> {
+  const http = createServer(async (req, res) => {
+    const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+    const body = await readJsonBody(req);
+    const server = new Server({ name: "echo", version: "1.0.0" }, { capabilities });
+    handle(server, token);
+    await serveStateless(server, req, res, body);
+  });
+  const listening = await listenOnLoopback(http);
+  return { url: `http://127.0.0.1:${listening.port}/mcp`, close: listening.close };
+}
+
+/** A project whose one server, `billing`, is `url` (plus the `extra` keys), its token from BILLING_TOKEN. */
+function billingProject(prefix: string, url: string, extra = ""): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  writeFileSync(
+    join(dir, "mcp-contract.yaml"),
+    `servers:\n  billing:\n    url: ${url}\n${extra}    auth: { type: bearer, tokenEnv: BILLING_TOKEN }\n`,
+  );
+  return dir;
+}
+
 describe("a server that echoes part of a secret", () => {
-  let url = "";
-  let close = async () => {};
+  let echo: EchoServer;
   beforeAll(async () => {
     // tools/list fails quoting the token's start, middle and end, as the server received it.
-    const http = createServer(async (req, res) => {
-      const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
-      const body = await readJsonBody(req);
-      const server = new Server({ name: "echo", version: "1.0.0" }, { capabilities: { tools: {} } });
+    echo = await startEchoServer({ tools: {} }, (server, token) => {
       server.setRequestHandler(ListToolsRequestSchema, async () => {
         throw new Error(
           `token ${token.slice(0, 13)}... is revoked (key id ${token.slice(14, 26)}, ends in ${token.slice(-10)})`,
         );
       });
-      await serveStateless(server, req, res, body);
     });
-    const listening = await listenOnLoopback(http);
-    url = `http://127.0.0.1:${listening.port}/mcp`;
-    close = listening.close;
   });
-  afterAll(() => close());
+  afterAll(() => echo.close());
 
   it("lock fails the server (exit 3) with its message, none of the token's characters runs in it", async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-echo-")));
-    writeFileSync(
-      join(dir, "mcp-contract.yaml"),
-      `servers:\n  billing:\n    url: ${url}\n    auth: { type: bearer, tokenEnv: BILLING_TOKEN }\n`,
-    );
+    const dir = billingProject("mcp-contract-echo-", echo.url);
     const result = await runCliInProcess(["lock", "--quiet"], { cwd: dir, env: { BILLING_TOKEN: TOKEN } });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
@@ -89,17 +109,10 @@ function files(root: string): string[] {
 }
 
 describe("a server that echoes part of its bearer token into its tools, prompts and resources", () => {
-  let url = "";
-  let close = async () => {};
+  let echo: EchoServer;
   beforeAll(async () => {
     // Each definition quotes a different cut of the token it received: its end, a middle, its start.
-    const http = createServer(async (req, res) => {
-      const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
-      const body = await readJsonBody(req);
-      const server = new Server(
-        { name: "echo", version: "1.0.0" },
-        { capabilities: { tools: {}, prompts: {}, resources: {} } },
-      );
+    echo = await startEchoServer({ tools: {}, prompts: {}, resources: {} }, (server, token) => {
       server.setRequestHandler(ListToolsRequestSchema, async () => ({
         tools: [
           {
@@ -119,20 +132,12 @@ describe("a server that echoes part of its bearer token into its tools, prompts 
           { uri: "echo://session", name: "session", description: `Session of ${token.slice(0, 10)}…` },
         ],
       }));
-      await serveStateless(server, req, res, body);
     });
-    const listening = await listenOnLoopback(http);
-    url = `http://127.0.0.1:${listening.port}/mcp`;
-    close = listening.close;
   });
-  afterAll(() => close());
+  afterAll(() => echo.close());
 
   it("lock, check and check --offline hold no 8 characters of it in the lockfile, the cache or any report, and name each item", async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-echo-defs-")));
-    writeFileSync(
-      join(dir, "mcp-contract.yaml"),
-      `servers:\n  billing:\n    url: ${url}\n    resources: true\n    auth: { type: bearer, tokenEnv: BILLING_TOKEN }\n`,
-    );
+    const dir = billingProject("mcp-contract-echo-defs-", echo.url, "    resources: true\n");
     const env = { BILLING_TOKEN: TOKEN, MCP_CONTRACT_CACHE_DIR: join(dir, "cache") };
     const lock = await runCliInProcess(["lock"], { cwd: dir, env });
     const json = await runCliInProcess(["check", "--format", "json"], { cwd: dir, env });
