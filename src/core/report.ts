@@ -150,6 +150,10 @@ export const STANDING_FINDING_RULES: ReadonlySet<string> = new Set([
   "template-missing-required-param",
 ]);
 
+/** The next step when only standing findings are open: saying "run lock" would promise what lock cannot do. */
+export const REVIEW_STANDING_FINDINGS =
+  "review the findings: they are about the definitions as they stand, so locking again does not clear them";
+
 /**
  * The tier of each change: a function of the change and of the template findings among `changes`
  * (a tool, prompt or resource templates use is one a template finding names). Pure.

@@ -11,6 +11,7 @@ import {
   type HarmTier,
   harmTiers,
   isTemplateFinding,
+  REVIEW_STANDING_FINDINGS,
   type Report,
   type ReportedChange,
   STANDING_FINDING_RULES,
@@ -111,10 +112,7 @@ export function digestReport(report: Report): ReportDigest {
     steps.push(
       "nothing breaks: review the warnings, then run `mcp-contract lock` to record the new contract",
     );
-  else if (open.length > 0 && templatesAffected.length === 0)
-    steps.push(
-      "review the findings: they are about the definitions as they stand, so locking again does not clear them",
-    );
+  else if (open.length > 0 && templatesAffected.length === 0) steps.push(REVIEW_STANDING_FINDINGS);
   if (unfetched.length > 0)
     steps.push(
       "make the servers that could not be fetched reachable and run again: their changes are unknown",

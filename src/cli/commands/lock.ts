@@ -15,7 +15,12 @@
 
 import { relative } from "node:path";
 import { has } from "../../core/own.js";
-import { createReport, type ReportedChange, STANDING_FINDING_RULES } from "../../core/report.js";
+import {
+  createReport,
+  REVIEW_STANDING_FINDINGS,
+  type ReportedChange,
+  STANDING_FINDING_RULES,
+} from "../../core/report.js";
 import { ExitCode, PolicyError, UsageError } from "../../errors.js";
 import { lockProject } from "../../pipeline/lock.js";
 import { expiryInstant } from "../../policy/acknowledgements.js";
@@ -171,10 +176,7 @@ function nextAfterLock(
     steps.push("review the findings above: they are recorded, not fixed");
   else if (open.some((c) => c.severity === "warning" && !STANDING_FINDING_RULES.has(c.rule)))
     steps.push("review the warnings above");
-  else if (open.some((c) => STANDING_FINDING_RULES.has(c.rule)))
-    steps.push(
-      "review the findings: they are about the definitions as they stand, so locking again does not clear them",
-    );
+  else if (open.some((c) => STANDING_FINDING_RULES.has(c.rule))) steps.push(REVIEW_STANDING_FINDINGS);
   if (result.changed || result.sinceCommitted) {
     const files = [relative(cwd, result.config.lockfile) || result.config.lockfile];
     if (changes.some((c) => c.acknowledged)) files.push(relative(cwd, result.acknowledgementsFile));
