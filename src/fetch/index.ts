@@ -4,6 +4,7 @@
  * goes wrong, never hanging and never leaving a child process behind.
  */
 import type { ServerConfig } from "../config/types.js";
+import { showControls } from "../core/controls.js";
 import type { ToolDefinition } from "../core/lockfile.js";
 import type { ServerSnapshot } from "../core/snapshot.js";
 import { FetchError } from "../errors.js";
@@ -97,7 +98,11 @@ export async function fetchServers(
             ? error
             : new FetchError(
                 name,
-                truncate(`server "${name}": ${describeError(error)}`, MESSAGE_CHARS, options.secrets),
+                truncate(
+                  showControls(redact(`server "${name}": ${describeError(error)}`, options.secrets)),
+                  MESSAGE_CHARS,
+                  options.secrets,
+                ),
               );
         outcomes[index] = { server: name, ok: false, error: fetchError };
       }
@@ -181,7 +186,8 @@ function toFetchError(ctx: FetchContext, config: ServerConfig, error: unknown): 
     cause = `timed out after ${formatSeconds(ctx.options.timeoutMs)} (raise --timeout if the server is just slow)`;
   } else cause = ctx.explain?.(error) ?? generalCause(config, error);
   // Redacted before it is cut (a cut secret no longer matches), the cause short enough to leave room for the detail.
-  cause = truncate(firstLine(redact(cause, secrets)), CAUSE_CHARS, secrets);
+  // Its control characters shown (an HTTP error body, a JSON-RPC error message): text a server wrote, never run.
+  cause = truncate(firstLine(showControls(redact(cause, secrets))), CAUSE_CHARS, secrets);
   const detail = ctx.detail?.();
   const message = `server "${ctx.name}": ${cause}${detail ? `; ${detail}` : ""}`;
   return new FetchError(ctx.name, truncate(firstLine(redact(message, secrets)), MESSAGE_CHARS, secrets), {

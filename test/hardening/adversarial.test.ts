@@ -1,6 +1,8 @@
 // Hostile tool lists: each case ends, under a generous bound, with a finding or a clear error — never a
 // crash, a stack overflow or a polluted prototype.
 import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -228,6 +230,64 @@ describe("control characters from a server in the text report", () => {
       expect(check.stdout).not.toMatch(/[\u0000\u0007\u001b]/);
       expect(check.stdout).toContain("\\u{1B}[2J\\u{1B}]0;pwned\\u{7}");
       expect(check.stdout).toContain("b\\u{1B}[31m");
+    }
+  });
+});
+
+// A fetch error quotes what a server wrote (an HTTP error body, a JSON-RPC error message) on stderr and in
+// every report format: its control characters were written raw to the terminal and the runner's log.
+describe("control characters from a server in a fetch error", () => {
+  it("are written \\u{1B} on stderr and in every format", async () => {
+    const esc = "boom\u001b[2J\u001b]0;pwned\u0007\u0000";
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += chunk;
+      });
+      req.on("end", () => {
+        if (req.url === "/page") {
+          // A 3xx with no Location: the SDK quotes the body it got.
+          res.writeHead(300, { "content-type": "text/plain" }).end(esc);
+          return;
+        }
+        const id = (JSON.parse(body) as { id?: unknown }).id ?? null;
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32000, message: esc } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-esc-fetch-")));
+      writeFileSync(
+        join(dir, "t.json"),
+        JSON.stringify({ tools: [{ name: "a", inputSchema: { type: "object" } }] }),
+      );
+      writeFileSync(
+        join(dir, "mcp-contract.yaml"),
+        "servers:\n  page:\n    file: t.json\n  rpc:\n    file: t.json\n",
+      );
+      expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+      const url = (path: string) =>
+        `    url: http://127.0.0.1:${port}${path}\n    transport: streamable-http\n`;
+      writeFileSync(
+        join(dir, "mcp-contract.yaml"),
+        `servers:\n  page:\n${url("/page")}  rpc:\n${url("/rpc")}`,
+      );
+      const shown = "boom\\u{1B}[2J\\u{1B}]0;pwned\\u{7}\\u{0}";
+      for (const format of ["text", "json", "github", "markdown"]) {
+        const check = await runCliInProcess(["check", "--format", format], { cwd: dir });
+        expect(check.code).toBe(3);
+        expect(check.stderr).toBe(
+          `mcp-contract: server "page": Error POSTing to endpoint: ${shown}\n` +
+            `mcp-contract: server "rpc": the server answered initialize with JSON-RPC error -32000: ${shown}\n`,
+        );
+        expect(check.stdout).not.toMatch(/[\u0000\u0007\u001b]/);
+        expect(check.stdout).toContain(format === "json" ? shown.replaceAll("\\", "\\\\") : shown);
+      }
+    } finally {
+      server.close();
     }
   });
 });
