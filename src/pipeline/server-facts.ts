@@ -16,6 +16,7 @@ import type { Change } from "../core/change.js";
 import { sha256 } from "../core/hash.js";
 import type { LockedServer } from "../core/lockfile.js";
 import { dict } from "../core/own.js";
+import { descriptionsOnly } from "../diff/descriptions.js";
 import { parseServerEntry, type SplitLockfile, splitLockfile } from "../lockfile/segments.js";
 import { verifyServer } from "../lockfile/verify.js";
 import {
@@ -192,7 +193,8 @@ export interface LockfileEntries {
   catalogKey(): string;
   /**
    * HEAD's lockfile (`committed` of `lockfileEntries`) for the templates: what they read of it
-   * (`catalogData`) and the diff from it (`diffLockfiles`), of the entries whose text differs
+   * (`catalogData`) and the diff from it (`diffLockfiles`; its cited changes alone when the engine
+   * is not needed, see `descriptionsOnly`), of the entries whose text differs
    * only; `{}` when it is not a valid lockfile (as when it is parsed whole), undefined when there
    * is none or it cannot be read entry by entry.
    */
@@ -329,9 +331,15 @@ export function lockfileEntries(
       }
       for (const name of current.names) if (!same(name)) after[name] = current.entry(name);
       // An entry whose text is unchanged has no diff findings (each rule compares its two sides):
-      // only the others are diffed. Lazy: the diff engine loads only for a changed entry.
+      // only the others are diffed. Lazy: the diff engine loads only for a changed entry, and not
+      // when every changed entry differs in tool descriptions only, whose findings no template
+      // cites (`descriptionsOnly`): the changes are then the cited ones, none.
       let changes: Change[] = [];
-      if (Object.keys(before).length > 0 || Object.keys(after).length > 0) {
+      const changed = Object.keys(after);
+      const citesNothing =
+        changed.length === Object.keys(before).length &&
+        changed.every((name) => Object.hasOwn(before, name) && descriptionsOnly(before[name]!, after[name]!));
+      if (!citesNothing) {
         const { diffLockfiles } = await import("../diff/index.js");
         changes = diffLockfiles(
           { ...split.base, servers: before },

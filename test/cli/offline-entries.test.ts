@@ -87,6 +87,26 @@ describe("check --offline reads the lockfile and HEAD's entry by entry, as the u
     expect(poisoned(await expectSameAsUncached())).toBe(false);
   });
 
+  it("a description edited while templates are checked again: the diff engine's findings no template cites", async () => {
+    // Descriptions only (src/diff/descriptions.ts): the templates are checked against no cited
+    // change, without the engine; a deprecation in a description changes nothing a template cites.
+    const { server, tool } = await usedTool();
+    const template = join(dir, "prompts", "agent_000.hbs");
+    const source = await readFile(template, "utf8");
+    for (const [i, revision] of ["Revised again.", "Deprecated: use the other one."].entries()) {
+      await relock((lock) => {
+        const def = lock.servers[server]!.tools[tool]!.definition as unknown as Def;
+        def.description = i === 0 ? `${def.description} ${revision}` : revision;
+      });
+      await writeFile(template, `${source}Edit ${i}: {{tool "no_such_tool_${i}"}} and {{tool "${tool}"}}.\n`);
+      const run = await expectSameAsUncached();
+      expect(changesOf(run).some((c) => c.rule === "template-unknown-tool")).toBe(true);
+    }
+    await writeFile(template, source);
+    await writeFile(lockPath(), committed);
+    await expectSameAsUncached();
+  });
+
   it("a parameter a template uses removed, then a tool a template uses renamed", async () => {
     const { server, tool, param } = await usedTool();
     await relock((lock) => {
