@@ -4,14 +4,14 @@
  * for the pure checker and renderer.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, relative, resolve } from "node:path";
 import type { StageMemo } from "../cache/index.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { sha256 } from "../core/hash.js";
 import { dict } from "../core/own.js";
-import { TemplateError } from "../errors.js";
+import { ConfigError, TemplateError } from "../errors.js";
 import type { TemplateSource } from "../templates/check.js";
 import { listTemplates } from "./listing.js";
 
@@ -29,10 +29,11 @@ export interface TemplateFiles {
  * directory) is what file names in findings are relative to.
  */
 export async function readTemplateFiles(
-  config: Pick<ResolvedConfig, "dir" | "templates" | "partials">,
+  config: Pick<ResolvedConfig, "path" | "dir" | "templates" | "partials">,
   relativeTo: string = config.dir,
   memo?: StageMemo,
 ): Promise<TemplateFiles> {
+  checkPartialDirectories(config);
   // The listing from the directories' stamps when none changed (see listing.ts), else a glob walk.
   const listing = await listTemplates(config, memo);
   const partialFiles = new Map<string, string>(listing.partials); // absolute path → partial name
@@ -52,6 +53,24 @@ export async function readTemplateFiles(
     if (partialName !== undefined) partials[partialName] = source;
   }
   return { templates, partials };
+}
+
+/**
+ * Throws a ConfigError naming the config file and the entry when a `partials` directory is missing
+ * or not a directory: a glob may match nothing, but a directory named on purpose would otherwise
+ * be skipped without a word (and every `{{> name}}` in it with it).
+ */
+function checkPartialDirectories(config: Pick<ResolvedConfig, "path" | "dir" | "partials">): void {
+  for (const [i, dir] of config.partials.entries()) {
+    const path = resolve(config.dir, dir);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) continue;
+    throw new ConfigError(
+      stat === undefined
+        ? `${config.path}: $.partials[${i}]: ${path} not found; create the directory or remove it from partials`
+        : `${config.path}: $.partials[${i}]: ${path} is not a directory; partials lists directories of .hbs or .handlebars files`,
+    );
+  }
 }
 
 /** Reads one template; a missing or unreadable file is a TemplateError naming it. */

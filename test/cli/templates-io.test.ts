@@ -28,6 +28,7 @@ describe("readTemplateFiles", () => {
     write(dir, "prompts/notes.txt", "not a template");
     write(dir, "partials/shared/footer.hbs", "F");
     const files = await readTemplateFiles({
+      path: join(dir, "mcp-contract.yaml"),
       dir,
       templates: ["prompts/**/*.{hbs,handlebars}"],
       partials: ["partials"],
@@ -43,7 +44,12 @@ describe("readTemplateFiles", () => {
   it("names files relative to the given directory and finds nothing when nothing matches", async () => {
     const dir = tempDir();
     write(dir, "cfg/prompts/x.hbs", "X");
-    const config = { dir: join(dir, "cfg"), templates: ["prompts/*.hbs"], partials: [] };
+    const config = {
+      path: join(dir, "cfg", "mcp-contract.yaml"),
+      dir: join(dir, "cfg"),
+      templates: ["prompts/*.hbs"],
+      partials: [],
+    };
     expect((await readTemplateFiles(config, dir)).templates).toEqual([
       { file: "cfg/prompts/x.hbs", source: "X" },
     ]);

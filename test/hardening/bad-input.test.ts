@@ -382,6 +382,32 @@ const cases: Case[] = [
     stderr: "",
   },
   {
+    name: "a partials directory that does not exist: the config and the entry, not silence",
+    files: {
+      ...crmConfig,
+      "mcp-contract.yaml": `${yamlFile()}partials: [prompts/partials]\n`,
+      "mcp-contract.lock.json": "@lock",
+    },
+    args: ["check", "--offline"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.partials[0]: <tmp>/prompts/partials not found; create the directory or remove it from partials\n",
+  },
+  {
+    name: "a partials entry that is a file, in render too",
+    files: {
+      ...crmConfig,
+      "mcp-contract.yaml": `${yamlFile()}partials: [footer.hbs]\n`,
+      "mcp-contract.lock.json": "@lock",
+      "footer.hbs": "F",
+      "p.hbs": "x",
+    },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: <tmp>/mcp-contract.yaml: $.partials[0]: <tmp>/footer.hbs is not a directory; partials lists directories of .hbs or .handlebars files\n",
+  },
+  {
     name: "template syntax error: file:line:column where the unclosed block opens",
     files: {
       ...crmConfig,
