@@ -21,7 +21,7 @@ const SHARED_MODULES = [
   "test/core/regex.test.ts",
   "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,new-rule,no-clock,patterns,presence,python,records,rules,sameness,self-diff,surface-check}.test.ts",
   "test/export/export.test.ts",
-  "test/fetch/{definition-secrets,eras,eras-http,fetch,file,meta-validators,oauth-login,proxy,validate}.test.ts",
+  "test/fetch/{definition-secrets,descendants,eras,eras-http,fetch,file,meta-validators,oauth-login,proxy,validate}.test.ts",
   "test/guard/{config-rules,contract,guard}.test.ts",
   "test/hardening/{adversarial,atomic-write,bad-input,bad-input-files,deep-diff,properties,prototype-names,secret-echo,tampered}.test.ts",
   "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",

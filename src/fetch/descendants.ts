@@ -6,7 +6,7 @@
  * the server was started with is inherited by everything it starts. Elsewhere
  * (macOS, Windows) there is no /proc and only the process group is killed.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 /** The variable that marks a stdio server's environment, inherited by its descendants. */
 export const MARKER_VAR = "MCP_CONTRACT_SERVER";
@@ -62,11 +62,89 @@ function hasMarker(pid: number, marker: string): boolean {
 }
 
 /**
+ * The direct children of `pid` as the kernel lists them in /proc/PID/task/TID/children (one file
+ * per thread: a child belongs to the thread that started it), zombies included; none when the
+ * process is gone. A thread that ends meanwhile hands its children to another, which is read too.
+ */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, "latin1").split(" "))
+        if (child !== "") out.push(Number(child));
+    } catch {
+      // The thread ended.
+    }
+  }
+  return out;
+}
+
+/** Whether the kernel lists children (CONFIG_PROC_CHILDREN): tested once, on this process's main thread. */
+let childrenListed: boolean | undefined;
+function kernelListsChildren(): boolean {
+  childrenListed ??= existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+  return childrenListed;
+}
+
+/**
  * Every live process under `root` (by parent, at any depth) or carrying
  * `marker` in its environment, `root` itself excluded. Synchronous: the exit
  * hook uses it too.
+ *
+ * Where the kernel lists each process's children, the tree is walked from
+ * `root` down through those lists, and the marker is looked for in every
+ * process's environment (the one read each process needs; its stat is read
+ * only for what is found). Elsewhere every process's stat is read first to
+ * learn its parent (`scan`). Both find the same processes;
+ * test/fetch/descendants.test.ts compares them.
  */
-export function findDescendants(root: number, marker: string): ProcessSet {
+export function findDescendants(root: number, marker: string, via?: "children" | "scan"): ProcessSet {
+  return (via ?? (kernelListsChildren() ? "children" : "scan")) === "children"
+    ? findByChildren(root, marker)
+    : findByScan(root, marker);
+}
+
+function findByChildren(root: number, marker: string): ProcessSet {
+  const found: ProcessSet = new Map();
+  // Adds `top` (unless it is root or found already) and every live process below it.
+  const walk = (top: number): void => {
+    for (const queue = [top]; queue.length > 0; ) {
+      const pid = queue.pop()!;
+      if (pid !== top) {
+        if (found.has(pid) || pid === root) continue;
+        const info = readStat(pid);
+        if (!info) continue; // gone, or a zombie (which has no children left)
+        found.set(pid, info.start);
+      }
+      for (const child of childrenOf(pid)) queue.push(child);
+    }
+  };
+  walk(root);
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === root || pid === process.pid || found.has(pid) || !hasMarker(pid, marker)) continue;
+    const info = readStat(pid);
+    if (!info) continue;
+    found.set(pid, info.start);
+    walk(pid);
+  }
+  return found;
+}
+
+function findByScan(root: number, marker: string): ProcessSet {
   const table = processTable();
   const found: ProcessSet = new Map();
   const children = new Map<number, number[]>();
