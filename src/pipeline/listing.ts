@@ -89,8 +89,14 @@ export function rememberedDirectories(
  * Lists the config's templates and partials: from `memo` when no directory
  * changed, else by globbing (and then remembered, unless a directory changed
  * while it was listed or too recently to trust its stamp, see `RACY_MS`).
+ * `clock` is what "too recently" is measured against, read once the glob is done
+ * (test/pipeline/listing.test.ts moves it on instead of sleeping through `RACY_MS`).
  */
-export async function listTemplates(config: ListingConfig, memo?: StageMemo): Promise<TemplateListing> {
+export async function listTemplates(
+  config: ListingConfig,
+  memo?: StageMemo,
+  clock: () => number = Date.now,
+): Promise<TemplateListing> {
   const remembered = rememberedListing(config, memo);
   if (remembered) return remembered;
   // Nothing to remember (`--no-cache`): simple patterns are listed without the glob library.
@@ -133,7 +139,7 @@ export async function listTemplates(config: ListingConfig, memo?: StageMemo): Pr
   const stamped = before?.map((dir) => [dir, directoryStamp(dir)] as const);
   const listing = await globTemplates(config, glob);
   const after = before && (await directories());
-  const now = Date.now();
+  const now = clock();
   if (
     memo &&
     stamped &&

@@ -2,16 +2,38 @@
 // (src/pipeline/listing.ts). On real directories: a file added, removed or renamed in any listed
 // directory (templates, nested directories, partials), and a new directory, each make the
 // remembered listing stale at once, and the listing then given equals a fresh glob's.
-import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises";
+//
+// A listing is only remembered when its directories last changed at least `RACY_MS` before it was
+// made (a change within the file system's clock tick could leave the stamp as it was). Instead of
+// sleeping through that second after each change, the test waits for what the second stands for:
+// the file system's clock has moved past the change (`settle`: a probe file written again until its
+// change time differs, a few ms), so any later change stamps the directory with a later time; then
+// it lists with a clock `RACY_MS` ahead. The refusal itself is checked on the real clock (last test).
+import { mkdir, mkdtemp, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResultCache, stageMemo } from "../../src/cache/index.js";
+import { RACY_MS } from "../../src/cache/stamp.js";
 import { directoryPrefixes, listTemplates, rememberedListing } from "../../src/pipeline/listing.js";
 
 let dir: string;
 let cacheDir: string;
-const settle = () => new Promise((done) => setTimeout(done, 1100));
+/** Until the file system's clock has moved on since now: a probe (outside the listed directories) gets a later change time. */
+async function settle(): Promise<void> {
+  const probe = join(cacheDir, "clock-probe");
+  let writes = 0;
+  await writeFile(probe, `${writes++}`);
+  const first = (await stat(probe, { bigint: true })).ctimeNs;
+  for (;;) {
+    await writeFile(probe, `${writes++}`);
+    if ((await stat(probe, { bigint: true })).ctimeNs > first) return;
+    await new Promise((done) => setTimeout(done, 1));
+  }
+}
+/** The clock the listing is given: `RACY_MS` after the real one (see above). */
+const later = () => Date.now() + RACY_MS + 1;
+const list = (c = config()) => listTemplates(c, memo, later);
 const config = () => ({
   dir,
   templates: ["prompts/**/*.hbs", "!prompts/skip.hbs"],
@@ -44,11 +66,11 @@ const sorted = (l: { templates: string[]; partials: [string, string][] }) => ({
 
 /** The listing from the memo (after `change`, which must make the remembered one stale), and a fresh glob's. */
 async function afterChange(change: () => Promise<unknown>) {
-  await listTemplates(config(), memo);
+  await list();
   expect(rememberedListing(config(), memo)).toBeDefined();
   await change();
   expect(rememberedListing(config(), memo)).toBeUndefined();
-  const listed = sorted(await listTemplates(config(), memo));
+  const listed = sorted(await list());
   expect(listed).toEqual(sorted(await listTemplates(config())));
   await settle();
   return listed;
@@ -56,7 +78,7 @@ async function afterChange(change: () => Promise<unknown>) {
 
 describe("the template listing remembered by directory stamps", () => {
   it("is remembered, and answers without a glob while no directory changed", async () => {
-    const first = sorted(await listTemplates(config(), memo));
+    const first = sorted(await list());
     expect(first.templates).toEqual([join(dir, "prompts", "a.hbs"), join(dir, "prompts", "nested", "b.hbs")]);
     expect(first.partials).toEqual([[join(dir, "shared", "partials", "footer.hbs"), "footer"]]);
     const remembered = rememberedListing(config(), memo);
@@ -115,9 +137,21 @@ describe("the template listing remembered by directory stamps", () => {
     expect(directoryPrefixes("@(a|b/c)/*.hbs")).toBeUndefined();
     expect(directoryPrefixes("a\\/b/*.hbs")).toBeUndefined();
     const odd = { dir, templates: ["{prompts/x,prompts}/*.hbs"], partials: [] };
-    const listed = await listTemplates(odd, memo);
+    const listed = await list(odd);
     expect(listed.templates).toEqual([join(dir, "prompts", "back.hbs")]);
     expect(listed.directories).toBeUndefined();
     expect(rememberedListing(odd, memo)).toBeUndefined();
+  });
+
+  it("does not remember a listing whose directory changed less than RACY_MS ago, on the real clock", async () => {
+    await writeFile(join(dir, "prompts", "fresh.hbs"), "fresh");
+    const listed = await listTemplates(config(), memo);
+    expect(listed.templates).toContain(join(dir, "prompts", "fresh.hbs"));
+    expect(listed.directories).toBeUndefined();
+    expect(rememberedListing(config(), memo)).toBeUndefined();
+    // The same listing with the clock a second on is remembered: the refusal was the clock's.
+    await settle();
+    expect((await list()).directories).toBeDefined();
+    expect(rememberedListing(config(), memo)).toBeDefined();
   });
 });
