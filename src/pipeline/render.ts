@@ -51,9 +51,10 @@ async function readData(path: string, shown: string): Promise<unknown> {
     throw new UsageError(`${shown}: cannot read --data file (${code ?? (error as Error).message})`);
   }
   // YAML reads almost any JSON typo as valid YAML (`{"a": }` is a null): a .json file must be JSON.
-  if (shown.endsWith(".json")) return parseJson(text, shown, UsageError);
+  if (shown.endsWith(".json")) return mapping(parseJson(text, shown, UsageError), shown);
+  let data: unknown;
   try {
-    return parseYaml(text);
+    data = parseYaml(text);
   } catch (error) {
     const e = error as { message?: string; linePos?: { line: number }[] };
     const line = e.linePos?.[0]?.line;
@@ -61,4 +62,17 @@ async function readData(path: string, shown: string): Promise<unknown> {
       `${shown}${line ? `:${line}` : ""}: invalid --data file: ${String(e.message ?? error).split("\n")[0]}`,
     );
   }
+  return mapping(data, shown);
+}
+
+/**
+ * The data, when it is a mapping of the template's variables (or empty: no variables); a list or a
+ * scalar is a UsageError, where it would render every variable empty without a word.
+ */
+function mapping(data: unknown, shown: string): unknown {
+  if (data === null || data === undefined || (typeof data === "object" && !Array.isArray(data))) return data;
+  const what = Array.isArray(data) ? "a list" : `a ${typeof data}`;
+  throw new UsageError(
+    `${shown}: the --data file must be a mapping of the template's variables (name: value), not ${what}`,
+  );
 }

@@ -511,6 +511,27 @@ const cases: Case[] = [
     stderr: "mcp-contract: d.json:1:10: invalid JSON: value expected\n",
   },
   {
+    name: "render --data with a YAML list: not every variable empty without a word",
+    files: {
+      ...crmConfig,
+      "mcp-contract.lock.json": "@lock",
+      "p.hbs": "hi {{name}}\n",
+      "d.yaml": "- name: Ada\n",
+    },
+    args: ["render", "p.hbs", "--data", "d.yaml"],
+    code: 2,
+    stderr:
+      "mcp-contract: d.yaml: the --data file must be a mapping of the template's variables (name: value), not a list\n",
+  },
+  {
+    name: "render --data with a JSON string",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "hi {{name}}\n", "d.json": '"Ada"' },
+    args: ["render", "p.hbs", "--data", "d.json"],
+    code: 2,
+    stderr:
+      "mcp-contract: d.json: the --data file must be a mapping of the template's variables (name: value), not a string\n",
+  },
+  {
     name: "render --data on a missing file",
     files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "hi\n" },
     args: ["render", "p.hbs", "--data", "nope.json"],
