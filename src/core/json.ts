@@ -1,4 +1,5 @@
 /** JSON helpers every stage shares: what a parsed value is, parsing with a message that names the place, ordering. */
+import { isAscii } from "node:buffer";
 import { createRequire } from "node:module";
 import type { ParseError } from "jsonc-parser";
 
@@ -64,4 +65,21 @@ export function parseJson(
 function describeParseError(code: string): string {
   // "PropertyNameExpected" -> "property name expected"
   return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+/**
+ * Whether every string (key or value) of the JSON text `bytes` (UTF-8) decodes to printable ASCII,
+ * tab, line feed or carriage return only: every byte is ASCII, none is DEL, and no escape is `\u`,
+ * `\b` or `\f` (the other escapes give `"`, `\`, `/`, tab, LF and CR; raw control characters are
+ * not valid JSON). False does not say the contrary (`\\u` is a backslash and a `u`). A few
+ * native passes over the bytes, so a scan of many strings can skip looking for invisible ones.
+ */
+export function isPlainJson(bytes: Buffer): boolean {
+  return (
+    isAscii(bytes) &&
+    bytes.indexOf(0x7f) === -1 &&
+    bytes.indexOf("\\u") === -1 &&
+    bytes.indexOf("\\b") === -1 &&
+    bytes.indexOf("\\f") === -1
+  );
 }

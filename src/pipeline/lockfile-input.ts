@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { sha256 } from "../core/hash.js";
+import { isPlainJson } from "../core/json.js";
 
 /** From this size on, a lockfile's bytes are hashed in pieces and not kept. */
 export const LARGE_LOCKFILE = 16 * 1024 * 1024;
@@ -26,6 +27,11 @@ export interface LockfileInput {
    * with `readLockfileInput(path, Infinity)`, which keeps its bytes and always decodes them.
    */
   decode(): string | undefined;
+  /**
+   * After `decode`: true when its text is plain (`isPlainJson` of its bytes: no string holds an
+   * invisible character); false when it is not or was not looked at (a large lockfile).
+   */
+  readonly plain: boolean;
 }
 
 /**
@@ -36,12 +42,17 @@ export function readLockfileInput(path: string, largeFrom: number = LARGE_LOCKFI
   if (statSync(path).size < largeFrom) {
     let bytes: Buffer | undefined = readFileSync(path);
     const hash = sha256(bytes);
+    let plain = false;
     return {
       hash,
       decode: () => {
+        if (bytes) plain = isPlainJson(bytes);
         const text = bytes?.toString("utf8");
         bytes = undefined;
         return text;
+      },
+      get plain() {
+        return plain;
       },
     };
   }
@@ -57,6 +68,7 @@ export function readLockfileInput(path: string, largeFrom: number = LARGE_LOCKFI
       }
       return hashText(text) === hash ? text : undefined;
     },
+    plain: false,
   };
 }
 
@@ -70,6 +82,7 @@ export function knownLockfileInput(
   hash: string,
   largeFrom: number = LARGE_LOCKFILE,
 ): LockfileInput {
+  let plain = false;
   return {
     hash,
     decode: () => {
@@ -79,10 +92,15 @@ export function knownLockfileInput(
           return hashText(text) === hash ? text : undefined;
         }
         const bytes = readFileSync(path);
-        return sha256(bytes) === hash ? bytes.toString("utf8") : undefined;
+        if (sha256(bytes) !== hash) return undefined;
+        plain = isPlainJson(bytes);
+        return bytes.toString("utf8");
       } catch {
         return undefined;
       }
+    },
+    get plain() {
+      return plain;
     },
   };
 }

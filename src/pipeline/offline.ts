@@ -224,7 +224,12 @@ async function findings(
     if (!lockFindings) {
       const verify = await verifyEntries(lock, config.lockfile, entryHashes, memo);
       const { scanLockfile } = await import("../poisoning/index.js");
-      lockFindings = { verify, poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify)) };
+      // The text's bytes said whether any string can hold an invisible character (`isPlainJson`).
+      const hints = { plain: input.plain };
+      lockFindings = {
+        verify,
+        poisoning: scanLockfile(lock, memo && serverScanMemo(memo, lock, verify), hints),
+      };
       memo?.set("lockfile", lockInputs, lockFindings);
     }
     if (memo && history === undefined) memo.set("catalog", [lockHash], catalogs.catalogData(lock));

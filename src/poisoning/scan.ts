@@ -7,7 +7,7 @@ import { type Change, compareChanges, type SurfaceItem } from "../core/change.js
 import type { LockedServer, LockedTool, Lockfile, ToolDefinition } from "../core/lockfile.js";
 import { dict } from "../core/own.js";
 import type { RuleMeta } from "../core/rule.js";
-import { destructiveWord, findInstructions } from "./patterns.js";
+import { ANY_INSTRUCTION, destructiveWord, findInstructions } from "./patterns.js";
 import { poisoningRules } from "./rules.js";
 import {
   describeCodePoint,
@@ -34,10 +34,19 @@ export interface ScanMemo {
   set(server: string, findings: Change[]): void;
 }
 
+/** What the caller knows of the text the definitions were parsed from. */
+export interface ScanHints {
+  /**
+   * Every string and key of the definitions is printable ASCII, tab, line feed or carriage return
+   * (`isPlainJson` of the JSON text they were parsed from): no invisible character to look for.
+   */
+  plain?: boolean;
+}
+
 /** Scans every tool of every server; returns warnings sorted with `compareChanges`. */
 export function scanTools(servers: ServerTools, memo?: ScanMemo): Change[] {
   const names = toolNames(servers);
-  return eachServerTools(servers, (tool) => tool, toolOwners(names), names, memo);
+  return eachServerTools(servers, (tool) => tool, toolOwners(names), names, memo, {});
 }
 
 /**
@@ -50,6 +59,7 @@ function eachServerTools<T>(
   owners: Map<string, Set<string>>,
   names: readonly (readonly [server: string, tools: readonly string[]])[],
   memo: ScanMemo | undefined,
+  hints: ScanHints,
 ): Change[] {
   const out: Change[] = [];
   for (const [server, tools] of Object.entries(servers)) {
@@ -60,7 +70,7 @@ function eachServerTools<T>(
     }
     const found: Change[] = [];
     for (const [name, tool] of Object.entries(tools)) {
-      scanTool(server, name, definition(tool), owners, found);
+      scanTool(server, name, definition(tool), owners, found, hints.plain === true);
     }
     memo?.set(server, found);
     out.push(...found);
@@ -114,8 +124,26 @@ function token(key: string): string {
 const DATA_KEYS = new Set(["const", "enum", "default", "examples", "example"]);
 
 /**
+ * One tool's findings, as `scanTools` reports them (confusable names aside, which compare every
+ * server's tools). `plain`: see `ScanHints`. `prefilter: false` walks the definition even when
+ * `mayRaiseFindings` says nothing in it can raise a finding (the tests compare both).
+ */
+export function toolFindings(
+  server: string,
+  name: string,
+  tool: ToolDefinition,
+  owners: Map<string, Set<string>>,
+  options: { plain?: boolean; prefilter?: boolean } = {},
+): Change[] {
+  const out: Change[] = [];
+  scanTool(server, name, tool, owners, out, options.plain === true, options.prefilter !== false);
+  return out;
+}
+
+/**
  * Walks one tool definition without recursion (a hostile server may nest
- * 10,000 levels deep), checking every string value and every key.
+ * 10,000 levels deep), checking every string value and every key; first, without building a
+ * pointer for each, whether any can raise a finding at all (`mayRaiseFindings`: most cannot).
  */
 function scanTool(
   server: string,
@@ -123,14 +151,18 @@ function scanTool(
   tool: ToolDefinition,
   owners: Map<string, Set<string>>,
   out: Change[],
+  plain: boolean,
+  prefilter = true,
 ): void {
   const label = `Tool \`${showInvisible(name)}\` on server \`${server}\``;
-  const invisibleAt = (pointer: string, text: string, what: string | (() => string)): void =>
-    invisible(server, name, label, pointer, text, what, out);
+  const invisibleAt = (pointer: string, text: string, what: string | (() => string)): void => {
+    if (!plain) invisible(server, name, label, pointer, text, what, out);
+  };
 
   invisibleAt("/name", name, "the name");
   const destructive = destructiveWord(name);
   if (destructive !== undefined) destructiveCheck(server, name, tool, destructive, label, out);
+  if (prefilter && !mayRaiseFindings(server, name, tool, owners, plain)) return;
 
   // Four parallel stacks (value, pointer, key, whether under a data keyword): no pair per node.
   const values: unknown[] = [tool];
@@ -356,25 +388,7 @@ function shadowing(
   label: string,
   out: Change[],
 ): void {
-  let named: Map<string, string[]> | undefined; // most texts name no tool: no map for them
-  const shapes = shapesOf(owners);
-  eachWordSpan(text, (index, runEnd) => {
-    let end = runEnd;
-    while (end > index && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
-    if (!shapes.has(shape(text, index, end))) return;
-    const word = text.slice(index, end);
-    const set = owners.get(word);
-    if (!set || set.has(server) || word === tool) return;
-    if (!distinctive(word)) {
-      const before = text[index - 1] ?? "";
-      const after = text[index + word.length] ?? "";
-      const quoted = /[`'"]/.test(before) && before === after;
-      const called = /^\s+tool\b/i.test(text.slice(index + word.length));
-      if (!quoted && !called) return;
-    }
-    named ??= new Map();
-    named.set(word, [...set].sort());
-  });
+  const named = namedTools(server, tool, text, owners);
   if (named === undefined) return;
   const list = [...named]
     .map(([t, s]) => `\`${t}\` (server ${s.map((x) => `\`${x}\``).join(", ")})`)
@@ -392,6 +406,103 @@ function shadowing(
       },
     ),
   );
+}
+
+/**
+ * The tools of other servers `text` names (each with the servers offering it, sorted), as the
+ * shadowing check reports them; undefined when it names none (most texts: no map for them).
+ */
+function namedTools(
+  server: string,
+  tool: string | SurfaceItem,
+  text: string,
+  owners: Map<string, Set<string>>,
+): Map<string, string[]> | undefined {
+  let named: Map<string, string[]> | undefined;
+  const shapes = shapesOf(owners);
+  const visit = (index: number, runEnd: number): void => {
+    let end = runEnd;
+    while (end > index && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
+    if (!shapes.has(shape(text, index, end))) return;
+    const word = text.slice(index, end);
+    const set = owners.get(word);
+    if (!set || set.has(server) || word === tool) return;
+    if (!distinctive(word)) {
+      const before = text[index - 1] ?? "";
+      const after = text[index + word.length] ?? "";
+      const quoted = /[`'"]/.test(before) && before === after;
+      const called = /^\s+tool\b/i.test(text.slice(index + word.length));
+      if (!quoted && !called) return;
+    }
+    named ??= new Map();
+    named.set(word, [...set].sort());
+  };
+  if (NON_ASCII.test(text)) {
+    eachWordSpan(text, visit);
+    return named;
+  }
+  // ASCII (most text): `eachWordSpan`'s walk, inline, without a call per character run.
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x5f ||
+      c === 0x2e ||
+      c === 0x2d
+    ) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      visit(start, i);
+      start = -1;
+    }
+  }
+  return named;
+}
+
+/** How deep `mayRaiseFindings` walks before it leaves a definition to the full walk. */
+const PREFILTER_DEPTH = 64;
+
+/**
+ * False when no string or key of `tool` can raise a finding of the walk in `scanTool` (invisible
+ * characters, hidden instructions, another server's tool named, a remote `$ref`): the same checks
+ * as answers only (`mayHoldInvisible`, `ANY_INSTRUCTION`, `namedTools`, the `$ref` test), without
+ * a pointer, a message or a stack entry per value. True when one may, or the definition nests
+ * deeper than `PREFILTER_DEPTH`; the walk then finds what there is.
+ */
+export function mayRaiseFindings(
+  server: string,
+  name: string,
+  tool: ToolDefinition,
+  owners: Map<string, Set<string>>,
+  plain: boolean,
+): boolean {
+  const may = (value: unknown, key: string, inData: boolean, depth: number): boolean => {
+    if (typeof value === "string") {
+      if (!plain && mayHoldInvisible(value)) return true;
+      if (ANY_INSTRUCTION.test(value)) return true;
+      if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) return true;
+      return namedTools(server, name, value, owners) !== undefined;
+    }
+    if (value === null || typeof value !== "object") return false;
+    if (depth >= PREFILTER_DEPTH) return true;
+    if (Array.isArray(value)) {
+      // An element keeps the array's key (as in the walk: `{"$ref": ["x"]}` is checked as a `$ref`).
+      for (let i = 0; i < value.length; i++) if (may(value[i], key, inData, depth + 1)) return true;
+      return false;
+    }
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      // The definition's own `name` is the tool's name, checked by the caller.
+      if (depth === 0 && k === "name" && typeof record[k] === "string") continue;
+      if (!plain && mayHoldInvisible(k)) return true;
+      if (may(record[k], k, inData || DATA_KEYS.has(k), depth + 1)) return true;
+    }
+    return false;
+  };
+  return may(tool, "", false, 0);
 }
 
 function destructiveCheck(
@@ -479,7 +590,7 @@ export function confusableToolNames(
 }
 
 /** Scans every tool of every server in a lockfile (the definitions exactly as locked). */
-export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
+export function scanLockfile(lock: Lockfile, memo?: ScanMemo, hints: ScanHints = {}): Change[] {
   const servers = dict<Record<string, LockedTool>>();
   for (const [server, entry] of Object.entries(lock.servers)) servers[server] = entry.tools;
   const names = toolNames(servers);
@@ -487,7 +598,7 @@ export function scanLockfile(lock: Lockfile, memo?: ScanMemo): Change[] {
   const surface: Change[] = [];
   for (const [server, entry] of Object.entries(lock.servers))
     scanServerSurface(server, entry, owners, surface);
-  const tools = eachServerTools(servers, (tool) => tool.definition, owners, names, memo);
+  const tools = eachServerTools(servers, (tool) => tool.definition, owners, names, memo, hints);
   return surface.length === 0 ? tools : [...tools, ...surface].sort(compareChanges);
 }
 
@@ -513,7 +624,7 @@ export function scanServer(
     // caller that scanned the same tool under the same owners before may hand them back.
     const known = earlier?.(name, locked.definition);
     if (known) tools.push(...known);
-    else scanTool(server, name, locked.definition, owners, tools);
+    else scanTool(server, name, locked.definition, owners, tools, false);
   }
   const surface: Change[] = [];
   scanServerSurface(server, entry, owners, surface);
