@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startV2Http } from "../../fixtures/servers/v2-server.mjs";
-// Real processes: Node reads NODE_EXTRA_CA_CERTS once, when the process starts.
-import { runCli } from "../helpers/cli.js";
+// Real processes where NODE_EXTRA_CA_CERTS is set: Node reads it once, when the process starts.
+// Runs without it are in process (test/helpers/cli.ts), whose Node trusts no private CA either.
+import { runCli, runCliInProcess } from "../helpers/cli.js";
 import { trackedProxies } from "./forward-proxy.js";
 
 const startProxy = trackedProxies();
@@ -103,7 +104,7 @@ describe("HTTPS servers with a private CA (NODE_EXTRA_CA_CERTS)", () => {
   it("without the CA: one line naming the server, saying the certificate is not trusted, pointing at NODE_EXTRA_CA_CERTS; exit 3, no retries", async () => {
     const server = await httpsServer();
     const dir = project(server.url);
-    const result = await runCli(["lock"], { cwd: dir, env: cleanEnv({}) });
+    const result = await runCliInProcess(["lock"], { cwd: dir, env: cleanEnv({}) });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toEqual([
       `mcp-contract: server "secure": ${server.url} presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file`,
@@ -155,7 +156,10 @@ describe("HTTPS servers with a private CA (NODE_EXTRA_CA_CERTS)", () => {
       proxy.seen.map(() => `CONNECT ${host}`),
     );
 
-    const untrusted = await runCli(["lock"], { cwd: dir, env: cleanEnv({ HTTPS_PROXY: proxy.url }) });
+    const untrusted = await runCliInProcess(["lock"], {
+      cwd: dir,
+      env: cleanEnv({ HTTPS_PROXY: proxy.url }),
+    });
     expect(untrusted.code).toBe(3);
     expect(untrusted.stderr.trim().split("\n")).toEqual([
       `mcp-contract: server "secure": ${server.url} through proxy ${proxy.url}/ from HTTPS_PROXY presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to that CA's PEM file`,

@@ -4,12 +4,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { repoRoot, runCliInProcess } from "../helpers/cli.js";
 
 const demo = join(repoRoot, "examples", "crm-agent");
 
 it("examples/library/check.mjs prints what check --format json prints on the demo", async () => {
-  const cli = await runCli(["check", "--format", "json"], { cwd: demo });
+  // The CLI in process (test/cli/in-process.test.ts: the bin's output); the example in a process of its own.
+  const cli = await runCliInProcess(["check", "--format", "json"], { cwd: demo });
   expect(cli.code, cli.stderr).toBe(1);
   const example = spawnSync(process.execPath, [join(repoRoot, "examples", "library", "check.mjs"), demo], {
     cwd: repoRoot,
