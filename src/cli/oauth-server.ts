@@ -5,6 +5,7 @@
  */
 import { interpolateServers, loadConfig, readEnvFile } from "../config/load.js";
 import type { HttpServerConfig, ResolvedConfig } from "../config/types.js";
+import { unknownNameHint } from "../core/suggest.js";
 import { UsageError } from "../errors.js";
 import type { CommandIO } from "./io.js";
 import { registerSecrets } from "./secrets.js";
@@ -19,8 +20,9 @@ export async function oauthServer(
   const config = await loadConfig({ configPath, cwd: io.cwd, env: io.env, interpolate: false });
   registerSecrets(io, config.secrets);
   if (!Object.hasOwn(config.servers, name)) {
-    const known = Object.keys(config.servers).join(", ") || "none";
-    throw new UsageError(`unknown server "${name}"; ${config.path} configures: ${known}`);
+    throw new UsageError(
+      `unknown server "${name}"; ${unknownNameHint(name, Object.keys(config.servers), config.path)}`,
+    );
   }
   const configured = config.servers[name]!;
   if (configured.kind !== "http")

@@ -24,3 +24,18 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   const best = closestName(name, candidates);
   return best === undefined ? undefined : `did you mean \`${best}\`?`;
 }
+
+/** How many names a "configures: …" list shows before it says how many more there are. */
+export const NAMES_SHOWN = 10;
+
+/**
+ * Why `name` is unknown among `known` (a config's servers): the one meant, when one is near enough,
+ * then the first `NAMES_SHOWN` of them and how many more there are, so a config of hundreds of
+ * servers gives one readable line.
+ */
+export function unknownNameHint(name: string, known: readonly string[], where: string): string {
+  const meant = didYouMean(name, known);
+  const shown = known.slice(0, NAMES_SHOWN).join(", ") || "none";
+  const more = known.length > NAMES_SHOWN ? ` and ${known.length - NAMES_SHOWN} more` : "";
+  return `${meant ? `${meant} ` : ""}${where} configures: ${shown}${more}`;
+}

@@ -63,7 +63,7 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
   const run = resolveRun(options);
   const cache = options.offline ? openCache(options, run.cwd, run.env) : undefined;
   const config = await loadProjectConfig(run, options.config, cache && parsedConfigStore(cache));
-  let servers = selectServers(config, options.servers);
+  let servers = await selectServers(config, options.servers);
   // A lockfile entry of a server the config no longer names is reported when every server is
   // checked (with --server, only those are).
   const everyServer = options.servers === undefined || options.servers.length === 0;

@@ -84,7 +84,7 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   const run = resolveRun(options);
   const reason = options.acceptBreaking?.trim();
   const config = await loadProjectConfig(run, options.config);
-  const servers = selectServers(config, options.servers);
+  const servers = await selectServers(config, options.servers);
   // git's committed lockfile (a child process) and the lock stage's modules are made ready while
   // the servers are fetched, instead of before or after: neither is on the fetch's path.
   const committedLater = committedLockfile(config.lockfile, run.env);

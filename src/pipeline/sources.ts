@@ -48,16 +48,18 @@ export async function loadProjectConfig(
 }
 
 /** The configured servers `names` selects (all when absent or empty); unknown names are a usage error. */
-export function selectServers(
+export async function selectServers(
   config: ResolvedConfig,
   names: readonly string[] | undefined,
-): Record<string, ServerConfig> {
+): Promise<Record<string, ServerConfig>> {
   if (!names || names.length === 0) return config.servers;
   const selected: Record<string, ServerConfig> = Object.create(null);
   for (const name of names) {
     if (!Object.hasOwn(config.servers, name)) {
-      const known = Object.keys(config.servers).join(", ") || "none";
-      throw new UsageError(`unknown server "${name}" in --server; ${config.path} configures: ${known}`);
+      // The did-you-mean (and its edit-distance package) is loaded only for the mistake.
+      const { unknownNameHint } = await import("../core/suggest.js");
+      const hint = unknownNameHint(name, Object.keys(config.servers), config.path);
+      throw new UsageError(`unknown server "${name}" in --server; ${hint}`);
     }
     selected[name] = config.servers[name]!;
   }

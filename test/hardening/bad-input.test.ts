@@ -551,7 +551,21 @@ const cases: Case[] = [
     files: crmConfig,
     args: ["lock", "--server", "crn"],
     code: 2,
-    stderr: 'mcp-contract: unknown server "crn" in --server; <tmp>/mcp-contract.yaml configures: crm\n',
+    stderr:
+      'mcp-contract: unknown server "crn" in --server; did you mean `crm`? <tmp>/mcp-contract.yaml configures: crm\n',
+  },
+  {
+    name: "unknown --server among 300: the one meant and ten of them, not all 300",
+    files: {
+      "mcp-contract.yaml": yamlFile(
+        Array.from({ length: 300 }, (_, i) => `  server-${i + 1}:\n    file: tools.json\n`).join(""),
+      ),
+      "tools.json": "@crm",
+    },
+    args: ["check", "--server", "sever-200"],
+    code: 2,
+    stderr:
+      'mcp-contract: unknown server "sever-200" in --server; did you mean `server-200`? <tmp>/mcp-contract.yaml configures: server-1, server-2, server-3, server-4, server-5, server-6, server-7, server-8, server-9, server-10 and 290 more\n',
   },
   {
     name: "bad --timeout value",
