@@ -33,12 +33,11 @@ describe("HTTP faults", () => {
   });
 
   it("bearer auth from tokenEnv is sent and accepted", async () => {
-    process.env.MCP_CONTRACT_TEST_TOKEN = SECRET;
     const fixture = await http({ requireBearer: SECRET });
     const config = httpConfig(fixture.url, { auth: { type: "bearer", tokenEnv: "MCP_CONTRACT_TEST_TOKEN" } });
-    const snapshot = await fetchServer("crm", config, fetchOptions());
+    const env = { ...process.env, MCP_CONTRACT_TEST_TOKEN: SECRET };
+    const snapshot = await fetchServer("crm", config, fetchOptions({ env }));
     expect(snapshot.tools).toEqual(DEFAULT_TOOLS);
-    delete process.env.MCP_CONTRACT_TEST_TOKEN;
   });
 
   it("a missing tokenEnv names the variable", async () => {
@@ -241,17 +240,25 @@ describe("stdio faults", () => {
   });
 
   it("the child gets a minimal environment unless inheritEnv", async () => {
-    process.env.MCP_CONTRACT_LEAK_CHECK = SECRET;
     const tools = [{ name: "env", inputSchema: { type: "object" } }];
     // The fixture echoes nothing from env; check through a tiny inline server instead.
     const { childEnv } = await import("../../src/fetch/stdio-source.js");
+    // Read from process.env by default: MCP_CONTRACT_CACHE_DIR (vitest.config.ts sets it for every
+    // test) is neither a default nor a network variable, so only inheritEnv passes it on.
+    const leak = process.env.MCP_CONTRACT_CACHE_DIR;
+    expect(leak).toMatch(/mcp-contract-test-cache-/);
     const minimal = childEnv({ ...stdioFixture({ tools }), env: { EXTRA: "1" } });
-    expect(minimal.MCP_CONTRACT_LEAK_CHECK).toBeUndefined();
+    expect(minimal.MCP_CONTRACT_CACHE_DIR).toBeUndefined();
     expect(minimal.EXTRA).toBe("1");
     expect(minimal.PATH).toBe(process.env.PATH);
     const inherited = childEnv({ ...stdioFixture({ tools }), inheritEnv: true });
-    expect(inherited.MCP_CONTRACT_LEAK_CHECK).toBe(SECRET);
-    delete process.env.MCP_CONTRACT_LEAK_CHECK;
+    expect(inherited.MCP_CONTRACT_CACHE_DIR).toBe(leak);
+    // The same from an environment passed in (as the CLI passes its own).
+    const parent = { ...process.env, MCP_CONTRACT_LEAK_CHECK: SECRET };
+    expect(childEnv({ ...stdioFixture({ tools }) }, parent).MCP_CONTRACT_LEAK_CHECK).toBeUndefined();
+    expect(childEnv({ ...stdioFixture({ tools }), inheritEnv: true }, parent).MCP_CONTRACT_LEAK_CHECK).toBe(
+      SECRET,
+    );
   });
 
   it("the minimal environment keeps the proxy and CA variables; the configured env overrides them", async () => {
@@ -274,50 +281,34 @@ describe("stdio faults", () => {
 
   it("proxy credentials the child received are redacted from the stderr it shows", async () => {
     const password = "proxy-pass-5f0e9a77";
-    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
-    try {
-      const config = stdioFixture({
-        stderrLines: [`using proxy ${process.env.HTTPS_PROXY}`],
-        exitAtStart: 4,
-      });
-      const error = await failure(fetchServer("x", config, fetchOptions()));
-      expect(error.message).toContain("using proxy http://");
-      expect(error.message).not.toContain(password);
-    } finally {
-      delete process.env.HTTPS_PROXY;
-    }
+    const env = { ...process.env, HTTPS_PROXY: `http://ci-bot:${password}@proxy.corp:3128` };
+    const config = stdioFixture({ stderrLines: [`using proxy ${env.HTTPS_PROXY}`], exitAtStart: 4 });
+    const error = await failure(fetchServer("x", config, fetchOptions({ env })));
+    expect(error.message).toContain("using proxy http://");
+    expect(error.message).not.toContain(password);
   });
 
   it("a proxy password with a bare % does not fail stdio servers, and is redacted", async () => {
     const password = "50%off-proxy-pass-8c1d";
-    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
-    try {
-      const config = stdioFixture({ stderrLines: [`proxy password ${password}`], exitAtStart: 4 });
-      const error = await failure(fetchServer("x", config, fetchOptions()));
-      expect(error.message).toContain("proxy password");
-      expect(error.message).not.toContain("URI malformed");
-      expect(error.message).not.toContain(password);
-    } finally {
-      delete process.env.HTTPS_PROXY;
-    }
+    const env = { ...process.env, HTTPS_PROXY: `http://ci-bot:${password}@proxy.corp:3128` };
+    const config = stdioFixture({ stderrLines: [`proxy password ${password}`], exitAtStart: 4 });
+    const error = await failure(fetchServer("x", config, fetchOptions({ env })));
+    expect(error.message).toContain("proxy password");
+    expect(error.message).not.toContain("URI malformed");
+    expect(error.message).not.toContain(password);
   });
 
   it("credentials in the proxy variable that loses to its lower-case twin are redacted too (the child gets both)", async () => {
     const password = "upper-case-proxy-pass-2b7e";
-    process.env.https_proxy = "http://proxy.corp:3128";
-    process.env.HTTPS_PROXY = `http://ci-bot:${password}@proxy.corp:3128`;
-    try {
-      const config = stdioFixture({
-        stderrLines: [`HTTPS_PROXY=${process.env.HTTPS_PROXY}`],
-        exitAtStart: 4,
-      });
-      const error = await failure(fetchServer("x", config, fetchOptions()));
-      expect(error.message).toContain("HTTPS_PROXY=http://");
-      expect(error.message).not.toContain(password);
-    } finally {
-      delete process.env.https_proxy;
-      delete process.env.HTTPS_PROXY;
-    }
+    const env = {
+      ...process.env,
+      https_proxy: "http://proxy.corp:3128",
+      HTTPS_PROXY: `http://ci-bot:${password}@proxy.corp:3128`,
+    };
+    const config = stdioFixture({ stderrLines: [`HTTPS_PROXY=${env.HTTPS_PROXY}`], exitAtStart: 4 });
+    const error = await failure(fetchServer("x", config, fetchOptions({ env })));
+    expect(error.message).toContain("HTTPS_PROXY=http://");
+    expect(error.message).not.toContain(password);
   });
 });
 

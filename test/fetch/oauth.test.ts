@@ -116,14 +116,10 @@ describe("OAuth client credentials", () => {
         privateKeyEnv: "LEDGER_KEY",
       },
     });
-    process.env.LEDGER_KEY = keys.privateKey;
-    try {
-      const snapshot = await fetchServer("ledger", config, fetchOptions());
-      expect(snapshot.tools).toHaveLength(3);
-      expect(fixture.stats.authMethods).toEqual(["private_key_jwt"]);
-    } finally {
-      delete process.env.LEDGER_KEY;
-    }
+    const env = { ...process.env, LEDGER_KEY: keys.privateKey };
+    const snapshot = await fetchServer("ledger", config, fetchOptions({ env }));
+    expect(snapshot.tools).toHaveLength(3);
+    expect(fixture.stats.authMethods).toEqual(["private_key_jwt"]);
   });
 
   it("a wrong client secret: one line naming the server, no secret, exit 3, lockfile untouched", async () => {
@@ -163,15 +159,11 @@ describe("OAuth client credentials", () => {
         issuer: "https://auth.example.com",
       },
     });
-    process.env.LEDGER_SECRET = SECRET;
-    try {
-      const error = await fetchServer("ledger", config, fetchOptions()).catch((e: Error) => e);
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toMatch(/^server "ledger": Authorization server mismatch/);
-      expect((error as Error).message).not.toContain(SECRET);
-      expect(fixture.stats.tokenRequests).toBe(0);
-    } finally {
-      delete process.env.LEDGER_SECRET;
-    }
+    const env = { ...process.env, LEDGER_SECRET: SECRET };
+    const error = await fetchServer("ledger", config, fetchOptions({ env })).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^server "ledger": Authorization server mismatch/);
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(fixture.stats.tokenRequests).toBe(0);
   });
 });
