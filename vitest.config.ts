@@ -19,19 +19,20 @@ const SHARED_MODULES = [
   "test/cli/{accept-flow,ci-workflow,cli,exit-codes,formats-golden,git-source,hot-path,in-process,init,offline-cache,offline-entries,offline-partial,offline-stamp,templates-io,unconfigured-server}.test.ts",
   "test/config/{config,envfile-secrets,error-annotation,import,import-cli,interpolate,lazy-interpolation,rule-ids,simple-yaml,validated-cache,validators-generated}.test.ts",
   "test/core/{regex,suggest}.test.ts",
-  "test/diff/{accepts,accepts-witness,corpus,deep-unions,diff,new-rule,no-clock,patterns,presence,python,records,rules,sameness,self-diff,surface-check}.test.ts",
+  "test/diff/{accepts,accepts-witness,corpus,deep-unions,descriptions,diff,new-rule,no-clock,patterns,presence,python,records,rules,sameness,self-diff,surface-check}.test.ts",
   "test/export/export.test.ts",
-  "test/fetch/{definition-secrets,descendants,eras,eras-http,fetch,file,meta-validators,node-fetch,oauth-login,proxy,retry-count,server-everything,tls,validate}.test.ts",
+  "test/fetch/{cli-signals,definition-secrets,descendants,eras,eras-http,faults,fetch,file,meta-validators,node-fetch,oauth,oauth-login,process-group,proxy,retry-count,server-everything,tls,validate}.test.ts",
   "test/guard/{config-rules,contract,guard,hostile-pattern}.test.ts",
   "test/hardening/{adversarial,atomic-write,bad-input,bad-input-files,concurrent-lock,deep-diff,fault-matrix,header-secrets,properties,prototype-names,secret-echo,secrets,tampered}.test.ts",
   "test/library/example.test.ts",
   "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",
   "test/packaging/prepared.test.ts",
   "test/pipeline/{listing,listing-simple,lockfile-input,stages}.test.ts",
-  "test/poisoning/{cli,instruction-pretest,invisible-prefilter,memo,scan,skeleton-ascii,surface,words}.test.ts",
+  "test/poisoning/{cli,instruction-pretest,invisible-prefilter,memo,scan,scan-prefilter,skeleton-ascii,surface,words}.test.ts",
   "test/policy/{policy,schema}.test.ts",
   "test/report/{html,junit-schema,large-golden,lazy,marks,merge,reporters,repository-paths,summary-counts,surface-formats,unjudged}.test.ts",
   "test/templates/{catalog-data,check,cli,corpus,docs,front-matter,parse,references,render,surface,surface-cli}.test.ts",
+  "test/telemetry/traces.test.ts",
 ];
 
 const common = {
