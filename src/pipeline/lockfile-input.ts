@@ -19,8 +19,8 @@ const PIECE = 1024 * 1024;
 
 /** A lockfile read: its hash, and its text on demand. */
 export interface LockfileInput {
-  /** sha256 of the file's bytes. */
-  hash: string;
+  /** sha256 of the file's bytes (of a small one: computed when first read, which must be before `decode`). */
+  readonly hash: string;
   /**
    * The text the hash names, decoded as UTF-8; call it once (nothing is kept). Undefined when the
    * file changed since it was hashed (or, read in pieces, is not valid UTF-8): then read it again
@@ -41,10 +41,17 @@ export interface LockfileInput {
 export function readLockfileInput(path: string, largeFrom: number = LARGE_LOCKFILE): LockfileInput {
   if (statSync(path).size < largeFrom) {
     let bytes: Buffer | undefined = readFileSync(path);
-    const hash = sha256(bytes);
+    // Hashed on first use: a check without a cache keys nothing by it.
+    let hash: string | undefined;
     let plain = false;
     return {
-      hash,
+      get hash() {
+        if (hash === undefined) {
+          if (!bytes) throw new Error(`${path}: the lockfile's hash was first asked after its text`);
+          hash = sha256(bytes);
+        }
+        return hash;
+      },
       decode: () => {
         if (bytes) plain = isPlainJson(bytes);
         const text = bytes?.toString("utf8");

@@ -122,8 +122,9 @@ async function findings(
     await (await import("../lockfile/io.js")).readLockfileIfExists(config.lockfile);
     throw error;
   }
-  // The bytes' hash; the text only when something must be computed (then the bytes go).
-  const lockHash = input.hash;
+  // The bytes' hash, the key of every stage in the cache (none without one); the text only when
+  // something must be computed (then the bytes go).
+  const lockHash = memo ? input.hash : "";
   let decoded: string | undefined;
   const lockText = (): string => {
     decoded ??= input.decode();

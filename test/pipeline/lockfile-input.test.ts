@@ -50,6 +50,26 @@ describe("readLockfileInput", () => {
     expect(whole.decode()).toBe(raw.toString("utf8"));
   });
 
+  it("hashes a whole one when first asked, and says so when asked only after its text", () => {
+    const small = join(dir, "small.lock.json");
+    writeFileSync(small, '{"a":1}');
+    const later = readLockfileInput(small);
+    expect(later.decode()).toBe('{"a":1}');
+    expect(() => later.hash).toThrow(`${small}: the lockfile's hash was first asked after its text`);
+    const first = readLockfileInput(small);
+    expect(first.hash).toBe(sha(Buffer.from('{"a":1}')));
+    expect(first.decode()).toBe('{"a":1}');
+    expect(first.hash).toBe(sha(Buffer.from('{"a":1}')));
+    // Plain: ASCII with no escape that could make an invisible character.
+    expect(first.plain).toBe(true);
+    writeFileSync(small, '{"a":"\\u200b"}');
+    const escaped = readLockfileInput(small);
+    expect(escaped.plain).toBe(false); // not looked at before the text
+    escaped.decode();
+    expect(escaped.plain).toBe(false);
+    rmSync(small);
+  });
+
   it("throws what reading throws: ENOENT, EISDIR", () => {
     const code = (f: () => unknown) => {
       try {
