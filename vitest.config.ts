@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import { LongFirstSequencer } from "./test/sequencer.js";
 
 /**
  * Files that change nothing process-wide (environment, cwd, console, globals, timers) and leave
@@ -12,7 +13,7 @@ import { defineConfig } from "vitest/config";
  * one until it is added here, runs in a fresh worker of its own.
  */
 const SHARED_MODULES = [
-  "test/{architecture,docs,readme,rule-pages-accept,rule-pages-examples}.test.ts",
+  "test/{architecture,docs,readme,rule-pages-accept,rule-pages-examples,sequencer}.test.ts",
   "test/bench/{generate,lock-path,offline-path}.test.ts",
   "test/cache/cache.test.ts",
   "test/canonical/{canonical,canonical-order,same-as-canonicalize}.test.ts",
@@ -54,6 +55,8 @@ export default defineConfig({
     // on ten test files: 11.0-12.1 s of CPU without, 9.8-10.0 s with).
     experimental: { fsModuleCache: true },
     globalSetup: ["test/global-setup.ts"],
+    // The known-long files start first, in a fresh clone too (test/sequencer.ts).
+    sequence: { sequencer: LongFirstSequencer },
     projects: [
       { test: { ...common, name: "shared-modules", include: SHARED_MODULES, isolate: false } },
       { test: { ...common, name: "isolated", include: ["test/**/*.test.ts"], exclude: SHARED_MODULES } },
