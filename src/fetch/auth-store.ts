@@ -7,6 +7,7 @@
  * config, lockfile or cache.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -74,6 +75,9 @@ export class FileAuthStore implements AuthStore {
   constructor(readonly path: string) {}
 
   async read(): Promise<StoredAuth | undefined> {
+    // Most servers have no login: one stat says so without a rejected open, its error and its stack
+    // (every HTTP server without auth asks, at the start of each fetch).
+    if (!existsSync(this.path)) return undefined;
     let text: string;
     try {
       text = await readFile(this.path, "utf8");

@@ -63,11 +63,26 @@ class ConnectTimeoutError extends Error {
   readonly code = "UND_ERR_CONNECT_TIMEOUT";
 }
 
+/**
+ * Where a caller puts a second signal that aborts the request as `init.signal` does (`retryingFetch`:
+ * the server's deadline beside the SDK's own signal), instead of joining the two with
+ * `AbortSignal.any` on every request, which costs more than the rest of a small request's setup.
+ */
+export const ALSO_ABORTED_BY = Symbol("mcp-contract second abort signal");
+
+/** How long an aborted response's remaining body is read and dropped so its connection can be kept. */
+const DRAIN_MS = 100;
+
 /** `fetch`, on `node:http(s)` for the requests the transports make (see the module comment). */
 export const nodeFetch: FetchFn = (input, init) => {
   const url = typeof input === "string" ? parsed(input) : input instanceof URL ? input : undefined;
-  if (url === undefined || init === undefined || !leanRequest(url, init)) return fetch(input, init);
-  return send(url, init);
+  const also = (init as { [ALSO_ABORTED_BY]?: AbortSignal } | undefined)?.[ALSO_ABORTED_BY];
+  if (url === undefined || init === undefined || !leanRequest(url, init)) {
+    if (also === undefined) return fetch(input, init);
+    const signal = init?.signal ? AbortSignal.any([init.signal, also]) : also;
+    return fetch(input, { ...init, signal });
+  }
+  return send(url, init, also);
 };
 
 function parsed(text: string): URL | undefined {
@@ -91,9 +106,10 @@ function leanRequest(url: URL, init: RequestInit): boolean {
   return true;
 }
 
-function send(url: URL, init: RequestInit): Promise<Response> {
+function send(url: URL, init: RequestInit, also: AbortSignal | undefined): Promise<Response> {
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
+  if (also?.aborted) return Promise.reject(also.reason);
   const method = init.method ?? "GET";
   const headers: Record<string, string> = {};
   if (init.headers !== undefined) {
@@ -114,18 +130,25 @@ function send(url: URL, init: RequestInit): Promise<Response> {
     let response: IncomingMessage | undefined;
     /** Errors the body stream once it exists; set in `respond`. */
     let failBody: ((error: unknown) => void) | undefined;
+    /** Reads and drops the rest of the body; set in `respond`. */
+    let drain: (() => void) | undefined;
     let connectTimer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
-      const reason = signal?.reason;
+      const reason = signal?.aborted ? signal.reason : also?.reason;
       cleanup();
       // The reason first: destroying the request makes the response fail with its own error.
       if (failBody) failBody(reason);
       else reject(reason);
+      if (drain !== undefined) {
+        drain();
+        return;
+      }
       request.destroy();
       response?.destroy();
     };
     const cleanup = (): void => {
       signal?.removeEventListener("abort", onAbort);
+      also?.removeEventListener("abort", onAbort);
       if (connectTimer !== undefined) clearTimeout(connectTimer);
     };
     const respond = (res: IncomingMessage): void => {
@@ -181,7 +204,9 @@ function send(url: URL, init: RequestInit): Promise<Response> {
             });
             source.once("error", (error) => failBody?.(terminated(error)));
             // A response the server cut short ends without an error on some Node versions.
-            res.once("aborted", () => failBody?.(terminated(undefined)));
+            res.once("aborted", () => {
+              if (!done) failBody?.(terminated(undefined));
+            });
           },
           pull() {
             source.resume();
@@ -195,6 +220,20 @@ function send(url: URL, init: RequestInit): Promise<Response> {
         },
         { highWaterMark: 1 },
       );
+      // Aborted while the body was on its way (a session closed as soon as its answer was parsed,
+      // usually before the end of the response was read): the caller already has the abort; the rest
+      // is read and dropped for a moment, so that a response about to end leaves its connection to
+      // the keep-alive agent instead of a new one for the next request. One that does not end by
+      // then (an event stream held open) is closed as before.
+      drain = () => {
+        const timer = setTimeout(() => {
+          res.destroy();
+          if (source !== res) source.destroy();
+        }, DRAIN_MS);
+        timer.unref();
+        res.once("close", () => clearTimeout(timer));
+        source.resume();
+      };
       settle(() => {
         const response = new Response(bodyStream, responseInit);
         if (check !== undefined) checkedResponses.add(response);
@@ -225,6 +264,7 @@ function send(url: URL, init: RequestInit): Promise<Response> {
       if (response === undefined) reject(new TypeError("fetch failed", { cause: closedSocket(error) }));
     });
     signal?.addEventListener("abort", onAbort, { once: true });
+    also?.addEventListener("abort", onAbort, { once: true });
     request.end(body);
   });
 }

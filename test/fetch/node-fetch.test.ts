@@ -5,22 +5,37 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
-import { nodeFetch } from "../../src/fetch/node-fetch.js";
+import { ALSO_ABORTED_BY, nodeFetch } from "../../src/fetch/node-fetch.js";
 import { Utf8Watch, utf8CheckedFetch } from "../../src/fetch/utf8.js";
 
 let base = "";
 let close: () => Promise<void> = async () => {};
-const received: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string }> = [];
+const received: Array<{
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The client's port: the same one for requests on the same kept-alive connection. */
+  port: number | undefined;
+}> = [];
+/** The connections the server saw close, by the client's port. */
+const closedPorts: number[] = [];
+const watched = new WeakSet<object>();
 
 beforeAll(async () => {
   const server = createServer((req, res) => {
+    const port = req.socket.remotePort;
+    if (!watched.has(req.socket)) {
+      watched.add(req.socket);
+      req.socket.once("close", () => closedPorts.push(port ?? 0));
+    }
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => {
       body += chunk;
     });
     req.on("end", () => {
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, port });
       if (req.url === "/gzip") {
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
         res.end(gzipSync('{"ok":true}'));
@@ -31,6 +46,11 @@ beforeAll(async () => {
         // Half a body, then nothing: the caller aborts.
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write("data: 1\n\n");
+      } else if (req.url === "/late-end") {
+        // An event, then the end of the response a moment later (as an SDK server ends an answer).
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: 1\n\n");
+        setTimeout(() => res.end(), 20);
       } else if (req.url === "/cut") {
         res.writeHead(200, { "content-type": "text/event-stream", "content-length": "100" });
         res.write("data: 1\n\n", () => res.socket?.destroy());
@@ -62,12 +82,13 @@ async function seen(fetchFn: typeof fetch, init: RequestInit) {
   const text = await response.text();
   const request = received[0]!;
   const { host: _host, ...headers } = request.headers;
+  const { port: _port, ...sent } = { ...request, headers };
   return {
     status: response.status,
     statusText: response.statusText,
     type: response.headers.get("content-type"),
     text,
-    request: { method: request.method, body: request.body, headers },
+    request: { method: sent.method, body: sent.body, headers: sent.headers },
   };
 }
 
@@ -121,6 +142,66 @@ describe("nodeFetch", () => {
     const reason = new Error("the run was cancelled");
     controller.abort(reason);
     await expect(reader.read()).rejects.toBe(reason);
+  });
+
+  it("a second signal under ALSO_ABORTED_BY aborts as init.signal does", async () => {
+    const controller = new AbortController();
+    const response = await nodeFetch(`${base}/hang`, {
+      method: "GET",
+      redirect: "manual",
+      signal: new AbortController().signal,
+      [ALSO_ABORTED_BY]: controller.signal,
+    } as RequestInit);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const reason = new Error("the server's deadline passed");
+    controller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+    await expect(
+      nodeFetch(`${base}/plain`, {
+        method: "GET",
+        redirect: "manual",
+        [ALSO_ABORTED_BY]: AbortSignal.abort(reason),
+      } as RequestInit),
+    ).rejects.toBe(reason);
+  });
+
+  it("aborted just before its body ends, a response leaves its connection for the next request", async () => {
+    received.length = 0;
+    const controller = new AbortController();
+    const response = await nodeFetch(`${base}/late-end`, {
+      method: "GET",
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const reason = new Error("the session is over");
+    controller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await (await nodeFetch(`${base}/plain`, { method: "GET", redirect: "manual" })).text();
+    expect(received.map((r) => r.url)).toEqual(["/late-end", "/plain"]);
+    expect(received[1]!.port).toBe(received[0]!.port);
+    expect(closedPorts).not.toContain(received[0]!.port);
+  });
+
+  it("aborted mid-body, a response that does not end soon has its connection closed", async () => {
+    received.length = 0;
+    const controller = new AbortController();
+    const response = await nodeFetch(`${base}/hang`, {
+      method: "GET",
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort(new Error("over"));
+    await reader.read().catch(() => {});
+    const port = received[0]!.port!;
+    for (let waited = 0; !closedPorts.includes(port) && waited < 2000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closedPorts).toContain(port);
   });
 
   it("an abort before the request rejects with the reason and sends nothing", async () => {
