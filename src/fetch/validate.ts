@@ -71,6 +71,15 @@ export function checkTools(
       );
       return;
     }
+    if (entry.name === "") {
+      // No name to lock it under or for an agent to call it by: skipped as a nameless entry is.
+      invalid(
+        undefined,
+        `/tools/${index}/name`,
+        `Entry ${index} of the tool list has an empty \`name\` and was skipped.`,
+      );
+      return;
+    }
     if (undecodable.has(index) && entry.name.includes("\uFFFD")) {
       // Two names that differ only in their undecodable bytes would lock as one: not a name to trust.
       invalid(

@@ -1,8 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { realpathSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fetchServer, parseToolsDocument } from "../../src/fetch/index.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { fetchOptions } from "./helpers.js";
 
 const tool = { name: "a", inputSchema: { type: "object" }, extra: 1 };
@@ -93,5 +95,28 @@ describe("file source", () => {
       fetchOptions(),
     ).catch((e) => e);
     expect(error.message).toBe('server "f": cannot read /nonexistent/tools.json (ENOENT)');
+  });
+});
+
+describe('a tool named ""', () => {
+  it("is skipped with a warning as a nameless one is, by lock and by check alike", async () => {
+    const dir = realpathSync(await mkdtemp(join(tmpdir(), "mcp-contract-")));
+    await writeFile(join(dir, "mcp-contract.yaml"), "servers:\n  f:\n    file: tools.json\n");
+    const tools = (list: unknown[]) => writeFile(join(dir, "tools.json"), JSON.stringify({ tools: list }));
+    const named = { name: "a", inputSchema: { type: "object" } };
+    await tools([named]);
+    expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+    await tools([named, { name: "", description: "nameless", inputSchema: { type: "object" } }]);
+    const finding =
+      "    warning  Entry 1 of the tool list has an empty `name` and was skipped. (The rest of the list was kept; ask the server's maintainers to give every tool a name.)  invalid-tool-definition";
+    const check = await runCliInProcess(["check"], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stdout.split("\n")).toContain(finding);
+    expect(check.stdout).not.toContain("tool-added");
+    const lock = await runCliInProcess(["lock"], { cwd: dir });
+    expect(lock.code).toBe(0);
+    expect(lock.stdout.split("\n")).toContain(finding);
+    const locked = JSON.parse(await readFile(join(dir, "mcp-contract.lock.json"), "utf8"));
+    expect(Object.keys(locked.servers.f.tools)).toEqual(["a"]);
   });
 });
