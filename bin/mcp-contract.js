@@ -16,11 +16,17 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 let code;
 if (process.argv[2] === "check") {
+  const dist = new URL("../dist/", import.meta.url);
+  let hot;
   try {
-    code = (await import("../dist/hot.bundle.js")).runHot(new URL("../dist/", import.meta.url));
+    hot = await import("../dist/hot.bundle.js");
+    code = hot.runHot(dist);
   } catch {
     // No bundle (a bare `tsc` build): the full CLI answers.
   }
+  // Not answered, on Node 20: the check compiled from V8's code cache, when it applies.
+  const compiled = code === undefined ? hot?.compiledCheck?.(dist) : undefined;
+  if (compiled) code = await compiled(process.argv.slice(2));
 }
 if (code === undefined) {
   // The CLI bundled (dist/bundle/, scripts/bundle.mjs): a lock loads ~60 files, not ~290, and a

@@ -10,7 +10,7 @@ import { join, resolve, sep } from "node:path";
 
 const dist = resolve(process.argv[2] ?? join(import.meta.dirname, "..", "dist"));
 const files = readdirSync(dist, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith(".js"))
+  .filter((entry) => entry.isFile() && /\.c?js$/.test(entry.name))
   .map((entry) => join(entry.parentPath, entry.name))
   .sort();
 const hash = createHash("sha256");

@@ -11,8 +11,10 @@
  * records the entry the next identical run reads (src/cli/hot-record.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import * as nodeModule from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { codeCachePath, readCodeCache, writeCodeCache } from "./cache/code.js";
 import { changedSince, type HotEntry, heldEntry, pathStamp, type Stamp, storeEntry } from "./cache/hot.js";
 import { cacheDirectory } from "./cache/index.js";
 import { sha256 } from "./core/hash.js";
@@ -148,6 +150,18 @@ export function hotAnswer(
   return target && heldEntry(target.cacheDir, target.key, now);
 }
 
+/** This process, as the CLI will see it. */
+function thisProcess(): HotProcess {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    ...(process.stdout.isTTY && { stdoutColumns: process.stdout.columns }),
+    ...(process.stderr.isTTY && { stderrColumns: process.stderr.columns }),
+  };
+}
+
 /**
  * The bin's entry (bin/mcp-contract.js): prints the recorded output and returns the exit code,
  * or returns undefined (printing nothing) for the full CLI to run. `dist`: the dist/ directory.
@@ -155,21 +169,83 @@ export function hotAnswer(
 export function runHot(dist: URL): number | undefined {
   let entry: HotEntry | undefined;
   try {
-    const proc: HotProcess = {
-      cwd: process.cwd(),
-      env: process.env,
-      stdoutIsTTY: Boolean(process.stdout.isTTY),
-      stderrIsTTY: Boolean(process.stderr.isTTY),
-      ...(process.stdout.isTTY && { stdoutColumns: process.stdout.columns }),
-      ...(process.stderr.isTTY && { stderrColumns: process.stderr.columns }),
-    };
-    entry = hotAnswer(process.argv.slice(2), proc, fileURLToPath(dist));
+    entry = hotAnswer(process.argv.slice(2), thisProcess(), fileURLToPath(dist));
   } catch {
     return undefined;
   }
   if (!entry) return undefined;
   for (const [stream, text] of entry.out) (stream === 1 ? process.stdout : process.stderr).write(text);
   return entry.exit;
+}
+
+/** Set by a test's module-trace preload (test/helpers/trace-*.mjs): told each module the compiled check initialises. */
+const MODULE_TRACE = Symbol.for("mcp-contract.module-trace");
+
+/**
+ * When the hot path cannot answer a command line it serves, on a Node without
+ * `module.enableCompileCache` (Node 20): the CLI's `main`, from the offline check's CommonJS
+ * bundle (dist/bundle/check-offline.cjs, scripts/bundle.mjs) compiled with `vm.Script` from V8's
+ * code cache in the result cache directory (src/cache/code.ts), so the run neither compiles the
+ * functions it calls nor has Node's ES loader resolve, read and link the check bundle's ~30
+ * chunks. The code cache is written after a run that had none, or whose cache V8 rejected (another
+ * V8, other flags): then the bundle is compiled from its source, as it would be without any.
+ * Undefined (nothing run) when this does not apply or anything fails before `main` is reached:
+ * then the bin imports the check bundle, as on Node 22, whose compile cache the bin enables.
+ */
+export function compiledCheck(dist: URL): ((argv: readonly string[]) => Promise<number>) | undefined {
+  try {
+    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function")
+      return undefined;
+    const distDir = fileURLToPath(dist);
+    const target = hotTarget(process.argv.slice(2), thisProcess(), distDir);
+    if (!target) return undefined;
+    const file = join(distDir, "bundle", "check-offline.cjs");
+    const { size, mtimeMs } = statSync(file);
+    const material = JSON.stringify([
+      "code 1",
+      buildOf(distDir),
+      [size, mtimeMs],
+      process.version,
+      process.arch,
+      process.execArgv,
+    ]);
+    const path = codeCachePath(target.cacheDir, material);
+    const cached = readCodeCache(path);
+    // ASCII (scripts/bundle.mjs makes it so): read as latin1, a one-byte string, decoding nothing.
+    const source = readFileSync(file, "latin1");
+    // Loaded here, not imported: a warm run the hot path answers never needs it.
+    const { constants, Script } = process.getBuiltinModule("node:vm");
+    const script = new Script(
+      `(function (exports, require, module, __filename, __dirname, __bundleMetaUrl, __bundleTrace) {"use strict";${source}\n})`,
+      {
+        filename: file,
+        ...(cached && { cachedData: cached }),
+        importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      },
+    );
+    const bundle: { exports: { main?: (argv: readonly string[]) => Promise<number> } } = { exports: {} };
+    const trace = (globalThis as Record<symbol, unknown>)[MODULE_TRACE];
+    const url = pathToFileURL(file).href;
+    (script.runInThisContext() as (...args: unknown[]) => void)(
+      bundle.exports,
+      nodeModule.createRequire(file),
+      bundle,
+      file,
+      dirname(file),
+      url,
+      typeof trace === "function" ? (input: string) => trace(`${url}#${input}`) : undefined,
+    );
+    const main = bundle.exports.main;
+    if (typeof main !== "function") return undefined;
+    return async (argv) => {
+      const code = await main(argv);
+      // After the run: the cache then holds the functions it compiled, not only the top level.
+      if (!cached || script.cachedDataRejected) writeCodeCache(path, script.createCachedData());
+      return code;
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a finished run depended on, for `recordHot`. */

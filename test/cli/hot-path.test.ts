@@ -74,7 +74,10 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Whether the bundle answered alone (the full CLI, or its bundle for `check`, was not loaded). */
+  /**
+   * Whether the bundle answered alone (the full CLI, or its bundle for `check`, was not loaded,
+   * nor, on Node 20, the offline check's compiled bundle).
+   */
   hot: boolean;
 }
 
@@ -95,7 +98,9 @@ async function run(
   const loaded = (await readFile(traceFile, "utf8")).split("\n");
   const hot =
     loaded.some((url) => url.endsWith("/dist/hot.bundle.js")) &&
-    !loaded.some((url) => /\/dist\/(cli\/main|bundle\/(check-)?main)\.js$/.test(url));
+    !loaded.some((url) =>
+      /\/dist\/(cli\/main|bundle\/(check-)?main)\.js$|\/dist\/bundle\/check-offline\.cjs#/.test(url),
+    );
   return { code: result.code, stdout: result.stdout, stderr: result.stderr, hot };
 }
 
