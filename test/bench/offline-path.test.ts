@@ -60,9 +60,10 @@ const NOT_FOR_TEXT =
   /\/report\/formats\/(json|markdown|github|sarif|junit|text-chalk)\.js|\/dist\/report\/index\.js|\/chalk\/|\/canonicalize\/|\/dist\/cli\/progress\.js|\/dist\/lockfile\/build\.js/;
 
 // Loaded by no offline run: the fetch layer and the MCP SDK, OpenTelemetry, the diff engine (the
-// lockfile equals HEAD's), ajv's compiler.
+// lockfile equals HEAD's; diff/descriptions.ts, which the per-entry facts import to leave the engine
+// out of a description edit, is no part of it), ajv's compiler.
 const NOT_OFFLINE =
-  /@modelcontextprotocol|\/zod\/|\/dist\/diff\/|\/dist\/fetch\/|@opentelemetry|\/dist\/telemetry\/otel\.js|\/ajv\/dist\/ajv\.js/;
+  /@modelcontextprotocol|\/zod\/|\/dist\/diff\/(?!descriptions\.js$)|\/dist\/fetch\/|@opentelemetry|\/dist\/telemetry\/otel\.js|\/ajv\/dist\/ajv\.js/;
 // Loaded by no warm offline run besides: Handlebars, the template checker, the poisoning scan, YAML
 // and the config validators (the cached parse was validated).
 const NOT_WARM =
