@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyLockfile } from "../../src/lockfile/build.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
-import { type CliResult, runCli } from "../helpers/cli.js";
+import { type CliResult, runCli, runCliInProcess } from "../helpers/cli.js";
 
 /** `count` tools named `prefix_i`, each with a schema of its own and a long description. */
 function tools(prefix: string, count: number): unknown[] {
@@ -148,7 +148,8 @@ describe("concurrent writers", () => {
       const contents: string[] = [previous];
       for (const file of ["a.yaml", "b.yaml"]) {
         rmSync(lockPath, { force: true });
-        const alone = await runCli(["lock", "--quiet", "--config", file], options);
+        // In process (test/helpers/cli.ts): these only make the two outcomes; the races below are processes.
+        const alone = await runCliInProcess(["lock", "--quiet", "--config", file], { cwd: dir });
         expect(alone.stderr).toBe("");
         expect(alone.code).toBe(0);
         contents.push(readFileSync(lockPath, "utf8"));
