@@ -5,7 +5,7 @@
  * part of it differs, the caller asks git again, so a stamp can cost a
  * process spawn but never a wrong answer.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /**
@@ -127,4 +127,107 @@ export function headFiles(
   return ref === undefined
     ? [headPath, commondir, undefined, undefined, packed]
     : [headPath, commondir, join(common, ref), join(gitDir, ref), packed];
+}
+
+/**
+ * Environment variables that change where git looks for a repository or what an object id's
+ * content is (`git show HEAD:path`): with any of them set, `headCommit` declines.
+ */
+const OBJECT_ENV = [
+  "GIT_CEILING_DIRECTORIES",
+  "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_REPLACE_REF_BASE",
+  "GIT_NO_REPLACE_OBJECTS",
+  "GIT_GRAFT_FILE",
+  "GIT_NAMESPACE",
+  "GIT_CONFIG",
+  "GIT_CONFIG_COUNT",
+  "GIT_CONFIG_PARAMETERS",
+];
+
+/** Whether `dir` holds anything (git leaves an empty `refs/replace` behind a deleted replace ref). */
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * The commit HEAD names in the repository holding `dir`, read from git's files without a child
+ * process: `HEAD` (a `gitdir:` file followed for a worktree or submodule, `commondir` for the
+ * shared refs), the loose ref it names, else `packed-refs`. `gitDir` and `top` (the directory the
+ * `.git` entry was found in) say which repository. Undefined, so that the caller asks git, for
+ * anything else: no repository, an unborn branch, a symbolic ref naming another symbolic ref, the
+ * reftable format, replace refs or grafts (they change what a commit's files are), a repository
+ * another user owns (git refuses it unless `safe.directory` says otherwise), `GIT_WORK_TREE`,
+ * `GIT_COMMON_DIR` or a variable of `OBJECT_ENV` set.
+ */
+export function headCommit(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { gitDir: string; top: string; commit: string } | undefined {
+  if (OBJECT_ENV.some((name) => env[name] !== undefined)) return undefined;
+  const found = findGitDir(dir, env);
+  if (!found) return undefined;
+  const { gitDir } = found;
+  const top = found.searched.length > 0 ? dirname(found.searched.at(-1)!) : resolve(dir);
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const files = headFiles(gitDir);
+  if (files === undefined) return undefined;
+  const [head, commondir, looseCommon, , packed] = files;
+  const commonLink = readOrEmpty(commondir).trim();
+  const common = commonLink === "" ? gitDir : resolve(gitDir, commonLink);
+  for (const path of [top, gitDir, common]) {
+    try {
+      if (statSync(path).uid !== uid) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (hasEntries(join(common, "refs", "replace")) || statOrEmpty(join(common, "info", "grafts")) !== "")
+    return undefined;
+  // `core.worktree` moves the work tree, and with it what a path names.
+  if (/^\s*worktree\s*=/im.test(readOrEmpty(join(common, "config")))) return undefined;
+  const headText = readOrEmpty(head);
+  let packedText: string | undefined;
+  const packedRefs = (): string => {
+    packedText ??= readOrEmpty(packed);
+    return packedText;
+  };
+  if (packedRefs().includes(" refs/replace/")) return undefined;
+  if (looseCommon === undefined) {
+    // Detached: HEAD holds the commit itself.
+    const commit = headText.trim();
+    return OID.test(commit) && headText === `${commit}\n` ? { gitDir, top, commit } : undefined;
+  }
+  const ref = /^ref: (refs\/heads\/\S+)\n$/.exec(headText)?.[1];
+  if (ref === undefined) return undefined;
+  // Branches live in the common directory (a worktree's own directory holds only its HEAD and
+  // per-worktree refs); a loose ref wins over a packed one.
+  let loose: string | undefined;
+  try {
+    loose = readFileSync(looseCommon, "utf8");
+  } catch (error) {
+    // Only a ref that is not there is looked up in packed-refs.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
+  }
+  if (loose !== undefined) {
+    const commit = loose.trim();
+    return OID.test(commit) && loose === `${commit}\n` ? { gitDir, top, commit } : undefined;
+  }
+  for (const line of packedRefs().split("\n")) {
+    const space = line.indexOf(" ");
+    if (space > 0 && line.slice(space + 1) === ref) {
+      const commit = line.slice(0, space);
+      return OID.test(commit) ? { gitDir, top, commit } : undefined;
+    }
+  }
+  return undefined;
 }

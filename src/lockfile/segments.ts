@@ -297,7 +297,7 @@ export function splitLockfile(text: string, source: string): SplitLockfile | und
  * the error).
  */
 export function parseServerEntry(
-  split: SplitLockfile,
+  split: Pick<SplitLockfile, "base">,
   name: string,
   text: string,
   source: string,

@@ -16,6 +16,8 @@
  * - `server-facts`: per server entry, by the sha256 of its text, what the stages need of it (its
  *   integrity findings, catalog and scan findings; server-facts.ts), so the lockfile and HEAD's
  *   are read entry by entry; `confusable`: look-alike tool names, for the tool names of all;
+ * - `head-lockfile`, `entry-text`: what a run read of HEAD's lockfile (its bytes' sha256, its
+ *   entries' names and sha256s, each entry's text), under HEAD's commit id (head-lockfile.ts);
  * - `verify`, `poisoning`: per server, the same, for a lockfile that cannot be split (`segments.ts`);
  * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes;
  * - `template-findings`: each template's findings (by name, kind and text), for what templates read
@@ -37,7 +39,8 @@ import type { ScanMemo } from "../poisoning/scan.js";
 import type { CatalogData } from "../templates/catalog.js";
 import type { TemplateSource } from "../templates/check.js";
 import type { TemplateReference } from "../templates/types.js";
-import { committedLockfile, lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
+import { lockfileMayDifferFromHead, readTemplateFiles } from "./files.js";
+import { type HeadLockfile, headLockfile } from "./head-lockfile.js";
 import {
   knownLockfileInput,
   LARGE_LOCKFILE,
@@ -101,8 +104,9 @@ async function findings(
         return differs;
       });
   // HEAD's lockfile, asked for beside whether it differs (two git children at once, not one after
-  // the other); used only when it does.
-  const committed = knownUnchanged ? undefined : committedLockfile(config.lockfile, run.env);
+  // the other), unless a run at the same HEAD commit remembered it (head-lockfile.ts); used only
+  // when it differs.
+  const committed = knownUnchanged ? undefined : headLockfile(config.lockfile, run.env, memo);
   // The bytes' sha256 is remembered under the lockfile's stamp (taken before it was read, and
   // stored only when it still held after): a run that finds the lockfile as an earlier one left it
   // (a template edit) neither reads nor hashes it until its text is needed, which is then checked
@@ -146,12 +150,14 @@ async function findings(
   const templateFiles = templates.map((t) => t.file);
   // HEAD's lockfile first, then the text compared with it: outside a repository (no HEAD) a check
   // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
-  let history: string | undefined;
+  // (A remembered HEAD is compared by the hash of its bytes: it is only remembered when its text
+  // holds no U+FFFD, so equal texts are then equal bytes.)
+  let history: HeadLockfile | undefined;
   let historyHash = "";
   if ((await mayDiffer) && committed) {
     const head = await committed;
-    if (head !== undefined && head.text !== lockText()) {
-      history = head.text;
+    if (head !== undefined && (head.known ? head.hash !== lockHash : (await head.text()) !== lockText())) {
+      history = head;
       historyHash = head.hash;
     }
   }
@@ -193,7 +199,7 @@ async function findings(
           lockText(),
           config.lockfile,
           memo,
-          history === undefined ? undefined : { text: history, source: `git HEAD:${config.lockfile}` },
+          history?.entries(`git HEAD:${config.lockfile}`),
         )
       : undefined;
   if (lockFindings && catalog) {
@@ -415,9 +421,10 @@ function isIndexOf<T>(valid: (value: unknown) => value is T) {
 async function offlineHistory(
   lockfilePath: string,
   lock: Lockfile,
-  committed: string | undefined,
+  committedHead: HeadLockfile | undefined,
   entries: Map<string, unknown> | undefined,
 ): Promise<{ lock: Lockfile; previousLock?: Lockfile; changes?: Change[] }> {
+  const committed = await committedHead?.text();
   if (committed === undefined) return { lock };
   let previousLock: Lockfile;
   try {
@@ -451,7 +458,7 @@ async function templateBasis(
   lockfilePath: string,
   lock: Lockfile | undefined,
   catalogNow: CatalogData | undefined,
-  committed: string | undefined,
+  committed: HeadLockfile | undefined,
   entries: Map<string, unknown> | undefined,
   byEntry: LockfileEntries | undefined,
   lockText: () => string,

@@ -119,42 +119,86 @@ class FactsIndex {
 /** Thrown inside when an entry does not parse or validate: the caller reads the file whole. */
 class InvalidEntry extends Error {}
 
-/** One lockfile text (the working one or HEAD's), entry by entry. */
+/** Thrown inside when HEAD's entry text is not in the cache (the caller asks git for the file). */
+class MissingText extends Error {}
+
+/**
+ * HEAD's lockfile as a run with the same HEAD remembered it (head-lockfile.ts): the rest of the
+ * file parsed, each entry's name and sha256 in order, and each entry's text by its sha256.
+ */
+export interface KnownEntries {
+  base: SplitLockfile["base"];
+  names: readonly string[];
+  shas: readonly string[];
+  /** The entry text whose sha256 is `sha`, or undefined when the cache no longer has it. */
+  entryText(sha: string): string | undefined;
+}
+
+/** One lockfile (the working one or HEAD's), entry by entry: from its text, or as remembered. */
 class EntryReader {
   private readonly parsed = new Map<string, LockedServer>();
   private readonly shas = new Map<string, string>();
+  private readonly texts = new Map<string, string>();
+  readonly base: SplitLockfile["base"];
+  readonly names: readonly string[];
 
   /** `twin`: the working file's reader, whose hash of an entry with the same name and text is this one's. */
   constructor(
-    readonly split: SplitLockfile,
+    private readonly from: SplitLockfile | KnownEntries,
     private readonly source: string,
     private readonly index: FactsIndex,
     private readonly twin?: EntryReader,
-  ) {}
-
-  get names(): readonly string[] {
-    return this.split.names;
+  ) {
+    this.base = from.base;
+    this.names = from.names;
+    if ("shas" in from) for (const [i, name] of from.names.entries()) this.shas.set(name, from.shas[i]!);
   }
 
+  /** The entry's text; MissingText when it is remembered and the cache lost it. */
   text(name: string): string | undefined {
-    return this.split.entries.get(name);
+    if ("entries" in this.from) return this.from.entries.get(name);
+    let text = this.texts.get(name);
+    if (text === undefined) {
+      const sha = this.shas.get(name);
+      if (sha === undefined) return undefined;
+      text = this.from.entryText(sha);
+      if (text === undefined) throw new MissingText();
+      this.texts.set(name, text);
+    }
+    return text;
+  }
+
+  /** Whether `name`'s entry here has the text it has in `other` (both have it). */
+  sameAs(other: EntryReader, name: string): boolean {
+    if ("entries" in this.from && "entries" in other.from)
+      return this.from.entries.get(name) === other.from.entries.get(name);
+    return this.sha(name) === other.sha(name);
+  }
+
+  /** The sha256 of the entry's text (undefined when there is no such entry). */
+  sha(name: string): string | undefined {
+    let sha = this.shas.get(name);
+    if (sha === undefined) {
+      if (this.twin && "entries" in this.from && this.sameAs(this.twin, name)) sha = this.twin.sha(name);
+      else {
+        const text = this.text(name);
+        if (text === undefined) return undefined;
+        sha = sha256(text);
+      }
+      if (sha !== undefined) this.shas.set(name, sha);
+    }
+    return sha;
   }
 
   key(name: string): string {
-    if (this.twin && this.twin.text(name) === this.text(name)) return this.twin.key(name);
-    let sha = this.shas.get(name);
-    if (sha === undefined) {
-      sha = sha256(this.split.entries.get(name)!);
-      this.shas.set(name, sha);
-    }
-    return `${name}\u0000${sha}`;
+    return `${name}\u0000${this.sha(name)!}`;
   }
 
   /** The entry, parsed and validated as `parseLockfile` does; InvalidEntry when it is not valid. */
   entry(name: string): LockedServer {
     let entry = this.parsed.get(name);
     if (entry === undefined) {
-      entry = parseServerEntry(this.split, name, this.split.entries.get(name)!, this.source);
+      entry = parseServerEntry(this.from, name, this.text(name)!, this.source);
       if (entry === undefined) throw new InvalidEntry();
       this.parsed.set(name, entry);
     }
@@ -174,7 +218,7 @@ class EntryReader {
     const entry = this.entry(name);
     const one = dict<LockedServer>();
     one[name] = entry;
-    const catalog = catalogData({ ...this.split.base, servers: one })[0]!;
+    const catalog = catalogData({ ...this.base, servers: one })[0]!;
     const facts: ServerFacts = { catalog, catalogHash: sha256(JSON.stringify(catalog)) };
     this.index.set(key, facts);
     return facts;
@@ -205,6 +249,22 @@ export interface LockfileEntries {
   save(): void;
 }
 
+/** HEAD's lockfile for `lockfileEntries`: its text, or its entries as a run with the same HEAD remembered them. */
+export interface CommittedEntries {
+  source: string;
+  text?: string;
+  known?: KnownEntries;
+  /** Its text, read now (`git show`): when an entry text `known` names is no longer in the cache. */
+  loadText?: () => Promise<string | undefined>;
+  /** Called by `save` with HEAD's entries when they were read from `text` (to remember them). */
+  remember?: (entries: {
+    base: SplitLockfile["base"];
+    names: readonly string[];
+    texts: string[];
+    shas: string[];
+  }) => void;
+}
+
 /**
  * `text` (the lockfile at `source`) entry by entry, or undefined when it cannot be split exactly
  * or an entry is not valid (the caller then parses it whole, which reports the error).
@@ -213,7 +273,7 @@ export function lockfileEntries(
   text: string,
   source: string,
   memo: StageMemo,
-  committed?: { text: string; source: string },
+  committed?: CommittedEntries,
 ): LockfileEntries | undefined {
   const split = splitLockfile(text, source);
   if (!split) return undefined;
@@ -226,12 +286,19 @@ export function lockfileEntries(
     if (error instanceof InvalidEntry) return undefined;
     throw error;
   }
-  // HEAD's lockfile (`committed`), split once on first use; undefined when it cannot be.
+  // HEAD's lockfile (`committed`), split once on first use (or as remembered); undefined when it cannot be.
+  const fromText = (headText: string | undefined): EntryReader | null => {
+    const split = headText === undefined ? undefined : splitLockfile(headText, committed!.source);
+    return split ? new EntryReader(split, committed!.source, index, current) : null;
+  };
   let headReader: EntryReader | null | undefined;
+  let headFromText = false;
   const headOf = (): EntryReader | undefined => {
     if (headReader === undefined) {
-      const split = committed && splitLockfile(committed.text, committed.source);
-      headReader = split ? new EntryReader(split, committed!.source, index, current) : null;
+      headFromText = committed?.known === undefined;
+      headReader = committed?.known
+        ? new EntryReader(committed.known, committed.source, index, current)
+        : fromText(committed?.text);
     }
     return headReader ?? undefined;
   };
@@ -242,15 +309,15 @@ export function lockfileEntries(
    */
   const earlierScan = (name: string, owners: string) => {
     const head = headOf();
-    const text = head?.text(name);
-    if (!head || text === undefined || text === current.text(name)) return undefined;
-    const scan = index.get(head.key(name))?.scan;
-    if (scan?.owners !== owners) return undefined;
     let entry: LockedServer;
+    let scan: ServerFacts["scan"];
     try {
+      if (!head || head.sha(name) === undefined || head.sameAs(current, name)) return undefined;
+      scan = index.get(head.key(name))?.scan;
+      if (scan?.owners !== owners) return undefined;
       entry = head.entry(name);
     } catch (error) {
-      if (error instanceof InvalidEntry) return undefined;
+      if (error instanceof InvalidEntry || error instanceof MissingText) return undefined;
       throw error;
     }
     const byTool = new Map<string, Change[]>();
@@ -264,6 +331,44 @@ export function lockfileEntries(
       JSON.stringify(entry.tools[tool]!.definition) === JSON.stringify(definition)
         ? (byTool.get(tool) ?? [])
         : undefined;
+  };
+  /** `LockfileEntries.history` from `head`'s entries. */
+  const historyFrom = async (head: EntryReader | undefined): ReturnType<LockfileEntries["history"]> => {
+    if (!head) return undefined;
+    const same = (name: string) => head.sameAs(current, name);
+    const before = dict<LockedServer>();
+    const after = dict<LockedServer>();
+    try {
+      for (const name of head.names) {
+        if (same(name)) continue;
+        head.facts(name);
+        before[name] = head.entry(name);
+      }
+    } catch (error) {
+      // A broken committed lockfile only costs the history, not the check.
+      if (error instanceof InvalidEntry) return {};
+      throw error;
+    }
+    for (const name of current.names) if (!same(name)) after[name] = current.entry(name);
+    // An entry whose text is unchanged has no diff findings (each rule compares its two sides):
+    // only the others are diffed. Lazy: the diff engine loads only for a changed entry, and not
+    // when every changed entry differs in tool descriptions only, whose findings no template
+    // cites (`descriptionsOnly`): the changes are then the cited ones, none.
+    let changes: Change[] = [];
+    const changed = Object.keys(after);
+    const citesNothing =
+      changed.length === Object.keys(before).length &&
+      changed.every((name) => Object.hasOwn(before, name) && descriptionsOnly(before[name]!, after[name]!));
+    if (!citesNothing) {
+      const { diffLockfiles } = await import("../diff/index.js");
+      changes = diffLockfiles({ ...head.base, servers: before }, { ...current.base, servers: after });
+    }
+    // HEAD's unchanged entries have the working file's facts (the same name and text).
+    return {
+      previousCatalog: head.names.map((name) => head.facts(name).catalog),
+      previousCatalogKey: head.catalogKey(),
+      changes,
+    };
   };
   return {
     verify: () =>
@@ -312,47 +417,28 @@ export function lockfileEntries(
     catalog: () => current.names.map((name) => current.facts(name).catalog),
     catalogKey: () => current.catalogKey(),
     history: async () => {
-      const head = headOf();
-      if (!head) return undefined;
-      const split = head.split;
-      const same = (name: string) => head.text(name) === current.text(name);
-      const before = dict<LockedServer>();
-      const after = dict<LockedServer>();
       try {
-        for (const name of head.names) {
-          if (same(name)) continue;
-          head.facts(name);
-          before[name] = head.entry(name);
-        }
+        return await historyFrom(headOf());
       } catch (error) {
-        // A broken committed lockfile only costs the history, not the check.
-        if (error instanceof InvalidEntry) return {};
-        throw error;
+        if (!(error instanceof MissingText)) throw error;
       }
-      for (const name of current.names) if (!same(name)) after[name] = current.entry(name);
-      // An entry whose text is unchanged has no diff findings (each rule compares its two sides):
-      // only the others are diffed. Lazy: the diff engine loads only for a changed entry, and not
-      // when every changed entry differs in tool descriptions only, whose findings no template
-      // cites (`descriptionsOnly`): the changes are then the cited ones, none.
-      let changes: Change[] = [];
-      const changed = Object.keys(after);
-      const citesNothing =
-        changed.length === Object.keys(before).length &&
-        changed.every((name) => Object.hasOwn(before, name) && descriptionsOnly(before[name]!, after[name]!));
-      if (!citesNothing) {
-        const { diffLockfiles } = await import("../diff/index.js");
-        changes = diffLockfiles(
-          { ...split.base, servers: before },
-          { ...current.split.base, servers: after },
-        );
-      }
-      // HEAD's unchanged entries have the working file's facts (the same name and text).
-      return {
-        previousCatalog: head.names.map((name) => head.facts(name).catalog),
-        previousCatalogKey: head.catalogKey(),
-        changes,
-      };
+      // An entry text the cache no longer has: HEAD's lockfile read from git, as without the record.
+      headReader = fromText(await committed?.loadText?.());
+      headFromText = false;
+      return historyFrom(headReader ?? undefined);
     },
-    save: () => index.save(),
+    save: () => {
+      index.save();
+      const head = headFromText ? headReader : undefined;
+      if (head && committed?.remember) {
+        const names = head.names;
+        committed.remember({
+          base: head.base,
+          names,
+          texts: names.map((name) => head.text(name)!),
+          shas: names.map((name) => head.sha(name)!),
+        });
+      }
+    },
   };
 }

@@ -1,0 +1,113 @@
+// `headCommit` (src/cache/stamp.ts) reads HEAD's commit from git's files, so the offline check can
+// find what it remembered of HEAD's lockfile without a child process: on real repositories it must
+// be `git rev-parse HEAD` (a loose branch, packed refs, a linked worktree, a detached HEAD, a
+// submodule-style `gitdir:` file, GIT_DIR), and decline whatever it does not read as git does.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { headCommit } from "../../src/cache/stamp.js";
+import { git } from "../helpers/git.js";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A repository with two commits on `main`, its lockfile in a subdirectory. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-contract-head-"));
+  dirs.push(dir);
+  git(dir, "init", "-q", "-b", "main");
+  mkdirSync(join(dir, "sub"));
+  writeFileSync(join(dir, "sub", "mcp-contract.lock.json"), "{}\n");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "one");
+  writeFileSync(join(dir, "sub", "mcp-contract.lock.json"), '{"a":1}\n');
+  git(dir, "commit", "-qam", "two");
+  return dir;
+}
+
+const revParse = (dir: string) => git(dir, "rev-parse", "HEAD").trim();
+
+describe("headCommit", () => {
+  it("is git's HEAD for a loose branch, packed refs, a detached HEAD and GIT_DIR", () => {
+    const dir = repo();
+    const sub = join(dir, "sub");
+    expect(headCommit(sub, {})).toEqual({ gitDir: join(dir, ".git"), top: dir, commit: revParse(dir) });
+    git(dir, "pack-refs", "--all");
+    expect(git(dir, "for-each-ref", "refs/heads")).toContain("refs/heads/main");
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
+    // A loose ref written after packing wins over the packed one, as in git.
+    git(dir, "commit", "-q", "--allow-empty", "-m", "three");
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
+    git(dir, "checkout", "-q", "--detach", "HEAD~1");
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
+    expect(headCommit(tmpdir(), { GIT_DIR: join(dir, ".git") })?.commit).toBe(revParse(dir));
+  });
+
+  it("follows a linked worktree's gitdir file and commondir, and a moved gitdir", () => {
+    const dir = repo();
+    const tree = join(dir, "..", `${dir.split("/").at(-1)}-tree`);
+    dirs.push(tree);
+    git(dir, "worktree", "add", "-q", "-b", "side", tree);
+    git(tree, "commit", "-q", "--allow-empty", "-m", "on side");
+    const sub = join(tree, "sub");
+    expect(revParse(tree)).not.toBe(revParse(dir));
+    expect(headCommit(sub, {})).toEqual({
+      gitDir: join(dir, ".git", "worktrees", tree.split("/").at(-1)!),
+      top: tree,
+      commit: revParse(tree),
+    });
+    git(dir, "pack-refs", "--all");
+    expect(headCommit(sub, {})?.commit).toBe(revParse(tree));
+    expect(headCommit(join(dir, "sub"), {})?.commit).toBe(revParse(dir));
+    // A `.git` file naming the git directory elsewhere (as a submodule's does).
+    const other = mkdtempSync(join(tmpdir(), "mcp-contract-head-"));
+    dirs.push(other);
+    git(other, "init", "-q", "--separate-git-dir", join(other, "real.git"), join(other, "work"));
+    git(join(other, "work"), "commit", "-q", "--allow-empty", "-m", "x");
+    expect(headCommit(join(other, "work"), {})?.commit).toBe(revParse(join(other, "work")));
+  });
+
+  it("declines what it does not read as git does, so that git is asked", () => {
+    const dir = repo();
+    const sub = join(dir, "sub");
+    // An unborn branch: no commit.
+    git(dir, "checkout", "-q", "--orphan", "fresh");
+    expect(headCommit(sub, {})).toBeUndefined();
+    git(dir, "checkout", "-q", "main");
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
+    // Variables that change discovery or what a commit's files are.
+    for (const name of [
+      "GIT_WORK_TREE",
+      "GIT_CEILING_DIRECTORIES",
+      "GIT_NO_REPLACE_OBJECTS",
+      "GIT_CONFIG_COUNT",
+    ])
+      expect(headCommit(sub, { [name]: dir }), name).toBeUndefined();
+    // A replace ref: `git show HEAD:…` would show the replacement's files.
+    git(dir, "replace", revParse(dir), git(dir, "rev-parse", "HEAD~1").trim());
+    expect(headCommit(sub, {})).toBeUndefined();
+    git(dir, "pack-refs", "--all");
+    rmSync(join(dir, ".git", "refs", "replace"), { recursive: true, force: true });
+    expect(git(dir, "for-each-ref", "refs/replace")).not.toBe("");
+    expect(headCommit(sub, {})).toBeUndefined();
+    git(dir, "replace", "-d", revParse(dir));
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
+    // core.worktree moves the work tree.
+    git(dir, "config", "core.worktree", dir);
+    expect(headCommit(sub, {})).toBeUndefined();
+    git(dir, "config", "--unset", "core.worktree");
+    // A symbolic ref naming another (HEAD → refs/heads/alias → main).
+    git(dir, "symbolic-ref", "refs/heads/alias", "refs/heads/main");
+    git(dir, "symbolic-ref", "HEAD", "refs/heads/alias");
+    expect(revParse(dir)).toMatch(/^[0-9a-f]{40}$/);
+    expect(headCommit(sub, {})).toBeUndefined();
+    git(dir, "symbolic-ref", "HEAD", "refs/heads/main");
+    // Outside any repository.
+    const outside = mkdtempSync(join(tmpdir(), "mcp-contract-head-"));
+    dirs.push(outside);
+    expect(headCommit(outside, { GIT_CEILING_DIRECTORIES: undefined })).toBeUndefined();
+  });
+});

@@ -1,0 +1,136 @@
+// HEAD's lockfile remembered under HEAD's commit id (src/pipeline/head-lockfile.ts): a second run
+// at the same HEAD asks git whether the lockfile differs (`git diff --quiet`, as before) but not for
+// HEAD's text (`git show`), and every report is the `--no-cache` report byte for byte, with its exit
+// code: in a repository with loose and with packed refs, in a linked worktree, after HEAD moved,
+// with the remembered entry texts gone from the cache, and with the lockfile marked
+// assume-unchanged (git's answer still decides that there is no history). The git children are
+// seen through a `git` on PATH that logs its arguments and runs the real one.
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashServer, hashTool } from "../../src/canonical/index.js";
+import type { Lockfile } from "../../src/core/lockfile.js";
+import { serializeLockfile } from "../../src/lockfile/io.js";
+import { makeCommittedBenchRepo } from "../helpers/bench-repo.js";
+import { runCliInProcess } from "../helpers/cli.js";
+import { git } from "../helpers/git.js";
+
+let dir: string;
+let cacheDir: string;
+let committed: string;
+let bin: string;
+let log: string;
+
+beforeAll(async () => {
+  ({ dir, cacheDir, committed } = await makeCommittedBenchRepo("offline-head-", {
+    servers: 4,
+    tools: 40,
+    templates: 6,
+  }));
+  bin = join(dir, ".bin");
+  log = join(dir, ".git-log");
+  mkdirSync(bin);
+  const real = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+  writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(join(bin, "git"), 0o755);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(`${dir}-tree`, { recursive: true, force: true });
+});
+
+/** The git subcommands the check ran, in order (the log emptied). */
+function gitCalls(): string[] {
+  if (!existsSync(log)) return [];
+  const calls = readFileSync(log, "utf8").trim().split("\n");
+  rmSync(log);
+  return calls.sort();
+}
+
+async function check(cwd: string, cache: boolean) {
+  const args = ["check", "--offline", "--format", "json", ...(cache ? [] : ["--no-cache"])];
+  const run = await runCliInProcess(args, {
+    cwd,
+    env: { MCP_CONTRACT_CACHE_DIR: cacheDir, PATH: `${bin}:${process.env.PATH}` },
+  });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A cached run prints what an uncached one prints; the git subcommands the cached one ran. */
+async function cachedCalls(cwd = dir): Promise<string[]> {
+  const cold = await check(cwd, false);
+  gitCalls();
+  expect(await check(cwd, true)).toEqual(cold);
+  return gitCalls();
+}
+
+let revision = 0;
+/** One tool's description edited (a new text each time) and every hash rewritten, as `lock` writes them. */
+async function relock(cwd = dir, server = 0): Promise<void> {
+  const lock = JSON.parse(committed) as Lockfile;
+  const entry = Object.values(lock.servers)[server]!;
+  const tool = Object.values(entry.tools)[0]!;
+  (tool.definition as { description?: string }).description += ` Revised ${++revision}.`;
+  tool.hash = hashTool(tool.definition);
+  entry.hash = hashServer(Object.values(entry.tools).map((t) => t.hash));
+  await writeFile(join(cwd, "mcp-contract.lock.json"), serializeLockfile(lock));
+}
+
+const remembered = async () => (await readdir(join(cacheDir, "head-lockfile"), { recursive: true })).length;
+
+describe("check --offline remembers HEAD's lockfile under HEAD's commit", () => {
+  it("asks git for HEAD's text once per commit, with loose and packed refs", async () => {
+    await check(dir, true);
+    await relock();
+    // The first run at this HEAD reads it from git and remembers it.
+    expect(await cachedCalls()).toEqual(["diff", "show"]);
+    expect(await remembered()).toBeGreaterThan(0);
+    for (const server of [1, 2]) {
+      await relock(dir, server);
+      expect(await cachedCalls()).toEqual(["diff"]);
+    }
+    git(dir, "pack-refs", "--all");
+    await relock(dir, 3);
+    expect(await cachedCalls()).toEqual(["diff"]);
+  });
+
+  it("reads HEAD again after it moved, and when the cache lost an entry's text", async () => {
+    await writeFile(join(dir, "mcp-contract.lock.json"), committed);
+    git(dir, "commit", "-q", "--allow-empty", "-m", "moved");
+    await relock(dir, 1);
+    expect(await cachedCalls()).toEqual(["diff", "show"]);
+    await relock(dir, 2);
+    expect(await cachedCalls()).toEqual(["diff"]);
+    await rm(join(cacheDir, "entry-text"), { recursive: true, force: true });
+    await relock(dir, 3);
+    expect(await cachedCalls()).toEqual(["diff", "show"]);
+  });
+
+  it("keeps git's answer on whether the lockfile differs (assume-unchanged: no history)", async () => {
+    await relock(dir, 0);
+    git(dir, "update-index", "--assume-unchanged", "mcp-contract.lock.json");
+    try {
+      expect(git(dir, "diff", "--stat", "HEAD")).toBe("");
+      const calls = await cachedCalls();
+      expect(calls).toContain("diff");
+      expect(calls).not.toContain("show");
+    } finally {
+      git(dir, "update-index", "--no-assume-unchanged", "mcp-contract.lock.json");
+    }
+  });
+
+  it("in a linked worktree", async () => {
+    await writeFile(join(dir, "mcp-contract.lock.json"), committed);
+    const tree = `${dir}-tree`;
+    git(dir, "worktree", "add", "-q", "-b", "side", tree);
+    await relock(tree, 0);
+    expect(await cachedCalls(tree)).toEqual(["diff", "show"]);
+    await relock(tree, 1);
+    expect(await cachedCalls(tree)).toEqual(["diff"]);
+    // The main work tree's HEAD is another record (another git directory).
+    await relock(dir, 2);
+    expect(await cachedCalls()).toContain("diff");
+  });
+});
