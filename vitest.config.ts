@@ -25,7 +25,7 @@ const SHARED_MODULES = [
   "test/fetch/{cli-signals,definition-secrets,descendants,eras,eras-http,faults,fetch,file,meta-validators,node-fetch,oauth,oauth-login,process-group,proxy,retry-count,server-everything,tls,validate}.test.ts",
   "test/guard/{config-rules,contract,guard,hostile-pattern}.test.ts",
   "test/hardening/{adversarial,atomic-write,bad-input,bad-input-files,concurrent-lock,deep-diff,fault-matrix,header-secrets,properties,prototype-names,secret-echo,secrets,tampered}.test.ts",
-  "test/library/example.test.ts",
+  "test/library/{example,exports}.test.ts",
   "test/lockfile/{lockfile,migrate,segments,version2}.test.ts",
   "test/packaging/prepared.test.ts",
   "test/pipeline/{listing,listing-simple,lockfile-input,stages}.test.ts",
