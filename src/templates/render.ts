@@ -330,6 +330,26 @@ export function renderTemplate(
     return { doc: resourceDoc(found.resources[0]!), uri: found.uri };
   };
 
+  // Handlebars' built-ins given the wrong number of arguments: one line naming the call and where it
+  // is (`{{lookup}}` threw a raw TypeError, `{{#if}}` an error without its line).
+  for (const [name, count, what] of BUILT_IN_ARITY) {
+    const builtIn = hbs.helpers[name] as ((this: unknown, ...args: unknown[]) => unknown) | undefined;
+    if (builtIn === undefined) continue;
+    hbs.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as HelperOptions;
+      const given = args.length - 1;
+      if (given !== count) {
+        const call = (options as { fn?: unknown }).fn ? `{{#${name}}}` : `{{${name}}}`;
+        fail(
+          options,
+          `cannot render: \`${call}\` takes ${what}; it was given ${given === 0 ? "none" : given}`,
+          -1,
+        );
+      }
+      return builtIn.apply(this, args);
+    });
+  }
+
   // A call of a helper render does not have, named where it is (Handlebars' own says neither).
   hbs.registerHelper("helperMissing", (...args: unknown[]) => {
     const options = args[args.length - 1] as HelperOptions & { name?: string };
@@ -409,6 +429,15 @@ export function renderTemplate(
     throw renderError(error, file) ?? templateSyntaxError(error, file);
   }
 }
+
+/** Handlebars' built-in helpers that take a fixed number of arguments: name, count, and what they are. */
+const BUILT_IN_ARITY: readonly [name: string, count: number, what: string][] = [
+  ["if", 1, "one argument, the condition"],
+  ["unless", 1, "one argument, the condition"],
+  ["with", 1, "one argument, the new context"],
+  ["each", 1, "one argument, the list or object to iterate over"],
+  ["lookup", 2, 'two arguments, an object and a key (`{{lookup tools "crm/create_ticket"}}`)'],
+];
 
 /**
  * An error of running the template, not of its syntax (which parseTemplate reported first): a

@@ -492,11 +492,19 @@ const cases: Case[] = [
   },
   {
     name: "render on a template calling a built-in helper without its arguments",
-    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "{{lookup}}\n" },
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "Hi\n  {{lookup}}\n" },
     args: ["render", "p.hbs"],
     code: 2,
     stderr:
-      "mcp-contract: p.hbs:1: cannot render: a Handlebars built-in helper was called without the arguments it needs (Cannot read properties of undefined (reading 'lookupProperty'))\n",
+      'mcp-contract: p.hbs:2:3: cannot render: `{{lookup}}` takes two arguments, an object and a key (`{{lookup tools "crm/create_ticket"}}`); it was given none\n',
+  },
+  {
+    name: "render on a template calling #if without its condition: the line, not line 1",
+    files: { ...crmConfig, "mcp-contract.lock.json": "@lock", "p.hbs": "Hi\n\n{{#if}}x{{/if}}\n" },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: p.hbs:3:1: cannot render: `{{#if}}` takes one argument, the condition; it was given none\n",
   },
   {
     name: "render --data with bad JSON",
