@@ -7,6 +7,8 @@
  * hold a replacement character.
  */
 
+import { isUtf8 } from "node:buffer";
+
 /** The shape of `fetch` (as in http.ts, not imported: stdio.ts uses this module too). */
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -43,18 +45,43 @@ export function utf8Checkable(response: Response): boolean {
   return response.body !== null && response.ok && response.status !== 204 && !response.redirected;
 }
 
-/** A streaming UTF-8 check that notes invalid bytes in `watch`: each chunk, then no chunk at the end. */
+/**
+ * A streaming UTF-8 check that notes invalid bytes in `watch`: each chunk, then no chunk at the end.
+ * Each chunk is validated by `isUtf8` (no string is made: a fatal `TextDecoder` decoded every body
+ * only to throw the text away, ~60× the time), up to a sequence the chunk ends in the middle of,
+ * whose bytes are checked with the next chunk; one still open at the end is invalid, as for the
+ * decoder.
+ */
 export function utf8Check(watch: Utf8Watch): (chunk?: Uint8Array) => void {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let open: Uint8Array | undefined;
   return (chunk) => {
     if (watch.invalid) return;
-    try {
-      if (chunk === undefined) decoder.decode();
-      else decoder.decode(chunk, { stream: true });
-    } catch {
-      watch.invalid = true;
+    if (chunk === undefined) {
+      if (open !== undefined) watch.invalid = true;
+      open = undefined;
+      return;
     }
+    const bytes = open === undefined ? chunk : Buffer.concat([open, chunk]);
+    const end = completeLength(bytes);
+    open = end < bytes.length ? bytes.slice(end) : undefined;
+    if (!isUtf8(bytes.subarray(0, end))) watch.invalid = true;
   };
+}
+
+/**
+ * How many leading bytes of `bytes` end on a sequence boundary: all of them, unless the last one to
+ * three bytes are the start of a sequence that needs more (a lead byte and fewer continuation bytes
+ * than it announces). Anything else, valid or not, is left to `isUtf8`.
+ */
+function completeLength(bytes: Uint8Array): number {
+  const length = bytes.length;
+  for (let back = 1; back <= 3 && back <= length; back++) {
+    const byte = bytes[length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needs = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 1;
+    return needs > back && byte < 0xf5 ? length - back : length;
+  }
+  return length;
 }
 
 /**

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { ALSO_ABORTED_BY, nodeFetch } from "../../src/fetch/node-fetch.js";
-import { Utf8Watch, utf8CheckedFetch } from "../../src/fetch/utf8.js";
+import { Utf8Watch, utf8Check, utf8CheckedFetch } from "../../src/fetch/utf8.js";
 
 let base = "";
 let close: () => Promise<void> = async () => {};
@@ -251,5 +251,46 @@ describe("nodeFetch", () => {
     };
     expect(await read("utf-8")).toEqual(["café", false]);
     expect(await read("latin-1")).toEqual(["café \uFFFD", true]);
+  });
+});
+
+describe("utf8Check", () => {
+  /** The fatal decoder's verdict on the whole of `bytes`: what the check must say, however it is cut. */
+  const decoderSays = (bytes: Uint8Array): boolean => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cases = [
+    [0x63, 0x61, 0x66, 0xc3, 0xa9], // café
+    [0xf0, 0x9f, 0x98, 0x80, 0x21], // 😀!
+    [0xe2, 0x82, 0xac], // €
+    [0x61, 0xe9, 0x62], // Latin-1 é
+    [0xc3], // cut short at the end
+    [0xf0, 0x9f, 0x98], // cut short at the end
+    [0xed, 0xa0, 0x80], // a surrogate
+    [0xc0, 0xaf], // an overlong /
+    [0xe0, 0x80, 0xaf], // an overlong / in three bytes
+    [0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+    [0xf8, 0x88, 0x80, 0x80, 0x80], // a five-byte form
+    [0x80, 0x61], // a continuation byte alone
+    [0xe2, 0x28, 0xa1], // a lead byte without its continuation
+  ].map((bytes) => Uint8Array.from(bytes));
+
+  it("agrees with a fatal TextDecoder on every case, cut into chunks at every one or two places", () => {
+    for (const bytes of cases) {
+      const expected = decoderSays(bytes);
+      for (let a = 0; a <= bytes.length; a++)
+        for (let b = a; b <= bytes.length; b++) {
+          const watch = new Utf8Watch();
+          const check = utf8Check(watch);
+          for (const chunk of [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]) check(chunk);
+          check();
+          expect([Array.from(bytes), a, b, !watch.invalid]).toEqual([Array.from(bytes), a, b, expected]);
+        }
+    }
   });
 });
