@@ -23,6 +23,8 @@ export interface RenderProjectOptions extends Omit<RunOptions, "signal"> {
   config?: string;
   /** A JSON or YAML file (relative to `cwd`) with the template's own variables (`--data`). */
   data?: string;
+  /** Where the template's `{{log}}` messages go (see `RenderOptions.log`); absent, they are dropped. */
+  log?: (message: string) => void;
 }
 
 /**
@@ -39,7 +41,11 @@ export async function renderProject(template: string, options: RenderProjectOpti
     options.data === undefined ? undefined : await readData(resolve(run.cwd, options.data), options.data);
   // Partials come from the config's partials directories, as in `check`.
   const { partials } = await readTemplateFiles({ ...config, templates: [] }, run.cwd);
-  return renderTemplate(source, lock, data, { file: template, partials });
+  return renderTemplate(source, lock, data, {
+    file: template,
+    partials,
+    ...(options.log !== undefined && { log: options.log }),
+  });
 }
 
 async function readData(path: string, shown: string): Promise<unknown> {

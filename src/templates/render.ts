@@ -95,6 +95,12 @@ export interface RenderOptions {
   file?: string;
   /** Partials by name (`{{> name}}`), as template sources (front matter allowed). */
   partials?: Record<string, string>;
+  /**
+   * Where `{{log ...}}` messages go (`file:line:column: log: text`); absent, they are dropped.
+   * Never the console: Handlebars' own `log` wrote to stdout, into the rendered prompt (and into
+   * the JSON-RPC stream of a stdio server that renders prompts).
+   */
+  log?: (message: string) => void;
 }
 
 /**
@@ -349,6 +355,15 @@ export function renderTemplate(
       return builtIn.apply(this, args);
     });
   }
+
+  hbs.registerHelper("log", (...args: unknown[]) => {
+    const helper = args.pop() as HelperOptions & { loc?: hbs.AST.SourceLocation };
+    if (options.log === undefined) return "";
+    const where = helper.loc ? `${helper.loc.start.line}:${helper.loc.start.column + 1}` : "1";
+    const text = args.map((a) => (typeof a === "string" ? a : (JSON.stringify(a) ?? String(a)))).join(" ");
+    options.log(`${file}:${where}: log: ${text}`);
+    return "";
+  });
 
   // A call of a helper render does not have, named where it is (Handlebars' own says neither).
   hbs.registerHelper("helperMissing", (...args: unknown[]) => {

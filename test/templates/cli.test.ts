@@ -169,4 +169,18 @@ describe("render", () => {
     expect(badData.code).toBe(2);
     expect(badData.stderr).toMatch(/^mcp-contract: bad\.yaml(:\d+)?: invalid --data file: /);
   });
+
+  it("{{log}} goes to stderr with its file:line:column, never into the rendered prompt on stdout", async () => {
+    const dir = tempDir();
+    cpSync(join(demo, "mcp-contract.lock.json"), join(dir, "mcp-contract.lock.json"));
+    writeFileSync(join(dir, "mcp-contract.yaml"), "servers: {}\n");
+    writeFileSync(join(dir, "p.hbs"), 'Hi{{log "debug" 3}}\n  {{log "x\u001b[2J" level="warn"}}there\n');
+    // A real process: Handlebars' own log wrote to the process's stdout, which the in-process harness does not see.
+    const result = await runCli(["render", "p.hbs"], { cwd: dir });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: "Hi\n  there\n",
+      stderr: "mcp-contract: p.hbs:1:3: log: debug 3\nmcp-contract: p.hbs:2:3: log: x\\u{1B}[2J\n",
+    });
+  });
 });

@@ -15,6 +15,14 @@ const CREATE_TICKET_DOC = [
 ].join("\n");
 
 describe("renderTemplate", () => {
+  it("hands {{log}} messages to options.log with file:line:column, and drops them without it", () => {
+    const messages: string[] = [];
+    const source = 'a{{log "x" tools.create_ticket.name}}b\n{{log 1}}';
+    expect(renderTemplate(source, v2, {}, { file: "p.hbs", log: (m) => messages.push(m) })).toBe("ab\n");
+    expect(messages).toEqual(["p.hbs:1:2: log: x create_ticket", "p.hbs:2:1: log: 1"]);
+    expect(renderTemplate(source, v2)).toBe("ab\n");
+  });
+
   it("renders a tool as its name, description and parameter docs", () => {
     expect(renderTemplate('Tools:\n{{tool "crm/create_ticket"}}\n', v2)).toBe(
       `Tools:\n${CREATE_TICKET_DOC}\n`,

@@ -4,6 +4,7 @@
  * helpers `check` reads, so what the agent sees and what was checked are one
  * thing.
  */
+import { showControls } from "../../core/controls.js";
 import { ExitCode } from "../../errors.js";
 import { renderProject } from "../../pipeline/render.js";
 import type { CommandIO } from "../io.js";
@@ -29,6 +30,8 @@ export async function runRender(
     ...(options.data !== undefined && { data: options.data }),
     // The config's secrets are redacted from any error, as in every command.
     hooks: { secrets: secretsHook(io) },
+    // `{{log}}` goes to stderr: stdout is the prompt.
+    log: (message) => io.stderr(`mcp-contract: ${showControls(message)}\n`),
   });
   io.stdout(text);
   return ExitCode.Ok;
