@@ -5,7 +5,7 @@
  * part of it differs, the caller asks git again, so a stamp can cost a
  * process spawn but never a wrong answer.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /**
@@ -69,19 +69,34 @@ export function headStamp(
 }
 
 /**
+ * `dir` with its symbolic links resolved, as git sees the directory it runs in (its working
+ * directory's real path); `dir` resolved when it cannot be (git then finds no repository either).
+ */
+export function realDirectory(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
+
+/**
  * The git directory of the repository holding `dir`, and the `.git` paths looked at to find it
- * (from `dir` up; the last one is the one found). `GIT_DIR` in `env` is honoured as git honours
- * it; undefined with `GIT_WORK_TREE` or `GIT_COMMON_DIR`, outside a repository, or for a `.git`
- * file that does not name a directory.
+ * (from `dir`'s real path up, as git looks from its working directory's: through a link to a
+ * directory inside a repository, the directories above the link are not the repository's; the
+ * last one is the one found). `GIT_DIR` in `env` is honoured as git honours it; undefined with
+ * `GIT_WORK_TREE` or `GIT_COMMON_DIR`, outside a repository, or for a `.git` file that does not
+ * name a directory.
  */
 export function findGitDir(
   dir: string,
   env: Readonly<Record<string, string | undefined>>,
 ): { gitDir: string; searched: string[] } | undefined {
   if (env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
-  if (env.GIT_DIR) return { gitDir: resolve(dir, env.GIT_DIR), searched: [] };
+  const real = realDirectory(dir);
+  if (env.GIT_DIR) return { gitDir: resolve(real, env.GIT_DIR), searched: [] };
   const searched: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
+  for (let d = real; ; d = dirname(d)) {
     const dotGit = join(d, ".git");
     searched.push(dotGit);
     let isFile: boolean;
@@ -176,7 +191,7 @@ export function headCommit(
   const found = findGitDir(dir, env);
   if (!found) return undefined;
   const { gitDir } = found;
-  const top = found.searched.length > 0 ? dirname(found.searched.at(-1)!) : resolve(dir);
+  const top = found.searched.length > 0 ? dirname(found.searched.at(-1)!) : realDirectory(dir);
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
   const files = headFiles(gitDir);

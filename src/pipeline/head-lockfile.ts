@@ -9,9 +9,9 @@
  * print. Whether the working file differs from HEAD's stays git's answer (`git diff --quiet`, asked
  * as before): only the text is not asked for again.
  */
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { StageMemo } from "../cache/index.js";
-import { headCommit } from "../cache/stamp.js";
+import { headCommit, realDirectory } from "../cache/stamp.js";
 import type { Lockfile } from "../core/lockfile.js";
 import { committedLockfile } from "./files.js";
 import type { CommittedEntries, KnownEntries } from "./server-facts.js";
@@ -66,7 +66,8 @@ export function headLockfile(
 ): Promise<HeadLockfile | undefined> {
   const dir = dirname(lockfilePath);
   const at = memo && headCommit(dir, env);
-  const inputs = at && [at.gitDir, at.top, at.commit, resolve(lockfilePath)];
+  // The path git reads HEAD's file at: from the real directory (a link may point elsewhere later).
+  const inputs = at && [at.gitDir, at.top, at.commit, join(realDirectory(dir), basename(lockfilePath))];
   const known = inputs && memo.get("head-lockfile", inputs, isHeadRecord);
   if (memo && known) {
     let text: Promise<string | undefined> | undefined;

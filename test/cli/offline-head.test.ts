@@ -6,10 +6,21 @@
 // assume-unchanged (git's answer still decides that there is no history). The git children are
 // seen through a `git` on PATH that logs its arguments and runs the real one.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { readdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { hashServer, hashTool } from "../../src/canonical/index.js";
 import type { Lockfile } from "../../src/core/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/io.js";
@@ -132,5 +143,100 @@ describe("check --offline remembers HEAD's lockfile under HEAD's commit", () => 
     // The main work tree's HEAD is another record (another git directory).
     await relock(dir, 2);
     expect(await cachedCalls()).toContain("diff");
+  });
+});
+
+describe("HEAD's repository is the one git finds from the lockfile's real directory", () => {
+  // Git starts from the real path of its working directory; a path through a symbolic link to a
+  // directory inside a repository may have another repository (or none) above it, and a link may
+  // be pointed elsewhere at the same HEAD. Each cached run must be the --no-cache one.
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "offline-head-link-"));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** A committed repository at `repo` with the bench's project in `repo/sub` (and its committed lockfile). */
+  async function benchProject(repo: string, sub: string): Promise<string> {
+    await writeFiles(join(repo, sub), generateReferenceRepo({ servers: 2, tools: 10, templates: 4 }));
+    git(repo, "init", "-q");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "init");
+    return readFileSync(join(repo, sub, "mcp-contract.lock.json"), "utf8");
+  }
+
+  /** The lockfile at `file` without the first tool its first template names (a change templates cite). */
+  function removeUsedTool(file: string): void {
+    const template = readFileSync(join(dirname(file), "prompts", "agent_000.hbs"), "utf8");
+    const [server, tool] = /tools: \[([^/\]]+)\/([^,\]]+)/.exec(template)!.slice(1) as [string, string];
+    const lock = JSON.parse(readFileSync(file, "utf8")) as Lockfile;
+    delete lock.servers[server]!.tools[tool];
+    writeFileSync(file, serializeLockfile(lock));
+  }
+
+  /** One description edited on the last server (a change no template cites). */
+  function editDescription(file: string): void {
+    const lock = JSON.parse(readFileSync(file, "utf8")) as Lockfile;
+    const tool = Object.values(Object.values(lock.servers).at(-1)!.tools)[0]!;
+    (tool.definition as { description?: string }).description += " Revised.";
+    writeFileSync(file, serializeLockfile(lock));
+  }
+
+  const run = async (config: string, cache: string, cached: boolean) => {
+    const args = ["check", "--offline", "--format", "json", "--config", config];
+    const result = await runCliInProcess(cached ? args : [...args, "--no-cache"], {
+      cwd: root,
+      env: { MCP_CONTRACT_CACHE_DIR: cache },
+    });
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it("through a link from inside another repository", async () => {
+    const outer = join(root, "outer");
+    mkdirSync(outer);
+    git(outer, "init", "-q");
+    git(outer, "commit", "-q", "--allow-empty", "-m", "outer");
+    const real = join(root, "real");
+    await benchProject(real, "proj");
+    symlinkSync(join(real, "proj"), join(outer, "link"));
+    const config = join(outer, "link", "mcp-contract.yaml");
+    const lockfile = join(outer, "link", "mcp-contract.lock.json");
+    const cache = join(root, "cache-outer");
+    removeUsedTool(lockfile);
+    const first = await run(config, cache, true);
+    expect(first.stdout).toContain('"rule": "template-affected"');
+    // The removal committed in the real repository (the outer one's HEAD stays), then a
+    // description edited: HEAD's lockfile is the one without the tool.
+    git(real, "commit", "-qam", "removed");
+    editDescription(lockfile);
+    const cold = await run(config, cache, false);
+    expect(cold.stdout).not.toContain('"rule": "template-affected"');
+    expect(await run(config, cache, true)).toEqual(cold);
+  });
+
+  it("through a link pointed at another directory of the same repository", async () => {
+    const repo = join(root, "one");
+    await benchProject(repo, "a");
+    cpSync(join(repo, "a"), join(repo, "b"), { recursive: true });
+    removeUsedTool(join(repo, "b", "mcp-contract.lock.json"));
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "b");
+    // Untracked, inside the repository: both paths find the same repository.
+    const link = join(repo, "current");
+    symlinkSync(join(repo, "a"), link);
+    const config = join(link, "mcp-contract.yaml");
+    const cache = join(root, "cache-one");
+    // a's lockfile without the tool: its HEAD text has it, so the removal is cited.
+    removeUsedTool(join(repo, "a", "mcp-contract.lock.json"));
+    expect((await run(config, cache, true)).stdout).toContain('"rule": "template-affected"');
+    // Pointed at b, committed without the tool: only a description edited since its HEAD.
+    rmSync(link);
+    symlinkSync(join(repo, "b"), link);
+    editDescription(join(repo, "b", "mcp-contract.lock.json"));
+    const cold = await run(config, cache, false);
+    expect(cold.stdout).not.toContain('"rule": "template-affected"');
+    expect(await run(config, cache, true)).toEqual(cold);
   });
 });
