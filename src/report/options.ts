@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Change, Severity } from "../core/change.js";
 import type { FailOn } from "../core/fail-on.js";
+import type { ReportSummary } from "../core/report.js";
 import type { RuleMeta } from "../core/rule.js";
 
 /** Where rule docs are published; `helpUri` and text/markdown links are this plus `<rule>.md`. */
@@ -110,6 +111,12 @@ export interface ReporterOptions {
    * (text only): `lock` has already written the lockfile, so its next step is not to run lock.
    */
   next?: string;
+  /**
+   * For a report that lists part of what the run saw (a refused `lock` lists the breaking changes
+   * that need a reason): the run's counts, and what the report lists (text only). The count line
+   * then counts what the run saw, as `check`'s does, and says what is listed.
+   */
+  listedOnly?: { summary: ReportSummary; what: string };
   /** `--verbose`: text shows every change of a long run of one rule instead of folding it. Default false. */
   verbose?: boolean;
   /**
@@ -132,12 +139,26 @@ export const STEP_SUMMARY_LIMIT = 1_000_000;
 export type ResolvedReporterOptions = Required<
   Omit<
     ReporterOptions,
-    "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity" | "next"
+    | "locate"
+    | "before"
+    | "checked"
+    | "definitions"
+    | "templateSources"
+    | "minSeverity"
+    | "next"
+    | "listedOnly"
   >
 > &
   Pick<
     ReporterOptions,
-    "locate" | "before" | "checked" | "definitions" | "templateSources" | "minSeverity" | "next"
+    | "locate"
+    | "before"
+    | "checked"
+    | "definitions"
+    | "templateSources"
+    | "minSeverity"
+    | "next"
+    | "listedOnly"
   >;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
@@ -159,6 +180,7 @@ export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterO
     templateSources: options.templateSources,
     minSeverity: options.minSeverity,
     next: options.next,
+    listedOnly: options.listedOnly,
     verbose: options.verbose ?? false,
     markdownLimit: options.markdownLimit ?? MARKDOWN_LIMIT,
   };

@@ -33,6 +33,28 @@ it("lock after a server was replaced in the config: 1 of 2 servers changed, each
   );
 });
 
+it("a refused lock counts what the run saw, as check does, and says what it lists (was '0 info' beside an added tool)", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-summary-")));
+  const tools = (...names: string[]) =>
+    writeFileSync(
+      join(dir, "tools.json"),
+      JSON.stringify({ tools: names.map((name) => ({ name, inputSchema: { type: "object" } })) }),
+    );
+  writeFileSync(join(dir, "mcp-contract.yaml"), "servers:\n  crm:\n    file: tools.json\n");
+  tools("a", "b");
+  expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+  tools("a", "c"); // b removed (breaking), c added (info)
+  const check = await runCliInProcess(["check"], { cwd: dir });
+  expect(check.code).toBe(1);
+  expect(check.stdout.trimEnd().split("\n").at(-1)).toBe("1 breaking, 0 warning, 1 info");
+  const lock = await runCliInProcess(["lock"], { cwd: dir });
+  expect(lock.code).toBe(1);
+  expect(lock.stdout).not.toContain("tool-added");
+  expect(lock.stdout.trimEnd().split("\n").at(-1)).toBe(
+    "1 breaking, 0 warning, 1 info; listed: the 1 breaking change that needs a reason (`mcp-contract check` lists every change)",
+  );
+});
+
 it('a server that could not be fetched is named once on its ERROR line (was `server s could not be fetched: server "s": …`)', async () => {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "mcp-contract-summary-")));
   writeFileSync(join(dir, "tools.json"), JSON.stringify({ tools: [] }));

@@ -110,14 +110,23 @@ async function lockAndReport(
   // Only the text reporter is loaded (and chalk only for colour): see report/lazy.ts.
   const color = useColor(io);
   const formatText = await loadReporter("text", color);
-  const text = (shown: readonly ReportedChange[], next?: string) =>
+  const text = (shown: readonly ReportedChange[], next?: string, listedOnly?: string) =>
     formatText(
       createReport({ changes: shown, servers: report.servers }),
-      resolveOptions({ color, ...(next !== undefined && { next }) }),
+      resolveOptions({
+        color,
+        ...(next !== undefined && { next }),
+        ...(listedOnly !== undefined && { listedOnly: { summary: report.summary, what: listedOnly } }),
+      }),
     );
 
   if (result.outcome === "refused") {
-    io.stdout(text(accepted));
+    // Counted as check counts the run (a tool added is 1 info), though only these are listed.
+    const listed =
+      report.changes.length > accepted.length
+        ? `the ${plural(accepted.length, "breaking change")} that ${accepted.length === 1 ? "needs" : "need"} a reason (\`mcp-contract check\` lists every change)`
+        : undefined;
+    io.stdout(text(accepted, undefined, listed));
     reportFailures(false);
     const refusal =
       `${plural(accepted.length, "breaking change")}${since} (listed above) ${accepted.length === 1 ? "needs" : "need"} a reason to be accepted; ${unchanged}. ` +

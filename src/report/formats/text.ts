@@ -79,7 +79,7 @@ export function formatTextStyled(
     out.push(`${c.redBold("ERROR")}    server ${error.server} could not be fetched: ${message}`);
   }
 
-  const s = report.summary;
+  const s = options.listedOnly?.summary ?? report.summary;
   if (report.changes.length === 0) {
     out.push(report.errors?.length ? "no changes in the servers that were fetched" : "no changes");
   } else {
@@ -87,8 +87,9 @@ export function formatTextStyled(
     const hidden = report.changes.length - shown.length;
     const below = hidden > 0 ? ` (${hidden} below --min-severity ${options.minSeverity} not shown)` : "";
     const unjudged = unjudgedLine(s);
+    const listed = options.listedOnly ? `; listed: ${options.listedOnly.what}` : "";
     out.push(
-      `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}${below}`,
+      `${s.breaking} breaking, ${s.warning} warning, ${s.info} info${acknowledged}${unjudged ? `; ${unjudged}` : ""}${listed}${below}`,
     );
   }
   return `${out.join("\n")}\n`;
