@@ -7,7 +7,7 @@
 // Whether the bundle answered is read from the modules the process loaded. Nothing waits for the
 // clock: every process runs with its clock ahead of the machine's (test/helpers/clock-ahead.mjs),
 // past the second a stamp must age before it is recorded, or past an expiry time.
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -196,6 +196,35 @@ describe("the hot path", () => {
     await follows(async () => git("commit", "-qam", "two"));
     await follows(async () => git("reset", "-q", "--soft", "HEAD~1"));
     await follows(() => writeFile(path, text));
+  });
+
+  it("follows git's HEAD of the repository git finds from the lockfile's real directory", async () => {
+    // Through a --config path with a link into a subdirectory of another repository: the
+    // directories above the link belong to an outer one, whose HEAD does not move with the
+    // lockfile's (git looks up from the real path).
+    const root = await mkdtemp(join(tmpdir(), "hot-path-link-"));
+    try {
+      const outer = join(root, "outer");
+      await mkdir(outer);
+      gitIn(outer, "init", "-q");
+      gitIn(outer, "commit", "-q", "--allow-empty", "-m", "outer");
+      const real = join(root, "real");
+      await writeFiles(join(real, "proj"), generateReferenceRepo({ servers: 2, tools: 10, templates: 4 }));
+      gitIn(real, "init", "-q");
+      gitIn(real, "add", "-A");
+      gitIn(real, "commit", "-qm", "one");
+      await symlink(join(real, "proj"), join(outer, "link"));
+      const args = [...CHECK, "--config", join(outer, "link", "mcp-contract.yaml")];
+      const lockfile = join(outer, "link", "mcp-contract.lock.json");
+      const text = await readFile(lockfile, "utf8");
+      const edited = text.replace(/"description": "/, '"description": "Edited. ');
+      const { after } = await follows(() => writeFile(lockfile, edited), args, { cwd: root });
+      expect(after.stdout).toContain("lockfile-tampered");
+      // Committed in the lockfile's repository: its HEAD moves, the outer one's does not.
+      await follows(async () => gitIn(real, "commit", "-qam", "two"), args, { cwd: root });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("follows templates edited, added in a new directory, renamed and removed", async () => {
