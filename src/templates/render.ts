@@ -10,6 +10,7 @@
 import type { HelperOptions } from "handlebars";
 import type { Lockfile } from "../core/lockfile.js";
 import { dict, has, own, put } from "../core/own.js";
+import { didYouMean } from "../core/suggest.js";
 import { TemplateError } from "../errors.js";
 import {
   type CatalogResource,
@@ -278,7 +279,9 @@ export function renderTemplate(
 
   const body = splitFrontMatter(source, file).body;
   // Parse first so a syntax error names this file and line, not Handlebars' compile stage.
-  const names = nameColumns(parseTemplate(body, file));
+  const ast = parseTemplate(body, file);
+  const names = nameColumns(ast);
+  checkPartialNames(ast, options.partials ?? {}, file);
   const callAt = (options: HelperOptions) => {
     const loc = (options as HelperOptions & { loc?: hbs.AST.SourceLocation }).loc;
     return { loc, call: loc && names.get(`${loc.start.line}:${loc.start.column}`) };
@@ -442,6 +445,58 @@ export function renderTemplate(
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw renderError(error, file) ?? templateSyntaxError(error, file);
+  }
+}
+
+/**
+ * Throws a TemplateError at the first `{{> name}}` of the template naming no partial it has (the
+ * given partials and the template's own `{{#*inline}}` ones), with the one meant: Handlebars says
+ * "The partial x could not be found" on line 1. A partial block (`{{#> name}}fallback{{/name}}`)
+ * renders its fallback and a computed name (`{{> (lookup ...)}}`) is known only while rendering:
+ * both are left to Handlebars.
+ */
+function checkPartialNames(ast: hbs.AST.Program, partials: Record<string, string>, file: string): void {
+  const inline = new Set<string>();
+  const used: { name: string; loc: hbs.AST.SourceLocation }[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    const n = node as {
+      type?: string;
+      name?: { type?: string; original?: unknown; data?: boolean };
+      path?: { original?: string };
+      params?: { type?: string; value?: unknown }[];
+      loc?: hbs.AST.SourceLocation;
+    };
+    if (n.type === "DecoratorBlock" && n.path?.original === "inline") {
+      const first = n.params?.[0];
+      if (first?.type === "StringLiteral" && typeof first.value === "string") inline.add(first.value);
+    }
+    if (
+      n.type === "PartialStatement" &&
+      n.loc &&
+      (n.name?.type === "PathExpression" || n.name?.type === "StringLiteral") &&
+      !n.name.data &&
+      typeof n.name.original === "string"
+    )
+      used.push({ name: n.name.original, loc: n.loc });
+    for (const [key, value] of Object.entries(node)) if (key !== "loc") visit(value);
+  };
+  visit(ast);
+  for (const { name, loc } of used) {
+    if (Object.hasOwn(partials, name) || inline.has(name)) continue;
+    const known = [...Object.keys(partials), ...inline];
+    const meant = didYouMean(name, known);
+    const where =
+      known.length === 0
+        ? "there are no partials (they are the files of the config's `partials` directories)"
+        : "partials are the files of the config's `partials` directories";
+    throw new TemplateError(
+      `${file}:${loc.start.line}:${loc.start.column + 1}: cannot render: no partial \`${name}\`${meant ? ` (${meant})` : ""}; ${where}`,
+    );
   }
 }
 

@@ -507,6 +507,20 @@ const cases: Case[] = [
       "mcp-contract: p.hbs:3:1: cannot render: `{{#if}}` takes one argument, the condition; it was given none\n",
   },
   {
+    name: "render on a template naming a partial there is not: its line and the one meant (was line 1)",
+    files: {
+      ...crmConfig,
+      "mcp-contract.yaml": `${yamlFile()}partials: [parts]\n`,
+      "mcp-contract.lock.json": "@lock",
+      "parts/footer.hbs": "F",
+      "p.hbs": "Hi\n\n  {{> fotter}}\n",
+    },
+    args: ["render", "p.hbs"],
+    code: 2,
+    stderr:
+      "mcp-contract: p.hbs:3:3: cannot render: no partial `fotter` (did you mean `footer`?); partials are the files of the config's `partials` directories\n",
+  },
+  {
     name: "render --data with bad JSON",
     files: {
       ...crmConfig,

@@ -15,6 +15,18 @@ const CREATE_TICKET_DOC = [
 ].join("\n");
 
 describe("renderTemplate", () => {
+  it("renders known, inline and quoted partials and a partial block's fallback; an unknown partial is a TemplateError at its line", () => {
+    const partials = { footer: "F" };
+    const source =
+      '{{#*inline "x"}}X{{/inline}}{{> x}} {{> footer}} {{> "footer"}} {{#> gone}}fallback{{/gone}}';
+    expect(renderTemplate(source, v2, {}, { file: "p.hbs", partials })).toBe("X F F fallback");
+    expect(() => renderTemplate("a\n {{> nope}}", v2, {}, { file: "p.hbs", partials })).toThrow(
+      new TemplateError(
+        "p.hbs:2:2: cannot render: no partial `nope`; partials are the files of the config's `partials` directories",
+      ),
+    );
+  });
+
   it("hands {{log}} messages to options.log with file:line:column, and drops them without it", () => {
     const messages: string[] = [];
     const source = 'a{{log "x" tools.create_ticket.name}}b\n{{log 1}}';
