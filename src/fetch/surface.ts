@@ -53,7 +53,7 @@ export const LIST_METHODS = {
 
 /**
  * Checks a raw surface: every item must be an object with string members it is keyed by (`name`,
- * and `uriTemplate` for a template; `uri` for a resource). Others are skipped with an
+ * and `uriTemplate` for a template; `uri` for a resource), the key not empty. Others are skipped with an
  * `invalid-surface-definition` finding; later duplicates of a key are reported once and dropped
  * when locked. Items keep the server's order and every key it sent.
  */
@@ -87,6 +87,22 @@ export function checkSurface(
         return;
       }
       const key = String(entry[required[0]]);
+      if (key === "") {
+        // No name to lock it under or for a template to cite: skipped as a nameless entry is.
+        findings.push(
+          newChange(
+            rule,
+            server,
+            { kind },
+            `/${section}/${index}/${required[0]}`,
+            `Entry ${index} of ${method} has an empty \`${required[0]}\` and was skipped.`,
+            {
+              hint: "The rest of the list was kept; ask the server's maintainers to fix the entry.",
+            },
+          ),
+        );
+        return;
+      }
       if (seen.has(key)) {
         findings.push(
           newChange(

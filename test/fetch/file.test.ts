@@ -120,3 +120,42 @@ describe('a tool named ""', () => {
     expect(Object.keys(locked.servers.f.tools)).toEqual(["a"]);
   });
 });
+
+describe('a prompt, resource template or resource keyed by ""', () => {
+  it("is skipped with a warning as a nameless one is, by lock and by check alike", async () => {
+    const dir = realpathSync(await mkdtemp(join(tmpdir(), "mcp-contract-")));
+    await writeFile(join(dir, "mcp-contract.yaml"), "servers:\n  f:\n    file: surface.json\n");
+    const tool = { name: "a", inputSchema: { type: "object" } };
+    const prompt = { name: "p" };
+    const template = { name: "t", uriTemplate: "crm://t/{id}" };
+    const resource = { uri: "crm://r", name: "r" };
+    const surface = (extra: boolean) =>
+      writeFile(
+        join(dir, "surface.json"),
+        JSON.stringify({
+          tools: [tool],
+          prompts: extra ? [prompt, { name: "", description: "nameless" }] : [prompt],
+          resourceTemplates: extra ? [template, { name: "", uriTemplate: "crm://x/{id}" }] : [template],
+          resources: extra ? [resource, { uri: "", name: "empty" }] : [resource],
+        }),
+      );
+    await surface(false);
+    expect((await runCliInProcess(["lock", "--quiet"], { cwd: dir })).code).toBe(0);
+    await surface(true);
+    const hint = "(The rest of the list was kept; ask the server's maintainers to fix the entry.)";
+    const findings = [
+      `    warning  Entry 1 of prompts/list has an empty \`name\` and was skipped. ${hint}  invalid-surface-definition`,
+      `    warning  Entry 1 of resources/templates/list has an empty \`name\` and was skipped. ${hint}  invalid-surface-definition`,
+      `    warning  Entry 1 of resources/list has an empty \`uri\` and was skipped. ${hint}  invalid-surface-definition`,
+    ];
+    const check = await runCliInProcess(["check"], { cwd: dir });
+    expect(check.code, check.stdout).toBe(0);
+    for (const finding of findings) expect(check.stdout.split("\n"), check.stdout).toContain(finding);
+    expect(check.stdout).not.toMatch(/prompt-added|resource-template-added|resource-added/);
+    const lock = await runCliInProcess(["lock"], { cwd: dir });
+    expect(lock.code).toBe(0);
+    for (const finding of findings) expect(lock.stdout.split("\n"), lock.stdout).toContain(finding);
+    const locked = JSON.parse(await readFile(join(dir, "mcp-contract.lock.json"), "utf8"));
+    expect(Object.keys(locked.servers.f.prompts)).toEqual(["p"]);
+  });
+});
