@@ -135,31 +135,20 @@ export const REPORTS_ARTIFACT = "mcp-contract-reports";
 /** What the markdown job summary may take: under GitHub's 1 MiB step-summary limit. */
 export const STEP_SUMMARY_LIMIT = 1_000_000;
 
+/** The reporter options that have no default: left out unless given. */
+type OptionsWithoutDefault =
+  | "locate"
+  | "before"
+  | "checked"
+  | "definitions"
+  | "templateSources"
+  | "minSeverity"
+  | "next"
+  | "listedOnly";
+
 /** ReporterOptions with defaults filled in. */
-export type ResolvedReporterOptions = Required<
-  Omit<
-    ReporterOptions,
-    | "locate"
-    | "before"
-    | "checked"
-    | "definitions"
-    | "templateSources"
-    | "minSeverity"
-    | "next"
-    | "listedOnly"
-  >
-> &
-  Pick<
-    ReporterOptions,
-    | "locate"
-    | "before"
-    | "checked"
-    | "definitions"
-    | "templateSources"
-    | "minSeverity"
-    | "next"
-    | "listedOnly"
-  >;
+export type ResolvedReporterOptions = Required<Omit<ReporterOptions, OptionsWithoutDefault>> &
+  Pick<ReporterOptions, OptionsWithoutDefault>;
 
 export function resolveOptions(options: ReporterOptions = {}): ResolvedReporterOptions {
   return {

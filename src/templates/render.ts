@@ -458,12 +458,7 @@ export function renderTemplate(
 function checkPartialNames(ast: hbs.AST.Program, partials: Record<string, string>, file: string): void {
   const inline = new Set<string>();
   const used: { name: string; loc: hbs.AST.SourceLocation }[] = [];
-  const visit = (node: unknown): void => {
-    if (typeof node !== "object" || node === null) return;
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
+  eachNode(ast, (node) => {
     const n = node as {
       type?: string;
       name?: { type?: string; original?: unknown; data?: boolean };
@@ -483,9 +478,7 @@ function checkPartialNames(ast: hbs.AST.Program, partials: Record<string, string
       typeof n.name.original === "string"
     )
       used.push({ name: n.name.original, loc: n.loc });
-    for (const [key, value] of Object.entries(node)) if (key !== "loc") visit(value);
-  };
-  visit(ast);
+  });
   for (const { name, loc } of used) {
     if (Object.hasOwn(partials, name) || inline.has(name)) continue;
     const known = [...Object.keys(partials), ...inline];
@@ -544,12 +537,7 @@ const NAMED_HELPERS = new Set(["tool", "param", "prompt", "arg", "resource"]);
  */
 function nameColumns(ast: hbs.AST.Program): Map<string, CallColumns> {
   const out = new Map<string, CallColumns>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== "object" || node === null) return;
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
+  eachNode(ast, (node) => {
     const n = node as {
       type?: string;
       path?: { type?: string; original?: string };
@@ -574,10 +562,22 @@ function nameColumns(ast: hbs.AST.Program): Map<string, CallColumns> {
       ]);
       out.set(`${n.loc.start.line}:${n.loc.start.column}`, { params, hash });
     }
-    for (const [key, value] of Object.entries(node)) if (key !== "loc" && key !== "strip") visit(value);
-  };
-  visit(ast);
+  });
   return out;
+}
+
+/** Calls `visit` on every node of a Handlebars syntax tree, parents first (locations not walked). */
+function eachNode(ast: hbs.AST.Program, visit: (node: object) => void): void {
+  const walk = (node: unknown): void => {
+    if (typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
+    visit(node);
+    for (const [key, value] of Object.entries(node)) if (key !== "loc" && key !== "strip") walk(value);
+  };
+  walk(ast);
 }
 
 function paramDoc(name: string, schema: Record<string, unknown>, required: boolean): ParamDoc {
