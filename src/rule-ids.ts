@@ -119,6 +119,7 @@ export const RULE_IDS: readonly string[] = [
   "template-missing-required-param",
   "template-stale-mention",
   "template-unknown-param",
+  "template-unknown-partial",
   "template-unknown-prompt",
   "template-unknown-prompt-argument",
   "template-unknown-resource",

@@ -147,6 +147,7 @@ export const STANDING_FINDING_RULES: ReadonlySet<string> = new Set([
   "template-missing-prompt-argument",
   "template-unknown-resource",
   "template-ambiguous-resource",
+  "template-unknown-partial",
   "template-missing-required-param",
 ]);
 

@@ -134,7 +134,7 @@ async function onlineFindings(
   if (!lock) throw noLockfile(config.lockfile);
   const fetched = await fetchSources(config, servers, settings, run);
   if (run.signal.aborted) throw new InterruptedError();
-  const { templates } = await readTemplateFiles(config, run.cwd);
+  const { templates, partials } = await readTemplateFiles(config, run.cwd);
   // Imported here, not at the top: a cached offline check needs none of the modules it loads.
   const { liveFindings } = await import("./live.js");
   const changes = liveFindings({
@@ -145,6 +145,7 @@ async function onlineFindings(
     locked: fetched.locked,
     fetchFindings: fetched.findings,
     templates,
+    partials: Object.keys(partials),
   });
   return {
     changes,

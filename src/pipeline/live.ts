@@ -33,6 +33,8 @@ export interface LiveInput {
   /** Fetch-time findings of the servers that fetched. */
   fetchFindings: readonly Change[];
   templates: readonly TemplateSource[];
+  /** The names of the config's partials, which the templates' `{{> name}}` must name; absent, not checked. */
+  partials?: readonly string[];
 }
 
 /**
@@ -69,7 +71,13 @@ export function liveFindings(input: LiveInput): Change[] {
   changes.push(...scanLockfile(current));
   if (input.templates.length > 0)
     changes.push(
-      ...checkTemplates({ templates: input.templates, lock: current, previousLock: lock, changes }),
+      ...checkTemplates({
+        templates: input.templates,
+        lock: current,
+        previousLock: lock,
+        changes,
+        ...(input.partials && { partials: input.partials }),
+      }),
     );
   return changes;
 }

@@ -147,6 +147,9 @@ async function findings(
     throw read.error;
   }
   const { templates } = read.files;
+  // The names `{{> name}}` may include (template-unknown-partial): every template's findings depend on them.
+  const partialNames = Object.keys(read.files.partials).sort();
+  const partialsKey = `partials\u0000${partialNames.join("\u0000")}`;
   const templateFiles = templates.map((t) => t.file);
   // HEAD's lockfile first, then the text compared with it: outside a repository (no HEAD) a check
   // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
@@ -171,6 +174,7 @@ async function findings(
     lockHash,
     historyHash,
     `servers\u0000${configured.join("\u0000")}`,
+    partialsKey,
     ...templates.flatMap((t, i) => [t.file, t.partial ? "partial" : "template", sourceHashes[i]!]),
   ];
   const hit = memo?.get("offline-check", inputs, isChanges);
@@ -256,7 +260,7 @@ async function findings(
     // Each template's findings under its name, kind and text, in one entry for what they are
     // checked against: one edited template is the only one checked again, for one read and write,
     // and a lockfile edit no template reads (a description, say) checks none again.
-    const findingsInputs = [config.lockfile, ...(basis.key ?? [])];
+    const findingsInputs = [config.lockfile, partialsKey, ...(basis.key ?? [])];
     const known = basis.key && memo?.get("template-findings", findingsInputs, isIndexOf(isChanges));
     const keys = templates.map(
       (t, i) => `${t.file}\u0000${t.partial ? "partial" : "template"}\u0000${sourceHashes[i]}`,
@@ -282,6 +286,7 @@ async function findings(
         lock: basis.lock(),
         ...(basis.previousLock && { previousLock: basis.previousLock() }),
         ...(basis.changes && { changes: basis.changes }),
+        partials: partialNames,
       };
       checkEachTemplate({ templates: sources, ...against }).forEach((findings, k) => {
         found[missing[k]!] = findings;

@@ -22,11 +22,13 @@ import {
   splitQualified,
   ToolCatalog,
 } from "./catalog.js";
+import { missingPartial } from "./partials.js";
 import { extractReferences } from "./references.js";
 import { TEMPLATE_RULES, type TemplateRuleId } from "./rules.js";
 import type {
   CallReference,
   MentionReference,
+  PartialReference,
   PromptArgumentReference,
   PromptReference,
   ResourceReference,
@@ -63,6 +65,11 @@ export interface CheckTemplatesInput {
   previousLock?: Lockfile;
   /** The diff from `previousLock` to `lock`: its hints name renames, its breaking changes give template-affected. */
   changes?: readonly Change[];
+  /**
+   * The names of the config's partials (the files of its `partials` directories: `shared/footer`),
+   * which `{{> name}}` must name (template-unknown-partial); absent, partials are not checked.
+   */
+  partials?: readonly string[];
 }
 
 // Within one position, the finding to fix first comes first.
@@ -124,7 +131,7 @@ export function checkEachTemplate(input: CheckTemplatesInput): Change[][] {
   const changes = citedChanges(input.changes);
   return input.templates.map((template) => {
     const references = template.references ?? extractReferences(template.source, template.file).references;
-    return new TemplateChecker(current, previous, changes, template).run(references);
+    return new TemplateChecker(current, previous, changes, template, input.partials).run(references);
   });
 }
 
@@ -158,6 +165,7 @@ class TemplateChecker {
     private readonly before: Catalogs,
     private readonly changes: readonly Change[],
     private readonly template: TemplateSource,
+    private readonly partials?: readonly string[],
   ) {
     this.current = now.tools;
     this.previous = before.tools;
@@ -172,6 +180,7 @@ class TemplateChecker {
       else if (ref.kind === "prompt") this.promptReference(ref);
       else if (ref.kind === "prompt-argument") this.promptArgumentReference(ref);
       else if (ref.kind === "resource") this.resourceReference(ref);
+      else if (ref.kind === "partial") this.partialReference(ref);
     }
     for (const ref of references) if (ref.kind === "mention") this.mention(ref);
     this.affected();
@@ -209,6 +218,21 @@ class TemplateChecker {
         location,
       });
     }
+  }
+
+  private partialReference(ref: PartialReference): void {
+    // A partial's `{{> name}}` may name an inline partial of the template that includes it; render
+    // checks the template's own, as here.
+    if (this.partials === undefined || this.template.partial) return;
+    const missing = missingPartial(ref, this.partials);
+    if (missing === undefined) return;
+    this.add("template-unknown-partial", {
+      server: "",
+      pointer: "",
+      message: `no partial \`${ref.name}\``,
+      hint: missing.meant ?? missing.where,
+      location: ref.location,
+    });
   }
 
   private paramReference(written: string | undefined, param: string, location: SourceLocation): void {

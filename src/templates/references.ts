@@ -9,6 +9,7 @@ import { TemplateError } from "../errors.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
 import { parseSimpleTemplate } from "./parse.js";
+import { partialReferences } from "./partials.js";
 import { scanProse, type TextPiece } from "./prose.js";
 import type { TemplateReference, TemplateReferences } from "./types.js";
 
@@ -221,6 +222,7 @@ export function extractReferences(
   };
 
   visit(ast, {});
+  references.push(...partialReferences(ast, file));
   references.push(...scanProse(pieces, file));
   references.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   return { file, references };

@@ -10,7 +10,6 @@
 import type { HelperOptions } from "handlebars";
 import type { Lockfile } from "../core/lockfile.js";
 import { dict, has, own, put } from "../core/own.js";
-import { didYouMean } from "../core/suggest.js";
 import { TemplateError } from "../errors.js";
 import {
   type CatalogResource,
@@ -24,6 +23,7 @@ import {
 } from "./catalog.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
+import { eachNode, missingPartial, partialReferences } from "./partials.js";
 import { checkNesting, parseTemplate, templateSyntaxError } from "./references.js";
 
 /** One parameter as templates see it. Renders as its name. */
@@ -451,44 +451,16 @@ export function renderTemplate(
 /**
  * Throws a TemplateError at the first `{{> name}}` of the template naming no partial it has (the
  * given partials and the template's own `{{#*inline}}` ones), with the one meant: Handlebars says
- * "The partial x could not be found" on line 1. A partial block (`{{#> name}}fallback{{/name}}`)
- * renders its fallback and a computed name (`{{> (lookup ...)}}`) is known only while rendering:
- * both are left to Handlebars.
+ * "The partial x could not be found" on line 1. `check` reports the same ones (partials.ts).
  */
 function checkPartialNames(ast: hbs.AST.Program, partials: Record<string, string>, file: string): void {
-  const inline = new Set<string>();
-  const used: { name: string; loc: hbs.AST.SourceLocation }[] = [];
-  eachNode(ast, (node) => {
-    const n = node as {
-      type?: string;
-      name?: { type?: string; original?: unknown; data?: boolean };
-      path?: { original?: string };
-      params?: { type?: string; value?: unknown }[];
-      loc?: hbs.AST.SourceLocation;
-    };
-    if (n.type === "DecoratorBlock" && n.path?.original === "inline") {
-      const first = n.params?.[0];
-      if (first?.type === "StringLiteral" && typeof first.value === "string") inline.add(first.value);
-    }
-    if (
-      n.type === "PartialStatement" &&
-      n.loc &&
-      (n.name?.type === "PathExpression" || n.name?.type === "StringLiteral") &&
-      !n.name.data &&
-      typeof n.name.original === "string"
-    )
-      used.push({ name: n.name.original, loc: n.loc });
-  });
-  for (const { name, loc } of used) {
-    if (Object.hasOwn(partials, name) || inline.has(name)) continue;
-    const known = [...Object.keys(partials), ...inline];
-    const meant = didYouMean(name, known);
-    const where =
-      known.length === 0
-        ? "there are no partials (they are the files of the config's `partials` directories)"
-        : "partials are the files of the config's `partials` directories";
+  const names = Object.keys(partials);
+  for (const ref of partialReferences(ast, file)) {
+    const missing = missingPartial(ref, names);
+    if (missing === undefined) continue;
+    const { line, column } = ref.location;
     throw new TemplateError(
-      `${file}:${loc.start.line}:${loc.start.column + 1}: cannot render: no partial \`${name}\`${meant ? ` (${meant})` : ""}; ${where}`,
+      `${file}:${line}:${column}: cannot render: no partial \`${ref.name}\`${missing.meant ? ` (${missing.meant})` : ""}; ${missing.where}`,
     );
   }
 }
@@ -564,20 +536,6 @@ function nameColumns(ast: hbs.AST.Program): Map<string, CallColumns> {
     }
   });
   return out;
-}
-
-/** Calls `visit` on every node of a Handlebars syntax tree, parents first (locations not walked). */
-function eachNode(ast: hbs.AST.Program, visit: (node: object) => void): void {
-  const walk = (node: unknown): void => {
-    if (typeof node !== "object" || node === null) return;
-    if (Array.isArray(node)) {
-      for (const child of node) walk(child);
-      return;
-    }
-    visit(node);
-    for (const [key, value] of Object.entries(node)) if (key !== "loc" && key !== "strip") walk(value);
-  };
-  walk(ast);
 }
 
 function paramDoc(name: string, schema: Record<string, unknown>, required: boolean): ParamDoc {

@@ -39,6 +39,11 @@ export const TEMPLATE_RULES = defineRules("template", {
     severity: "breaking",
     summary: "A template names a resource URI, unqualified, that resources of several servers match.",
   },
+  "template-unknown-partial": {
+    severity: "breaking",
+    summary:
+      "A template includes a partial (`{{> name}}`) that is no file of the config's partials directories and no inline partial of its own.",
+  },
   "template-stale-mention": {
     severity: "warning",
     summary:

@@ -117,6 +117,21 @@ export interface ResourceReference {
   location: SourceLocation;
 }
 
+/**
+ * A partial included by name (`{{> footer}}`) that no `{{#*inline}}` of the template defines: it
+ * must be a file of the config's `partials` directories.
+ */
+export interface PartialReference {
+  kind: "partial";
+  form: "helper";
+  /** The partial's name as written (`shared/footer`). */
+  name: string;
+  /** The template's own `{{#*inline}}` partials, for the one meant. */
+  inline: string[];
+  /** Where the `{{>` starts. */
+  location: SourceLocation;
+}
+
 /** Any reference a template makes. */
 export type TemplateReference =
   | ToolReference
@@ -125,7 +140,8 @@ export type TemplateReference =
   | CallReference
   | PromptReference
   | PromptArgumentReference
-  | ResourceReference;
+  | ResourceReference
+  | PartialReference;
 
 /** Everything one template refers to, in source order. */
 export interface TemplateReferences {

@@ -16,6 +16,7 @@ function refs(source: string): string[] {
     }
     if (r.kind === "prompt-argument") return `arg ${r.form} ${r.prompt ?? "?"}.${r.argument}${at}`;
     if (r.kind === "resource") return `resource ${r.form} ${r.uri}${at}`;
+    if (r.kind === "partial") return `partial ${r.name}${at}`;
     const args = r.args.map((a) => `${a.name}@${a.location.line}:${a.location.column}`).join(",");
     return `call ${r.tool}(${args}${r.elided ? ",…" : ""})${at}`;
   });
@@ -169,10 +170,18 @@ describe("extractReferences", () => {
     ]);
   });
 
-  it("ignores dynamic helper arguments, other helpers and partials' names", () => {
+  it("ignores dynamic helper arguments and other helpers; a partial's name is a partial, not a tool", () => {
     expect(
       refs('{{tool name}} {{param x "y"}} {{lookup tools name}} {{> tools}} {{my_helper "create_ticket"}}'),
-    ).toEqual([]);
+    ).toEqual(["partial tools@1:53"]);
+  });
+
+  it("reads partials by name, not inline ones, partial blocks or computed names", () => {
+    expect(
+      refs(
+        '{{#*inline "sig"}}x{{/inline}}\n{{> sig}} {{#> block}}y{{/block}} {{> (lookup . "n")}}\n  {{> "shared/footer"}}',
+      ),
+    ).toEqual(["partial shared/footer@3:3"]);
   });
 
   it("reports a syntax error as file:line", () => {
