@@ -28,6 +28,12 @@ const STDERR_TAIL_LINES = 20;
 const STDERR_TAIL_CHARS = 4000;
 /** Grace period between SIGTERM and SIGKILL of the process group. */
 const KILL_GRACE_MS = 1500;
+/**
+ * How long a closed server's stderr may take to deliver what it wrote before dying: the exit event
+ * can come before the pipe is read to its end, and the tail an error quotes would lose its last
+ * lines (bounded: a descendant that escaped the kill could hold the pipe open).
+ */
+const STDERR_DRAIN_MS = 200;
 
 /** Every server we started and have not yet reaped (its pid, which is its group, and its marker). */
 const liveServers = new Map<number, string>();
@@ -268,8 +274,28 @@ export class ProcessGroupTransport implements Transport {
     signalProcesses(descendants, "SIGKILL");
     await this.exited;
     liveServers.delete(pgid);
+    await drained(child.stderr, STDERR_DRAIN_MS);
     child.stdout?.destroy();
     child.stderr?.destroy();
     this.finish();
   }
+}
+
+/** Resolves when `stream` has ended (everything in the pipe read), or after `ms`, whichever is first. */
+function drained(stream: NodeJS.ReadableStream | null, ms: number): Promise<void> {
+  const readable = stream as
+    | (NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean })
+    | null;
+  if (readable === null || readable.readableEnded || readable.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      readable.off("end", done);
+      readable.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms).unref();
+    readable.once("end", done);
+    readable.once("close", done);
+  });
 }
