@@ -1,6 +1,6 @@
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import { RUN_TMP } from "./test/run-tmp.js";
 import { LongFirstSequencer } from "./test/sequencer.js";
 
 /**
@@ -40,8 +40,10 @@ const common = {
   // Tests start real servers and child processes: give them room on a shared 2-core machine.
   testTimeout: 60_000,
   hookTimeout: 60_000,
-  // The CLI tests' `check --offline` runs cache results: in a directory of this run, not the user's.
-  env: { MCP_CONTRACT_CACHE_DIR: join(tmpdir(), `mcp-contract-test-cache-${process.pid}`) },
+  // Temporary files in a directory of this run, removed when it ends (a full run used to leave some
+  // 400 directories in /tmp); the CLI tests' `check --offline` runs cache results there too, not in
+  // the user's cache.
+  env: { TMPDIR: RUN_TMP, MCP_CONTRACT_CACHE_DIR: join(RUN_TMP, "result-cache") },
 };
 
 export default defineConfig({

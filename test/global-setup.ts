@@ -25,6 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from "node:path";
 import { distDigest, preparedHolds, sourcesDigest } from "../scripts/prepared.mjs";
 import { bundleServers } from "./helpers/servers.js";
+import { RUN_TMP } from "./run-tmp.js";
 
 const root = join(import.meta.dirname, "..");
 const cache = join(root, "node_modules", ".cache", "mcp-contract-test-build");
@@ -71,10 +72,17 @@ function recordHolds(): boolean {
   return newestInput() < builtAt;
 }
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => void> {
+  mkdirSync(RUN_TMP, { recursive: true });
+  const teardown = () => rmSync(RUN_TMP, { recursive: true, force: true });
   // The fixture servers the tests start as processes, each one file (test/helpers/servers.ts).
   await bundleServers();
-  if (process.env.MCP_CONTRACT_SKIP_BUILD === "1") return;
+  if (process.env.MCP_CONTRACT_SKIP_BUILD !== "1") build();
+  return teardown;
+}
+
+/** `npm run build`, unless dist/ is known to be what it would write from these sources. */
+function build(): void {
   const sources = sourcesDigest(root);
   const built = existsSync(digestFile) ? readFileSync(digestFile, "utf8") : undefined;
   if (built !== undefined && built === `${sources} ${distDigest(root)}`) return;

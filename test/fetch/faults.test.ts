@@ -246,7 +246,7 @@ describe("stdio faults", () => {
     // Read from process.env by default: MCP_CONTRACT_CACHE_DIR (vitest.config.ts sets it for every
     // test) is neither a default nor a network variable, so only inheritEnv passes it on.
     const leak = process.env.MCP_CONTRACT_CACHE_DIR;
-    expect(leak).toMatch(/mcp-contract-test-cache-/);
+    expect(leak).toMatch(/mcp-contract-test-\d+\/result-cache$/);
     const minimal = childEnv({ ...stdioFixture({ tools }), env: { EXTRA: "1" } });
     expect(minimal.MCP_CONTRACT_CACHE_DIR).toBeUndefined();
     expect(minimal.EXTRA).toBe("1");
