@@ -9,6 +9,18 @@ import { ALSO_ABORTED_BY, nodeFetch } from "../../src/fetch/node-fetch.js";
 import { Utf8Watch, utf8Check, utf8CheckedFetch } from "../../src/fetch/utf8.js";
 
 let base = "";
+
+/** A GET of `path` with its own abort controller, its body's first chunk already read. */
+async function abortableStream(path: string) {
+  const controller = new AbortController();
+  const response = await nodeFetch(`${base}${path}`, {
+    method: "GET",
+    redirect: "manual",
+    signal: controller.signal,
+  });
+  const reader = response.body!.getReader();
+  return { controller, reader, first: await reader.read() };
+}
 let close: () => Promise<void> = async () => {};
 const received: Array<{
   method: string;
@@ -131,14 +143,8 @@ describe("nodeFetch", () => {
   });
 
   it("an abort mid-body errors the body with the abort's reason", async () => {
-    const controller = new AbortController();
-    const response = await nodeFetch(`${base}/hang`, {
-      method: "GET",
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    const { controller, reader, first } = await abortableStream("/hang");
+    expect(new TextDecoder().decode(first.value)).toBe("data: 1\n\n");
     const reason = new Error("the run was cancelled");
     controller.abort(reason);
     await expect(reader.read()).rejects.toBe(reason);
@@ -168,14 +174,7 @@ describe("nodeFetch", () => {
 
   it("aborted just before its body ends, a response leaves its connection for the next request", async () => {
     received.length = 0;
-    const controller = new AbortController();
-    const response = await nodeFetch(`${base}/late-end`, {
-      method: "GET",
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    await reader.read();
+    const { controller, reader } = await abortableStream("/late-end");
     const reason = new Error("the session is over");
     controller.abort(reason);
     await expect(reader.read()).rejects.toBe(reason);
@@ -188,14 +187,7 @@ describe("nodeFetch", () => {
 
   it("aborted mid-body, a response that does not end soon has its connection closed", async () => {
     received.length = 0;
-    const controller = new AbortController();
-    const response = await nodeFetch(`${base}/hang`, {
-      method: "GET",
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    await reader.read();
+    const { controller, reader } = await abortableStream("/hang");
     controller.abort(new Error("over"));
     await reader.read().catch(() => {});
     const port = received[0]!.port!;
