@@ -9,7 +9,14 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const repo = join(import.meta.dirname, "../..");
 const root = mkdtempSync(join(tmpdir(), "new-rule-"));
-for (const path of ["src/diff/rules", "src/rule-ids.ts", "schema"])
+for (const path of [
+  "src/diff/rules",
+  "src/templates/rules.ts",
+  "src/core",
+  "src/rule-ids.ts",
+  "schema",
+  "docs/templates.md",
+])
   cpSync(join(repo, path), join(root, path), { recursive: true });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -90,6 +97,68 @@ describe("npm run new-rule", () => {
     expect(index).toContain('import { gizmoFamily } from "./gizmo.js";\n');
     expect(index).toMatch(/SCHEMA_FAMILIES[^=]*= \[\n[^\]]* {2}combinatorsFamily,\n {2}gizmoFamily,\n\];/);
     expect(index).toMatch(/DIFF_FAMILIES[^=]*= \[\n[^\]]* {2}gizmoFamily,\n\];/);
+  });
+
+  it("adds a template rule to src/templates/rules.ts, its page and its row in docs/templates.md, and no diff rule", async () => {
+    const result = run("template-unknown-widget", "--severity", "warning");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout.split("\n").filter((line) => line.startsWith("wrote "))).toEqual([
+      "wrote src/templates/rules.ts",
+      "wrote docs/rules/template-unknown-widget.md",
+      "wrote docs/templates.md",
+      "wrote src/rule-ids.ts",
+      "wrote schema/config.schema.json",
+      "wrote schema/acknowledgements.schema.json",
+    ]);
+    expect(result.stdout).toContain("next: report it from the checker (src/templates/check.ts)");
+    expect(existsSync(join(root, "src/diff/rules/template.ts"))).toBe(false);
+    expect(existsSync(join(root, "fixtures/rules/template-unknown-widget"))).toBe(false);
+    // The record is one of TEMPLATE_RULES, the last, as defineRules reads it.
+    const { TEMPLATE_RULES } = (await import(join(root, "src/templates/rules.ts"))) as {
+      TEMPLATE_RULES: Record<string, unknown>;
+    };
+    expect(Object.keys(TEMPLATE_RULES).at(-1)).toBe("template-unknown-widget");
+    expect(TEMPLATE_RULES["template-unknown-widget"]).toEqual({
+      id: "template-unknown-widget",
+      family: "template",
+      severity: "warning",
+      summary: "TODO: one line saying what template-unknown-widget detects.",
+    });
+    const page = read("docs/rules/template-unknown-widget.md");
+    expect(
+      page.startsWith(
+        "# template-unknown-widget\n\n**Severity:** warning · **Family:** template\n\n## What changed\n",
+      ),
+    ).toBe(true);
+    for (const section of ["## Why it breaks agents", "## How to fix", "## Example"])
+      expect(page).toContain(section);
+    // After the last warning row of the findings table.
+    expect(read("docs/templates.md")).toContain(
+      "| [`template-affected`](rules/template-affected.md) | warning | a template that depends on a tool, prompt, resource template or resource with a breaking change, listed with that change |\n| [`template-unknown-widget`](rules/template-unknown-widget.md) | warning | TODO: when |\n",
+    );
+    expect(read("src/rule-ids.ts")).toContain('  "template-unknown-tool",\n  "template-unknown-widget",\n');
+    expect(read("schema/config.schema.json")).toContain(
+      '"template-unknown-tool",\n        "template-unknown-widget",\n',
+    );
+    // The same id again, and the families the scaffold does not write.
+    expect(run("template-unknown-widget")).toMatchObject({
+      status: 2,
+      stderr: "new-rule: docs/rules/template-unknown-widget.md already exists\n",
+    });
+    expect(run("widget-gone", "--family", "template")).toMatchObject({
+      status: 2,
+      stderr: 'new-rule: a template rule\'s id starts with template- (got "widget-gone")\n',
+    });
+    expect(run("template-widget-gone", "--direction", "input")).toMatchObject({
+      status: 2,
+      stderr: "new-rule: --direction is for diff rules; a template rule has none\n",
+    });
+    expect(run("fetch-widget-failed")).toMatchObject({
+      status: 2,
+      stderr:
+        "new-rule: the fetch family is not scaffolded: add the rule to src/fetch/rules.ts by hand (the scaffold writes diff rules and template rules)\n",
+    });
   });
 
   it("refuses a bad id, an id that exists, and an unknown option, with exit 2", () => {

@@ -6,8 +6,9 @@ const docs = new URL("../../docs/", import.meta.url);
 
 describe("template rule docs", () => {
   it.each(Object.keys(TEMPLATE_RULES))(
-    "%s has a docs page with every section, linked from docs/templates.md",
+    "%s has a summary, a docs page with every section, linked from docs/templates.md, and no TODO left by npm run new-rule",
     (id) => {
+      expect(TEMPLATE_RULES[id as keyof typeof TEMPLATE_RULES].summary).not.toMatch(/TODO/);
       const page = new URL(`rules/${id}.md`, docs);
       expect(existsSync(page)).toBe(true);
       const text = readFileSync(page, "utf8");
@@ -16,7 +17,10 @@ describe("template rule docs", () => {
         expect(text).toContain(section);
       }
       expect(text).toContain(`**Severity:** ${TEMPLATE_RULES[id as keyof typeof TEMPLATE_RULES].severity}`);
-      expect(readFileSync(new URL("templates.md", docs), "utf8")).toContain(`(rules/${id}.md)`);
+      expect(text).not.toMatch(/TODO/);
+      const guide = readFileSync(new URL("templates.md", docs), "utf8");
+      expect(guide).toContain(`(rules/${id}.md)`);
+      expect(guide).not.toMatch(new RegExp(`\\(rules/${id}\\.md\\).*TODO`));
     },
   );
 });
