@@ -17,7 +17,7 @@ const SHARED_MODULES = [
   "test/bench/{generate,lock-path,offline-path}.test.ts",
   "test/cache/cache.test.ts",
   "test/canonical/{canonical,canonical-order,same-as-canonicalize}.test.ts",
-  "test/cli/{accept-flow,ci-workflow,cli,code-cache,exit-codes,formats-golden,git-source,hot-path,in-process,init,offline-cache,offline-entries,offline-partial,offline-stamp,templates-io,unconfigured-server}.test.ts",
+  "test/cli/{accept-flow,ci-workflow,cli,code-cache,exit-codes,formats-golden,git-source,hot-path,in-process,init,offline-cache,offline-entries,offline-partial,offline-stamp,template-findings-key,templates-io,unconfigured-server}.test.ts",
   "test/config/{config,envfile-secrets,error-annotation,import,import-cli,interpolate,lazy-interpolation,rule-ids,simple-yaml,validated-cache,validators-generated}.test.ts",
   "test/core/{regex,suggest}.test.ts",
   "test/diff/{accepts,accepts-witness,corpus,deep-unions,descriptions,diff,new-rule,no-clock,patterns,presence,python,records,rules,sameness,self-diff,surface-check}.test.ts",

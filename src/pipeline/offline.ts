@@ -19,7 +19,8 @@
  * - `head-lockfile`, `entry-text`: what a run read of HEAD's lockfile (its bytes' sha256, its
  *   entries' names and sha256s, each entry's text), under HEAD's commit id (head-lockfile.ts);
  * - `verify`, `poisoning`: per server, the same, for a lockfile that cannot be split (`segments.ts`);
- * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes;
+ * - `catalog`: what templates read of the lockfile (tool and parameter names), for its bytes, with
+ *   the key the template findings name it by (the same whether it was computed or remembered);
  * - `template-findings`: each template's findings (by name, kind and text), for what templates read
  *   of the lockfile and HEAD's and the diff's changes they can cite (`citedChanges`);
  * - `template-references`: each template's references (by name and text), one entry per project,
@@ -184,15 +185,18 @@ async function findings(
   let lockFindings = memo?.get("lockfile", lockInputs, isLockFindings);
   // Without a history the templates read only the lockfile's tool names and parameters,
   // remembered under its sha256: after a template edit the lockfile is not parsed at all.
+  // Remembered with the key the run that computed it named it by (`byEntry.catalogKey()` or the
+  // data's sha256), the key of the per-template findings: the run after it names them the same.
   const catalogs = await import("../templates/catalog.js");
   const catalog =
     history === undefined && lockFindings && templates.length > 0
-      ? memo?.get("catalog", [lockHash], catalogs.isCatalogData)
+      ? memo?.get("catalog", [lockHash], isKeyedCatalog(catalogs.isCatalogData))
       : undefined;
   // What the templates read of the lockfile: parsed whole (`lock`), or as data (`catalogNow`) from
   // the cache or the entries, made a lockfile only when a template is checked.
   let lock: Lockfile | undefined;
   let catalogNow: CatalogData | undefined;
+  let catalogKey: string | undefined;
   let entries: Map<string, unknown> | undefined;
   // With a cache, the lockfile is read entry by entry (server-facts.ts): only entries whose text
   // the cache has not seen are parsed; undefined when it cannot be (the whole-file path reports
@@ -207,14 +211,17 @@ async function findings(
         )
       : undefined;
   if (lockFindings && catalog) {
-    catalogNow = catalog;
+    [catalogKey, catalogNow] = catalog;
   } else if (byEntry) {
     if (!lockFindings) {
       lockFindings = { verify: byEntry.verify(), poisoning: byEntry.scan() };
       memo?.set("lockfile", lockInputs, lockFindings);
     }
     catalogNow = byEntry.catalog();
-    if (memo && history === undefined) memo.set("catalog", [lockHash], catalogNow);
+    if (memo && history === undefined) {
+      catalogKey = byEntry.catalogKey();
+      memo.set("catalog", [lockHash], [catalogKey, catalogNow]);
+    }
   } else {
     // Parsed server by server when that pays: with a cache (each server's integrity is then
     // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
@@ -243,7 +250,11 @@ async function findings(
       };
       memo?.set("lockfile", lockInputs, lockFindings);
     }
-    if (memo && history === undefined) memo.set("catalog", [lockHash], catalogs.catalogData(lock));
+    if (memo && history === undefined) {
+      const data = catalogs.catalogData(lock);
+      catalogKey = sha256(JSON.stringify(data));
+      memo.set("catalog", [lockHash], [catalogKey, data]);
+    }
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
@@ -251,6 +262,7 @@ async function findings(
       config.lockfile,
       lock,
       catalogNow,
+      catalogKey,
       history,
       entries,
       byEntry,
@@ -444,6 +456,14 @@ async function offlineHistory(
   return { lock, previousLock, changes: diffLockfiles(previousLock, lock) };
 }
 
+/** A remembered catalog with its key (`[key, data]`), when `isData` accepts its data. */
+function isKeyedCatalog(
+  isData: (value: unknown) => value is CatalogData,
+): (value: unknown) => value is [string, CatalogData] {
+  return (value): value is [string, CatalogData] =>
+    Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && isData(value[1]);
+}
+
 /** What templates are checked against, made lockfiles only when one is checked; `key`: what it is, for the cache. */
 interface TemplateBasis {
   lock: () => Lockfile;
@@ -463,6 +483,7 @@ async function templateBasis(
   lockfilePath: string,
   lock: Lockfile | undefined,
   catalogNow: CatalogData | undefined,
+  catalogKey: string | undefined,
   committed: HeadLockfile | undefined,
   entries: Map<string, unknown> | undefined,
   byEntry: LockfileEntries | undefined,
@@ -508,7 +529,7 @@ async function templateBasis(
   const hash = (value: unknown) => sha256(JSON.stringify(value));
   // What templates read of each lockfile, by the entries' catalogs when read entry by entry.
   basis.key = [
-    byEntry ? byEntry.catalogKey() : hash(catalogNow ?? catalogs.catalogData(current())),
+    catalogKey ?? (byEntry ? byEntry.catalogKey() : hash(catalogNow ?? catalogs.catalogData(current()))),
     previous?.key ?? (previous?.data ? hash(previous.data) : ""),
     hash(citedChanges(changes)),
   ];
