@@ -13,7 +13,7 @@ import type { LockedServer } from "../core/lockfile.js";
 import type { Report, ReportError, ShardInfo } from "../core/report.js";
 import { InterruptedError, UsageError } from "../errors.js";
 import { inShard, parseShard, selectShard } from "../report/shard.js";
-import { acknowledgementsPath } from "./acknowledgements.js";
+import { acknowledgementsPath, readAcknowledgements } from "./acknowledgements.js";
 import { readTemplateFiles } from "./files.js";
 import { noLockfile, offlineFindings } from "./offline.js";
 import { reportFindings } from "./report.js";
@@ -73,6 +73,13 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
     const names = new Set(selectShard(Object.keys(servers), shard));
     servers = Object.fromEntries(Object.entries(servers).filter(([name]) => names.has(name)));
   }
+  const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
+  const given = options.acknowledgements !== undefined;
+  // Online, every input is read before any server is contacted: a broken acknowledgements file is
+  // reported before the servers are fetched, as a broken config, lockfile or template is.
+  const acknowledgements = options.offline
+    ? undefined
+    : await readAcknowledgements(acknowledgementsFile, run.cwd, given);
   const found = options.offline
     ? { ...(await offlineFindings(config, run, cache && stageMemo(cache))), failures: [] }
     : await onlineFindings(
@@ -92,13 +99,13 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
           inShard(c.server, names, shard) || (shard.index === 1 && !Object.hasOwn(config.servers, c.server)),
       )
     : found.changes;
-  const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
   const report = await reportFindings(
     { changes, servers: [...names], errors: found.failures, ...(shard && { shard: shard as ShardInfo }) },
     {
       rules: config.rules,
       acknowledgementsFile,
-      given: options.acknowledgements !== undefined,
+      given,
+      ...(acknowledgements && { acknowledgements }),
       cwd: run.cwd,
       ...(options.failOn && { failOn: options.failOn }),
     },
@@ -114,8 +121,9 @@ export async function checkProject(options: CheckProjectOptions = {}): Promise<C
 }
 
 /**
- * The online check: read the lockfile, fetch the servers, read the templates
- * (the I/O edges, in that order), then the pure stage `liveFindings`.
+ * The online check: read the lockfile and the templates (their references extracted, so a syntax
+ * error, like a missing partials directory, is raised before any server is contacted), fetch the
+ * servers (the I/O edges, in that order), then the pure stage `liveFindings`.
  */
 async function onlineFindings(
   config: ResolvedConfig,
@@ -132,9 +140,15 @@ async function onlineFindings(
   const { readLockfileIfExists } = await import("../lockfile/io.js");
   const lock = await readLockfileIfExists(config.lockfile);
   if (!lock) throw noLockfile(config.lockfile);
+  const read = await readTemplateFiles(config, run.cwd);
+  const { partials } = read;
+  let templates = read.templates;
+  if (templates.length > 0) {
+    const { extractReferences } = await import("../templates/references.js");
+    templates = templates.map((t) => ({ ...t, references: extractReferences(t.source, t.file).references }));
+  }
   const fetched = await fetchSources(config, servers, settings, run);
   if (run.signal.aborted) throw new InterruptedError();
-  const { templates, partials } = await readTemplateFiles(config, run.cwd);
   // Imported here, not at the top: a cached offline check needs none of the modules it loads.
   const { liveFindings } = await import("./live.js");
   const changes = liveFindings({

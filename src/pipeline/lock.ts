@@ -92,10 +92,18 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
   for (const later of [committedLater, stageLater]) later.catch(() => {});
   const { readLockfileIfExists } = await import("../lockfile/io.js");
   const previous = await readLockfileIfExists(config.lockfile);
+  // Read before any server is contacted, as the config and the lockfile are: a broken file is
+  // reported without fetching. acceptBreaking may name a file it is about to create; anything
+  // else must exist.
+  const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
+  const acknowledgements = await readAcknowledgements(
+    acknowledgementsFile,
+    run.cwd,
+    options.acknowledgements !== undefined && reason === undefined,
+  );
   const { locked, failures, findings } = await fetchSources(config, servers, options, run);
   if (run.signal.aborted) throw new InterruptedError();
   const committed = await committedLater;
-  const acknowledgementsFile = acknowledgementsPath(options.acknowledgements, config.dir, run.cwd);
   const base = {
     config,
     ...(previous && { previous }),
@@ -119,12 +127,6 @@ export async function lockProject(options: LockProjectOptions = {}): Promise<Loc
     fetchFindings: findings,
   });
   const now = new Date();
-  // acceptBreaking may name a file it is about to create; anything else must exist.
-  const acknowledgements = await readAcknowledgements(
-    acknowledgementsFile,
-    run.cwd,
-    options.acknowledgements !== undefined && reason === undefined,
-  );
   const judge = (acks: readonly Acknowledgement[]) => {
     const marked = applyPolicy(changes, { rules: config.rules, acknowledgements: acks, now });
     return { reported: marked, report: createReport({ changes: marked, servers: Object.keys(servers) }) };

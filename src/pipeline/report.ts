@@ -53,11 +53,15 @@ export interface PolicySource {
   cwd: string;
   /** The lowest severity that fails the run (`--fail-on`); default `breaking`. */
   failOn?: FailOn;
+  /** The file's acknowledgements, when the caller read them already (`readAcknowledgements`). */
+  acknowledgements?: readonly Acknowledgement[];
 }
 
-/** Reads the acknowledgements (the I/O edge), then `decide` with the clock now. */
+/** Reads the acknowledgements (the I/O edge) unless given, then `decide` with the clock now. */
 export async function reportFindings(findings: Findings, source: PolicySource): Promise<Report> {
-  const acknowledgements = await readAcknowledgements(source.acknowledgementsFile, source.cwd, source.given);
+  const acknowledgements =
+    source.acknowledgements ??
+    (await readAcknowledgements(source.acknowledgementsFile, source.cwd, source.given));
   return decide(findings, {
     rules: source.rules,
     acknowledgements,

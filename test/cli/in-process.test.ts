@@ -91,42 +91,40 @@ describe("runs in one process do not leak into each other", () => {
 
   it("concurrent runs each redact their own secrets, and only theirs", async () => {
     // Two secrets, each a header of its own project's config (read from its run's environment).
-    // Both runs name an acknowledgements file whose name holds both secrets and which is not JSON:
-    // the error is only raised after the fetch (the header's secret registered by then) and is
-    // redacted by `main` alone, with the secrets of its own run.
+    // Both runs name a lockfile in a directory whose name holds both secrets and which does not
+    // exist: the error is only raised when the lockfile is written, after the fetch (the header's
+    // secret registered by then), and is redacted by `main` alone, with the secrets of its own run.
     const alpha = "alpha-secret-4c1f9e2b";
     const beta = "beta-secret-7d03a6f8";
-    const acks = `${alpha}--${beta}.json`;
+    const missing = `${alpha}--${beta}`;
     const server = await startCrmHttp("v1");
     try {
+      const dirs: string[] = [];
       const project = () => {
         const dir = mkdtempSync(join(tmpdir(), "mcp-contract-in-process-"));
+        dirs.push(dir);
         writeFileSync(
           join(dir, "mcp-contract.yaml"),
-          `servers:\n  crm:\n    url: ${server.url}\n    headers:\n      X-Token: \${TOKEN}\n`,
+          `servers:\n  crm:\n    url: ${server.url}\n    headers:\n      X-Token: \${TOKEN}\nlockfile: ${missing}/mcp-contract.lock.json\n`,
         );
-        writeFileSync(join(dir, acks), "{");
         return dir;
       };
       // Four at once (alpha, beta, alpha, beta), interleaved on the one event loop.
       const runs = await Promise.all(
         [alpha, beta, alpha, beta].map((token) =>
-          runCliInProcess(["lock", "--quiet", "--acknowledgements", acks], {
-            cwd: project(),
-            env: { TOKEN: token },
-          }),
+          runCliInProcess(["lock", "--quiet"], { cwd: project(), env: { TOKEN: token } }),
         ),
       );
-      const error = (name: string) => ({
+      const error = (dir: string, name: string) => ({
         code: 2,
         stdout: "",
-        stderr: `mcp-contract: ${name}:1:2: invalid JSON: close brace expected\n`,
+        stderr: `mcp-contract: ${join(dir, name, "mcp-contract.lock.json")}: cannot write lockfile (ENOENT)\n`,
       });
       expect(runs).toEqual([
-        error(`***--${beta}.json`),
-        error(`${alpha}--***.json`),
-        error(`***--${beta}.json`),
-        error(`${alpha}--***.json`),
+        error(dirs[0]!, `***--${beta}`),
+        error(dirs[1]!, `${alpha}--***`),
+        error(dirs[2]!, `***--${beta}`),
+        error(dirs[3]!, `${alpha}--***`),
       ]);
     } finally {
       await server.close();
