@@ -126,7 +126,8 @@ const DATA_KEYS = new Set(["const", "enum", "default", "examples", "example"]);
 /**
  * One tool's findings, as `scanTools` reports them (confusable names aside, which compare every
  * server's tools). `plain`: see `ScanHints`. `prefilter: false` walks the definition even when
- * `mayRaiseFindings` says nothing in it can raise a finding (the tests compare both).
+ * `mayRaiseFindings` says nothing in it can raise a finding, and looks for tool names in every text
+ * `MAY_NAME` rules out (the tests compare both).
  */
 export function toolFindings(
   server: string,
@@ -203,7 +204,7 @@ function scanTool(
           ),
         );
       }
-      shadowing(server, name, pointer, where, value, owners, label, out);
+      shadowing(server, name, pointer, where, value, owners, label, out, prefilter);
       if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) {
         out.push(
           finding(
@@ -353,16 +354,41 @@ function eachWordSpan(text: string, visit: (start: number, end: number) => void)
 
 /**
  * Every tool name's length and first character code (`shape`), per owners map: a word whose
- * shape is not here names no tool, and is never cut out of its text to be looked up.
+ * shape is not here names no tool, and is never cut out of its text to be looked up. `ascii`
+ * holds the shapes of names up to `ASCII_SHAPE_LENGTH` long that start with an ASCII character,
+ * one byte per (length, character) at `length * 128 + code`, so the walk over ASCII text (most of
+ * it) tests a word with one array read, without a call or a hash lookup.
  */
 const shape = (text: string, start: number, end: number): number =>
   end === start ? -1 : (end - start) * 0x10000 + text.charCodeAt(start);
-const nameShapes = new WeakMap<Map<string, Set<string>>, Set<number>>();
-function shapesOf(owners: Map<string, Set<string>>): Set<number> {
+interface NameShapes {
+  all: Set<number>;
+  ascii: Uint8Array;
+  /** Some name starting with an ASCII character is longer than `ASCII_SHAPE_LENGTH`: look longer words up in `all`. */
+  long: boolean;
+}
+const ASCII_SHAPE_LENGTH = 1024;
+const nameShapes = new WeakMap<Map<string, Set<string>>, NameShapes>();
+function shapesOf(owners: Map<string, Set<string>>): NameShapes {
   let shapes = nameShapes.get(owners);
   if (shapes === undefined) {
-    shapes = new Set();
-    for (const name of owners.keys()) shapes.add(shape(name, 0, name.length));
+    const all = new Set<number>();
+    let longest = 0;
+    let long = false;
+    for (const name of owners.keys()) {
+      all.add(shape(name, 0, name.length));
+      if (name.length > 0 && name.charCodeAt(0) < 0x80) {
+        if (name.length > ASCII_SHAPE_LENGTH) long = true;
+        else longest = Math.max(longest, name.length);
+      }
+    }
+    const ascii = new Uint8Array((longest + 1) * 128);
+    for (const name of owners.keys()) {
+      const first = name.charCodeAt(0);
+      if (name.length > 0 && name.length <= ASCII_SHAPE_LENGTH && first < 0x80)
+        ascii[name.length * 128 + first] = 1;
+    }
+    shapes = { all, ascii, long };
     nameShapes.set(owners, shapes);
   }
   return shapes;
@@ -387,8 +413,9 @@ function shadowing(
   owners: Map<string, Set<string>>,
   label: string,
   out: Change[],
+  prefilter = true,
 ): void {
-  const named = namedTools(server, tool, text, owners);
+  const named = namedTools(server, tool, text, owners, prefilter);
   if (named === undefined) return;
   const list = [...named]
     .map(([t, s]) => `\`${t}\` (server ${s.map((x) => `\`${x}\``).join(", ")})`)
@@ -409,6 +436,15 @@ function shadowing(
 }
 
 /**
+ * Matches every text in which `namedTools` can find a name, and most others not: a word it counts
+ * is distinctive (a `_`, or a `.` or `-` followed by a word character, inside it; or a lower-case
+ * letter before an upper-case one), or quoted (a quote character), or followed by whitespace and
+ * "tool"; text beyond ASCII is always looked at. One native pass instead of `namedTools`' walk by
+ * character, which most texts (ordinary prose) would take for nothing.
+ */
+const MAY_NAME = /[`'"_\u0080-\uffff]|[.-][A-Za-z0-9_]|[A-Z](?<=[a-z][A-Z])|[Tt](?<=\s[Tt])[Oo][Oo][Ll]/;
+
+/**
  * The tools of other servers `text` names (each with the servers offering it, sorted), as the
  * shadowing check reports them; undefined when it names none (most texts: no map for them).
  */
@@ -417,31 +453,23 @@ function namedTools(
   tool: string | SurfaceItem,
   text: string,
   owners: Map<string, Set<string>>,
+  prefilter = true,
 ): Map<string, string[]> | undefined {
+  if (prefilter && !MAY_NAME.test(text)) return undefined;
   let named: Map<string, string[]> | undefined;
   const shapes = shapesOf(owners);
-  const visit = (index: number, runEnd: number): void => {
-    let end = runEnd;
-    while (end > index && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
-    if (!shapes.has(shape(text, index, end))) return;
-    const word = text.slice(index, end);
-    const set = owners.get(word);
-    if (!set || set.has(server) || word === tool) return;
-    if (!distinctive(word)) {
-      const before = text[index - 1] ?? "";
-      const after = text[index + word.length] ?? "";
-      const quoted = /[`'"]/.test(before) && before === after;
-      const called = /^\s+tool\b/i.test(text.slice(index + word.length));
-      if (!quoted && !called) return;
-    }
-    named ??= new Map();
-    named.set(word, [...set].sort());
-  };
   if (NON_ASCII.test(text)) {
-    eachWordSpan(text, visit);
+    eachWordSpan(text, (index, runEnd) => {
+      const end = trimmed(text, index, runEnd);
+      if (shapes.all.has(shape(text, index, end)))
+        named = namedTool(server, tool, text, owners, index, end, named);
+    });
     return named;
   }
-  // ASCII (most text): `eachWordSpan`'s walk, inline, without a call per character run.
+  // ASCII (most text): `eachWordSpan`'s walk, inline, each word tested against `shapes.ascii`
+  // where it ends (a call only for a word shaped like a name).
+  const { ascii, long } = shapes;
+  const longest = ascii.length / 128 - 1;
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0x20;
@@ -455,10 +483,54 @@ function namedTools(
     ) {
       if (start === -1) start = i;
     } else if (start !== -1) {
-      visit(start, i);
+      const last = text.charCodeAt(i - 1);
+      const end = last === 0x2e || last === 0x2d ? trimmed(text, start, i) : i;
+      const length = end - start;
+      if (
+        length > 0 &&
+        (length <= longest
+          ? ascii[length * 128 + text.charCodeAt(start)] === 1
+          : long && shapes.all.has(shape(text, start, end)))
+      )
+        named = namedTool(server, tool, text, owners, start, end, named);
       start = -1;
     }
   }
+  return named;
+}
+
+/** The end of the word run `text[start, end)` without its trailing `.` and `-`. */
+function trimmed(text: string, start: number, end: number): number {
+  while (end > start && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
+  return end;
+}
+
+/**
+ * `named` with the word `text[index, end)` added when it names a tool of another server as the
+ * shadowing check counts it (`namedTools`): a name only other servers offer, not the tool's own,
+ * distinctive, or else quoted or followed by "tool".
+ */
+function namedTool(
+  server: string,
+  tool: string | SurfaceItem,
+  text: string,
+  owners: Map<string, Set<string>>,
+  index: number,
+  end: number,
+  named: Map<string, string[]> | undefined,
+): Map<string, string[]> | undefined {
+  const word = text.slice(index, end);
+  const set = owners.get(word);
+  if (!set || set.has(server) || word === tool) return named;
+  if (!distinctive(word)) {
+    const before = text[index - 1] ?? "";
+    const after = text[index + word.length] ?? "";
+    const quoted = /[`'"]/.test(before) && before === after;
+    const called = /^\s+tool\b/i.test(text.slice(index + word.length));
+    if (!quoted && !called) return named;
+  }
+  named ??= new Map();
+  named.set(word, [...set].sort());
   return named;
 }
 
@@ -479,30 +551,47 @@ export function mayRaiseFindings(
   owners: Map<string, Set<string>>,
   plain: boolean,
 ): boolean {
-  const may = (value: unknown, key: string, inData: boolean, depth: number): boolean => {
-    if (typeof value === "string") {
-      if (!plain && mayHoldInvisible(value)) return true;
-      if (ANY_INSTRUCTION.test(value)) return true;
-      if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) return true;
-      return namedTools(server, name, value, owners) !== undefined;
-    }
-    if (value === null || typeof value !== "object") return false;
-    if (depth >= PREFILTER_DEPTH) return true;
-    if (Array.isArray(value)) {
-      // An element keeps the array's key (as in the walk: `{"$ref": ["x"]}` is checked as a `$ref`).
-      for (let i = 0; i < value.length; i++) if (may(value[i], key, inData, depth + 1)) return true;
-      return false;
-    }
-    const record = value as Record<string, unknown>;
-    for (const k of Object.keys(record)) {
-      // The definition's own `name` is the tool's name, checked by the caller.
-      if (depth === 0 && k === "name" && typeof record[k] === "string") continue;
-      if (!plain && mayHoldInvisible(k)) return true;
-      if (may(record[k], k, inData || DATA_KEYS.has(k), depth + 1)) return true;
-    }
+  return may(tool, "", false, 0, { server, name, owners, plain });
+}
+
+/** What `may` needs beside the value: the tool and which servers offer each name. */
+interface MayContext {
+  server: string;
+  name: string;
+  owners: Map<string, Set<string>>;
+  plain: boolean;
+}
+
+/**
+ * `mayRaiseFindings` of one value under `key` (`inData`: below a data keyword), `depth` levels
+ * down. A function of the module with indexed loops, not a closure per definition with `for…of`:
+ * it runs once per string and object of every definition, mostly before the JIT has compiled it.
+ */
+function may(value: unknown, key: string, inData: boolean, depth: number, context: MayContext): boolean {
+  if (typeof value === "string") {
+    if (!context.plain && mayHoldInvisible(value)) return true;
+    if (ANY_INSTRUCTION.test(value)) return true;
+    if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) return true;
+    return namedTools(context.server, context.name, value, context.owners) !== undefined;
+  }
+  if (value === null || typeof value !== "object") return false;
+  if (depth >= PREFILTER_DEPTH) return true;
+  if (Array.isArray(value)) {
+    // An element keeps the array's key (as in the walk: `{"$ref": ["x"]}` is checked as a `$ref`).
+    for (let i = 0; i < value.length; i++) if (may(value[i], key, inData, depth + 1, context)) return true;
     return false;
-  };
-  return may(tool, "", false, 0);
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const child = record[k];
+    // The definition's own `name` is the tool's name, checked by the caller.
+    if (depth === 0 && k === "name" && typeof child === "string") continue;
+    if (!context.plain && mayHoldInvisible(k)) return true;
+    if (may(child, k, inData || DATA_KEYS.has(k), depth + 1, context)) return true;
+  }
+  return false;
 }
 
 function destructiveCheck(

@@ -2,7 +2,9 @@
 // finding, and walks it (pointers, messages) only then; with `plain` (the lockfile's bytes said no
 // string holds an invisible character, isPlainJson) it looks for none. This pins that the findings
 // are the same with both fast paths and without either, on generated definitions full of what the
-// scan looks for, and that the fast paths are taken on the benchmark's tools.
+// scan looks for, and that the fast paths are taken on the benchmark's tools. The reference walk
+// (`prefilter: false`) also looks for tool names in texts the native pretest (`MAY_NAME`) rules out:
+// names with `_`, `.`, `-`, inner capitals and plain words, quoted, followed by "tool" or neither.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateTools } from "../../bench/generate.mjs";
@@ -12,8 +14,8 @@ import { mayRaiseFindings, toolFindings, toolOwners } from "../../src/poisoning/
 import { awkwardStrings, jsonValue } from "../helpers/json-arbitrary.js";
 
 const OWNERS = toolOwners([
-  ["alpha", ["send_message", "search", "list_items", "fetchUrl"]],
-  ["beta", ["send_message", "read_file", "query"]],
+  ["alpha", ["send_message", "search", "list_items", "fetchUrl", "web.get", "x-ray"]],
+  ["beta", ["send_message", "read_file", "query", "get-url", "v2.list", "Run", "é_tool"]],
 ]);
 
 /** What the scan looks for, as pieces of strings and keys. */
@@ -29,6 +31,22 @@ const FRAGMENTS = [
   "the search tool",
   "read_file.",
   "read_file-",
+  "web.get",
+  "x-ray",
+  "get-url",
+  "get-url.",
+  "v2.list",
+  "web..get",
+  "`Run`",
+  "'Run'",
+  "Run tool",
+  "search\tTOOL",
+  "query\nTool",
+  "é_tool",
+  "`",
+  "'",
+  "_",
+  "-",
   "<IMPORTANT>",
   "ignore previous instructions",
   "do not tell the user",
