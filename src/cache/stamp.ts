@@ -160,7 +160,53 @@ const OBJECT_ENV = [
   "GIT_CONFIG",
   "GIT_CONFIG_COUNT",
   "GIT_CONFIG_PARAMETERS",
+  // git's test knob: every repository is another user's, refused unless safe.directory allows it.
+  "GIT_TEST_ASSUME_DIFFERENT_OWNER",
 ];
+
+/** The `extensions.*` git reads HEAD and the refs the same way with (a sha256 id is read too). */
+const PLAIN_EXTENSIONS = new Set(["noop", "objectformat", "worktreeconfig"]);
+
+/**
+ * Whether a repository config file (`config`, or a worktree's `config.worktree`) may make git read
+ * another HEAD or refs, or another work tree, than the files `headCommit` reads: `core.worktree`
+ * (the work tree, and so what a path names, moves), `core.bare` other than false (no work tree),
+ * `include.*` or `includeIf.*` (what another file says, not read here), an `extensions.*` other
+ * than `PLAIN_EXTENSIONS` (reftable refs, a partial clone, one this git refuses), a format version
+ * other than 0 or 1, or a line this reader does not understand (a value continued on the next
+ * line, say). The syntax is git-config(1)'s: `[section]`, `[section "sub"]` or `[section.sub]`,
+ * then `name = value` or a bare `name` (true), on the header's line too; `#` and `;` comments.
+ */
+export function configMayMoveHead(text: string): boolean {
+  let section = "";
+  for (const raw of text.split("\n")) {
+    let line = raw.trim();
+    const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"(?:[^"\\\n]|\\.)*")?\s*\]/.exec(line);
+    if (header) {
+      // `[section.sub]` is the old form of `[section "sub"]`: the section is the part before the dot.
+      section = header[1]!.toLowerCase().split(".")[0]!;
+      if (section === "include" || section === "includeif") return true;
+      line = line.slice(header[0].length).trim();
+    }
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (section === "") return true;
+    const variable = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(line);
+    if (!variable) return true;
+    const name = variable[1]!.toLowerCase();
+    // The value without its comment and quotes; one continued on the next line is not read.
+    const value = (variable[2] ?? "true")
+      .replace(/\s*[#;].*$/, "")
+      .replace(/^"(.*)"$/, "$1")
+      .trim();
+    if (value.endsWith("\\")) return true;
+    if (section === "core") {
+      if (name === "worktree") return true;
+      if (name === "bare" && !/^(false|no|off|0)$/i.test(value)) return true;
+      if (name === "repositoryformatversion" && value !== "0" && value !== "1") return true;
+    } else if (section === "extensions" && !PLAIN_EXTENSIONS.has(name)) return true;
+  }
+  return false;
+}
 
 /** Whether `dir` holds anything (git leaves an empty `refs/replace` behind a deleted replace ref). */
 function hasEntries(dir: string): boolean {
@@ -168,6 +214,16 @@ function hasEntries(dir: string): boolean {
     return readdirSync(dir).length > 0;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+/** Whether the directories are on one file system (the same device); false when one cannot be read. */
+function sameDevice(dirs: readonly string[]): boolean {
+  try {
+    const device = statSync(dirs[0]!).dev;
+    return dirs.every((d) => statSync(d).dev === device);
+  } catch {
+    return false;
   }
 }
 
@@ -180,8 +236,11 @@ const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * `.git` entry was found in) say which repository. Undefined, so that the caller asks git, for
  * anything else: no repository, an unborn branch, a symbolic ref naming another symbolic ref, the
  * reftable format, replace refs or grafts (they change what a commit's files are), a repository
- * another user owns (git refuses it unless `safe.directory` says otherwise), `GIT_WORK_TREE`,
- * `GIT_COMMON_DIR` or a variable of `OBJECT_ENV` set.
+ * another user owns (git refuses it unless `safe.directory` says otherwise, and declining is
+ * git's answer whatever safe.directory says), a repository config that may move the work tree or
+ * the refs (`configMayMoveHead`: `core.worktree` in `config` or `config.worktree`, `core.bare`,
+ * `include`/`includeIf`, extensions), a `.git` found across a file system boundary,
+ * `GIT_WORK_TREE`, `GIT_COMMON_DIR` or a variable of `OBJECT_ENV` set.
  */
 export function headCommit(
   dir: string,
@@ -208,8 +267,13 @@ export function headCommit(
   }
   if (hasEntries(join(common, "refs", "replace")) || statOrEmpty(join(common, "info", "grafts")) !== "")
     return undefined;
-  // `core.worktree` moves the work tree, and with it what a path names.
-  if (/^\s*worktree\s*=/im.test(readOrEmpty(join(common, "config")))) return undefined;
+  // The repository's config, and the worktree's own (read by git with extensions.worktreeConfig;
+  // looked at whenever it is there): `core.worktree`, includes and the rest of `configMayMoveHead`.
+  if (configMayMoveHead(readOrEmpty(join(common, "config")))) return undefined;
+  if (configMayMoveHead(readOrEmpty(join(gitDir, "config.worktree")))) return undefined;
+  // git stops looking for `.git` at a file system's boundary (unless GIT_DISCOVERY_ACROSS_FILESYSTEM,
+  // which declines above): a repository found above a mount point is not the one git finds.
+  if (found.searched.length > 1 && !sameDevice(found.searched.map(dirname))) return undefined;
   const headText = readOrEmpty(head);
   let packedText: string | undefined;
   const packedRefs = (): string => {

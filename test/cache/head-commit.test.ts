@@ -2,7 +2,8 @@
 // find what it remembered of HEAD's lockfile without a child process: on real repositories it must
 // be `git rev-parse HEAD` (a loose branch, packed refs, a linked worktree, a detached HEAD, a
 // submodule-style `gitdir:` file, GIT_DIR), and decline whatever it does not read as git does.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,6 +30,22 @@ function repo(): string {
 }
 
 const revParse = (dir: string) => git(dir, "rev-parse", "HEAD").trim();
+
+/**
+ * What git itself says in `dir`, with `env` added: HEAD's commit, the work tree's top and HEAD's
+ * lockfile as the offline check reads it (`git show HEAD:./…`); undefined for what git refuses.
+ */
+function gitSays(dir: string, env: Record<string, string> = {}) {
+  const run = (...args: string[]) => {
+    const r = spawnSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  return {
+    commit: run("rev-parse", "HEAD"),
+    top: run("rev-parse", "--show-toplevel"),
+    lockfile: run("show", "HEAD:./mcp-contract.lock.json"),
+  };
+}
 
 describe("headCommit", () => {
   it("is git's HEAD for a loose branch, packed refs, a detached HEAD and GIT_DIR", () => {
@@ -105,9 +122,68 @@ describe("headCommit", () => {
     expect(revParse(dir)).toMatch(/^[0-9a-f]{40}$/);
     expect(headCommit(sub, {})).toBeUndefined();
     git(dir, "symbolic-ref", "HEAD", "refs/heads/main");
+    // git refuses a repository it takes for another user's (its test knob for that).
+    expect(gitSays(sub, { GIT_TEST_ASSUME_DIFFERENT_OWNER: "1" }).commit).toBeUndefined();
+    expect(headCommit(sub, { GIT_TEST_ASSUME_DIFFERENT_OWNER: "1" })).toBeUndefined();
     // Outside any repository.
     const outside = mkdtempSync(join(tmpdir(), "mcp-contract-head-"));
     dirs.push(outside);
     expect(headCommit(outside, { GIT_CEILING_DIRECTORIES: undefined })).toBeUndefined();
+  });
+
+  it("declines a repository config that moves the work tree or the refs, wherever git reads it from", () => {
+    const dir = repo();
+    const sub = join(dir, "sub");
+    const config = join(dir, ".git", "config");
+    const elsewhere = mkdtempSync(join(tmpdir(), "mcp-contract-head-tree-"));
+    dirs.push(elsewhere);
+    // What git reads as this file's own: remotes, branches, comments, a variable on its header's line.
+    appendFileSync(
+      config,
+      '# a comment\n[remote "origin"]\n\turl = https://example.invalid/r.git ; another\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n[core] bare = false\n[extensions]\n\tnoop\n',
+    );
+    const plain = gitSays(sub);
+    expect(plain).toEqual({ commit: revParse(dir), top: dir, lockfile: '{"a":1}' });
+    expect(headCommit(sub, {})).toEqual({ gitDir: join(dir, ".git"), top: plain.top, commit: plain.commit });
+    const declines = (edit: () => void, undo: () => void) => {
+      edit();
+      expect(gitSays(sub)).not.toEqual(plain);
+      expect(headCommit(sub, {})).toBeUndefined();
+      undo();
+      expect(headCommit(sub, {})?.commit).toBe(plain.commit);
+    };
+    const original = readFileSync(config, "utf8");
+    const restore = () => writeFileSync(config, original);
+    // core.worktree on the section header's line: git's work tree is elsewhere, and HEAD's lockfile
+    // is looked for under another path.
+    declines(() => appendFileSync(config, `[core] worktree = ${elsewhere}\n`), restore);
+    // core.worktree in the worktree's own config.worktree (extensions.worktreeConfig).
+    declines(
+      () => {
+        git(dir, "config", "extensions.worktreeConfig", "true");
+        git(dir, "config", "--worktree", "core.worktree", elsewhere);
+      },
+      () => {
+        rmSync(join(dir, ".git", "config.worktree"));
+        restore();
+      },
+    );
+    // A bare repository: git has no work tree to read a path of.
+    declines(() => git(dir, "config", "--replace-all", "core.bare", "true"), restore);
+    // An extension this git does not know: it refuses the repository.
+    declines(() => {
+      git(dir, "config", "core.repositoryformatversion", "1");
+      git(dir, "config", "extensions.notAnExtension", "true");
+    }, restore);
+    // include and includeIf: another file's settings (here core.worktree, which git reads from a
+    // config.worktree the include does not even need to name) are not read by headCommit.
+    writeFileSync(join(dir, ".git", "more.cfg"), `[core]\n\tlogAllRefUpdates = true\n`);
+    for (const key of ["include.path", `includeIf.gitdir:${dir}/.path`]) {
+      git(dir, "config", key, "more.cfg");
+      expect(gitSays(sub)).toEqual(plain);
+      expect(headCommit(sub, {}), key).toBeUndefined();
+      restore();
+    }
+    expect(headCommit(sub, {})?.commit).toBe(plain.commit);
   });
 });
