@@ -582,9 +582,8 @@ function may(value: unknown, key: string, inData: boolean, depth: number, contex
     return false;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  // `for…in`: no array per object; an inherited enumerable key it adds can only make the answer true.
+  for (const k in record) {
     const child = record[k];
     // The definition's own `name` is the tool's name, checked by the caller.
     if (depth === 0 && k === "name" && typeof child === "string") continue;
