@@ -27,7 +27,7 @@ interface Loc {
   end: Position;
 }
 
-type Kind =
+export type Kind =
   | "CONTENT"
   | "COMMENT"
   | "OPEN_SEXPR"
@@ -69,7 +69,7 @@ interface Token {
 }
 
 /** Characters that Handlebars' lexer positions otherwise than by offsets, and NUL, which it refuses. */
-const UNPOSITIONED = /[\u0000\u2028\u2029]|\r(?!\n)/;
+export const UNPOSITIONED = /[\u0000\u2028\u2029]|\r(?!\n)/;
 
 // Handlebars' lexer (its handlebars.l) tries its rules in order and takes the first that matches;
 // inside a mustache the character at hand decides which can, so `muToken` dispatches on it and
@@ -89,7 +89,7 @@ const RAW_CLOSE = /\{\{\{\{\/([^\s!"#%-,./;->@[-^\x60{-~]+)(?=[=}\s/.])\}\}\}\}/
 const RAW_TEXT = /[^\u0000]+?(?=\{\{\{\{)/y;
 
 /** JavaScript's `\s`. */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return (
     (c >= 9 && c <= 13) ||
     c === 32 ||
@@ -146,13 +146,13 @@ function endsLiteral(c: number): boolean {
   return c === 0x7e || c === 0x7d || c === 0x29 || isSpace(c);
 }
 
-type MuToken = { kind: Kind | "SPACE" | "COMMENT_LONG"; end: number; text?: string } | undefined;
+export type MuToken = { kind: Kind | "SPACE" | "COMMENT_LONG"; end: number; text?: string } | undefined;
 
 /**
  * The token at `pos` inside a mustache (undefined: Handlebars' INVALID, or the end of the text).
  * `text`, when set, is the token's value when it is not the matched text.
  */
-function muToken(body: string, pos: number): MuToken {
+export function muToken(body: string, pos: number): MuToken {
   const c = body.charCodeAt(pos);
   switch (c) {
     case 0x28: // (
@@ -284,6 +284,13 @@ function opener(body: string, pos: number): MuToken {
   return { kind: "OPEN", end: t };
 }
 
+/** Where the `{{!-- … --}}` opened at `pos` ends: past the first `--}}` or `--~}}` from the `{{`; -1 if none. */
+export function longCommentEnd(body: string, pos: number): number {
+  COMMENT_END.lastIndex = pos;
+  const close = COMMENT_END.exec(body);
+  return close ? close.index + close[0].length : -1;
+}
+
 /**
  * Handlebars' tokens for `body`, with character offsets; undefined where Handlebars would read the
  * text otherwise (an escaped mustache) or fail (a lexical error, an invalid character).
@@ -352,11 +359,8 @@ function tokenize(body: string): Token[] | undefined {
       case "SPACE":
         break;
       case "COMMENT_LONG": {
-        // `{{!-- … --}}`: from the `{{` to the first `--}}` or `--~}}`.
-        COMMENT_END.lastIndex = pos;
-        const close = COMMENT_END.exec(body);
-        if (!close) return undefined;
-        const stop = close.index + close[0].length;
+        const stop = longCommentEnd(body, pos);
+        if (stop === -1) return undefined;
         states.pop();
         push("COMMENT", "", pos, stop);
         pos = stop;
@@ -789,7 +793,7 @@ class Parser {
   }
 }
 
-const startsHelperName = (kind: Kind): boolean =>
+export const startsHelperName = (kind: Kind | "SPACE" | "COMMENT_LONG"): boolean =>
   kind === "ID" ||
   kind === "DATA" ||
   kind === "STRING" ||
@@ -799,6 +803,6 @@ const startsHelperName = (kind: Kind): boolean =>
   kind === "NULL";
 
 /** A segment's name: `[x]` is `x` (as Handlebars' `id`: only when the brackets hold one line). */
-function id(text: string): string {
+export function id(text: string): string {
   return /^\[.*\]$/.test(text) ? text.slice(1, -1) : text;
 }

@@ -11,6 +11,7 @@ import { handlebars } from "./handlebars.js";
 import { parseSimpleTemplate } from "./parse.js";
 import { partialReferences } from "./partials.js";
 import { scanProse, type TextPiece } from "./prose.js";
+import { scanReferences, segmentOffsets } from "./scan.js";
 import type { TemplateReference, TemplateReferences } from "./types.js";
 
 type Node = hbs.AST.Node;
@@ -20,17 +21,30 @@ type Expression = hbs.AST.Expression;
 
 /**
  * Every tool, parameter, prompt, prompt argument and resource `source` names, in source order, with 1-based line
- * and column. Throws TemplateError (`file:line: message`) on a syntax error. `parse` is how the body
- * is parsed: by default the small exact parser (parse.ts), else Handlebars; tests pass
- * `parseTemplate` to compare with Handlebars' own tree.
+ * and column. Throws TemplateError (`file:line: message`) on a syntax error. By default the body is
+ * read straight from its text where it can be (scan.ts), else from its tree (`parseForReferences`:
+ * the small exact parser, parse.ts, else Handlebars); `parse`, when given, is how the tree is built
+ * and no text is read without one: tests pass `parseTemplate` to compare with Handlebars' own tree.
  */
 export function extractReferences(
   source: string,
   file: string,
-  parse: (body: string, file: string) => hbs.AST.Program = parseForReferences,
+  parse?: (body: string, file: string) => hbs.AST.Program,
 ): TemplateReferences {
   const { references: declared, body } = splitFrontMatter(source, file);
-  const ast = parse(body, file);
+  // Read from the text, unless the body may nest deeper than the nesting check allows (the tree
+  // path runs it) or holds what only a tree answers exactly.
+  const scanned =
+    parse === undefined && openings(body) <= MAX_TEMPLATE_NESTING ? scanReferences(body, file) : undefined;
+  if (scanned) {
+    const references: TemplateReference[] = [...declared, ...scanned.references];
+    for (const { name, location } of scanned.partials)
+      references.push({ kind: "partial", form: "helper", name, location, inline: [] });
+    references.push(...scanProse(scanned.pieces, file));
+    references.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+    return { file, references };
+  }
+  const ast = (parse ?? parseForReferences)(body, file);
   const lines = body.split("\n");
   const references: TemplateReference[] = [...declared];
   const pieces: TextPiece[] = [];
@@ -117,7 +131,7 @@ export function extractReferences(
     const parts = path.data && path.parts[0] === "root" ? path.parts.slice(1) : path.parts;
     const section = parts[0];
     if ((section !== "tools" && section !== "prompts" && section !== "resources") || parts.length < 2) return;
-    const offsets = segmentOffsets(lines, path);
+    const offsets = pathSegmentOffsets(lines, path);
     // `parts` are the path's last segments (leading `this`, `../`, `@` are not parts).
     const offsetOf = (i: number) => offsets[offsets.length - parts.length + i] ?? 0;
     const item = parts[1]!;
@@ -365,29 +379,13 @@ function isString(node: Expression | undefined): node is hbs.AST.StringLiteral {
   return node?.type === "StringLiteral";
 }
 
-/**
- * Start offset (from the path's first character) of every segment of a path
- * expression as written, e.g. `@root.tools.[crm/x].params.y` → offsets of
- * root, tools, crm/x (inside the brackets), params, y.
- */
-function segmentOffsets(lines: readonly string[], path: hbs.AST.PathExpression): number[] {
+/** `segmentOffsets` of a path of the tree: its text on its first line. */
+function pathSegmentOffsets(lines: readonly string[], path: hbs.AST.PathExpression): number[] {
   const { start, end } = path.loc;
   const line = lines[start.line - 1] ?? "";
-  const raw = start.line === end.line ? line.slice(start.column, end.column) : line.slice(start.column);
-  const offsets: number[] = [];
-  let i = raw.startsWith("@") ? 1 : 0;
-  while (i < raw.length) {
-    if (raw[i] === "[") {
-      offsets.push(i + 1);
-      const close = raw.indexOf("]", i);
-      i = close === -1 ? raw.length : close + 1;
-    } else {
-      offsets.push(i);
-      while (i < raw.length && raw[i] !== "." && raw[i] !== "/") i++;
-    }
-    if (raw[i] === "." || raw[i] === "/") i++;
-  }
-  return offsets;
+  return segmentOffsets(
+    start.line === end.line ? line.slice(start.column, end.column) : line.slice(start.column),
+  );
 }
 
 /**
