@@ -104,10 +104,18 @@ async function findings(
         if (!differs && stamp !== undefined) memo?.set("lockfile-head", stamp, true);
         return differs;
       });
-  // HEAD's lockfile, asked for beside whether it differs (two git children at once, not one after
-  // the other), unless a run at the same HEAD commit remembered it (head-lockfile.ts); used only
-  // when it differs.
-  const committed = knownUnchanged ? undefined : headLockfile(config.lockfile, run.env, memo);
+  // HEAD's lockfile, used only when it differs. With a cache, asked for beside whether it differs
+  // (two git children at once, not one after the other: the answer is needed before the cache is
+  // looked up), unless a run at the same HEAD commit remembered it (head-lockfile.ts). Without one,
+  // only once git said it differs (the answer comes while the files are read): a lockfile equal to
+  // HEAD's then costs no `git show` of it, whose output the run would read and wait for at its end.
+  const committed = knownUnchanged
+    ? undefined
+    : memo
+      ? headLockfile(config.lockfile, run.env, memo)
+      : mayDiffer.then((differs) =>
+          differs ? headLockfile(config.lockfile, run.env, undefined) : undefined,
+        );
   // The bytes' sha256 is remembered under the lockfile's stamp (taken before it was read, and
   // stored only when it still held after): a run that finds the lockfile as an earlier one left it
   // (a template edit) neither reads nor hashes it until its text is needed, which is then checked
@@ -156,15 +164,21 @@ async function findings(
   // the cache answers decodes nothing, and HEAD's copy is not kept when it is the same text.
   // (A remembered HEAD is compared by the hash of its bytes: it is only remembered when its text
   // holds no U+FFFD, so equal texts are then equal bytes.)
-  let history: HeadLockfile | undefined;
-  let historyHash = "";
-  if ((await mayDiffer) && committed) {
-    const head = await committed;
-    if (head !== undefined && (head.known ? head.hash !== lockHash : (await head.text()) !== lockText())) {
-      history = head;
-      historyHash = head.hash;
-    }
-  }
+  let historyOf: Promise<HeadLockfile | undefined> | undefined;
+  const historyNow = (): Promise<HeadLockfile | undefined> =>
+    (historyOf ??= (async () => {
+      if (!(await mayDiffer) || !committed) return undefined;
+      const head = await committed;
+      const differs =
+        head !== undefined && (head.known ? head.hash !== lockHash : (await head.text()) !== lockText());
+      return differs ? head : undefined;
+    })());
+  // With a cache, the history is part of every key, so it is awaited now. Without one, only whether
+  // git said the lockfile differs (`mayHaveHistory`): HEAD's text is awaited when the templates are
+  // checked, after the lockfile is parsed, verified and scanned, so `git show` runs meanwhile.
+  let history = memo ? await historyNow() : undefined;
+  const historyHash = history?.hash ?? "";
+  const mayHaveHistory = memo ? history !== undefined : await mayDiffer;
   const sourceHashes = templates.map((t) => sha256(t.source));
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
@@ -226,7 +240,7 @@ async function findings(
     // Parsed server by server when that pays: with a cache (each server's integrity is then
     // remembered by its entry's text) or a history (HEAD's lockfile shares the parsed objects of
     // entries whose text is unchanged, so the history diff skips them by identity).
-    entries = memo || history !== undefined ? new Map<string, unknown>() : undefined;
+    entries = memo || mayHaveHistory ? new Map<string, unknown>() : undefined;
     const parsed = parseLockfileText(lockText(), config.lockfile, entries);
     lock = parsed.lock;
     // What verifying reads of the text: each entry's sha256, the key of its remembered findings.
@@ -235,7 +249,7 @@ async function findings(
     // Only HEAD's lockfile reads the text again (its entries share parsed objects by their text):
     // else it goes before the lockfile is verified and scanned (110 MB on a 50 MB tool list), and
     // `lockText` is not called again.
-    if (history === undefined) {
+    if (!mayHaveHistory) {
       entries = undefined;
       decoded = undefined;
     }
@@ -258,6 +272,7 @@ async function findings(
   }
   const changes: Change[] = [...lockFindings.verify];
   if (templates.length > 0) {
+    if (!memo) history = await historyNow();
     const basis = await templateBasis(
       config.lockfile,
       lock,

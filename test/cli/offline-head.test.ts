@@ -146,6 +146,39 @@ describe("check --offline remembers HEAD's lockfile under HEAD's commit", () => 
   });
 });
 
+describe("check --offline --no-cache asks git for HEAD's text only once it said the lockfile differs", () => {
+  it("no `git show` for a lockfile equal to HEAD's; an edited one is still diffed against HEAD's", async () => {
+    await writeFile(join(dir, "mcp-contract.lock.json"), committed);
+    gitCalls();
+    const same = await check(dir, false);
+    expect(gitCalls()).toEqual(["diff"]);
+    expect(same.code).toBe(0);
+    expect(
+      (JSON.parse(same.stdout) as { changes: { rule: string }[] }).changes.map((c) => c.rule),
+    ).not.toContain("template-affected");
+    // A tool a template names removed: the template's finding cites the change, which only the
+    // diff against HEAD's lockfile (asked for once git said it differs) knows.
+    const template = readFileSync(join(dir, "prompts", "agent_000.hbs"), "utf8");
+    const [server, tool] = /tools: \[([^/\]]+)\/([^,\]]+)/.exec(template)!.slice(1) as [string, string];
+    const lock = JSON.parse(committed) as Lockfile;
+    delete lock.servers[server]!.tools[tool];
+    await writeFile(join(dir, "mcp-contract.lock.json"), serializeLockfile(lock));
+    const edited = await check(dir, false);
+    expect(gitCalls()).toEqual(["diff", "show"]);
+    expect(edited.code).toBe(1);
+    const affected = (
+      JSON.parse(edited.stdout) as { changes: { rule: string; message: string }[] }
+    ).changes.filter((c) => c.rule === "template-affected");
+    expect(affected.length).toBeGreaterThan(0);
+    expect(affected[0]!.message).toContain(
+      `uses \`${server}/${tool}\`, which has a breaking change (tool-removed)`,
+    );
+    // The cached run, which asks for both at once, prints the same.
+    expect(await check(dir, true)).toEqual(edited);
+    await writeFile(join(dir, "mcp-contract.lock.json"), committed);
+  });
+});
+
 describe("HEAD's repository is the one git finds from the lockfile's real directory", () => {
   // Git starts from the real path of its working directory; a path through a symbolic link to a
   // directory inside a repository may have another repository (or none) above it, and a link may
