@@ -19,6 +19,8 @@ export const BUILD_FILES = [
   "scripts/prepared.mjs",
   "scripts/bundle.mjs",
   "scripts/build-id.mjs",
+  "scripts/code-cache.mjs",
+  "bench/generate.mjs",
 ];
 
 const recordPath = (root) => join(root, "node_modules", ".cache", "mcp-contract-prepared.json");

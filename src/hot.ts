@@ -10,11 +10,17 @@
  * the report, a trace to export, a miss) is left to the full CLI, which
  * records the entry the next identical run reads (src/cli/hot-record.ts).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { codeCachePath, readCodeCache, writeCodeCache } from "./cache/code.js";
+import {
+  codeCacheFile,
+  codeCachePath,
+  readCodeCache,
+  shippedCodeCachePath,
+  writeCodeCache,
+} from "./cache/code.js";
 import { changedSince, type HotEntry, heldEntry, pathStamp, type Stamp, storeEntry } from "./cache/hot.js";
 import { cacheDirectory } from "./cache/index.js";
 import { sha256 } from "./core/hash.js";
@@ -181,25 +187,92 @@ export function runHot(dist: URL): number | undefined {
 /** Set by a test's module-trace preload (test/helpers/trace-*.mjs): told each module the compiled check initialises. */
 const MODULE_TRACE = Symbol.for("mcp-contract.module-trace");
 
+/** The CLI's entry of the offline check's bundle. */
+type CheckMain = (argv: readonly string[]) => Promise<number>;
+
 /**
- * When the hot path cannot answer a command line it serves, on a Node without
+ * Whether the offline check's bundle (dist/bundle/check-offline.cjs) runs the command line: one
+ * the hot path serves, `--no-cache` allowed besides, and no trace to export (OpenTelemetry is
+ * left out of that bundle).
+ */
+export function offlineBundleServes(argv: readonly string[], env: HotProcess["env"]): boolean {
+  if (!hotArguments(argv.filter((arg) => arg !== "--no-cache"))) return false;
+  return !Object.keys(env).some((name) => name.startsWith("OTEL_") && env[name]);
+}
+
+/**
+ * The offline check's bundle (`file`, its bytes `bytes`) compiled with `vm.Script` as a function of
+ * the CommonJS module's variables, from V8's code cache `cached` when given.
+ */
+export function offlineScript(
+  file: string,
+  bytes: Buffer,
+  cached: Buffer | undefined,
+): import("node:vm").Script {
+  // ASCII (scripts/bundle.mjs makes it so): read as latin1, a one-byte string, decoding nothing.
+  const source = bytes.toString("latin1");
+  // Loaded here, not imported: a warm run the hot path answers never needs it.
+  const { constants, Script } = process.getBuiltinModule("node:vm");
+  return new Script(
+    `(function (exports, require, module, __filename, __dirname, __bundleMetaUrl, __bundleTrace) {"use strict";${source}\n})`,
+    {
+      filename: file,
+      ...(cached && { cachedData: cached }),
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
+}
+
+/** The offline check's bundle compiled (`offlineScript`) and run: its `main`, or undefined when it has none. */
+function compileOfflineBundle(
+  file: string,
+  bytes: Buffer,
+  cached: Buffer | undefined,
+): { script: import("node:vm").Script; main: CheckMain } | undefined {
+  const script = offlineScript(file, bytes, cached);
+  const bundle: { exports: { main?: CheckMain } } = { exports: {} };
+  const trace = (globalThis as Record<symbol, unknown>)[MODULE_TRACE];
+  const url = pathToFileURL(file).href;
+  (script.runInThisContext() as (...args: unknown[]) => void)(
+    bundle.exports,
+    nodeModule.createRequire(file),
+    bundle,
+    file,
+    dirname(file),
+    url,
+    typeof trace === "function" ? (input: string) => trace(`${url}#${input}`) : undefined,
+  );
+  const main = bundle.exports.main;
+  return typeof main === "function" ? { script, main } : undefined;
+}
+
+/**
+ * When the hot path cannot answer a `check --offline`, on a Node without
  * `module.enableCompileCache` (Node 20): the CLI's `main`, from the offline check's CommonJS
  * bundle (dist/bundle/check-offline.cjs, scripts/bundle.mjs) compiled with `vm.Script` from V8's
- * code cache in the result cache directory (src/cache/code.ts), so the run neither compiles the
- * functions it calls nor has Node's ES loader resolve, read and link the check bundle's ~30
- * chunks. The code cache is written after a run that had none, or whose cache V8 rejected (another
- * V8, other flags): then the bundle is compiled from its source, as it would be without any.
- * Undefined (nothing run) when this does not apply or anything fails before `main` is reached:
- * then the bin imports the check bundle, as on Node 22, whose compile cache the bin enables.
+ * code cache (src/cache/code.ts), so the run neither compiles the functions it calls nor has
+ * Node's ES loader resolve, read and link the check bundle's ~30 chunks. The code cache is the one
+ * the build shipped for this Node and bundle (`shippedCodeCachePath`, only ever read: this is how
+ * a `--no-cache` run, or one with the cache turned off, starts), else, for a command line the hot
+ * path targets, the one in the result cache directory, written after a run that had none or whose
+ * cache V8 rejected (another V8, other flags): then the bundle is compiled from its source, as it
+ * would be without any. Undefined (nothing run) when this does not apply or anything fails before
+ * `main` is reached: then the bin imports the check bundle, as on Node 22, whose compile cache the
+ * bin enables.
  */
-export function compiledCheck(dist: URL): ((argv: readonly string[]) => Promise<number>) | undefined {
+export function compiledCheck(dist: URL): CheckMain | undefined {
   try {
     if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function")
       return undefined;
+    const argv = process.argv.slice(2);
+    if (!offlineBundleServes(argv, process.env)) return undefined;
     const distDir = fileURLToPath(dist);
-    const target = hotTarget(process.argv.slice(2), thisProcess(), distDir);
-    if (!target) return undefined;
     const file = join(distDir, "bundle", "check-offline.cjs");
+    const bytes = readFileSync(file);
+    const shipped = readCodeCache(shippedCodeCachePath(file, sha256(bytes)));
+    if (shipped) return compileOfflineBundle(file, bytes, shipped)?.main;
+    const target = hotTarget(argv, thisProcess(), distDir);
+    if (!target) return undefined;
     const { size, mtimeMs } = statSync(file);
     const material = JSON.stringify([
       "code 1",
@@ -211,34 +284,11 @@ export function compiledCheck(dist: URL): ((argv: readonly string[]) => Promise<
     ]);
     const path = codeCachePath(target.cacheDir, material);
     const cached = readCodeCache(path);
-    // ASCII (scripts/bundle.mjs makes it so): read as latin1, a one-byte string, decoding nothing.
-    const source = readFileSync(file, "latin1");
-    // Loaded here, not imported: a warm run the hot path answers never needs it.
-    const { constants, Script } = process.getBuiltinModule("node:vm");
-    const script = new Script(
-      `(function (exports, require, module, __filename, __dirname, __bundleMetaUrl, __bundleTrace) {"use strict";${source}\n})`,
-      {
-        filename: file,
-        ...(cached && { cachedData: cached }),
-        importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-      },
-    );
-    const bundle: { exports: { main?: (argv: readonly string[]) => Promise<number> } } = { exports: {} };
-    const trace = (globalThis as Record<symbol, unknown>)[MODULE_TRACE];
-    const url = pathToFileURL(file).href;
-    (script.runInThisContext() as (...args: unknown[]) => void)(
-      bundle.exports,
-      nodeModule.createRequire(file),
-      bundle,
-      file,
-      dirname(file),
-      url,
-      typeof trace === "function" ? (input: string) => trace(`${url}#${input}`) : undefined,
-    );
-    const main = bundle.exports.main;
-    if (typeof main !== "function") return undefined;
-    return async (argv) => {
-      const code = await main(argv);
+    const compiled = compileOfflineBundle(file, bytes, cached);
+    if (!compiled) return undefined;
+    const { script, main } = compiled;
+    return async (args) => {
+      const code = await main(args);
       // After the run: the cache then holds the functions it compiled, not only the top level.
       if (!cached || script.cachedDataRejected) writeCodeCache(path, script.createCachedData());
       return code;
@@ -246,6 +296,26 @@ export function compiledCheck(dist: URL): ((argv: readonly string[]) => Promise<
   } catch {
     return undefined;
   }
+}
+
+/**
+ * For the build (scripts/code-cache.mjs): runs the offline check's bundle on `argv` (a
+ * representative `check --offline --no-cache` in the working directory, so the functions such a
+ * run calls are compiled too) and writes V8's code cache of it where `compiledCheck` looks for the
+ * shipped one, behind its checksum. Returns the file written and the run's exit code.
+ */
+export async function writeShippedCodeCache(
+  dist: URL,
+  argv: readonly string[],
+): Promise<{ path: string; code: number }> {
+  const file = join(fileURLToPath(dist), "bundle", "check-offline.cjs");
+  const bytes = readFileSync(file);
+  const compiled = compileOfflineBundle(file, bytes, undefined);
+  if (!compiled) throw new Error(`${file} has no main`);
+  const code = await compiled.main(argv);
+  const path = shippedCodeCachePath(file, sha256(bytes));
+  writeFileSync(path, codeCacheFile(compiled.script.createCachedData()));
+  return { path, code };
 }
 
 /** What a finished run depended on, for `recordHot`. */

@@ -102,8 +102,9 @@ function build(): void {
   );
   mkdirSync(cache, { recursive: true });
   writeFileSync(stampFile, stamp() ?? "");
-  // The rest of `npm run build`: the hot path's bundle, then the build id that covers it.
-  for (const script of ["scripts/bundle.mjs", "scripts/build-id.mjs"])
+  // The rest of `npm run build`: the hot path's bundle, the build id that covers it, then the code
+  // cache of the offline check's bundle that ships with the build.
+  for (const script of ["scripts/bundle.mjs", "scripts/build-id.mjs", "scripts/code-cache.mjs"])
     execFileSync(process.execPath, [join(root, script)], { cwd: root, stdio: "inherit" });
   writeFileSync(digestFile, `${sources} ${distDigest(root)}`);
 }

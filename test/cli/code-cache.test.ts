@@ -3,8 +3,11 @@
 // cannot answer writes it, the next compiles from it. A corrupt, truncated, foreign or unreadable
 // file is no cache: the report and exit code are those of a run without any, nothing crashes, and
 // the file is written again. It holds no secret of the config. (Where Node has its own compile
-// cache, the bin uses that instead, and no code cache file is written.)
+// cache, the bin uses that instead, and no code cache file is written.) This is for a Node the
+// build's own code cache is not for: the runs here are of a copy of the package without it (the
+// one the build ships: test/cli/shipped-code-cache.test.ts).
 import { createHash } from "node:crypto";
+import { cpSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import * as nodeModule from "node:module";
 import { tmpdir } from "node:os";
@@ -12,7 +15,7 @@ import { join } from "node:path";
 import { Script } from "node:vm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
-import { type CliResult, runCli } from "../helpers/cli.js";
+import { type CliResult, repoRoot, runProcess } from "../helpers/cli.js";
 import { git } from "../helpers/git.js";
 
 const compiles = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== "function";
@@ -22,8 +25,16 @@ let cacheDir: string;
 let codeDir: string;
 let template: string;
 let reference: CliResult;
+/** A copy of the package (bin, dist, package.json) without the code cache the build ships. */
+let pkg: string;
 
 beforeAll(async () => {
+  pkg = await mkdtemp(join(tmpdir(), "code-cache-pkg-"));
+  for (const part of ["bin", "dist", "package.json"])
+    cpSync(join(repoRoot, part), join(pkg, part), { recursive: true });
+  symlinkSync(join(repoRoot, "node_modules"), join(pkg, "node_modules"), "dir");
+  for (const name of readdirSync(join(pkg, "dist", "bundle")))
+    if (name.endsWith(".bin")) rmSync(join(pkg, "dist", "bundle", name));
   dir = await mkdtemp(join(tmpdir(), "code-cache-"));
   cacheDir = await mkdtemp(join(tmpdir(), "code-cache-dir-"));
   codeDir = join(cacheDir, "code");
@@ -48,18 +59,36 @@ beforeAll(async () => {
   expect(reference.stdout).toContain("no_such_tool");
 });
 afterAll(async () => {
+  await rm(pkg, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
   await rm(cacheDir, { recursive: true, force: true });
 });
 
+/** `check --offline ARGS` through the copy's bin, in the project, with `env`. */
+async function run(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const result = await runProcess(
+    process.execPath,
+    [join(pkg, "bin", "mcp-contract.js"), "check", "--offline", ...args],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        FORCE_COLOR: undefined,
+        CI: undefined,
+        CODE_CACHE_TOKEN: TOKEN,
+        ...env,
+      },
+      timeoutMs: 60_000,
+    },
+  );
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** `check --offline ARGS` through the bin, with the template rewritten first (so the hot path cannot answer). */
 async function check(args: string[] = []): Promise<CliResult> {
   await writeFile(template, await readFile(template));
-  const run = await runCli(["check", "--offline", ...args], {
-    cwd: dir,
-    env: { MCP_CONTRACT_CACHE_DIR: cacheDir, CODE_CACHE_TOKEN: TOKEN },
-  });
-  return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+  return run(args, { MCP_CONTRACT_CACHE_DIR: cacheDir });
 }
 
 /** The code cache files (full paths). */
@@ -146,11 +175,10 @@ it("is neither read nor written with the result cache turned off", async () => {
   const off = await mkdtemp(join(tmpdir(), "code-cache-off-"));
   try {
     await writeFile(template, await readFile(template));
-    const run = await runCli(["check", "--offline"], {
-      cwd: dir,
-      env: { MCP_CONTRACT_CACHE_DIR: off, MCP_CONTRACT_NO_CACHE: "1", CODE_CACHE_TOKEN: TOKEN },
-    });
-    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual(reference);
+    expect(await run([], { MCP_CONTRACT_CACHE_DIR: off, MCP_CONTRACT_NO_CACHE: "1" })).toEqual(reference);
+    expect(await readdir(off)).toEqual([]);
+    await writeFile(template, await readFile(template));
+    expect(await run(["--no-cache"], { MCP_CONTRACT_CACHE_DIR: off })).toEqual(reference);
     expect(await readdir(off)).toEqual([]);
   } finally {
     await rm(off, { recursive: true, force: true });

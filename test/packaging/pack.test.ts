@@ -24,15 +24,19 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import * as nodeModule from "node:module";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, sep } from "node:path";
+import { basename, delimiter, dirname, join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { shippedCodeCachePath } from "../../src/cache/code.js";
+import { sha256 } from "../../src/core/hash.js";
 import { type CliResult, repoRoot, runProcess } from "../helpers/cli.js";
 import { type LockfileRegistry, startLockfileRegistry } from "../helpers/lockfile-registry.js";
 
@@ -251,6 +255,16 @@ describe.concurrent("npm pack", () => {
       for (const file of ["src", "test", "fixtures", ".npmrc"]) {
         expect(existsSync(join(packageDir, file)), file).toBe(false);
       }
+      // On Node 20 the code cache of the offline check's bundle the build wrote for this Node is
+      // in the package (pre-commit's install builds on the Node that runs the hook), under the
+      // name the bin looks for; a Node with its own compile cache gets none.
+      const bundle = join(packageDir, "dist", "bundle");
+      const offline = join(bundle, "check-offline.cjs");
+      expect(readdirSync(bundle).filter((f) => f.endsWith(".bin"))).toEqual(
+        typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function"
+          ? []
+          : [basename(shippedCodeCachePath(offline, sha256(readFileSync(offline)), []))],
+      );
       await expectInstalledCliWorks(packageDir, {
         ...shellEnv,
         PATH: `${join(envDir, "bin")}${delimiter}${shellEnv.PATH}`,
