@@ -5,6 +5,9 @@
  * named and attributed as the MCP semantic conventions say, exported over
  * OTLP/HTTP (JSON) when the run ends.
  */
+
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import {
   type Attributes,
   ROOT_CONTEXT,
@@ -53,11 +56,16 @@ export function startOtelTrace(
   settings: TraceSettings,
   environment: TraceEnvironment,
 ): RunTrace {
+  // The exporter's connections, ours to close: a collector that never finishes its answer (it
+  // keeps the connection busy, so the request's idle timeout never fires) would otherwise keep
+  // the export, and with it the process, alive after the run.
+  const agent = new (settings.url.startsWith("https:") ? HttpsAgent : HttpAgent)({ keepAlive: true });
   const exporter = new WatchedExporter(
     new OTLPTraceExporter({
       url: settings.url,
       headers: { ...settings.headers },
       timeoutMillis: settings.timeoutMs,
+      httpAgentOptions: () => agent,
     }),
   );
   const provider = new BasicTracerProvider({
@@ -169,11 +177,15 @@ export function startOtelTrace(
         });
       }
       root.end();
-      const flushed = await withinTimeout(provider.forceFlush(), settings.timeoutMs + 1000);
-      // Never waits again for a collector that did not answer: shutdown is not awaited then.
-      const shutdown = provider.shutdown().catch(() => {});
-      if (flushed) await shutdown;
-      const failure = exporter.failure ?? (flushed ? undefined : "timed out");
+      // The export (every batch, and one the batch processor's timer had already started) and the
+      // shutdown that waits for it, within the export timeout and a second: a slow collector gets
+      // the whole trace, one that never answers costs that long, then its connection is dropped.
+      const limit = deadline(settings.timeoutMs + 1000);
+      const flushed = await limit.wait(provider.forceFlush());
+      const shutDown = await limit.wait(provider.shutdown());
+      limit.clear();
+      agent.destroy();
+      const failure = exporter.failure ?? (flushed && shutDown ? undefined : "timed out");
       if (failure !== undefined) {
         environment.warn(
           `could not export the trace to ${safeUrl(settings.url)} (${failure}); the run's result is not affected`,
@@ -205,24 +217,27 @@ function rootAttributes(outcome: RunOutcome): Attributes {
   return attributes;
 }
 
-/** True when `work` settled within `ms`. */
-async function withinTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+/**
+ * One time limit, `ms` from now, for several steps: `wait(work)` is whether `work` settled
+ * (resolved or rejected) before it (a step started after it is given no time); `clear` drops it.
+ */
+function deadline(ms: number): { wait: (work: Promise<unknown>) => Promise<boolean>; clear: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
+  const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
     timer.unref();
   });
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => true,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return {
+    wait: (work) =>
+      Promise.race([
+        work.then(
+          () => true,
+          () => true,
+        ),
+        timeout,
+      ]),
+    clear: () => clearTimeout(timer),
+  };
 }
 
 /**

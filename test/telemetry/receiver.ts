@@ -72,13 +72,31 @@ function attributesOf(
   return out;
 }
 
-/** Starts a receiver answering every export with `status` (200: accepted). */
-export async function startReceiver(status = 200): Promise<Receiver> {
+/**
+ * How the receiver answers, after reading and keeping the export: at once (default), after
+ * `delayMs` (a slow collector), never (`never`: no response at all; `trickle`: a 200's headers,
+ * then a byte of body every 200 ms, never its end, which keeps the connection busy).
+ */
+export interface Answer {
+  delayMs?: number;
+  never?: "silent" | "trickle";
+}
+
+/** Starts a receiver answering every export with `status` (200: accepted), as `answer` says. */
+export async function startReceiver(status = 200, answer: Answer = {}): Promise<Receiver> {
   const exports: Export[] = [];
   const server = createServer(async (req, res) => {
     let body = "";
     for await (const chunk of req) body += chunk;
     exports.push({ path: req.url ?? "", headers: req.headers, body });
+    if (answer.never === "silent") return;
+    if (answer.never === "trickle") {
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(" "), 200);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
+    if (answer.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     if (status === 200) res.writeHead(200, { "content-type": "application/json" }).end("{}");
     // A refusal quoting what it was sent, as some proxies do: none of it may be shown.
     else res.writeHead(status, { "content-type": "text/plain" }).end(JSON.stringify(req.headers));

@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 import { readJsonBody, serveStateless } from "../../fixtures/servers/stateless-http.mjs";
 import { FIXTURE_SERVER } from "../fetch/helpers.js";
-import { runCliInProcess } from "../helpers/cli.js";
+import { runCli, runCliInProcess } from "../helpers/cli.js";
 import { closedPort } from "../helpers/ports.js";
-import { type ReceivedSpan, type Receiver, startReceiver } from "./receiver.js";
+import { type Answer, type ReceivedSpan, type Receiver, startReceiver } from "./receiver.js";
 
 /** The exporter's header: an API key, as Honeycomb's or Grafana Cloud's. */
 const OTLP_KEY = "otlp/Key+9f3Kq2Lw=";
@@ -34,8 +34,8 @@ let web: { port: number; close: () => Promise<void> };
 const receivers: Receiver[] = [];
 
 /** A receiver closed after the file. */
-async function receiver(status = 200): Promise<Receiver> {
-  const started = await startReceiver(status);
+async function receiver(status = 200, answer: Answer = {}): Promise<Receiver> {
+  const started = await startReceiver(status, answer);
   receivers.push(started);
   return started;
 }
@@ -333,6 +333,52 @@ describe("when the collector cannot take the trace", () => {
       `${plain.stderr}mcp-contract: warning: could not export the trace to http://127.0.0.1:${port}/v1/traces (ECONNREFUSED); the run's result is not affected\n`,
     );
   });
+
+  it("a slow collector: the whole trace, waited for, and no warning", async () => {
+    const collector = await receiver(200, { delayMs: 800 });
+    const plain = await run(["check", "--server", "local", "--quiet"]);
+    const traced = await run(["check", "--server", "local", "--quiet"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      OTEL_EXPORTER_OTLP_TIMEOUT: "4000",
+    });
+    expect(traced).toEqual(plain);
+    const root = only(collector.spans(), "mcp-contract check");
+    only(collector.spans(), "fetch local", root);
+  });
+
+  it.each([
+    ["answers nothing", "silent"],
+    ["answers a 200 and never ends its body", "trickle"],
+  ] as const)(
+    "a collector that %s: the process ends with one warning line, its exit code and output as without a trace",
+    async (_, never) => {
+      const collector = await receiver(200, { never });
+      const env = { ...CLEAN, MCP_T_KEY: SERVER_KEY };
+      const args = ["check", "--server", "local", "--quiet"];
+      const plain = await runCli(args, { cwd: dir, env });
+      // The bin itself, so that what keeps the process alive after the run (a connection the
+      // export left open) is seen: without a bounded shutdown it never ends and is killed.
+      const traced = await runCli(args, {
+        cwd: dir,
+        env: {
+          ...env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+          OTEL_EXPORTER_OTLP_HEADERS: `x-otlp-key=${OTLP_KEY}`,
+          OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+        },
+        timeoutMs: 30_000,
+      });
+      expect(plain.code).toBe(0);
+      expect(traced.code).toBe(plain.code);
+      expect(traced.stdout).toBe(plain.stdout);
+      expect(traced.stderr).toBe(
+        `${plain.stderr}mcp-contract: warning: could not export the trace to ${collector.endpoint}/v1/traces (timed out); the run's result is not affected\n`,
+      );
+      expect(collector.exports.length).toBeGreaterThan(0);
+      expect(collector.exports[0]!.headers["x-otlp-key"]).toBe(OTLP_KEY);
+      expect(traced.stderr + traced.stdout).not.toContain(OTLP_KEY);
+    },
+  );
 
   it("a refusal quoting the request's headers: the status only, never the headers", async () => {
     const collector = await receiver(401);
