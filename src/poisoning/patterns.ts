@@ -101,7 +101,15 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/**
+ * Matches every name with a destructive word, and most others not: one of the words anywhere,
+ * in any case, or a character beyond ASCII (whose lower case may be ASCII: U+212A KELVIN SIGN is
+ * `k`). A name that does not match is not split into words at all.
+ */
+const MAY_BE_DESTRUCTIVE = new RegExp(`[^\\x00-\\x7f]|${[...DESTRUCTIVE_WORDS].join("|")}`, "i");
+
 /** The first word of `name` that says it destroys something (`delete`, `drop`, …), if any. */
 export function destructiveWord(name: string): string | undefined {
+  if (!MAY_BE_DESTRUCTIVE.test(name)) return undefined;
   return nameWords(name).find((w) => DESTRUCTIVE_WORDS.has(w));
 }

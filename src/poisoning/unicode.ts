@@ -154,15 +154,15 @@ export function showInvisible(text: string): string {
  */
 export function skeleton(text: string): string {
   // Printable ASCII (most tool names): NFD leaves it as it is, so each character is its table entry.
+  // Each character that is not its own prototype replaced natively (most names have few or none),
+  // and NFD applied only when a prototype is beyond ASCII.
   if (PRINTABLE_ASCII.test(text)) {
-    let out = "";
-    let plain = true;
-    for (let i = 0; i < text.length; i++) {
-      const mapped = asciiSkeleton()[text.charCodeAt(i) - 0x20]!;
-      out += mapped;
-      if (plain && !PRINTABLE_ASCII.test(mapped)) plain = false;
-    }
-    return plain ? out : out.normalize("NFD");
+    const { changed, beyond } = asciiConfusables();
+    changed.lastIndex = 0;
+    if (!changed.test(text)) return text;
+    const table = asciiSkeleton();
+    const out = text.replace(changed, (ch) => table[ch.charCodeAt(0) - 0x20]!);
+    return beyond.test(text) ? out.normalize("NFD") : out;
   }
   const map = confusablesMap();
   let out = "";
@@ -199,6 +199,32 @@ function asciiSkeleton(): string[] {
     return Object.hasOwn(ASCII_PROTOTYPES, ch) ? ASCII_PROTOTYPES[ch]! : ch;
   });
   return asciiTable;
+}
+
+let asciiChanged: { changed: RegExp; beyond: RegExp } | undefined;
+
+/**
+ * The printable ASCII characters that are not their own prototype (`changed`, global) and those whose
+ * prototype is beyond printable ASCII (`beyond`), as character classes, from `asciiSkeleton`.
+ */
+function asciiConfusables(): { changed: RegExp; beyond: RegExp } {
+  if (asciiChanged === undefined) {
+    const table = asciiSkeleton();
+    const hex = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    const chars = (keep: (prototype: string, ch: string) => boolean) =>
+      table.flatMap((prototype, i) => {
+        const ch = String.fromCharCode(0x20 + i);
+        return keep(prototype, ch) ? [hex(ch)] : [];
+      });
+    const changed = chars((prototype, ch) => prototype !== ch);
+    const beyond = chars((prototype) => !PRINTABLE_ASCII.test(prototype));
+    // An empty class matches nothing: `[]` in a regular expression.
+    asciiChanged = {
+      changed: new RegExp(`[${changed.join("")}]`, "g"),
+      beyond: new RegExp(`[${beyond.join("")}]`),
+    };
+  }
+  return asciiChanged;
 }
 
 /** The code points of `text` outside printable ASCII, for a message (`U+0435`), deduplicated. */
