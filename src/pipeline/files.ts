@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { StageMemo } from "../cache/index.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { sha256 } from "../core/hash.js";
@@ -41,9 +41,10 @@ export async function readTemplateFiles(
   const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
   const templates: TemplateSource[] = [];
   const partials = dict<string>();
+  const base = resolve(relativeTo);
   // Synchronous reads: for hundreds of small, usually page-cached files, one system call each costs
   // far less than the thread-pool round trips of open, fstat, read and close per promise.
-  const shownNames = all.map((file) => relative(relativeTo, file) || basename(file));
+  const shownNames = all.map((file) => shownName(relativeTo, base, file));
   const sources = all.map((file, i) => readTemplateFileSync(file, shownNames[i]!));
   for (const [i, file] of all.entries()) {
     const shown = shownNames[i]!;
@@ -53,6 +54,21 @@ export async function readTemplateFiles(
     if (partialName !== undefined) partials[partialName] = source;
   }
   return { templates, partials };
+}
+
+/**
+ * `file` as findings show it: relative to `relativeTo` (`base`, resolved), its own name when it is
+ * that very path. A file inside `base` whose rest names no `.` entry and no empty one is that rest
+ * (what `relative` gives, without resolving both paths again for each file).
+ */
+function shownName(relativeTo: string, base: string, file: string): string {
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  if (file.startsWith(prefix)) {
+    const rest = file.slice(prefix.length);
+    if (rest !== "" && !rest.startsWith(".") && !rest.includes(`${sep}.`) && !rest.includes(sep + sep))
+      return rest;
+  }
+  return relative(relativeTo, file) || basename(file);
 }
 
 /**

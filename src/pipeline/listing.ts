@@ -284,7 +284,8 @@ function simpleMatches(cwd: string, pattern: string): string[] | undefined {
     if (list === undefined) return false;
     for (const entry of list) {
       if (entry.name.startsWith(".")) continue;
-      const path = resolve(at, entry.name);
+      // `resolve(at, entry.name)`: `at` is resolved and an entry's name is one plain segment.
+      const path = at.endsWith(sep) ? at + entry.name : at + sep + entry.name;
       if (entry.isDirectory()) {
         if (deep && !walk(path)) return false;
       } else if (entry.isFile()) {

@@ -46,6 +46,7 @@ export type Resolution = ItemResolution<CatalogTool>;
  */
 export class Catalog<Definition> {
   private readonly byName = new Map<string, CatalogItem<Definition>[]>();
+  private readonly resolved = new Map<string, ItemResolution<CatalogItem<Definition>>>();
   readonly servers: ReadonlySet<string>;
   /** Servers whose section is absent in the lockfile (unknown: version 1, a file source without it). */
   readonly unknownSections: ReadonlySet<string>;
@@ -82,6 +83,17 @@ export class Catalog<Definition> {
    * prefix is a configured server.
    */
   resolve(written: string): ItemResolution<CatalogItem<Definition>> {
+    // A template names the same item several times (front matter, block, helper, prose): each
+    // name is looked up once.
+    let found = this.resolved.get(written);
+    if (found === undefined) {
+      found = this.lookup(written);
+      this.resolved.set(written, found);
+    }
+    return found;
+  }
+
+  private lookup(written: string): ItemResolution<CatalogItem<Definition>> {
     const direct = this.byName.get(written);
     if (direct && direct.length === 1) return { status: "found", tool: direct[0]! };
     if (direct && direct.length > 1) return { status: "ambiguous", tools: direct };

@@ -103,11 +103,24 @@ interface Catalogs {
   resources: ResourceCatalog;
 }
 
+/** The catalogs of `lock`, each built when first asked for (most templates name tools only). */
 function catalogs(lock: Lockfile | undefined): Catalogs {
+  let tools: ToolCatalog | undefined;
+  let prompts: PromptCatalog | undefined;
+  let resources: ResourceCatalog | undefined;
   return {
-    tools: new ToolCatalog(lock),
-    prompts: new PromptCatalog(lock),
-    resources: new ResourceCatalog(lock),
+    get tools() {
+      tools ??= new ToolCatalog(lock);
+      return tools;
+    },
+    get prompts() {
+      prompts ??= new PromptCatalog(lock);
+      return prompts;
+    },
+    get resources() {
+      resources ??= new ResourceCatalog(lock);
+      return resources;
+    },
   };
 }
 
