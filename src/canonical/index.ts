@@ -93,7 +93,10 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
   if (depth > ORDER_DEPTH) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value) || !inCanonicalOrder(value[i], depth + 1)) return false;
+      const item: unknown = value[i];
+      // Strings and booleans (most members) without a call.
+      if (typeof item === "string" || typeof item === "boolean") continue;
+      if (!(i in value) || !inCanonicalOrder(item, depth + 1)) return false;
     }
     return true;
   }
@@ -108,7 +111,9 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
   let previous: string | undefined;
   for (const key in record) {
     if (previous !== undefined && !(previous < key)) return false;
-    if (!inCanonicalOrder(record[key], depth + 1)) return false;
+    const item = record[key];
+    if (typeof item !== "string" && typeof item !== "boolean" && !inCanonicalOrder(item, depth + 1))
+      return false;
     previous = key;
   }
   return true;

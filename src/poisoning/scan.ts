@@ -584,7 +584,10 @@ function may(value: unknown, key: string, inData: boolean, depth: number, contex
     if (!context.plain && mayHoldInvisible(value)) return true;
     if (ANY_INSTRUCTION.test(value)) return true;
     if ((key === "$ref" || key === "$dynamicRef") && !inData && !value.startsWith("#")) return true;
-    return namedTools(context.server, context.name, value, context.owners) !== undefined;
+    // `namedTools`' own pretest first, here: most strings end at it, without a call.
+    return (
+      MAY_NAME.test(value) && namedTools(context.server, context.name, value, context.owners) !== undefined
+    );
   }
   if (value === null || typeof value !== "object") return false;
   if (depth >= PREFILTER_DEPTH) return true;
