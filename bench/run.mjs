@@ -30,7 +30,7 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : und
 const wanted = (name) => !only || only.has(name);
 
 // A fresh clone has no dist/: build it (as `npm run build` does), as the CLI and the library are what we measure.
-if (!existsSync(join(root, "dist/cli/main.js")) || !existsSync(join(root, "dist/hot.bundle.js"))) {
+if (!existsSync(join(root, "dist/cli/main.js")) || !existsSync(join(root, "dist/hot.bundle.cjs"))) {
   process.stderr.write("bench: dist/ missing, building first\n");
   for (const argv of [
     [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],

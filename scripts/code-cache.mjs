@@ -24,7 +24,7 @@ const ARGV = ["check", "--offline", "--no-cache"];
 
 if (process.argv[2] === "--run") {
   // The child, in the project's directory.
-  const { writeShippedCodeCache } = await import(pathToFileURL(join(dist, "hot.bundle.js")).href);
+  const { writeShippedCodeCache } = await import(pathToFileURL(join(dist, "hot.bundle.cjs")).href);
   const { path, code } = await writeShippedCodeCache(pathToFileURL(`${dist}/`), ARGV);
   if (code !== 1) {
     process.stderr.write(`code-cache: the representative check exited ${code}, not 1\n`);

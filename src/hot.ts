@@ -1,6 +1,6 @@
 /**
  * The pre-commit hot path, bundled by esbuild into one file at `npm run build`
- * (dist/hot.bundle.js, Node built-ins only; scripts/bundle.mjs): it answers
+ * (dist/hot.bundle.cjs, CommonJS, Node built-ins only; scripts/bundle.mjs): it answers
  * `check --offline` with what an earlier, identical run printed and exited
  * with, when none of the files that run read has changed since (src/cache/hot.ts).
  * It parses the command line only far enough to know it may answer, reads one
@@ -115,7 +115,7 @@ function buildOf(distDir: string): string | undefined {
     const { version } = JSON.parse(readFileSync(join(distDir, "..", "package.json"), "utf8")) as {
       version: string;
     };
-    const times = ["cli/main.js", "hot.bundle.js"].map((file) => statSync(join(distDir, file)).mtimeMs);
+    const times = ["cli/main.js", "hot.bundle.cjs"].map((file) => statSync(join(distDir, file)).mtimeMs);
     return id === "" ? undefined : JSON.stringify([version, id, times]);
   } catch {
     return undefined;

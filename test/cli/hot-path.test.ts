@@ -1,4 +1,4 @@
-// The pre-commit hot path (src/hot.ts, bundled into dist/hot.bundle.js) answers a warm
+// The pre-commit hot path (src/hot.ts, bundled into dist/hot.bundle.cjs) answers a warm
 // `check --offline` with what an identical full run printed. These runs prove it answers byte for
 // byte as the full CLI does (stdout, stderr, exit code, for each format it serves) and never
 // answers once anything that run read has changed: the config, the lockfile, git's HEAD, a
@@ -97,7 +97,7 @@ async function run(
   );
   const loaded = (await readFile(traceFile, "utf8")).split("\n");
   const hot =
-    loaded.some((url) => url.endsWith("/dist/hot.bundle.js")) &&
+    loaded.some((url) => url.endsWith("/dist/hot.bundle.cjs")) &&
     !loaded.some((url) =>
       /\/dist\/(cli\/main|bundle\/(check-)?main)\.js$|\/dist\/bundle\/check-offline\.cjs#/.test(url),
     );

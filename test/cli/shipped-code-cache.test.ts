@@ -186,7 +186,7 @@ it("the build ships one for this Node, named by the bundle's bytes, which V8 acc
   );
   expect(createHash("sha256").update(good.subarray(32)).digest().equals(good.subarray(0, 32))).toBe(true);
   // V8 takes it for the bundle as the hot path wraps it (in a process with no flags of its own).
-  const hot = pathToFileURL(join(repoRoot, "dist", "hot.bundle.js")).href;
+  const hot = pathToFileURL(join(repoRoot, "dist", "hot.bundle.cjs")).href;
   const script = `const { offlineScript } = await import(${JSON.stringify(hot)});\nconst { readFileSync } = await import("node:fs");\nconst s = offlineScript(${JSON.stringify(bundleFile)}, readFileSync(${JSON.stringify(bundleFile)}), readFileSync(${JSON.stringify(shipped)}).subarray(32));\nprocess.stdout.write(String(s.cachedDataRejected));\n`;
   const probe = join(root, "probe.mjs");
   writeFileSync(probe, script);
