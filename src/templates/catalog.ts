@@ -63,10 +63,14 @@ export class Catalog<Definition> {
         unknown.add(server);
         continue;
       }
-      for (const [name, item] of Object.entries(items)) {
-        const list = this.byName.get(name) ?? [];
-        list.push({ server, name, definition: item.definition });
-        this.byName.set(name, list);
+      // Its own names in Object.entries' order, without an entry array per item.
+      const names = Object.keys(items);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        const item = { server, name, definition: items[name]!.definition };
+        const list = this.byName.get(name);
+        if (list === undefined) this.byName.set(name, [item]);
+        else list.push(item);
       }
     }
     this.unknownSections = unknown;

@@ -81,8 +81,8 @@ interface Dependency {
   tool: string;
   /** First reference of the tool. */
   location: SourceLocation;
-  /** First reference of each parameter. */
-  params: Map<string, SourceLocation>;
+  /** First reference of each parameter (made with the first). */
+  params: Map<string, SourceLocation> | undefined;
 }
 
 /** Where one template depends on one prompt, resource template or resource. */
@@ -168,7 +168,8 @@ export function citedChanges(changes: readonly Change[] | undefined): Change[] {
 
 class TemplateChecker {
   private readonly findings: Change[] = [];
-  private readonly deps = new Map<string, Dependency>();
+  /** By server, then tool (no key string built per reference). */
+  private readonly deps = new Map<string, Map<string, Dependency>>();
   private readonly surfaceDeps = new Map<string, SurfaceDependency>();
   private readonly current: ToolCatalog;
   private readonly previous: ToolCatalog;
@@ -264,6 +265,11 @@ class TemplateChecker {
     const found = this.current.resolve(written);
     // An unknown tool was already reported by the tool reference that comes with every parameter reference.
     if (found.status === "unknown") return;
+    // The common case first: the one tool named has the parameter.
+    if (found.status === "found" && paramNames(found.tool.definition).includes(param)) {
+      this.depend(found.tool, location, param);
+      return;
+    }
     const tools = found.status === "found" ? [found.tool] : found.tools;
     const owners = tools.filter((t) => paramNames(t.definition).includes(param));
     for (const tool of owners) this.depend(tool, location, param);
@@ -341,9 +347,12 @@ class TemplateChecker {
 
   private mention(ref: MentionReference): void {
     const asTool = this.current.resolve(ref.name);
-    if (asTool.status !== "unknown") {
-      for (const tool of asTool.status === "found" ? [asTool.tool] : asTool.tools)
-        this.depend(tool, ref.location);
+    if (asTool.status === "found") {
+      this.depend(asTool.tool, ref.location);
+      return;
+    }
+    if (asTool.status === "ambiguous") {
+      for (const tool of asTool.tools) this.depend(tool, ref.location);
       return;
     }
     // Inside `{{#tool "t"}}`, prose is about t: a name t had and lost is stale even if another tool has it.
@@ -430,10 +439,10 @@ class TemplateChecker {
         continue;
       }
       if (change.tool === undefined) continue;
-      const dep = this.deps.get(key(change.server, change.tool));
+      const dep = this.deps.get(change.server)?.get(change.tool);
       if (!dep) continue;
       const param = topLevelParam(change.pointer);
-      const location = (param !== undefined && dep.params.get(param)) || dep.location;
+      const location = (param !== undefined && dep.params?.get(param)) || dep.location;
       this.add("template-affected", {
         server: change.server,
         tool: change.tool,
@@ -758,7 +767,7 @@ class TemplateChecker {
 
   /** Of several tools sharing a parameter name, those the template names otherwise; all if none. */
   private preferUsed(tools: CatalogTool[]): CatalogTool[] {
-    const used = tools.filter((t) => this.deps.has(key(t.server, t.name)));
+    const used = tools.filter((t) => this.deps.get(t.server)?.has(t.name));
     return used.length > 0 ? used : tools;
   }
 
@@ -785,13 +794,19 @@ class TemplateChecker {
   }
 
   private depend(tool: CatalogTool, location: SourceLocation, param?: string): void {
-    const k = key(tool.server, tool.name);
-    let dep = this.deps.get(k);
-    if (!dep) {
-      dep = { server: tool.server, tool: tool.name, location, params: new Map() };
-      this.deps.set(k, dep);
+    let byTool = this.deps.get(tool.server);
+    if (byTool === undefined) {
+      byTool = new Map();
+      this.deps.set(tool.server, byTool);
     }
-    if (param !== undefined && !dep.params.has(param)) dep.params.set(param, location);
+    let dep = byTool.get(tool.name);
+    if (!dep) {
+      dep = { server: tool.server, tool: tool.name, location, params: undefined };
+      byTool.set(tool.name, dep);
+    }
+    if (param === undefined) return;
+    if (dep.params === undefined) dep.params = new Map([[param, location]]);
+    else if (!dep.params.has(param)) dep.params.set(param, location);
   }
 
   private add(rule: TemplateRuleId, finding: Omit<Change, "rule" | "severity">): void {
@@ -815,10 +830,6 @@ function suggestUri(written: string, candidates: readonly string[]): string | un
 
 function surfaceKey(server: string, kind: SurfaceKind, item: string): string {
   return `${server}\u0000${kind}\u0000${item}`;
-}
-
-function key(server: string, tool: string): string {
-  return `${server}\u0000${tool}`;
 }
 
 function list(items: readonly string[]): string {
