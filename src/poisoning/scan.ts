@@ -661,6 +661,8 @@ export function confusableToolNames(
     }
   }
   for (const group of groups.values()) {
+    // One name (almost every group): nothing to compare, and no set of it made.
+    if (group.length < 2) continue;
     const distinct = new Set(group.map((g) => g.name));
     if (distinct.size < 2) continue;
     // Flag the impostors: the names that are not plain ASCII, unless every name is plain (`l` vs `I`).
