@@ -54,7 +54,9 @@ export function readLockfileInput(path: string, largeFrom: number = LARGE_LOCKFI
       },
       decode: () => {
         if (bytes) plain = isPlainJson(bytes);
-        const text = bytes?.toString("utf8");
+        // Plain bytes are ASCII, whose UTF-8 is the Latin-1 of the same bytes: decoded as such, a
+        // copy (the UTF-8 decoder's checks cost ~2 ms more on 5 MB).
+        const text = bytes?.toString(plain ? "latin1" : "utf8");
         bytes = undefined;
         return text;
       },
@@ -101,7 +103,7 @@ export function knownLockfileInput(
         const bytes = readFileSync(path);
         if (sha256(bytes) !== hash) return undefined;
         plain = isPlainJson(bytes);
-        return bytes.toString("utf8");
+        return bytes.toString(plain ? "latin1" : "utf8");
       } catch {
         return undefined;
       }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LARGE_LOCKFILE, readLockfileInput } from "../../src/pipeline/lockfile-input.js";
+import { knownLockfileInput, LARGE_LOCKFILE, readLockfileInput } from "../../src/pipeline/lockfile-input.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mcp-contract-lockfile-input-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,4 +84,25 @@ describe("readLockfileInput", () => {
     expect(code(() => readLockfileInput(dir))).toBe("EISDIR");
     expect(code(() => readLockfileInput(dir, 0))).toBe("EISDIR");
   });
+});
+
+describe("the text of a whole lockfile, plain or not", () => {
+  // Plain bytes (ASCII: core/json.ts isPlainJson) are decoded as Latin-1, which is their UTF-8;
+  // any other byte keeps the file decoded as UTF-8.
+  const cases: [string, string, boolean][] = [
+    ["plain", '{"servers":{"a":{"tools":{"t":{"description":"Lists ~ every [item]."}}}}}\n', true],
+    ["beyond ASCII", '{"servers":{"a":{"tools":{"t":{"description":"Liste é € 😀"}}}}}\n', false],
+    ["an escape", '{"servers":{"a":{"description":"\\u00e9"}}}\n', false],
+    ["a byte order mark", '\ufeff{"lockfileVersion":1}\n', false],
+  ];
+  for (const [what, text, plain] of cases)
+    it(what, () => {
+      const file = join(dir, `decode-${what.replaceAll(" ", "-")}.lock.json`);
+      const bytes = Buffer.from(text, "utf8");
+      writeFileSync(file, bytes);
+      for (const input of [readLockfileInput(file), knownLockfileInput(file, sha(bytes))]) {
+        expect(input.decode()).toBe(text);
+        expect(input.plain).toBe(plain);
+      }
+    });
 });
