@@ -179,7 +179,8 @@ async function findings(
   let history = memo ? await historyNow() : undefined;
   const historyHash = history?.hash ?? "";
   const mayHaveHistory = memo ? history !== undefined : await mayDiffer;
-  const sourceHashes = templates.map((t) => sha256(t.source));
+  // Each template's sha256, for the cache's keys only (nothing to key without one).
+  const sourceHashes = memo ? templates.map((t) => sha256(t.source)) : templates.map(() => "");
   // Everything the findings depend on: the lockfile (and the path its messages name), HEAD's
   // lockfile, and each template's name, kind and text.
   // The configured servers' names too: a lockfile entry of another one is reported.
