@@ -33,24 +33,30 @@ export function scanProse(pieces: readonly TextPiece[], file: string): (MentionR
     starts.push(joined.length);
     joined += piece.text;
   }
-  const pieceAt = (index: number): TextPiece => {
-    let i = starts.length - 1;
-    while (i > 0 && starts[i]! > index) i--;
-    return pieces[i]!;
+  // The piece holding an index of `joined`: the last one starting at or before it. Spans are found
+  // in order and each lies in one piece, so a cursor moves to it (back only for safety).
+  let cursor = 0;
+  const pieceIndex = (index: number): number => {
+    while (cursor < starts.length - 1 && starts[cursor + 1]! <= index) cursor++;
+    while (cursor > 0 && starts[cursor]! > index) cursor--;
+    return cursor;
   };
+  const pieceAt = (index: number): TextPiece => pieces[pieceIndex(index)]!;
   const locate = (index: number): SourceLocation => {
-    let i = starts.length - 1;
-    while (i > 0 && starts[i]! > index) i--;
+    const i = pieceIndex(index);
     const piece = pieces[i]!;
-    const before = piece.text.slice(0, index - starts[i]!);
-    const lastNewline = before.lastIndexOf("\n");
-    const newlines = before.split("\n").length - 1;
-    return lastNewline === -1
-      ? { file, line: piece.line, column: piece.column + before.length + 1 }
-      : { file, line: piece.line + newlines, column: before.length - lastNewline };
+    const text = piece.text;
+    // `offset` characters of the piece come before it: on its first line, or after a line feed.
+    const offset = index - starts[i]!;
+    const lastNewline = offset === 0 ? -1 : text.lastIndexOf("\n", offset - 1);
+    if (lastNewline === -1) return { file, line: piece.line, column: piece.column + offset + 1 };
+    let newlines = 0;
+    for (let n = text.indexOf("\n"); n !== -1 && n < offset; n = text.indexOf("\n", n + 1)) newlines++;
+    return { file, line: piece.line + newlines, column: offset - lastNewline };
   };
 
   const out: (MentionReference | CallReference)[] = [];
+  if (!joined.includes("`")) return out;
   for (const span of joined.matchAll(CODE_SPAN)) {
     const content = span[2]!;
     if (content.includes(STATEMENT)) continue;
@@ -84,7 +90,7 @@ export function scanProse(pieces: readonly TextPiece[], file: string): (MentionR
   return out;
 }
 
-interface RawCall {
+export interface RawCall {
   tool: string;
   offset: number;
   args: { name: string; offset: number }[];
@@ -92,7 +98,7 @@ interface RawCall {
 }
 
 /** Calls `name(...)` in a code span's content, with their named arguments. */
-function findCalls(code: string): RawCall[] {
+export function findCalls(code: string): RawCall[] {
   const calls: RawCall[] = [];
   for (const m of code.matchAll(CALLEE)) {
     const open = m.index + m[0].length - 1;

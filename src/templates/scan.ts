@@ -202,12 +202,13 @@ class Scanner {
         // `\{{` escapes a mustache, `\\{{` the backslash: both change the text.
         if (open !== -1 && body.charCodeAt(open - 1) === 0x5c) throw UNSUPPORTED;
         this.locate(this.pos);
-        this.pieces.push({
-          text: body.slice(this.pos, end),
-          line: this.line,
-          column: this.pos - this.lineStart,
-          ...(scope.tool !== undefined && { scope: scope.tool }),
-        });
+        const text = body.slice(this.pos, end);
+        const line = this.line;
+        const column = this.pos - this.lineStart;
+        // The tree walk's piece (its `scope` only inside a tool block), without a spread per piece.
+        this.pieces.push(
+          scope.tool === undefined ? { text, line, column } : { text, line, column, scope: scope.tool },
+        );
       }
       if (open === -1) {
         this.pos = body.length;
