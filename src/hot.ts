@@ -63,8 +63,11 @@ export const KEY_VARIABLES = [
   "LOCALAPPDATA",
 ] as const;
 
-/** Whether the command line is a `check --offline` the hot path may answer. */
-export function hotArguments(argv: readonly string[]): boolean {
+/**
+ * Whether the command line is a `check --offline` the hot path may answer (with `anyFormat`, in
+ * any format, which the CLI then checks: one the offline check's bundle may run).
+ */
+export function hotArguments(argv: readonly string[], anyFormat = false): boolean {
   if (argv[0] !== "check") return false;
   let offline = false;
   for (let i = 1; i < argv.length; i++) {
@@ -76,7 +79,7 @@ export function hotArguments(argv: readonly string[]): boolean {
       if (!VALUED.has(name)) return false;
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) return false;
-      if ((name === "-f" || name === "--format") && !FORMATS.has(value)) return false;
+      if ((name === "-f" || name === "--format") && !anyFormat && !FORMATS.has(value)) return false;
     }
   }
   return offline;
@@ -192,11 +195,17 @@ type CheckMain = (argv: readonly string[]) => Promise<number>;
 
 /**
  * Whether the offline check's bundle (dist/bundle/check-offline.cjs) runs the command line: one
- * the hot path serves, `--no-cache` allowed besides, and no trace to export (OpenTelemetry is
- * left out of that bundle).
+ * the hot path serves, in any format, `--no-cache` allowed besides, and no trace to export
+ * (OpenTelemetry is left out of that bundle).
  */
 export function offlineBundleServes(argv: readonly string[], env: HotProcess["env"]): boolean {
-  if (!hotArguments(argv.filter((arg) => arg !== "--no-cache"))) return false;
+  if (
+    !hotArguments(
+      argv.filter((arg) => arg !== "--no-cache"),
+      true,
+    )
+  )
+    return false;
   return !Object.keys(env).some((name) => name.startsWith("OTEL_") && env[name]);
 }
 

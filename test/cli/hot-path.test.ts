@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { RACY_MS } from "../../src/cache/stamp.js";
-import { hotArguments, hotTarget, KEY_VARIABLES } from "../../src/hot.js";
+import { hotArguments, hotTarget, KEY_VARIABLES, offlineBundleServes } from "../../src/hot.js";
 import { binPath, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
 import { git as gitIn } from "../helpers/git.js";
 
@@ -341,6 +341,25 @@ describe("the hot path", () => {
     expect(
       hotArguments(["check", "--offline", "-c", "x.yaml", "--format=markdown", "--acknowledgements=a.json"]),
     ).toBe(true);
+    // What Node 20 runs from the offline check's compiled bundle instead (src/hot.ts
+    // compiledCheck): these command lines with --no-cache and in any format too, no other command,
+    // flag or trace.
+    for (const args of [
+      CHECK,
+      [...CHECK, "--no-cache"],
+      ["check", "--offline", "--format", "github", "--no-cache"],
+    ])
+      expect(offlineBundleServes(args, {}), args.join(" ")).toBe(true);
+    expect(offlineBundleServes([...CHECK, "--format=junit"], {})).toBe(true);
+    for (const args of [
+      ["check", "--no-cache"],
+      [...CHECK, "--output", "r.txt"],
+      ["check", "--offline", "--server", "a"],
+      ["lock", "--offline"],
+    ])
+      expect(offlineBundleServes(args, {}), args.join(" ")).toBe(false);
+    expect(offlineBundleServes(CHECK, { OTEL_SDK_DISABLED: "true" })).toBe(false);
+    expect(offlineBundleServes(CHECK, { OTEL_SDK_DISABLED: "" })).toBe(true);
     const proc = { cwd: dir, env: runEnv(), stdoutIsTTY: false, stderrIsTTY: false };
     const dist = join(repoRoot, "dist");
     expect(hotTarget(CHECK, proc, dist)).toBeDefined();
