@@ -68,6 +68,11 @@ const UNSUPPORTED = new Error("left to the parser");
 const SIMPLE = /\{\{([#/]?)([A-Za-z_$][\w$-]*)((?:\s+"[^"\\]*")*)\s*\}\}(?!\})/y;
 /** Names that are literals, `this` or `{{else}}` to Handlebars. */
 const RESERVED = new Set(["else", "true", "false", "null", "undefined", "this"]);
+/**
+ * A bare name Handlebars' lexer reads as `{{else …`: `else` then no word character (`{{else-x}}`,
+ * `{{else$}}` open an else chain, as `ELSE_CHAIN` in parse.ts reads them).
+ */
+const ELSE_NAME = /^else(?!\w)/;
 
 /** The string parameters of a `SIMPLE` match (`text`, from offset `from`). */
 function stringArgs(text: string, from: number): Args {
@@ -218,11 +223,13 @@ class Scanner {
       // The common shapes (`{{name}}`, `{{name "a" "b"}}`, `{{#name "a"}}`, `{{/name}}`) in one match.
       SIMPLE.lastIndex = open;
       const simple = SIMPLE.exec(body);
-      if (simple !== null && !RESERVED.has(simple[2]!)) {
+      if (simple !== null && !RESERVED.has(simple[2]!) && !(simple[1] === "" && ELSE_NAME.test(simple[2]!))) {
         this.pos = SIMPLE.lastIndex;
         const sigil = simple[1];
         const name = simple[2]!;
         if (sigil === "/") {
+          // `{{/name "a"}}`: a close takes no parameters (Handlebars' syntax error).
+          if (simple[3] !== "") throw UNSUPPORTED;
           this.closed = name;
           return "OPEN_ENDBLOCK";
         }

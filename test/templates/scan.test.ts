@@ -4,7 +4,8 @@
 // shapes, shapes aimed at the reader's own shortcuts, and generated ones, compared as JSON (so
 // the key order of every reference is the same too), errors included.
 // (Checked to fail: with the `{{#tool}}` scope not given to a block's program, with the line cursor
-// not going back, and with `{{^tool}}…{{else}}` read in source order.)
+// not going back, with `{{^tool}}…{{else}}` read in source order, with `{{/tool "a"}}` read as a
+// close and with `{{else-}}` read as a helper's name.)
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -79,6 +80,13 @@ const AIMED = [
   '{{#tool "a"}}{{/ tool}}',
   '{{#tool "a"}}{{/tool~}}',
   '{{#tool "a"}}{{/tools}}',
+  '{{#tool "a"}}x{{/tool "a"}}',
+  '{{#tool "a"}}{{param "p"}}{{/tool "a" "b"}}',
+  "{{#if a}}x{{else-}}y{{/if}}",
+  '{{#tool "a"}}x{{else$ tool "b"}}{{param "p"}}{{/tool}}',
+  '{{#tool "a"}}x{{else- "b"}}{{param "p"}}{{/tool}}',
+  "x{{else-}}y",
+  '{{#tool "a"}}{{elsetool "b"}}{{param "p"}}{{/tool}}',
   '{{#tool "a"}}{{/tool}}}',
   '{{#tool "a"}}{{/tool}}}}',
   '{{#tool "a" }}{{/tool}}',
@@ -172,6 +180,8 @@ describe("template text reader: the references the tree walk gives", () => {
       "\\{{x}}",
       "lone\rcr",
       "{{#if a}}x{{/unless}}",
+      '{{#tool "a"}}x{{/tool "a"}}',
+      "x{{else-}}y",
       "{{#if a}}x",
       "{{tools.this}}",
       "{{(g)}}",
