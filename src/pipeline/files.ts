@@ -38,7 +38,7 @@ export async function readTemplateFiles(
   const listing = await listTemplates(config, memo);
   const partialFiles = new Map<string, string>(listing.partials); // absolute path → partial name
   const templateFiles = listing.templates;
-  const all = [...new Set([...templateFiles.map((f) => resolve(f)), ...partialFiles.keys()])].sort();
+  const all = [...new Set([...templateFiles.map(resolved), ...partialFiles.keys()])].sort();
   const templates: TemplateSource[] = [];
   const partials = dict<string>();
   const base = resolve(relativeTo);
@@ -54,6 +54,14 @@ export async function readTemplateFiles(
     if (partialName !== undefined) partials[partialName] = source;
   }
   return { templates, partials };
+}
+
+// A path `resolve` would change: not absolute, or with an empty, `.` or `..` segment, or a trailing `/`.
+const UNRESOLVED = /^(?!\/)|\/\.{0,2}(?:\/|$)/;
+
+/** `resolve(path)`, without its walk over a path already absolute and normalized (as listed). */
+export function resolved(path: string): string {
+  return sep === "/" && !UNRESOLVED.test(path) ? path : resolve(path);
 }
 
 /**
