@@ -3,7 +3,7 @@
  * policy stage's input), adding to it (`lock --accept-breaking`). The I/O
  * edge of policy/acknowledgements.ts.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseJson } from "../core/json.js";
 import { ConfigError } from "../errors.js";
@@ -37,7 +37,8 @@ export async function readAcknowledgements(
 ): Promise<Acknowledgement[]> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // Synchronously, as the config is (src/config/load.ts): a small file, no thread-pool round trips.
+    text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       if (!given) return [];
