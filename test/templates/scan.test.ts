@@ -211,4 +211,69 @@ describe("template text reader: the references the tree walk gives", () => {
     );
     expect(answered).toBeGreaterThan(300);
   });
+
+  // Mustaches near the one-match common shapes, for the edges of that match: sigils, names the
+  // lexer reads otherwise (`else…`, literals, `as`), parameters it does not take (paths, escapes,
+  // other quotes), spaces, line breaks and closers, in blocks that open and close.
+  const near = fc
+    .tuple(
+      fc.constantFrom("", "#", "/", "^", "~", "~#", "&", "{"),
+      fc.constantFrom(
+        "tool",
+        "param",
+        "prompt",
+        "arg",
+        "resource",
+        "if",
+        "x-y",
+        "$",
+        "_a",
+        "else",
+        "else-x",
+        "else$",
+        "elsewhere",
+        "true",
+        "truex",
+        "null",
+        "as",
+        "this",
+        "é",
+        "1x",
+      ),
+      fc.array(
+        fc.constantFrom(' "a"', ' "s/t"', " 'q'", ' "e\\"x"', " tools.t.params.p", " 1", '\n"b"', ' k="v"'),
+        {
+          maxLength: 3,
+        },
+      ),
+      fc.constantFrom("}}", " }}", "\n}}", "~}}", "}}}", "}}}}"),
+      fc.constantFrom("", "}", " text `t` ", "\n"),
+    )
+    .map(([sigil, name, params, close, after]) => `{{${sigil}${name}${params.join("")}${close}${after}`);
+  const nearTemplate = fc
+    .array(
+      fc.oneof(
+        near,
+        fc
+          .tuple(
+            fc.constantFrom("tool", "prompt", "if"),
+            fc.array(near, { maxLength: 3 }),
+            fc.constantFrom("", " ", ' "a"', " x", "~"),
+          )
+          .map(([name, inner, closing]) => `{{#${name} "s/t"}}${inner.join("")}{{/${name}${closing}}}`),
+      ),
+      { maxLength: 5 },
+    )
+    .map((xs) => xs.join(""));
+
+  it("agrees on mustaches near the one-match shapes", () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(nearTemplate, (body) => {
+        if (agrees(body)) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(answered).toBeGreaterThan(400);
+  });
 });
