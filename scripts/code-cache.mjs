@@ -9,7 +9,8 @@
 // cache and gets no file. The bundle is run once, in a child with no flags (they would name another
 // file), on a small generated project (bench/generate.mjs) committed to git, with a template naming
 // a tool that is not locked, so the functions such a check calls (the lockfile, the templates, the
-// poisoning scan, the text report) are compiled and kept, not only the bundle's top level.
+// poisoning scan, the text report) are compiled and kept, not only the bundle's top level. When
+// that run fails, the build goes on without the file (a warning): only the speed depends on it.
 // Usage: node scripts/code-cache.mjs
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -51,7 +52,10 @@ try {
     const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
     git("init", "-q");
     git("add", "-A");
-    git("-c", "user.name=build", "-c", "user.email=build@localhost", "commit", "-qm", "project");
+    git(
+      ...["-c", "user.name=build", "-c", "user.email=build@localhost", "-c", "commit.gpgsign=false"],
+      ...["commit", "-qm", "project"],
+    );
   } catch {
     // No git.
   }
@@ -64,10 +68,10 @@ try {
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
   });
-  if (child.status !== 0) {
-    process.stderr.write(`code-cache: no code cache written (${child.status}): ${child.stderr}\n`);
-    process.exit(1);
-  }
+  // Only speed depends on it: a build without it still works (the bundle is compiled from source,
+  // test/cli/shipped-code-cache.test.ts fails), so this warns instead of failing the build.
+  if (child.status !== 0)
+    process.stderr.write(`code-cache: warning: no code cache written (${child.status}): ${child.stderr}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
