@@ -274,6 +274,7 @@ describe("template text reader: the references the tree walk gives", () => {
       }),
       { numRuns: 2000 },
     );
-    expect(answered).toBeGreaterThan(400);
+    // About 430 of 2,000 (410 to 450 over six seeds): most shapes near the match are errors.
+    expect(answered).toBeGreaterThan(250);
   });
 });
