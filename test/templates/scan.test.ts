@@ -209,7 +209,8 @@ describe("template text reader: the references the tree walk gives", () => {
       }),
       { numRuns: 1000 },
     );
-    expect(answered).toBeGreaterThan(300);
+    // About 400 of 1,000 (350 to 420 over four seeds).
+    expect(answered).toBeGreaterThan(200);
   });
 
   // Mustaches near the one-match common shapes, for the edges of that match: sigils, names the
