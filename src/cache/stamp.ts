@@ -94,7 +94,10 @@ export function findGitDir(
 ): { gitDir: string; searched: string[] } | undefined {
   if (env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
   const real = realDirectory(dir);
-  if (env.GIT_DIR) return { gitDir: resolve(real, env.GIT_DIR), searched: [] };
+  if (env.GIT_DIR) {
+    const gitDir = resolve(real, env.GIT_DIR);
+    return isGitDirectory(gitDir) ? { gitDir, searched: [] } : undefined;
+  }
   const searched: string[] = [];
   for (let d = real; ; d = dirname(d)) {
     const dotGit = join(d, ".git");
@@ -106,10 +109,30 @@ export function findGitDir(
       if (dirname(d) === d) return undefined;
       continue;
     }
-    if (!isFile) return { gitDir: dotGit, searched };
     // A worktree or submodule: `.git` is a file naming the git directory.
-    const match = /^gitdir: (.+?)\r?\n?$/.exec(readOrEmpty(dotGit));
-    return match ? { gitDir: resolve(d, match[1]!), searched } : undefined;
+    const match = isFile ? /^gitdir: (.+?)\r?\n?$/.exec(readOrEmpty(dotGit)) : undefined;
+    const gitDir = isFile ? (match ? resolve(d, match[1]!) : undefined) : dotGit;
+    // A `.git` directory that is no repository by git's signs is passed over by git, which then
+    // looks further up (a damaged or copied `.git` would else stand for the repository above it,
+    // whose HEAD could move with nothing here changing): declined, as a gitdir file naming one.
+    return gitDir !== undefined && isGitDirectory(gitDir) ? { gitDir, searched } : undefined;
+  }
+}
+
+/**
+ * Whether git takes `gitDir` for a git directory (its `is_git_directory`): a `HEAD` naming a ref
+ * under `refs/` or holding an object id, and `objects` and `refs` directories in the common
+ * directory (`commondir`, for a linked worktree).
+ */
+function isGitDirectory(gitDir: string): boolean {
+  const head = readOrEmpty(join(gitDir, "HEAD"));
+  if (!/^ref:\s*refs\//.test(head) && !/^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(head)) return false;
+  const commonLink = readOrEmpty(join(gitDir, "commondir")).trim();
+  const common = commonLink === "" ? gitDir : resolve(gitDir, commonLink);
+  try {
+    return statSync(join(common, "objects")).isDirectory() && statSync(join(common, "refs")).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { headCommit } from "../../src/cache/stamp.js";
+import { headCommit, headStamp } from "../../src/cache/stamp.js";
 import { git } from "../helpers/git.js";
 
 const dirs: string[] = [];
@@ -125,6 +125,22 @@ describe("headCommit", () => {
     // git refuses a repository it takes for another user's (its test knob for that).
     expect(gitSays(sub, { GIT_TEST_ASSUME_DIFFERENT_OWNER: "1" }).commit).toBeUndefined();
     expect(headCommit(sub, { GIT_TEST_ASSUME_DIFFERENT_OWNER: "1" })).toBeUndefined();
+    // A `.git` directory below the repository that is none by git's signs (a HEAD and refs, no
+    // objects: damaged, or half copied): git passes over it to the repository above, whose HEAD
+    // can move while nothing in it changes; its HEAD file and ref are not the answer.
+    const fake = join(sub, ".git");
+    mkdirSync(join(fake, "refs", "heads"), { recursive: true });
+    writeFileSync(join(fake, "HEAD"), "ref: refs/heads/main\n");
+    writeFileSync(join(fake, "refs", "heads", "main"), `${"1".repeat(40)}\n`);
+    expect(gitSays(sub)).toEqual({ commit: revParse(dir), top: dir, lockfile: '{"a":1}' });
+    expect(headCommit(sub, {})).toBeUndefined();
+    expect(headStamp(sub, {})).toBeUndefined();
+    // With its objects directory it is a repository of its own, as for git.
+    mkdirSync(join(fake, "objects"));
+    expect(gitSays(sub).top).toBe(sub);
+    expect(headStamp(sub, {})).toBeDefined();
+    rmSync(fake, { recursive: true, force: true });
+    expect(headCommit(sub, {})?.commit).toBe(revParse(dir));
     // Outside any repository.
     const outside = mkdtempSync(join(tmpdir(), "mcp-contract-head-"));
     dirs.push(outside);

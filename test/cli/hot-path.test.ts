@@ -14,7 +14,10 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateReferenceRepo, writeFiles } from "../../bench/generate.mjs";
 import { RACY_MS } from "../../src/cache/stamp.js";
+import { hashServer } from "../../src/canonical/index.js";
+import type { Lockfile } from "../../src/core/lockfile.js";
 import { hotArguments, hotTarget, KEY_VARIABLES, offlineBundleServes } from "../../src/hot.js";
+import { serializeLockfile } from "../../src/lockfile/io.js";
 import { binPath, repoRoot, runCliInProcess, runProcess } from "../helpers/cli.js";
 import { git as gitIn } from "../helpers/git.js";
 
@@ -222,6 +225,51 @@ describe("the hot path", () => {
       expect(after.stdout).toContain("lockfile-tampered");
       // Committed in the lockfile's repository: its HEAD moves, the outer one's does not.
       await follows(async () => gitIn(real, "commit", "-qam", "two"), args, { cwd: root });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("follows git's HEAD of the repository above a `.git` directory git passes over", async () => {
+    // A `.git` directory with a HEAD and a branch but no objects (damaged, or half copied) is no
+    // repository to git, which uses the one above: HEAD moving there (a reset that leaves the
+    // lockfile as it is) must not be answered from a run that read the fake HEAD's files.
+    const root = await mkdtemp(join(tmpdir(), "hot-path-fake-git-"));
+    try {
+      const proj = join(root, "proj");
+      await writeFiles(proj, generateReferenceRepo({ servers: 2, tools: 10, templates: 4 }));
+      gitIn(root, "init", "-q");
+      gitIn(root, "add", "-A");
+      gitIn(root, "commit", "-qm", "one");
+      // A tool a template uses removed from the lockfile, and committed.
+      const lockfile = join(proj, "mcp-contract.lock.json");
+      const lock = JSON.parse(await readFile(lockfile, "utf8")) as Lockfile;
+      const template = await readFile(join(proj, "prompts", "agent_000.hbs"), "utf8");
+      const [, server, tool] = /\{\{#tool "([^/"]+)\/([^"]+)"\}\}/.exec(template)!;
+      const entry = lock.servers[server!]!;
+      delete entry.tools[tool!];
+      entry.hash = hashServer(Object.values(entry.tools).map((t) => t.hash));
+      await writeFile(lockfile, serializeLockfile(lock));
+      await writeFiles(join(proj, ".git"), {
+        HEAD: "ref: refs/heads/main\n",
+        "refs/heads/main": `${"1".repeat(40)}\n`,
+        config: "[core]\n\trepositoryformatversion = 0\n",
+      });
+      expect(gitIn(proj, "rev-parse", "--show-toplevel").trim()).toBe(root);
+      const options = { cwd: proj, recorded: false };
+      const { after: equal } = await follows(
+        async () => gitIn(root, "commit", "-qam", "two"),
+        CHECK,
+        options,
+      );
+      expect(equal.stdout).not.toContain("template-affected");
+      // HEAD back to the commit that had the tool: the lockfile now removes it.
+      const { after } = await follows(
+        async () => gitIn(root, "reset", "-q", "--soft", "HEAD~1"),
+        CHECK,
+        options,
+      );
+      expect(after.stdout).toContain("template-affected");
     } finally {
       await rm(root, { recursive: true, force: true });
     }
