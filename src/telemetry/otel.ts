@@ -6,8 +6,10 @@
  * OTLP/HTTP (JSON) when the run ends.
  */
 
+import { readFileSync } from "node:fs";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { resolve } from "node:path";
 import {
   type Attributes,
   ROOT_CONTEXT,
@@ -47,6 +49,29 @@ const ATTR_MCP_METHOD_NAME = "mcp.method.name";
 const ATTR_JSONRPC_REQUEST_ID = "jsonrpc.request.id";
 const ATTR_RPC_RESPONSE_STATUS_CODE = "rpc.response.status_code";
 
+/**
+ * The files of `tls` read (a path relative to the working directory, as the exporter reads them);
+ * one that cannot be read is left out with a warning line naming its variable (the export then
+ * fails as it would without it, with its own warning).
+ */
+function tlsOptions(
+  tls: TraceSettings["tls"],
+  environment: TraceEnvironment,
+): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const out: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
+  for (const name of ["ca", "cert", "key"] as const) {
+    const file = tls[name];
+    if (file === undefined) continue;
+    try {
+      out[name] = readFileSync(resolve(file.path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      environment.warn(`${file.variable}: cannot read ${file.path} (${code}); the trace is sent without it`);
+    }
+  }
+  return out;
+}
+
 /** The longest text (a failure message) a span carries. */
 const MESSAGE_CHARS = 1000;
 
@@ -59,7 +84,11 @@ export function startOtelTrace(
   // The exporter's connections, ours to close: a collector that never finishes its answer (it
   // keeps the connection busy, so the request's idle timeout never fires) would otherwise keep
   // the export, and with it the process, alive after the run.
-  const agent = new (settings.url.startsWith("https:") ? HttpsAgent : HttpAgent)({ keepAlive: true });
+  // Over https, with the CA and client certificate the OTLP variables name, as the exporter's own
+  // agent would have them (an agent given to it replaces that one).
+  const agent = settings.url.startsWith("https:")
+    ? new HttpsAgent({ keepAlive: true, ...tlsOptions(settings.tls, environment) })
+    : new HttpAgent({ keepAlive: true });
   const exporter = new WatchedExporter(
     new OTLPTraceExporter({
       url: settings.url,

@@ -23,6 +23,17 @@ export interface TraceSettings {
   serviceName: string;
   /** The longest the export may take, retries included. */
   timeoutMs: number;
+  /**
+   * The TLS files of an https collector (OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE, _CLIENT_CERTIFICATE,
+   * _CLIENT_KEY, the signal's own first): each with the variable it came from, for a warning.
+   */
+  tls: { ca?: TlsFile; cert?: TlsFile; key?: TlsFile };
+}
+
+/** A file named by one of the OTLP TLS variables. */
+export interface TlsFile {
+  variable: string;
+  path: string;
 }
 
 /** Why no trace is exported although an endpoint is set: one line for stderr. */
@@ -66,12 +77,27 @@ export function traceSettings(
     timeout !== undefined && /^\d+$/.test(timeout) && Number(timeout) > 0
       ? Number(timeout)
       : DEFAULT_EXPORT_TIMEOUT_MS;
+  const tlsFile = (suffix: string): TlsFile | undefined => {
+    for (const variable of [`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`]) {
+      const path = value(variable);
+      if (path !== undefined) return { variable, path };
+    }
+    return undefined;
+  };
+  const tls: TraceSettings["tls"] = {};
+  const ca = tlsFile("CERTIFICATE");
+  const cert = tlsFile("CLIENT_CERTIFICATE");
+  const key = tlsFile("CLIENT_KEY");
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
   return {
     url,
     source,
     headers,
     serviceName: value("OTEL_SERVICE_NAME") ?? "mcp-contract",
     timeoutMs,
+    tls,
   };
 }
 

@@ -3,7 +3,8 @@
  * does on :4318/v1/traces, JSON encoding): it keeps each export's headers and
  * decoded spans, and answers as told.
  */
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { listenOnLoopback } from "../../fixtures/servers/loopback.mjs";
 
 /** An OTLP attribute value, as the JSON encoding writes it. */
@@ -82,10 +83,17 @@ export interface Answer {
   never?: "silent" | "trickle";
 }
 
-/** Starts a receiver answering every export with `status` (200: accepted), as `answer` says. */
-export async function startReceiver(status = 200, answer: Answer = {}): Promise<Receiver> {
+/**
+ * Starts a receiver answering every export with `status` (200: accepted), as `answer` says; over
+ * https with `tls`'s key and certificate.
+ */
+export async function startReceiver(
+  status = 200,
+  answer: Answer = {},
+  tls?: { key: string; cert: string },
+): Promise<Receiver> {
   const exports: Export[] = [];
-  const server = createServer(async (req, res) => {
+  const listener: RequestListener = async (req, res) => {
     let body = "";
     for await (const chunk of req) body += chunk;
     exports.push({ path: req.url ?? "", headers: req.headers, body });
@@ -100,10 +108,11 @@ export async function startReceiver(status = 200, answer: Answer = {}): Promise<
     if (status === 200) res.writeHead(200, { "content-type": "application/json" }).end("{}");
     // A refusal quoting what it was sent, as some proxies do: none of it may be shown.
     else res.writeHead(status, { "content-type": "text/plain" }).end(JSON.stringify(req.headers));
-  });
+  };
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   const { port, close } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     exports,
     spans: () =>
       exports

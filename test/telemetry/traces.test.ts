@@ -7,6 +7,7 @@
  * exit code, OTEL_SDK_DISABLED exports nothing, and the exporter's headers are
  * never shown.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -34,8 +35,12 @@ let web: { port: number; close: () => Promise<void> };
 const receivers: Receiver[] = [];
 
 /** A receiver closed after the file. */
-async function receiver(status = 200, answer: Answer = {}): Promise<Receiver> {
-  const started = await startReceiver(status, answer);
+async function receiver(
+  status = 200,
+  answer: Answer = {},
+  tls?: { key: string; cert: string },
+): Promise<Receiver> {
+  const started = await startReceiver(status, answer, tls);
   receivers.push(started);
   return started;
 }
@@ -50,6 +55,13 @@ const CLEAN = {
   OTEL_SERVICE_NAME: undefined,
   OTEL_EXPORTER_OTLP_TIMEOUT: undefined,
   OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: undefined,
+  OTEL_EXPORTER_OTLP_CERTIFICATE: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: undefined,
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: undefined,
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: undefined,
+  NODE_EXTRA_CA_CERTS: undefined,
 };
 
 function run(args: string[], env: Record<string, string | undefined> = {}) {
@@ -379,6 +391,59 @@ describe("when the collector cannot take the trace", () => {
       expect(traced.stderr + traced.stdout).not.toContain(OTLP_KEY);
     },
   );
+
+  it("an https collector signed by the CA OTEL_EXPORTER_OTLP_CERTIFICATE names: the whole trace", async () => {
+    // A CA and a certificate for 127.0.0.1 it signed, made with openssl (as test/fetch/tls.test.ts).
+    const pki = mkdtempSync(join(tmpdir(), "mcp-contract-traces-pki-"));
+    try {
+      const openssl = (args: string) =>
+        execFileSync("openssl", args.split(" "), { cwd: pki, stdio: ["ignore", "ignore", "pipe"] });
+      const ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+      openssl(`req -x509 -keyout ca.key -out ca.pem -days 2 ${ec} -subj /CN=traces-ca`);
+      openssl(`req ${ec} -keyout server.key -out server.csr -subj /CN=127.0.0.1`);
+      writeFileSync(join(pki, "server.ext"), "subjectAltName=IP:127.0.0.1\n");
+      openssl(
+        "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext",
+      );
+      const collector = await receiver(
+        200,
+        {},
+        {
+          key: readFileSync(join(pki, "server.key"), "utf8"),
+          cert: readFileSync(join(pki, "server.pem"), "utf8"),
+        },
+      );
+      expect(collector.endpoint).toMatch(/^https:/);
+      const args = ["check", "--server", "local", "--quiet"];
+      const plain = await run(args);
+      const traced = await run(args, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_EXPORTER_OTLP_CERTIFICATE: join(pki, "ca.pem"),
+      });
+      expect(traced).toEqual(plain);
+      only(collector.spans(), "fetch local", only(collector.spans(), "mcp-contract check"));
+      // A CA file that cannot be read: one line naming the variable, then the export fails.
+      const missing = join(pki, "missing.pem");
+      const unread = await run(args, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: missing,
+        OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+      });
+      expect(unread.code).toBe(plain.code);
+      expect(unread.stdout).toBe(plain.stdout);
+      expect(plain.stderr).toBe("");
+      const lines = unread.stderr.split("\n");
+      expect(lines[0]).toBe(
+        `mcp-contract: warning: OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: cannot read ${missing} (ENOENT); the trace is sent without it`,
+      );
+      expect(lines[1]).toMatch(
+        /^mcp-contract: warning: could not export the trace to https:\/\/127\.0\.0\.1:\d+\/v1\/traces \([^)]+\); the run's result is not affected$/,
+      );
+      expect(lines).toHaveLength(3);
+    } finally {
+      rmSync(pki, { recursive: true, force: true });
+    }
+  });
 
   it("a refusal quoting the request's headers: the status only, never the headers", async () => {
     const collector = await receiver(401);
