@@ -8,6 +8,13 @@ import type { SourceLocation } from "../core/change.js";
 import { TemplateError } from "../errors.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { handlebars } from "./handlebars.js";
+import {
+  type HelperArguments,
+  helperCallReferences,
+  namesSurface,
+  pathReferences,
+  type Scope,
+} from "./helper-references.js";
 import { parseSimpleTemplate } from "./parse.js";
 import { partialReferences } from "./partials.js";
 import { scanProse, type TextPiece } from "./prose.js";
@@ -16,7 +23,6 @@ import type { TemplateReference, TemplateReferences } from "./types.js";
 
 type Node = hbs.AST.Node;
 /** The tool of the enclosing `{{#tool}}` block and the prompt of the enclosing `{{#prompt}}` block. */
-type Scope = { tool?: string; prompt?: string };
 type Expression = hbs.AST.Expression;
 
 /**
@@ -59,110 +65,31 @@ export function extractReferences(
     form: "helper" | "block",
     scope: Scope,
   ): void => {
-    const name = helperName(node.path);
     const [first, second] = node.params;
-    if (name === "tool" && isString(first)) {
-      references.push({ kind: "tool", form, name: first.value, location: at(first.loc.start, 1) });
-    } else if (name === "param" && isString(first)) {
-      if (isString(second)) {
-        references.push({
-          kind: "tool",
-          form: "helper",
-          name: first.value,
-          location: at(first.loc.start, 1),
-        });
-        references.push({
-          kind: "param",
-          form: "helper",
-          tool: first.value,
-          param: second.value,
-          location: at(second.loc.start, 1),
-        });
-      } else if (second === undefined) {
-        references.push({
-          kind: "param",
-          form: scope.tool === undefined ? "helper" : "block",
-          tool: scope.tool,
-          param: first.value,
-          location: at(first.loc.start, 1),
-        });
-      }
-    } else if (name === "prompt" && isString(first)) {
-      const pairs = node.hash?.pairs ?? [];
-      references.push({
-        kind: "prompt",
-        form,
-        name: first.value,
-        ...(pairs.length > 0 && {
-          args: pairs.map((pair) => ({ name: pair.key, location: at(pair.loc.start) })),
-        }),
-        location: at(first.loc.start, 1),
-      });
-    } else if (name === "arg" && isString(first)) {
-      if (isString(second)) {
-        references.push({
-          kind: "prompt",
-          form: "helper",
-          name: first.value,
-          location: at(first.loc.start, 1),
-        });
-        references.push({
-          kind: "prompt-argument",
-          form: "helper",
-          prompt: first.value,
-          argument: second.value,
-          location: at(second.loc.start, 1),
-        });
-      } else if (second === undefined) {
-        references.push({
-          kind: "prompt-argument",
-          form: scope.prompt === undefined ? "helper" : "block",
-          prompt: scope.prompt,
-          argument: first.value,
-          location: at(first.loc.start, 1),
-        });
-      }
-    } else if (name === "resource" && isString(first)) {
-      references.push({ kind: "resource", form, uri: first.value, location: at(first.loc.start, 1) });
-    }
+    if (!isString(first)) return;
+    const pairs = node.hash?.pairs ?? [];
+    const args: HelperArguments<hbs.AST.Position> = {
+      count: node.params.length,
+      first: first.value,
+      firstAt: first.loc.start,
+      second: isString(second) ? second.value : undefined,
+      secondAt: (second ?? first).loc.start,
+      keys: pairs.length > 0 ? pairs.map((pair) => pair.key) : undefined,
+      keyAt: pairs.map((pair) => pair.loc.start),
+    };
+    helperCallReferences(helperName(node.path), form, scope, args, at, references);
   };
 
   const visitPath = (path: hbs.AST.PathExpression): void => {
     const parts = path.data && path.parts[0] === "root" ? path.parts.slice(1) : path.parts;
-    const section = parts[0];
-    if ((section !== "tools" && section !== "prompts" && section !== "resources") || parts.length < 2) return;
+    if (!namesSurface(parts)) return;
     const offsets = pathSegmentOffsets(lines, path);
     // `parts` are the path's last segments (leading `this`, `../`, `@` are not parts).
-    const offsetOf = (i: number) => offsets[offsets.length - parts.length + i] ?? 0;
-    const item = parts[1]!;
-    const location = at(path.loc.start, offsetOf(1));
-    if (section === "resources") {
-      references.push({ kind: "resource", form: "path", uri: item, location });
-      return;
-    }
-    if (section === "prompts") {
-      references.push({ kind: "prompt", form: "path", name: item, location });
-      if (parts[2] === "args" && parts[3] !== undefined) {
-        references.push({
-          kind: "prompt-argument",
-          form: "path",
-          prompt: item,
-          argument: parts[3],
-          location: at(path.loc.start, offsetOf(3)),
-        });
-      }
-      return;
-    }
-    references.push({ kind: "tool", form: "path", name: item, location });
-    if (parts[2] === "params" && parts[3] !== undefined) {
-      references.push({
-        kind: "param",
-        form: "path",
-        tool: item,
-        param: parts[3],
-        location: at(path.loc.start, offsetOf(3)),
-      });
-    }
+    pathReferences(
+      parts,
+      (i) => at(path.loc.start, offsets[offsets.length - parts.length + i] ?? 0),
+      references,
+    );
   };
 
   const visit = (node: Node | undefined | null, scope: Scope): void => {

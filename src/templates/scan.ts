@@ -15,6 +15,13 @@
  * benchmark's, a battery of edge shapes and generated ones. Pure.
  */
 import type { SourceLocation } from "../core/change.js";
+import {
+  type HelperArguments,
+  helperCallReferences,
+  namesSurface,
+  pathReferences,
+  type Scope,
+} from "./helper-references.js";
 import { id, isSpace, type Kind, longCommentEnd, muToken, startsHelperName, UNPOSITIONED } from "./parse.js";
 import type { TextPiece } from "./prose.js";
 import type { TemplateReference } from "./types.js";
@@ -29,22 +36,8 @@ export interface ScannedTemplate {
   partials: { name: string; location: SourceLocation }[];
 }
 
-/** The tool of the enclosing `{{#tool}}` block and the prompt of the enclosing `{{#prompt}}` block. */
-interface Scope {
-  tool?: string;
-  prompt?: string;
-}
-
-/** A helper call's parameters and hash, as far as the references read them. */
-interface Args {
-  /** How many parameters. */
-  count: number;
-  /** The first and second parameter's value when it is a string literal, and where it starts. */
-  first: string | undefined;
-  firstAt: number;
-  second: string | undefined;
-  secondAt: number;
-  /** The hash's keys and where each pair starts. */
+/** A helper call's parameters and hash, offsets in the body, its hash read pair by pair. */
+interface Args extends HelperArguments<number> {
   keys: string[] | undefined;
   keyAt: number[] | undefined;
 }
@@ -190,6 +183,9 @@ class Scanner {
       this.nextNewline = this.body.indexOf("\n", this.lineStart);
     }
   }
+
+  /** `at`, as a function of its own (made once, not at every call). */
+  private readonly locationAt = (offset: number, add: number): SourceLocation => this.at(offset, add);
 
   /** The 1-based location of `offset`, `add` columns on. */
   private at(offset: number, add: number): SourceLocation {
@@ -379,64 +375,8 @@ class Scanner {
     scope: Scope,
     args: Args,
   ): void {
-    const first = args.first;
-    if (first === undefined) return;
     const found: TemplateReference[] = [];
-    if (name === "tool") {
-      found.push({ kind: "tool", form, name: first, location: this.at(args.firstAt, 1) });
-    } else if (name === "param") {
-      if (args.second !== undefined) {
-        found.push({ kind: "tool", form: "helper", name: first, location: this.at(args.firstAt, 1) });
-        found.push({
-          kind: "param",
-          form: "helper",
-          tool: first,
-          param: args.second,
-          location: this.at(args.secondAt, 1),
-        });
-      } else if (args.count < 2) {
-        found.push({
-          kind: "param",
-          form: scope.tool === undefined ? "helper" : "block",
-          tool: scope.tool,
-          param: first,
-          location: this.at(args.firstAt, 1),
-        });
-      }
-    } else if (name === "prompt") {
-      const keys = args.keys;
-      const keyAt = args.keyAt;
-      found.push({
-        kind: "prompt",
-        form,
-        name: first,
-        ...(keys !== undefined && {
-          args: keys.map((key, i) => ({ name: key, location: this.at(keyAt![i]!, 0) })),
-        }),
-        location: this.at(args.firstAt, 1),
-      });
-    } else if (name === "arg") {
-      if (args.second !== undefined) {
-        found.push({ kind: "prompt", form: "helper", name: first, location: this.at(args.firstAt, 1) });
-        found.push({
-          kind: "prompt-argument",
-          form: "helper",
-          prompt: first,
-          argument: args.second,
-          location: this.at(args.secondAt, 1),
-        });
-      } else if (args.count < 2) {
-        found.push({
-          kind: "prompt-argument",
-          form: scope.prompt === undefined ? "helper" : "block",
-          prompt: scope.prompt,
-          argument: first,
-          location: this.at(args.firstAt, 1),
-        });
-      }
-    } else if (name === "resource") {
-      found.push({ kind: "resource", form, uri: first, location: this.at(args.firstAt, 1) });
-    }
+    helperCallReferences(name, form, scope, args, this.locationAt, found);
     if (found.length === 0) return;
     if (mark === this.references.length) this.references.push(...found);
     else this.references.splice(mark, 0, ...found);
@@ -565,40 +505,14 @@ class Scanner {
   /** What `tools.x…`, `prompts.x…` and `resources.x` (from `from` to `to`) name. */
   private pathReferences(data: boolean, all: string[], from: number, to: number): void {
     const parts = data && all[0] === "root" ? all.slice(1) : all;
-    const section = parts[0];
-    if ((section !== "tools" && section !== "prompts" && section !== "resources") || parts.length < 2) return;
+    if (!namesSurface(parts)) return;
     const newline = this.body.indexOf("\n", from);
     const offsets = segmentOffsets(this.body.slice(from, newline !== -1 && newline < to ? newline : to));
-    const offsetOf = (i: number) => offsets[offsets.length - parts.length + i] ?? 0;
-    const item = parts[1]!;
-    const location = this.at(from, offsetOf(1));
-    if (section === "resources") {
-      this.references.push({ kind: "resource", form: "path", uri: item, location });
-      return;
-    }
-    if (section === "prompts") {
-      this.references.push({ kind: "prompt", form: "path", name: item, location });
-      if (parts[2] === "args" && parts[3] !== undefined) {
-        this.references.push({
-          kind: "prompt-argument",
-          form: "path",
-          prompt: item,
-          argument: parts[3],
-          location: this.at(from, offsetOf(3)),
-        });
-      }
-      return;
-    }
-    this.references.push({ kind: "tool", form: "path", name: item, location });
-    if (parts[2] === "params" && parts[3] !== undefined) {
-      this.references.push({
-        kind: "param",
-        form: "path",
-        tool: item,
-        param: parts[3],
-        location: this.at(from, offsetOf(3)),
-      });
-    }
+    pathReferences(
+      parts,
+      (i) => this.at(from, offsets[offsets.length - parts.length + i] ?? 0),
+      this.references,
+    );
   }
 
   /** The kind of the token at `pos` inside a mustache (spaces skipped), lexed once. */
