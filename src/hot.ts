@@ -217,6 +217,7 @@ export function offlineScript(
   file: string,
   bytes: Buffer,
   cached: Buffer | undefined,
+  scriptName: string = file,
 ): import("node:vm").Script {
   // ASCII (scripts/bundle.mjs makes it so): read as latin1, a one-byte string, decoding nothing.
   const source = bytes.toString("latin1");
@@ -225,7 +226,7 @@ export function offlineScript(
   return new Script(
     `(function (exports, require, module, __filename, __dirname, __bundleMetaUrl, __bundleTrace) {"use strict";${source}\n})`,
     {
-      filename: file,
+      filename: scriptName,
       ...(cached && { cachedData: cached }),
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     },
@@ -237,8 +238,9 @@ function compileOfflineBundle(
   file: string,
   bytes: Buffer,
   cached: Buffer | undefined,
+  scriptName: string = file,
 ): { script: import("node:vm").Script; main: CheckMain } | undefined {
-  const script = offlineScript(file, bytes, cached);
+  const script = offlineScript(file, bytes, cached, scriptName);
   const bundle: { exports: { main?: CheckMain } } = { exports: {} };
   const trace = (globalThis as Record<symbol, unknown>)[MODULE_TRACE];
   const url = pathToFileURL(file).href;
@@ -308,6 +310,14 @@ export function compiledCheck(dist: URL): CheckMain | undefined {
 }
 
 /**
+ * The script name the shipped code cache is compiled under: V8 keeps a script's name in its cached
+ * data (and shows it in stack traces of code run from it), and the build's absolute path (its
+ * machine's directories, a user name) has no place in a published package. The bundle has no
+ * dynamic `import()` to resolve against it; `require` and `__filename` are given the real path.
+ */
+export const SHIPPED_SCRIPT_NAME = "mcp-contract/dist/bundle/check-offline.cjs";
+
+/**
  * For the build (scripts/code-cache.mjs): runs the offline check's bundle on `argv` (a
  * representative `check --offline --no-cache` in the working directory, so the functions such a
  * run calls are compiled too) and writes V8's code cache of it where `compiledCheck` looks for the
@@ -319,7 +329,7 @@ export async function writeShippedCodeCache(
 ): Promise<{ path: string; code: number }> {
   const file = join(fileURLToPath(dist), "bundle", "check-offline.cjs");
   const bytes = readFileSync(file);
-  const compiled = compileOfflineBundle(file, bytes, undefined);
+  const compiled = compileOfflineBundle(file, bytes, undefined, SHIPPED_SCRIPT_NAME);
   if (!compiled) throw new Error(`${file} has no main`);
   const code = await compiled.main(argv);
   const path = shippedCodeCachePath(file, sha256(bytes));

@@ -195,6 +195,17 @@ it("the build ships one for this Node, named by the bundle's bytes, which V8 acc
   expect(execFileSync(process.execPath, [probe], { encoding: "utf8" })).toBe("false");
 });
 
+it("holds no path of the machine that built it (V8 keeps the script's name), and the bundle no import() to resolve against that name", () => {
+  if (!compiles) return;
+  const data = readFileSync(join(repoRoot, "dist", "bundle", binFiles(join(repoRoot, "dist"))[0]!));
+  expect(data.includes(Buffer.from("mcp-contract/dist/bundle/check-offline.cjs"))).toBe(true);
+  // The repository, and the build's representative project (scripts/code-cache.mjs).
+  for (const form of [repoRoot, pathToFileURL(repoRoot).href, "mcp-contract-code-cache-"])
+    expect(data.includes(Buffer.from(form))).toBe(false);
+  // A dynamic import() in code run from the shipped cache would resolve against the script's name.
+  expect(readFileSync(bundleFile, "latin1")).not.toMatch(/(?<![\w$.])import\s*\(/);
+});
+
 it("check --offline --no-cache runs from it, and prints what the ES bundle prints without it", async () => {
   const cases: [string, string[]][] = [
     [bench, []],
