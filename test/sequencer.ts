@@ -20,27 +20,32 @@
 import { relative, sep } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Measured in a full run of a clean clone at eed863d (per file wall time, s, under load 9-16): longest first. */
+/** Measured in a full run of a clean clone at fcba381 (per file wall time, s, idle): longest first. */
 export const LONG_FIRST: readonly string[] = [
-  "test/packaging/pack.test.ts", // 145
-  "test/cli/hot-path.test.ts", // 69
-  "test/hardening/secrets.test.ts", // 49
-  "test/fetch/oauth-login.test.ts", // 48
-  "test/cli/accept-flow.test.ts", // 44
-  "test/cli/cli.test.ts", // 32
-  "test/hardening/adversarial.test.ts", // 29
-  "test/hardening/concurrent-lock.test.ts", // 27
-  "test/fetch/faults.test.ts", // 23
-  "test/hardening/deep-diff.test.ts", // 22
-  "test/guard/guard.test.ts", // 21
-  "test/fetch/cli-signals.test.ts", // 21
-  "test/cli/in-process.test.ts", // 19
-  "test/templates/cli.test.ts", // 18
-  "test/hardening/fault-matrix.test.ts", // 15
-  "test/cli/ci-workflow.test.ts", // 14
-  "test/cli/offline-entries.test.ts", // 13
-  "test/hardening/prototype-names.test.ts", // 12
-  "test/cache/cache.test.ts", // 12
+  "test/packaging/pack.test.ts", // 81
+  "test/cli/hot-path.test.ts", // 30
+  "test/hardening/secrets.test.ts", // 25
+  "test/telemetry/traces.test.ts", // 17
+  "test/fetch/oauth-login.test.ts", // 16
+  "test/cli/shipped-code-cache.test.ts", // 16
+  "test/hardening/deep-diff.test.ts", // 12
+  "test/cli/cli.test.ts", // 11
+  "test/cli/in-process.test.ts", // 10
+  "test/hardening/concurrent-lock.test.ts", // 10
+  "test/cli/accept-flow.test.ts", // 9
+  "test/fetch/faults.test.ts", // 9
+  "test/fetch/cli-signals.test.ts", // 9
+  "test/cli/code-cache.test.ts", // 7
+  "test/cli/offline-head.test.ts", // 7
+  "test/hardening/adversarial.test.ts", // 7
+  "test/templates/scan.test.ts", // 6
+  "test/hardening/fault-matrix.test.ts", // 6
+  "test/cli/ci-workflow.test.ts", // 6
+  "test/templates/cli.test.ts", // 5
+  "test/guard/guard.test.ts", // 5
+  "test/cli/offline-cache.test.ts", // 5
+  "test/report/surface-formats.test.ts", // 5
+  "test/cli/offline-stamp.test.ts", // 5
 ];
 
 export class LongFirstSequencer extends BaseSequencer {
