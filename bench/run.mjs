@@ -187,7 +187,8 @@ async function precommit() {
       );
     }
     if (wanted("precommit")) {
-      addRow("1b. same, --no-cache (every step computed)", await sideBySide([...check, "--no-cache"]));
+      // Targets of issue #20's item 2 (row 1's is item 1's).
+      addRow("1b. same, --no-cache (every step computed)", await sideBySide([...check, "--no-cache"]), 4);
       // One template edited before each run: its references and the whole-check result are misses.
       const templatePath = (i) => join(dir, "prompts", `agent_${String(i).padStart(3, "0")}.hbs`);
       addRow(
@@ -199,6 +200,7 @@ async function precommit() {
             `${await readFile(path, "utf8")}Edit ${i}: see {{tool "no_such_tool_${i}"}}.\n`,
           );
         }),
+        2.5,
       );
       git("checkout", "--", "prompts");
       // One tool's description edited (as `lock` would write it) before each run: the lockfile now
@@ -217,6 +219,7 @@ async function precommit() {
           entry.hash = hashServer(Object.values(entry.tools).map((t) => t.hash));
           await writeFile(lockPath, sortedJson(lock));
         }),
+        3,
       );
       git("checkout", "--", "mcp-contract.lock.json");
     }
