@@ -67,9 +67,9 @@ const RESERVED = new Set(["else", "true", "false", "null", "undefined", "this"])
  */
 const ELSE_NAME = /^else(?!\w)/;
 
-/** The string parameters of a `SIMPLE` match (`text`, from offset `from`). */
-function stringArgs(text: string, from: number): Args {
-  const args: Args = {
+/** A call's arguments before any is read (every field present: one shape for V8). */
+function noArgs(): Args {
+  return {
     count: 0,
     first: undefined,
     firstAt: 0,
@@ -78,6 +78,11 @@ function stringArgs(text: string, from: number): Args {
     keys: undefined,
     keyAt: undefined,
   };
+}
+
+/** The string parameters of a `SIMPLE` match (`text`, from offset `from`). */
+function stringArgs(text: string, from: number): Args {
+  const args = noArgs();
   for (let open = text.indexOf('"'); open !== -1; ) {
     const close = text.indexOf('"', open + 1);
     if (args.count === 0) {
@@ -384,15 +389,7 @@ class Scanner {
 
   /** Parameters, then `key=value` pairs (their paths' references emitted, in order). */
   private args(scope: Scope): Args {
-    const args: Args = {
-      count: 0,
-      first: undefined,
-      firstAt: 0,
-      second: undefined,
-      secondAt: 0,
-      keys: undefined,
-      keyAt: undefined,
-    };
+    const args = noArgs();
     for (;;) {
       const kind = this.peek();
       if (kind === "ID" && this.equalsFollows()) break;
